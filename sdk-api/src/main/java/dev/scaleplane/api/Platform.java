@@ -1,0 +1,28 @@
+package dev.scaleplane.api;
+
+import dev.scaleplane.api.events.EventBus;
+import dev.scaleplane.api.events.EventTypeRegistry;
+
+/**
+ * A running Scaleplane instance: the event bus and, as they are configured, the other platform services.
+ *
+ * <p>Obtain one from {@code dev.scaleplane.core.Scaleplane.builder()}. A platform owns the threads and connections
+ * of the services it created (not of instances handed to its builder) and releases them on {@link #close()}.
+ *
+ * <p>Thread-safety: all methods may be called from any thread.
+ */
+public interface Platform extends AutoCloseable {
+
+    /** The event bus selected when the platform was built. */
+    EventBus events();
+
+    /** The event types this platform can encode and decode: the platform catalog plus the user's types. */
+    EventTypeRegistry eventTypes();
+
+    /**
+     * Stops intake, drains in-flight work of every service this platform created, then releases their threads and
+     * connections. Idempotent; never throws for an already closed platform.
+     */
+    @Override
+    void close();
+}

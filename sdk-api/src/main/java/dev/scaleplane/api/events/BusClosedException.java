@@ -1,0 +1,11 @@
+package dev.scaleplane.api.events;
+
+/** The bus was closed; it accepts no more publishes or subscriptions. */
+public final class BusClosedException extends PublishException {
+    private static final long serialVersionUID = 1L;
+
+    /** Creates the exception for a publish after close. */
+    public BusClosedException(String topic, String eventId) {
+        super(topic, eventId, "the event bus is closed", null);
+    }
+}
