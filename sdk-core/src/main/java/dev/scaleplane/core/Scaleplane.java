@@ -1,0 +1,170 @@
+package dev.scaleplane.core;
+
+import dev.scaleplane.api.ConfigurationException;
+import dev.scaleplane.api.events.EventBus;
+import dev.scaleplane.api.events.EventType;
+import dev.scaleplane.api.events.EventTypeRegistry;
+import dev.scaleplane.api.spi.ConfigProperties;
+import dev.scaleplane.api.spi.EventBusProvider;
+import dev.scaleplane.core.config.ScaleplaneProperties;
+import dev.scaleplane.core.internal.bootstrap.Bootstrap;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.net.URI;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Builds a running {@link ScaleplanePlatform}.
+ *
+ * <pre>{@code
+ * try (ScaleplanePlatform platform = Scaleplane.builder().build()) {   // embedded defaults
+ *     platform.events().subscribe(SubscriptionOptions.of("deployments", "auditor"),
+ *             DeploymentRequested.TYPE, event -> System.out.println(event.data()));
+ *     platform.events().publish("deployments", new DeploymentRequested(...)).join();
+ * }
+ * }</pre>
+ *
+ * <p>Without {@link Builder#config(ConfigProperties)}, configuration comes from {@link
+ * ScaleplaneProperties#fromEnvironment()}: system properties, {@code SCALEPLANE_*} environment variables and the file
+ * named by {@code scaleplane.config.file}. The event bus backend is chosen by the rule documented on {@link
+ * EventBusProvider}.
+ *
+ * <table>
+ *   <caption>Platform keys</caption>
+ *   <tr><th>key</th><th>default</th><th>meaning</th></tr>
+ *   <tr><td>{@code scaleplane.source}</td><td>{@value #DEFAULT_SOURCE}</td><td>source URI of events the platform
+ *       wraps</td></tr>
+ *   <tr><td>{@code scaleplane.events.provider}</td><td>(selection rule)</td><td>name of the event bus
+ *       backend</td></tr>
+ * </table>
+ */
+public final class Scaleplane {
+    /** Default source URI of events built by the platform. */
+    public static final String DEFAULT_SOURCE = "/scaleplane";
+
+    private Scaleplane() {}
+
+    /** A builder with every default: embedded backends, configuration from the environment. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Collects what the platform is built from. Not thread-safe; {@link #build()} may be called more than once and
+     * builds independent platforms.
+     */
+    public static final class Builder {
+        private @Nullable ConfigProperties config;
+        private @Nullable URI source;
+        private EventTypeRegistry eventTypes = EventTypeRegistry.platformDefaults();
+        private final List<EventType<?>> extraTypes = new ArrayList<>();
+        private Clock clock = Clock.systemUTC();
+        private @Nullable MeterRegistry meterRegistry;
+        private @Nullable EventBus eventBus;
+        private @Nullable EventBusProvider eventBusProvider;
+        private @Nullable List<EventBusProvider> eventBusProviders;
+        private @Nullable ClassLoader classLoader;
+
+        private Builder() {}
+
+        /** Configuration to use instead of {@link ScaleplaneProperties#fromEnvironment()}. */
+        public Builder config(ConfigProperties config) {
+            this.config = Objects.requireNonNull(config, "config");
+            return this;
+        }
+
+        /** The source URI of events the platform wraps; overrides {@code scaleplane.source}. */
+        public Builder source(URI source) {
+            this.source = Objects.requireNonNull(source, "source");
+            return this;
+        }
+
+        /** Replaces the event type registry (default: the platform catalog). */
+        public Builder eventTypes(EventTypeRegistry eventTypes) {
+            this.eventTypes = Objects.requireNonNull(eventTypes, "eventTypes");
+            return this;
+        }
+
+        /** Adds a user event type to the registry. */
+        public Builder registerEventType(EventType<?> type) {
+            extraTypes.add(Objects.requireNonNull(type, "type"));
+            return this;
+        }
+
+        /** The clock for event times and timestamps (default: system UTC). */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** Where metrics go (default: a new {@code SimpleMeterRegistry}). The platform does not close it. */
+        public Builder meterRegistry(MeterRegistry meterRegistry) {
+            this.meterRegistry = Objects.requireNonNull(meterRegistry, "meterRegistry");
+            return this;
+        }
+
+        /**
+         * Uses this bus instead of creating one; wins over every provider. The platform does not close a bus it did
+         * not create.
+         */
+        public Builder eventBus(EventBus eventBus) {
+            this.eventBus = Objects.requireNonNull(eventBus, "eventBus");
+            return this;
+        }
+
+        /** Uses this provider instead of discovery. */
+        public Builder eventBusProvider(EventBusProvider provider) {
+            this.eventBusProvider = Objects.requireNonNull(provider, "provider");
+            return this;
+        }
+
+        /**
+         * The providers to choose from instead of those {@link java.util.ServiceLoader} finds; the selection rule
+         * still applies. For containers and tests that wire providers explicitly.
+         */
+        public Builder eventBusProviders(List<EventBusProvider> providers) {
+            this.eventBusProviders = List.copyOf(providers);
+            return this;
+        }
+
+        /** The class loader discovery searches (default: the thread context class loader, else this class's). */
+        public Builder classLoader(ClassLoader classLoader) {
+            this.classLoader = Objects.requireNonNull(classLoader, "classLoader");
+            return this;
+        }
+
+        /**
+         * Validates the configuration, selects and creates the backends and starts the platform.
+         *
+         * @throws ConfigurationException listing every invalid setting
+         * @throws dev.scaleplane.api.ScaleplaneException if a backend cannot be selected or started
+         */
+        public ScaleplanePlatform build() {
+            EventTypeRegistry types = eventTypes;
+            if (!extraTypes.isEmpty()) {
+                types = types.toBuilder().registerAll(extraTypes).build();
+            }
+            ClassLoader loader = classLoader;
+            if (loader == null) {
+                loader = Thread.currentThread().getContextClassLoader();
+                if (loader == null) {
+                    loader = Scaleplane.class.getClassLoader();
+                }
+            }
+            return new Bootstrap(
+                            config != null ? config : ScaleplaneProperties.fromEnvironment(),
+                            source,
+                            types,
+                            clock,
+                            meterRegistry,
+                            eventBus,
+                            eventBusProvider,
+                            eventBusProviders,
+                            loader)
+                    .start();
+        }
+    }
+}

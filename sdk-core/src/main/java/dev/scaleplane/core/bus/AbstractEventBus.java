@@ -1,0 +1,177 @@
+package dev.scaleplane.core.bus;
+
+import dev.scaleplane.api.events.BusClosedException;
+import dev.scaleplane.api.events.Event;
+import dev.scaleplane.api.events.EventBus;
+import dev.scaleplane.api.events.EventHandler;
+import dev.scaleplane.api.events.EventType;
+import dev.scaleplane.api.events.EventTypeRegistry;
+import dev.scaleplane.api.events.PublishReceipt;
+import dev.scaleplane.api.events.StartPosition;
+import dev.scaleplane.api.events.Subscription;
+import dev.scaleplane.api.events.SubscriptionOptions;
+import dev.scaleplane.api.events.TraceParent;
+import dev.scaleplane.api.events.UnsupportedCapabilityException;
+import dev.scaleplane.api.spi.Capabilities;
+import java.net.URI;
+import java.time.Clock;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * What every event bus backend does the same way: argument checks, the envelope defaults of
+ * {@link #publish(String, Object)}, typed subscriptions, capability checks and the closed state. A backend implements
+ * {@link #doPublish}, {@link #doSubscribe} and {@link #doClose}.
+ *
+ * <p>Thread-safe as long as the backend's methods are.
+ */
+public abstract class AbstractEventBus implements EventBus {
+
+    private final String backendName;
+    private final EventTypeRegistry types;
+    private final URI source;
+    private final Clock clock;
+    private final Capabilities capabilities;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    /**
+     * @param backendName the provider's name, used in error messages and metric tags
+     * @param types the event types the platform knows
+     * @param source the source URI of events built by {@link #publish(String, Object)}
+     * @param clock the platform clock
+     * @param capabilities what this backend guarantees
+     */
+    protected AbstractEventBus(
+            String backendName, EventTypeRegistry types, URI source, Clock clock, Capabilities capabilities) {
+        this.backendName = Objects.requireNonNull(backendName, "backendName");
+        this.types = Objects.requireNonNull(types, "types");
+        this.source = Objects.requireNonNull(source, "source");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.capabilities = Objects.requireNonNull(capabilities, "capabilities");
+    }
+
+    @Override
+    public final CompletableFuture<PublishReceipt> publish(String topic, Event<?> event) {
+        Objects.requireNonNull(event, "event");
+        checkTopic(topic);
+        checkPayload(event);
+        if (closed.get()) {
+            return CompletableFuture.failedFuture(new BusClosedException(topic, event.id()));
+        }
+        return doPublish(topic, event);
+    }
+
+    @Override
+    public final CompletableFuture<PublishReceipt> publish(String topic, Object data) {
+        Objects.requireNonNull(data, "data");
+        return publish(topic, wrap(data));
+    }
+
+    /**
+     * Builds the envelope {@link #publish(String, Object)} publishes: fresh id, the platform clock's time and source,
+     * the registered type, and the causal context of the event being handled on this thread, if any.
+     */
+    protected final Event<?> wrap(Object data) {
+        return wrapTyped(types.typeOf(data.getClass()), data);
+    }
+
+    private <T> Event<T> wrapTyped(EventType<T> type, Object data) {
+        Event.Builder<T> builder =
+                Event.builder(type, type.javaType().cast(data)).source(source).time(clock.instant());
+        Event<?> cause = EventScope.current();
+        if (cause == null) {
+            builder.traceparent(TraceParent.newRoot());
+        } else {
+            TraceParent parent = cause.traceparent();
+            builder.correlationId(cause.correlationId() != null ? cause.correlationId() : cause.id())
+                    .causationId(cause.id())
+                    .tenant(cause.tenant())
+                    .traceparent(parent != null ? parent.child() : TraceParent.newRoot());
+        }
+        return builder.build();
+    }
+
+    @Override
+    public final <T> Subscription subscribe(SubscriptionOptions options, EventType<T> type, EventHandler<T> handler) {
+        Objects.requireNonNull(type, "type");
+        Objects.requireNonNull(handler, "handler");
+        SubscriptionOptions typed = options.toBuilder().types(type).build();
+        // Safe: the bus checks on publish that a registered type's payload is of its registered class, and the
+        // filter only lets this type through.
+        @SuppressWarnings("unchecked")
+        EventHandler<Object> untyped = (EventHandler<Object>) (EventHandler<?>) handler;
+        return subscribe(typed, untyped);
+    }
+
+    @Override
+    public final Subscription subscribe(SubscriptionOptions options, EventHandler<Object> handler) {
+        Objects.requireNonNull(options, "options");
+        Objects.requireNonNull(handler, "handler");
+        if (options.startPosition() == StartPosition.EARLIEST && !capabilities.has(Capabilities.Capability.REPLAY)) {
+            throw new UnsupportedCapabilityException(
+                    Capabilities.Capability.REPLAY, backendName, "startPosition(EARLIEST)");
+        }
+        if (closed.get()) {
+            throw new IllegalStateException("the event bus is closed; cannot subscribe to " + options.topic());
+        }
+        return doSubscribe(options, handler);
+    }
+
+    @Override
+    public final Capabilities capabilities() {
+        return capabilities;
+    }
+
+    @Override
+    public final void close() {
+        if (closed.compareAndSet(false, true)) {
+            doClose();
+        }
+    }
+
+    /** Whether {@link #close()} was called. */
+    protected final boolean isClosed() {
+        return closed.get();
+    }
+
+    /** The event types of the platform. */
+    protected final EventTypeRegistry eventTypes() {
+        return types;
+    }
+
+    /** The platform clock. */
+    protected final Clock clock() {
+        return clock;
+    }
+
+    /** The backend name given at construction. */
+    protected final String backendName() {
+        return backendName;
+    }
+
+    /**
+     * Publishes a validated event on an open bus; see {@link EventBus#publish(String, Event)} for the contract.
+     * Failures are reported through the returned future.
+     */
+    protected abstract CompletableFuture<PublishReceipt> doPublish(String topic, Event<?> event);
+
+    /** Subscribes with validated options on an open bus. */
+    protected abstract Subscription doSubscribe(SubscriptionOptions options, EventHandler<Object> handler);
+
+    /** Closes the backend; called once. */
+    protected abstract void doClose();
+
+    private static void checkTopic(String topic) {
+        SubscriptionOptions.checkName(topic, "topic");
+    }
+
+    private void checkPayload(Event<?> event) {
+        EventType<?> registered = types.byName(event.type()).orElse(null);
+        if (registered != null && !registered.javaType().isInstance(event.data())) {
+            throw new IllegalArgumentException("event " + event.id() + " has type " + event.type()
+                    + ", registered for " + registered.javaType().getName() + ", but its data is a "
+                    + event.data().getClass().getName());
+        }
+    }
+}

@@ -1,0 +1,155 @@
+package dev.scaleplane.core.bus;
+
+import dev.scaleplane.api.events.DeadLetter;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+/**
+ * The meters every event bus backend publishes, with one naming scheme. Tags: {@code backend}, {@code topic} and,
+ * for consumer-side meters, {@code group}.
+ *
+ * <table>
+ *   <caption>Meters</caption>
+ *   <tr><th>name</th><th>type</th><th>meaning</th></tr>
+ *   <tr><td>{@value #PUBLISHED}</td><td>counter</td><td>events accepted by publish</td></tr>
+ *   <tr><td>{@value #PUBLISH_FAILED}</td><td>counter</td><td>publishes that failed (timeout, closed, broker)</td></tr>
+ *   <tr><td>{@value #DELIVERED}</td><td>counter</td><td>events a handler handled successfully</td></tr>
+ *   <tr><td>{@value #FAILED}</td><td>counter</td><td>handler attempts that threw</td></tr>
+ *   <tr><td>{@value #RETRIED}</td><td>counter</td><td>retries scheduled after a failed attempt</td></tr>
+ *   <tr><td>{@value #DEAD_LETTERED}</td><td>counter</td><td>events sent to the dead-letter destination, tag
+ *       {@code reason}</td></tr>
+ *   <tr><td>{@value #DEDUPLICATED}</td><td>counter</td><td>duplicates acknowledged without calling the
+ *       handler</td></tr>
+ *   <tr><td>{@value #IN_FLIGHT}</td><td>gauge</td><td>events accepted for the group and not yet acknowledged</td></tr>
+ *   <tr><td>{@value #LATENCY}</td><td>timer</td><td>publish to successful handling, p50/p95/p99</td></tr>
+ * </table>
+ *
+ * <p>Thread-safe. Meters are created once per topic or group and cached; the hot path only increments.
+ */
+public final class BusMetrics {
+    /** Events accepted by publish. */
+    public static final String PUBLISHED = "scaleplane.events.published";
+    /** Publishes that failed. */
+    public static final String PUBLISH_FAILED = "scaleplane.events.publish.failed";
+    /** Events handled successfully. */
+    public static final String DELIVERED = "scaleplane.events.delivered";
+    /** Handler attempts that threw. */
+    public static final String FAILED = "scaleplane.events.failed";
+    /** Retries scheduled. */
+    public static final String RETRIED = "scaleplane.events.retried";
+    /** Events dead-lettered. */
+    public static final String DEAD_LETTERED = "scaleplane.events.dead_lettered";
+    /** Duplicates skipped. */
+    public static final String DEDUPLICATED = "scaleplane.events.deduplicated";
+    /** Accepted, not yet acknowledged. */
+    public static final String IN_FLIGHT = "scaleplane.events.in_flight";
+    /** Publish-to-handled latency. */
+    public static final String LATENCY = "scaleplane.events.latency";
+
+    private final MeterRegistry registry;
+    private final String backend;
+    private final Map<String, Counter> published = new ConcurrentHashMap<>();
+    private final Map<String, Counter> publishFailed = new ConcurrentHashMap<>();
+
+    /** Creates the metrics of one bus. */
+    public BusMetrics(MeterRegistry registry, String backend) {
+        this.registry = registry;
+        this.backend = backend;
+    }
+
+    /** The registry meters are registered in. */
+    public MeterRegistry registry() {
+        return registry;
+    }
+
+    /** The published counter of a topic. */
+    public Counter published(String topic) {
+        return published.computeIfAbsent(topic, t -> Counter.builder(PUBLISHED)
+                .description("Events accepted by publish")
+                .tags("backend", backend, "topic", t)
+                .register(registry));
+    }
+
+    /** The publish-failed counter of a topic. */
+    public Counter publishFailed(String topic) {
+        return publishFailed.computeIfAbsent(topic, t -> Counter.builder(PUBLISH_FAILED)
+                .description("Publishes that were not accepted")
+                .tags("backend", backend, "topic", t)
+                .register(registry));
+    }
+
+    /**
+     * Creates (or finds) the meters of one subscription group.
+     *
+     * @param inFlight reads the group's in-flight count; held weakly by Micrometer's gauge, so keep it referenced
+     */
+    public Group group(String topic, String group, Supplier<Number> inFlight) {
+        return new Group(topic, group, inFlight);
+    }
+
+    /** The meters of one subscription group. Thread-safe. */
+    public final class Group {
+        /** Events handled successfully. */
+        public final Counter delivered;
+        /** Handler attempts that threw. */
+        public final Counter failed;
+        /** Retries scheduled. */
+        public final Counter retried;
+        /** Duplicates skipped. */
+        public final Counter deduplicated;
+        /** Publish to handled. */
+        public final Timer latency;
+
+        private final Map<DeadLetter.Reason, Counter> deadLettered = new EnumMap<>(DeadLetter.Reason.class);
+        private final Gauge inFlightGauge;
+
+        private Group(String topic, String group, Supplier<Number> inFlight) {
+            String[] tags = {"backend", backend, "topic", topic, "group", group};
+            delivered = Counter.builder(DELIVERED).tags(tags).register(registry);
+            failed = Counter.builder(FAILED).tags(tags).register(registry);
+            retried = Counter.builder(RETRIED).tags(tags).register(registry);
+            deduplicated = Counter.builder(DEDUPLICATED).tags(tags).register(registry);
+            latency = Timer.builder(LATENCY)
+                    .description("Time from publish to successful handling")
+                    .tags(tags)
+                    .publishPercentiles(0.5, 0.95, 0.99)
+                    .distributionStatisticExpiry(Duration.ofMinutes(1))
+                    .register(registry);
+            for (DeadLetter.Reason reason : DeadLetter.Reason.values()) {
+                deadLettered.put(
+                        reason,
+                        Counter.builder(DEAD_LETTERED)
+                                .tags(tags)
+                                .tag("reason", reason.name())
+                                .register(registry));
+            }
+            inFlightGauge = Gauge.builder(IN_FLIGHT, inFlight)
+                    .tags(tags)
+                    .strongReference(true)
+                    .register(registry);
+        }
+
+        /** The dead-lettered counter for one reason. */
+        public Counter deadLettered(DeadLetter.Reason reason) {
+            return deadLettered.get(reason);
+        }
+
+        /** Removes this group's meters, e.g. when the group ends. */
+        public void remove() {
+            registry.remove(delivered);
+            registry.remove(failed);
+            registry.remove(retried);
+            registry.remove(deduplicated);
+            registry.remove(latency);
+            registry.remove(inFlightGauge);
+            deadLettered.values().forEach(registry::remove);
+        }
+    }
+}

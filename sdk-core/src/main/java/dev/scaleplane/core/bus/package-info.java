@@ -1,0 +1,10 @@
+/**
+ * Building blocks for event bus backends: the behaviour every backend shares (envelope defaults, capability checks,
+ * the current-event scope, metrics, dead-letter records), so that a backend module implements only its transport.
+ *
+ * <p>Public for backend authors; applications use {@link dev.scaleplane.api.events.EventBus}.
+ */
+@NullMarked
+package dev.scaleplane.core.bus;
+
+import org.jspecify.annotations.NullMarked;

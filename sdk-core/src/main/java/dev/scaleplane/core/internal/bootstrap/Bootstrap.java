@@ -1,0 +1,165 @@
+package dev.scaleplane.core.internal.bootstrap;
+
+import com.google.inject.Guice;
+import com.google.inject.Injector;
+import com.google.inject.ProvisionException;
+import com.google.inject.Stage;
+import dev.scaleplane.api.ConfigurationException;
+import dev.scaleplane.api.events.EventBus;
+import dev.scaleplane.api.events.EventTypeRegistry;
+import dev.scaleplane.api.spi.ConfigProperties;
+import dev.scaleplane.api.spi.EventBusProvider;
+import dev.scaleplane.core.Scaleplane;
+import dev.scaleplane.core.ScaleplanePlatform;
+import dev.scaleplane.core.config.ConfigReader;
+import dev.scaleplane.core.internal.discovery.ProviderLoader;
+import dev.scaleplane.core.internal.discovery.ProviderSelector;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.net.URI;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns what {@link Scaleplane.Builder} collected into a running platform: validates the core's configuration,
+ * selects the event bus provider, and lets Guice assemble the rest. Configuration problems of the core, of provider
+ * selection and of the selected provider are reported together in one {@link ConfigurationException}.
+ */
+public final class Bootstrap {
+    private static final Logger log = LoggerFactory.getLogger(Bootstrap.class);
+
+    /** Key naming the event bus backend. */
+    public static final String EVENTS_PROVIDER = "scaleplane.events.provider";
+    /** Key of the source URI. */
+    public static final String SOURCE = "scaleplane.source";
+
+    private static final Set<String> CORE_EVENT_KEYS =
+            Set.of(EVENTS_PROVIDER, "scaleplane.events.publish-timeout", "scaleplane.events.drain-timeout");
+
+    private final ConfigProperties config;
+    private final @Nullable URI source;
+    private final EventTypeRegistry eventTypes;
+    private final Clock clock;
+    private final @Nullable MeterRegistry meterRegistry;
+    private final @Nullable EventBus explicitBus;
+    private final @Nullable EventBusProvider explicitProvider;
+    private final @Nullable List<EventBusProvider> providers;
+    private final ClassLoader classLoader;
+
+    /** Captures the builder's state; see {@link Scaleplane.Builder}. */
+    public Bootstrap(
+            ConfigProperties config,
+            @Nullable URI source,
+            EventTypeRegistry eventTypes,
+            Clock clock,
+            @Nullable MeterRegistry meterRegistry,
+            @Nullable EventBus explicitBus,
+            @Nullable EventBusProvider explicitProvider,
+            @Nullable List<EventBusProvider> providers,
+            ClassLoader classLoader) {
+        this.config = config;
+        this.source = source;
+        this.eventTypes = eventTypes;
+        this.clock = clock;
+        this.meterRegistry = meterRegistry;
+        this.explicitBus = explicitBus;
+        this.explicitProvider = explicitProvider;
+        this.providers = providers;
+        this.classLoader = classLoader;
+    }
+
+    /**
+     * Builds and starts the platform.
+     *
+     * @throws ConfigurationException listing every problem found
+     */
+    public ScaleplanePlatform start() {
+        List<ConfigurationException.Problem> problems = new ArrayList<>();
+        ConfigReader reader = new ConfigReader(config);
+        URI resolvedSource = source != null ? source : reader.uri(SOURCE, URI.create(Scaleplane.DEFAULT_SOURCE));
+        Optional<String> configuredProvider = reader.optional(EVENTS_PROVIDER);
+
+        EventBusProvider provider = null;
+        if (explicitBus == null) {
+            ProviderLoader loader =
+                    providers != null ? ProviderLoader.of(providers) : ProviderLoader.serviceLoader(classLoader);
+            List<EventBusProvider> found = loader.load(EventBusProvider.class);
+            reader.rejectUnknownKeys("scaleplane.events.", knownEventKeys(found, configuredProvider));
+            try {
+                provider = ProviderSelector.eventBus()
+                        .select(explicitProvider, configuredProvider, found, loader.failures(EventBusProvider.class));
+            } catch (ConfigurationException e) {
+                problems.addAll(e.problems());
+            }
+        }
+        try {
+            reader.throwIfInvalid();
+        } catch (ConfigurationException e) {
+            problems.addAll(0, e.problems());
+        }
+        if (provider == null && explicitBus == null) {
+            throw new ConfigurationException(problems);
+        }
+
+        Injector injector = Guice.createInjector(
+                Stage.DEVELOPMENT,
+                new PlatformModule(
+                        config,
+                        resolvedSource,
+                        eventTypes,
+                        clock,
+                        meterRegistry != null ? meterRegistry : new SimpleMeterRegistry(),
+                        explicitBus,
+                        provider));
+        ScaleplanePlatform platform;
+        try {
+            platform = injector.getInstance(ScaleplanePlatform.class);
+        } catch (ProvisionException e) {
+            Throwable cause = rootProvisionCause(e);
+            if (cause instanceof ConfigurationException ce) {
+                problems.addAll(ce.problems());
+                throw new ConfigurationException(problems);
+            }
+            if (cause instanceof RuntimeException re) {
+                throw re;
+            }
+            throw e;
+        }
+        if (!problems.isEmpty()) {
+            platform.close();
+            throw new ConfigurationException(problems);
+        }
+        log.debug("started {} with event bus backend '{}'", platform, platform.eventBusBackend());
+        return platform;
+    }
+
+    /** Core keys, plus every key under {@code scaleplane.events.<name>.} for a provider that is present. */
+    private Set<String> knownEventKeys(List<EventBusProvider> found, Optional<String> configured) {
+        Set<String> prefixes = new TreeSet<>();
+        found.forEach(p -> prefixes.add("scaleplane.events." + p.name() + "."));
+        // Keys of a configured but missing provider are not "unknown": the missing provider is the problem reported.
+        configured.ifPresent(name -> prefixes.add("scaleplane.events." + name + "."));
+        Set<String> known = new TreeSet<>(CORE_EVENT_KEYS);
+        for (String key : config.keys()) {
+            if (prefixes.stream().anyMatch(key::startsWith)) {
+                known.add(key);
+            }
+        }
+        return known;
+    }
+
+    private static Throwable rootProvisionCause(ProvisionException e) {
+        Throwable cause = e.getCause();
+        if (cause == null && !e.getErrorMessages().isEmpty()) {
+            cause = e.getErrorMessages().iterator().next().getCause();
+        }
+        return cause != null ? cause : e;
+    }
+}

@@ -1,0 +1,86 @@
+package dev.scaleplane.core.internal.bootstrap;
+
+import dev.scaleplane.api.events.EventBus;
+import dev.scaleplane.api.events.EventTypeRegistry;
+import dev.scaleplane.api.spi.ConfigProperties;
+import dev.scaleplane.core.ScaleplanePlatform;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.inject.Inject;
+import jakarta.inject.Named;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The platform assembled by Guice in {@link Bootstrap}. */
+final class DefaultPlatform implements ScaleplanePlatform {
+    private static final Logger log = LoggerFactory.getLogger(DefaultPlatform.class);
+
+    private final EventBus events;
+    private final EventTypeRegistry eventTypes;
+    private final MeterRegistry meterRegistry;
+    private final ConfigProperties config;
+    private final String backend;
+    private final boolean ownsBus;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    @Inject
+    DefaultPlatform(
+            EventBus events,
+            EventTypeRegistry eventTypes,
+            MeterRegistry meterRegistry,
+            ConfigProperties config,
+            @Named(PlatformModule.BACKEND) String backend,
+            @Named(PlatformModule.OWNS_BUS) boolean ownsBus) {
+        this.events = events;
+        this.eventTypes = eventTypes;
+        this.meterRegistry = meterRegistry;
+        this.config = config;
+        this.backend = backend;
+        this.ownsBus = ownsBus;
+    }
+
+    @Override
+    public EventBus events() {
+        return events;
+    }
+
+    @Override
+    public EventTypeRegistry eventTypes() {
+        return eventTypes;
+    }
+
+    @Override
+    public MeterRegistry meterRegistry() {
+        return meterRegistry;
+    }
+
+    @Override
+    public ConfigProperties config() {
+        return config;
+    }
+
+    @Override
+    public String eventBusBackend() {
+        return backend;
+    }
+
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        if (ownsBus) {
+            try {
+                events.close();
+            } catch (RuntimeException e) {
+                log.warn("closing the '{}' event bus failed", backend, e);
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "ScaleplanePlatform{events=" + backend + ", types="
+                + eventTypes.types().size() + '}';
+    }
+}

@@ -1,0 +1,180 @@
+package dev.scaleplane.core.internal.memory;
+
+import dev.scaleplane.api.events.BusClosedException;
+import dev.scaleplane.api.events.Event;
+import dev.scaleplane.api.events.EventHandler;
+import dev.scaleplane.api.events.EventTypeRegistry;
+import dev.scaleplane.api.events.PublishException;
+import dev.scaleplane.api.events.PublishReceipt;
+import dev.scaleplane.api.events.PublishTimeoutException;
+import dev.scaleplane.api.events.Subscription;
+import dev.scaleplane.api.events.SubscriptionOptions;
+import dev.scaleplane.core.bus.AbstractEventBus;
+import dev.scaleplane.core.bus.BusMetrics;
+import java.net.URI;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.LockSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The embedded default bus: topics and groups inside one JVM, no persistence.
+ *
+ * <p>Publishing puts the event into one bounded partition per group of the topic (chosen by the ordering key) and
+ * completes as soon as every group has it: that is "accepted" for a non-durable bus. Each group's partitions are
+ * drained by its members' worker threads. The publish path takes no lock and allocates nothing but the receipt and
+ * its future.
+ */
+final class InMemoryEventBus extends AbstractEventBus {
+    private static final Logger log = LoggerFactory.getLogger(InMemoryEventBus.class);
+
+    static final String POSITION = "memory";
+
+    private final MemoryBusSettings settings;
+    private final BusMetrics metrics;
+    private final InMemoryDeadLetters deadLetters;
+    private final ConcurrentHashMap<String, Topic> topics = new ConcurrentHashMap<>();
+    private final long publishTimeoutNanos;
+
+    InMemoryEventBus(MemoryBusSettings settings, EventTypeRegistry types, URI source, Clock clock, BusMetrics metrics) {
+        super(InMemoryEventBusProvider.NAME, types, source, clock, InMemoryEventBusProvider.CAPABILITIES);
+        this.settings = settings;
+        this.metrics = metrics;
+        this.deadLetters = new InMemoryDeadLetters(this, settings.deadLetterCapacity());
+        this.publishTimeoutNanos = settings.publishTimeout().toNanos();
+    }
+
+    MemoryBusSettings settings() {
+        return settings;
+    }
+
+    BusMetrics metrics() {
+        return metrics;
+    }
+
+    Clock busClock() {
+        return clock();
+    }
+
+    InMemoryDeadLetters deadLetterStore() {
+        return deadLetters;
+    }
+
+    @Override
+    public InMemoryDeadLetters deadLetters() {
+        return deadLetters;
+    }
+
+    @Override
+    protected CompletableFuture<PublishReceipt> doPublish(String topicName, Event<?> event) {
+        Topic topic = topics.get(topicName);
+        if (topic != null) {
+            long now = System.nanoTime();
+            for (Group group : topic.groups) {
+                PublishException failure = enqueue(topicName, group.partitionFor(event), event, now);
+                if (failure != null) {
+                    metrics.publishFailed(topicName).increment();
+                    return CompletableFuture.failedFuture(failure);
+                }
+            }
+        }
+        metrics.published(topicName).increment();
+        return CompletableFuture.completedFuture(new PublishReceipt(topicName, event.id(), POSITION));
+    }
+
+    /** Puts an event into a partition, waiting up to the publish timeout for room; null on success. */
+    PublishException enqueue(String topic, Partition p, Event<?> event, long nanos) {
+        if (!p.ring.offer(event, nanos)) {
+            PublishException failure = offerSlow(topic, p, event, nanos);
+            if (failure != null) {
+                return failure;
+            }
+        }
+        p.signal();
+        return null;
+    }
+
+    private PublishException offerSlow(String topic, Partition p, Event<?> event, long nanos) {
+        long deadline = System.nanoTime() + publishTimeoutNanos;
+        int tries = 0;
+        while (!p.ring.offer(event, nanos)) {
+            if (isClosed()) {
+                return new BusClosedException(topic, event.id());
+            }
+            if (System.nanoTime() - deadline >= 0) {
+                return new PublishTimeoutException(
+                        topic, event.id(), settings.publishTimeout(), "the in-memory buffer of partition " + p.index);
+            }
+            p.signal();
+            if (++tries < 64) {
+                Thread.onSpinWait();
+            } else if (tries < 128) {
+                Thread.yield();
+            } else {
+                LockSupport.parkNanos(50_000);
+            }
+        }
+        return null;
+    }
+
+    @Override
+    protected Subscription doSubscribe(SubscriptionOptions options, EventHandler<Object> handler) {
+        Topic topic = topics.computeIfAbsent(options.topic(), Topic::new);
+        synchronized (topic) {
+            if (isClosed()) {
+                throw new IllegalStateException("the event bus is closed; cannot subscribe to " + options.topic());
+            }
+            Group group = topic.find(options.group());
+            if (group == null) {
+                group = new Group(this, topic, options, settings.partitions(), settings.bufferSize());
+                topic.add(group);
+            }
+            return group.join(options, handler);
+        }
+    }
+
+    /** The live group of a topic, or null. */
+    Group group(String topicName, String groupName) {
+        Topic topic = topics.get(topicName);
+        if (topic == null) {
+            return null;
+        }
+        synchronized (topic) {
+            return topic.find(groupName);
+        }
+    }
+
+    @Override
+    protected void doClose() {
+        List<Worker> workers = new ArrayList<>();
+        List<Group> groups = new ArrayList<>();
+        for (Topic topic : topics.values()) {
+            for (Group g : topic.groups) {
+                groups.add(g);
+                workers.addAll(g.drain());
+            }
+        }
+        if (!Group.awaitWorkers(workers, settings.drainTimeout())) {
+            for (Worker w : workers) {
+                w.stop(Worker.STOP);
+                w.thread.interrupt();
+            }
+            Group.awaitWorkers(workers, java.time.Duration.ofSeconds(5));
+        }
+        int undelivered = 0;
+        for (Group g : groups) {
+            undelivered += g.inFlight();
+            g.metrics.remove();
+        }
+        if (undelivered > 0) {
+            log.warn(
+                    "in-memory event bus closed with {} event(s) not handled within the drain timeout of {}",
+                    undelivered,
+                    settings.drainTimeout());
+        }
+    }
+}

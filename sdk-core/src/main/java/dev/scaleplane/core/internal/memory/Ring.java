@@ -1,0 +1,166 @@
+package dev.scaleplane.core.internal.memory;
+
+import dev.scaleplane.api.events.Event;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
+/**
+ * A bounded multi-producer, single-consumer ring of events, each stored with its publish timestamp.
+ *
+ * <p>Producers claim a slot with one CAS on the producer index, write the slot, then mark it available by storing its
+ * sequence number (the Vyukov scheme): no lock, and no allocation per event since slots are plain arrays. The consumer
+ * reads a slot only after seeing its sequence, and frees it by advancing the consumer index with a release store,
+ * which is also what tells producers there is room.
+ *
+ * <p>The consumer may peek at the head and advance later, so an event that is being retried stays at the head and a
+ * consumer that stops mid-retry leaves it for the next owner (at-least-once).
+ */
+final class Ring extends RingConsumerIndex {
+    private static final VarHandle SEQ = MethodHandles.arrayElementVarHandle(long[].class);
+
+    private final int mask;
+    private final Event<?>[] events;
+    private final long[] publishNanos;
+    private final long[] sequences;
+
+    Ring(int capacity) {
+        if (Integer.bitCount(capacity) != 1) {
+            throw new IllegalArgumentException("capacity must be a power of two, but was " + capacity);
+        }
+        mask = capacity - 1;
+        events = new Event<?>[capacity];
+        publishNanos = new long[capacity];
+        sequences = new long[capacity];
+        for (int i = 0; i < capacity; i++) {
+            sequences[i] = i; // slot i is free for producer index i; it becomes i + 1 when filled
+        }
+    }
+
+    int capacity() {
+        return mask + 1;
+    }
+
+    /** Adds an event if there is room; safe from any number of threads. */
+    boolean offer(Event<?> event, long nanos) {
+        long index;
+        do {
+            index = producerIndex();
+            if (index - consumerIndexCache >= capacity()) {
+                long consumed = consumerIndexVolatile();
+                if (index - consumed >= capacity()) {
+                    return false;
+                }
+                consumerIndexCache = consumed; // benign race: any stale value only costs a re-read
+            }
+        } while (!casProducerIndex(index, index + 1));
+        int slot = (int) index & mask;
+        events[slot] = event;
+        publishNanos[slot] = nanos;
+        // Volatile (not release) so that the producer's following read of the consumer's parked flag cannot move
+        // above it: that store-load order is what makes the park/unpark hand-shake lose no wake-up.
+        SEQ.setVolatile(sequences, slot, index + 1);
+        return true;
+    }
+
+    /** The head event, or null when the ring is empty. Consumer thread only. */
+    Event<?> peek() {
+        long index = consumerIndexPlain();
+        int slot = (int) index & mask;
+        if ((long) SEQ.getAcquire(sequences, slot) != index + 1) {
+            return null;
+        }
+        return events[slot];
+    }
+
+    /** The publish timestamp of the head event; call after a non-null {@link #peek()}. */
+    long headNanos() {
+        return publishNanos[(int) consumerIndexPlain() & mask];
+    }
+
+    /** Position of the head, for diagnostics. */
+    long headIndex() {
+        return consumerIndexPlain();
+    }
+
+    /** Frees the head slot; call after a non-null {@link #peek()}. Consumer thread only. */
+    void advance() {
+        long index = consumerIndexPlain();
+        int slot = (int) index & mask;
+        events[slot] = null;
+        // Sequence values are unique per lap (index + 1), so the slot needs no reset: releasing the consumer index
+        // is what hands it back to producers.
+        releaseConsumerIndex(index + 1);
+    }
+
+    /** Events accepted and not yet advanced past; approximate while producers and the consumer run. */
+    int size() {
+        long size = producerIndex() - consumerIndexVolatile();
+        return (int) Math.max(0, Math.min(size, capacity()));
+    }
+
+    boolean isEmpty() {
+        return peek() == null && producerIndex() == consumerIndexVolatile();
+    }
+}
+
+/** Padding so that the hot indices of a ring sit on their own cache lines. */
+abstract class RingPad0 {
+    long p00, p01, p02, p03, p04, p05, p06, p07;
+    long p10, p11, p12, p13, p14, p15, p16;
+}
+
+abstract class RingProducerIndex extends RingPad0 {
+    private static final VarHandle PRODUCER;
+
+    static {
+        try {
+            PRODUCER = MethodHandles.lookup().findVarHandle(RingProducerIndex.class, "producerIndex", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private volatile long producerIndex;
+    /** The last consumer index a producer saw; saves producers a shared read on every offer. */
+    long consumerIndexCache;
+
+    final long producerIndex() {
+        return producerIndex;
+    }
+
+    final boolean casProducerIndex(long expected, long next) {
+        return PRODUCER.compareAndSet(this, expected, next);
+    }
+}
+
+abstract class RingPad1 extends RingProducerIndex {
+    long p20, p21, p22, p23, p24, p25, p26, p27;
+    long p30, p31, p32, p33, p34, p35, p36;
+}
+
+abstract class RingConsumerIndex extends RingPad1 {
+    private static final VarHandle CONSUMER;
+
+    static {
+        try {
+            CONSUMER = MethodHandles.lookup().findVarHandle(RingConsumerIndex.class, "consumerIndex", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private volatile long consumerIndex;
+    long p40, p41, p42, p43, p44, p45, p46, p47;
+
+    final long consumerIndexPlain() {
+        return (long) CONSUMER.getOpaque(this);
+    }
+
+    final long consumerIndexVolatile() {
+        return consumerIndex;
+    }
+
+    final void releaseConsumerIndex(long value) {
+        CONSUMER.setRelease(this, value);
+    }
+}

@@ -1,0 +1,158 @@
+package dev.scaleplane.core.bootstrap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.scaleplane.api.ConfigurationException;
+import dev.scaleplane.api.events.Event;
+import dev.scaleplane.api.events.EventBus;
+import dev.scaleplane.api.events.EventType;
+import dev.scaleplane.api.events.SubscriptionOptions;
+import dev.scaleplane.api.events.catalog.DeploymentRequested;
+import dev.scaleplane.api.spi.Capabilities;
+import dev.scaleplane.api.spi.EventBusProvider;
+import dev.scaleplane.api.spi.ProviderContext;
+import dev.scaleplane.core.Scaleplane;
+import dev.scaleplane.core.ScaleplanePlatform;
+import dev.scaleplane.core.bus.BusMetrics;
+import dev.scaleplane.core.config.ScaleplaneProperties;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+
+class ScaleplaneBuilderTest {
+
+    record Custom(String name) {}
+
+    private static DeploymentRequested deployment(String id) {
+        return new DeploymentRequested(id, "shop", "1.2.3", "prod", List.of("ams-1"), "alice");
+    }
+
+    @Test
+    void embeddedDefaultsPublishAndHandleTypedEvents() {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        try (ScaleplanePlatform platform = Scaleplane.builder()
+                .config(ScaleplaneProperties.empty())
+                .meterRegistry(registry)
+                .source(URI.create("/test/builder"))
+                .build()) {
+            assertThat(platform.eventBusBackend()).isEqualTo("memory");
+            List<Event<DeploymentRequested>> seen = new CopyOnWriteArrayList<>();
+            platform.events()
+                    .subscribe(SubscriptionOptions.of("deployments", "g"), DeploymentRequested.TYPE, seen::add);
+
+            platform.events().publish("deployments", deployment("d-1")).join();
+
+            await().atMost(Duration.ofSeconds(30)).until(() -> seen.size() == 1);
+            Event<DeploymentRequested> event = seen.get(0);
+            assertThat(event.data().deploymentId()).isEqualTo("d-1");
+            assertThat(event.type()).isEqualTo(DeploymentRequested.TYPE_NAME);
+            assertThat(event.source()).isEqualTo(URI.create("/test/builder"));
+            assertThat(event.traceparent()).isNotNull();
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> registry.get(BusMetrics.DELIVERED).counter().count() == 1.0);
+            assertThat(registry.get(BusMetrics.PUBLISHED).counter().count()).isEqualTo(1.0);
+        }
+    }
+
+    @Test
+    void userTypesCanBeRegistered() {
+        EventType<Custom> type = EventType.of("com.example.custom.v1", Custom.class);
+        try (ScaleplanePlatform platform = Scaleplane.builder()
+                .config(ScaleplaneProperties.empty())
+                .registerEventType(type)
+                .build()) {
+            assertThat(platform.eventTypes().typeOf(Custom.class)).isEqualTo(type);
+            assertThat(platform.eventTypes().typeOf(DeploymentRequested.class)).isEqualTo(DeploymentRequested.TYPE);
+        }
+    }
+
+    @Test
+    void everyInvalidSettingIsReportedTogether() {
+        ScaleplaneProperties config = ScaleplaneProperties.of(Map.of(
+                "scaleplane.events.memory.buffer-size", "lots",
+                "scaleplane.events.publish-timeout", "-5s",
+                "scaleplane.events.drian-timeout", "1s",
+                "scaleplane.source", "not a uri"));
+
+        assertThatThrownBy(() -> Scaleplane.builder().config(config).build())
+                .isInstanceOfSatisfying(ConfigurationException.class, e -> assertThat(e.problems())
+                        .extracting(ConfigurationException.Problem::key)
+                        .containsExactlyInAnyOrder(
+                                "scaleplane.source",
+                                "scaleplane.events.drian-timeout",
+                                "scaleplane.events.memory.buffer-size",
+                                "scaleplane.events.publish-timeout"));
+    }
+
+    @Test
+    void unknownProviderNameListsInstalledProvidersAndTheArtifact() {
+        ScaleplaneProperties config = ScaleplaneProperties.of(Map.of("scaleplane.events.provider", "kafka"));
+
+        assertThatThrownBy(() -> Scaleplane.builder().config(config).build())
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("memory")
+                .hasMessageContaining("dev.scaleplane:scaleplane-events-kafka");
+    }
+
+    @Test
+    void explicitBusWinsAndIsNotClosedByThePlatform() {
+        try (ScaleplanePlatform owner =
+                Scaleplane.builder().config(ScaleplaneProperties.empty()).build()) {
+            EventBus shared = owner.events();
+            ScaleplanePlatform borrower = Scaleplane.builder()
+                    .config(ScaleplaneProperties.of(Map.of("scaleplane.events.provider", "nonexistent")))
+                    .eventBus(shared)
+                    .build();
+            assertThat(borrower.events()).isSameAs(shared);
+            borrower.close();
+            assertThat(shared.publish("t", deployment("d-2")).join().topic()).isEqualTo("t");
+        }
+    }
+
+    @Test
+    void explicitProviderListReplacesDiscoveryAndHighestPriorityWins() {
+        AtomicBoolean created = new AtomicBoolean();
+        EventBusProvider preferred = new EventBusProvider() {
+            @Override
+            public String name() {
+                return "preferred";
+            }
+
+            @Override
+            public int priority() {
+                return 10;
+            }
+
+            @Override
+            public Capabilities capabilities() {
+                return Capabilities.of();
+            }
+
+            @Override
+            public EventBus create(ProviderContext context) {
+                created.set(true);
+                assertThat(context.component(io.micrometer.core.instrument.MeterRegistry.class))
+                        .isPresent();
+                assertThat(context.component(dev.scaleplane.core.codec.EventCodec.class))
+                        .isPresent();
+                assertThat(context.component(String.class)).isEmpty();
+                return new dev.scaleplane.core.internal.memory.InMemoryEventBusProvider().create(context);
+            }
+        };
+        try (ScaleplanePlatform platform = Scaleplane.builder()
+                .config(ScaleplaneProperties.empty())
+                .eventBusProviders(
+                        List.of(new dev.scaleplane.core.internal.memory.InMemoryEventBusProvider(), preferred))
+                .build()) {
+            assertThat(platform.eventBusBackend()).isEqualTo("preferred");
+            assertThat(created).isTrue();
+        }
+    }
+}

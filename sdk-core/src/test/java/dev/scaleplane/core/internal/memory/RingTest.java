@@ -1,0 +1,99 @@
+package dev.scaleplane.core.internal.memory;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.scaleplane.api.events.Event;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import org.junit.jupiter.api.Test;
+
+class RingTest {
+
+    private static Event<String> event(String id) {
+        return Event.builder("test.ring.v1", id).id(id).source("/test").build();
+    }
+
+    @Test
+    void rejectsCapacityThatIsNotAPowerOfTwo() {
+        assertThatThrownBy(() -> new Ring(6)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void offersUntilFullThenAcceptsAgainAfterAdvance() {
+        Ring ring = new Ring(4);
+        for (int i = 0; i < 4; i++) {
+            assertThat(ring.offer(event("e" + i), i)).isTrue();
+        }
+        assertThat(ring.offer(event("e4"), 4)).isFalse();
+        assertThat(ring.size()).isEqualTo(4);
+
+        assertThat(ring.peek().id()).isEqualTo("e0");
+        assertThat(ring.headNanos()).isEqualTo(0);
+        ring.advance();
+        assertThat(ring.offer(event("e4"), 4)).isTrue();
+        List<String> ids = new ArrayList<>();
+        for (Event<?> e; (e = ring.peek()) != null; ring.advance()) {
+            ids.add(e.id());
+        }
+        assertThat(ids).containsExactly("e1", "e2", "e3", "e4");
+        assertThat(ring.isEmpty()).isTrue();
+    }
+
+    @Test
+    void peekWithoutAdvanceKeepsTheHead() {
+        Ring ring = new Ring(2);
+        ring.offer(event("a"), 1);
+        assertThat(ring.peek().id()).isEqualTo("a");
+        assertThat(ring.peek().id()).isEqualTo("a");
+    }
+
+    @Test
+    void concurrentProducersLoseNothingAndKeepPerProducerOrder() throws Exception {
+        Ring ring = new Ring(64);
+        int producers = 4;
+        int perProducer = 50_000;
+        CountDownLatch start = new CountDownLatch(1);
+        List<Thread> threads = new ArrayList<>();
+        for (int p = 0; p < producers; p++) {
+            int producer = p;
+            Thread t = new Thread(() -> {
+                try {
+                    start.await();
+                } catch (InterruptedException e) {
+                    return;
+                }
+                for (int i = 0; i < perProducer; i++) {
+                    Event<String> e = event(producer + ":" + i);
+                    while (!ring.offer(e, i)) {
+                        Thread.onSpinWait();
+                    }
+                }
+            });
+            t.start();
+            threads.add(t);
+        }
+        start.countDown();
+        int[] next = new int[producers];
+        int received = 0;
+        while (received < producers * perProducer) {
+            Event<?> e = ring.peek();
+            if (e == null) {
+                Thread.onSpinWait();
+                continue;
+            }
+            String[] parts = e.id().split(":");
+            int producer = Integer.parseInt(parts[0]);
+            assertThat(Integer.parseInt(parts[1])).isEqualTo(next[producer]);
+            next[producer]++;
+            ring.advance();
+            received++;
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
+        assertThat(next).containsOnly(perProducer);
+        assertThat(ring.isEmpty()).isTrue();
+    }
+}
