@@ -1,0 +1,232 @@
+#!/usr/bin/env bash
+# Runs Scaleplane's whole test suite: every module of the reactor, with its tests, as `mvn verify`.
+#
+#   scripts/test.sh                     # the full suite
+#   scripts/test.sh -pl sdk-core -am    # extra arguments go to Maven unchanged
+#
+# Before Maven starts it checks the tool chain (Java 17+, Maven 3.8.1+) and makes sure the services the modules
+# present need are up: a module's tests talk to real brokers, and a missing broker must fail the run with a
+# message saying how to start it, never skip tests. Services are started only for modules that exist, so the
+# script works on a machine without them as long as no module needs them.
+#
+#   module present            service                      started with
+#   spi-events/postgres/      PostgreSQL on 127.0.0.1:5432 pg_ctlcluster (Debian package postgresql)
+#   spi-events/rabbitmq/      RabbitMQ on 127.0.0.1:5672   rabbitmq-server -detached (Debian package rabbitmq-server)
+#   spi-events/kafka/         Kafka on 127.0.0.1:9092      kafka-server-start.sh from $KAFKA_HOME (KRaft)
+#
+# Environment: SCALEPLANE_SERVICE_TIMEOUT (seconds to wait for a service to come up, default 90).
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+SERVICE_TIMEOUT="${SCALEPLANE_SERVICE_TIMEOUT:-90}"
+APT_UPDATED=0
+
+log() { printf '[test.sh] %s\n' "$*"; }
+die() {
+    printf '[test.sh] ERROR: %s\n' "$*" >&2
+    printf '[test.sh] RESULT: FAILED before the tests ran\n' >&2
+    exit 1
+}
+
+# --- tool chain ---------------------------------------------------------------------------------------------------
+
+# Major version of a Java version string: "17.0.15" -> 17, "1.8.0_402" -> 8.
+java_major() {
+    local v="$1"
+    v="${v#1.}"
+    printf '%s' "${v%%[.+_-]*}"
+}
+
+check_java() {
+    command -v java >/dev/null 2>&1 || die "java not found. Install a JDK 17 or newer (Debian: apt-get install openjdk-17-jdk-headless)."
+    command -v javac >/dev/null 2>&1 || die "javac not found: a JRE is not enough. Install a JDK 17 or newer (Debian: apt-get install openjdk-17-jdk-headless)."
+    local version major
+    version="$(java -version 2>&1 | sed -n 's/.*version "\([^"]*\)".*/\1/p' | head -n 1)"
+    major="$(java_major "$version")"
+    [[ "$major" =~ ^[0-9]+$ ]] || die "cannot read the Java version from 'java -version' (got '$version')."
+    ((major >= 17)) || die "Java $version is too old: Scaleplane needs Java 17 or newer (set JAVA_HOME or PATH to a JDK 17+)."
+    log "java $version"
+}
+
+check_maven() {
+    command -v mvn >/dev/null 2>&1 || die "mvn not found. Install Apache Maven 3.8.1 or newer (Debian: apt-get install maven)."
+    local out version major minor patch java_version
+    # -B: no colours, so the version lines can be read.
+    out="$(mvn -B -v 2>&1 | sed 's/\x1b\[[0-9;]*m//g')" || die "'mvn -v' failed:
+$out"
+    version="$(printf '%s\n' "$out" | sed -n 's/^Apache Maven \([0-9][0-9.]*\).*/\1/p' | head -n 1)"
+    IFS=. read -r major minor patch <<<"$version"
+    [[ "${major:-}" =~ ^[0-9]+$ ]] || die "cannot read the Maven version from 'mvn -v'."
+    if ((major < 3 || (major == 3 && (${minor:-0} < 8 || (${minor:-0} == 8 && ${patch:-0} < 1))))); then
+        die "Maven $version is too old: Scaleplane needs Maven 3.8.1 or newer."
+    fi
+    # Maven may run on another JDK than the java on PATH (JAVA_HOME): that is the one that compiles.
+    java_version="$(printf '%s\n' "$out" | sed -n 's/^Java version: \([^,]*\),.*/\1/p' | head -n 1)"
+    if [[ -n "$java_version" ]]; then
+        (($(java_major "$java_version") >= 17)) \
+            || die "Maven runs on Java $java_version (JAVA_HOME=${JAVA_HOME:-unset}); it needs Java 17 or newer."
+    fi
+    log "maven $version on java ${java_version:-?}"
+}
+
+# --- helpers for services -----------------------------------------------------------------------------------------
+
+# Whether something accepts TCP connections on host:port.
+port_open() {
+    timeout 2 bash -c "exec 3<>/dev/tcp/$1/$2" >/dev/null 2>&1
+}
+
+# Waits until port_open or the timeout; returns non-zero on timeout.
+wait_for_port() {
+    local host="$1" port="$2" seconds="$3" waited=0
+    until port_open "$host" "$port"; do
+        ((waited >= seconds)) && return 1
+        sleep 1
+        waited=$((waited + 1))
+    done
+}
+
+as_root() {
+    if [[ "$(id -u)" == 0 ]]; then
+        "$@"
+    elif command -v sudo >/dev/null 2>&1; then
+        sudo -n "$@"
+    else
+        return 1
+    fi
+}
+
+# Installs a Debian package; fails with a clear message where apt-get cannot be used.
+apt_install() {
+    local package="$1"
+    command -v apt-get >/dev/null 2>&1 || die "package '$package' is needed, but apt-get is not available: install it by hand."
+    if ((APT_UPDATED == 0)); then
+        log "apt-get update"
+        as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq \
+            || die "apt-get update failed (needs root or passwordless sudo); install '$package' by hand."
+        APT_UPDATED=1
+    fi
+    log "installing Debian package '$package'"
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$package" >/dev/null \
+        || die "apt-get install $package failed; install it by hand."
+}
+
+# --- services -----------------------------------------------------------------------------------------------------
+
+# PostgreSQL on 127.0.0.1:5432: started with the Debian cluster tools, installed first if absent.
+ensure_postgres() {
+    local host=127.0.0.1 port=5432 version
+    if port_open "$host" "$port"; then
+        log "postgresql: listening on $host:$port"
+        return 0
+    fi
+    if ! command -v pg_ctlcluster >/dev/null 2>&1 || [[ ! -d /etc/postgresql ]] || [[ -z "$(ls /etc/postgresql 2>/dev/null)" ]]; then
+        apt_install postgresql
+    fi
+    # The newest installed major version if there are several.
+    version="$(ls /etc/postgresql | sort -V | tail -n 1)"
+    log "postgresql: nothing on $host:$port, starting cluster $version/main"
+    as_root pg_ctlcluster --skip-systemctl-redirect "$version" main start || true
+    wait_for_port "$host" "$port" "$SERVICE_TIMEOUT" \
+        || die "PostgreSQL is not listening on $host:$port after ${SERVICE_TIMEOUT}s. Start it by hand:
+    pg_ctlcluster --skip-systemctl-redirect \$(ls /etc/postgresql) main start
+  and check /var/log/postgresql/ (listen_addresses must include 127.0.0.1, port $port)."
+    log "postgresql: started, listening on $host:$port"
+}
+
+# RabbitMQ on 127.0.0.1:5672: started detached, installed first if absent.
+ensure_rabbitmq() {
+    local host=127.0.0.1 port=5672 waited=0
+    if port_open "$host" "$port"; then
+        log "rabbitmq: listening on $host:$port"
+        return 0
+    fi
+    command -v rabbitmq-server >/dev/null 2>&1 || apt_install rabbitmq-server
+    log "rabbitmq: nothing on $host:$port, starting rabbitmq-server -detached"
+    as_root rabbitmq-server -detached || true
+    until port_open "$host" "$port" || timeout 10 rabbitmq-diagnostics -q ping >/dev/null 2>&1; do
+        if ((waited >= SERVICE_TIMEOUT)); then
+            die "RabbitMQ is not up on $host:$port after ${SERVICE_TIMEOUT}s. Start it by hand:
+    rabbitmq-server -detached
+  then check it with 'rabbitmq-diagnostics -q ping' and /var/log/rabbitmq/."
+        fi
+        sleep 2
+        waited=$((waited + 2))
+    done
+    # The node answers pings a moment before its AMQP listener accepts connections.
+    wait_for_port "$host" "$port" "$SERVICE_TIMEOUT" \
+        || die "RabbitMQ answers pings but nothing listens on $host:$port; check its listeners (rabbitmq-diagnostics listeners)."
+    log "rabbitmq: started, listening on $host:$port"
+}
+
+# Kafka (KRaft, one combined broker and controller) on 127.0.0.1:9092. Kafka has no Debian package: it is started
+# from the distribution in $KAFKA_HOME, with its data under target/kafka of this repository.
+ensure_kafka() {
+    local host=127.0.0.1 port=9092 home="${KAFKA_HOME:-}" dir config cluster_id
+    if port_open "$host" "$port"; then
+        log "kafka: listening on $host:$port"
+        return 0
+    fi
+    if [[ -z "$home" || ! -x "$home/bin/kafka-server-start.sh" ]]; then
+        die "no Kafka broker on $host:$port, and KAFKA_HOME does not point to a Kafka distribution (bin/kafka-server-start.sh).
+  Start a single-node KRaft broker listening on PLAINTEXT://$host:$port by hand, or set KAFKA_HOME to an unpacked
+  Apache Kafka 3.7+ distribution and rerun this script, which then starts one."
+    fi
+    dir="$ROOT/target/kafka"
+    config="$dir/server.properties"
+    mkdir -p "$dir/data"
+    cat >"$config" <<PROPERTIES
+process.roles=broker,controller
+node.id=1
+controller.quorum.voters=1@$host:9093
+listeners=PLAINTEXT://$host:$port,CONTROLLER://$host:9093
+advertised.listeners=PLAINTEXT://$host:$port
+controller.listener.names=CONTROLLER
+inter.broker.listener.name=PLAINTEXT
+listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
+log.dirs=$dir/data
+num.partitions=1
+offsets.topic.replication.factor=1
+transaction.state.log.replication.factor=1
+transaction.state.log.min.isr=1
+group.initial.rebalance.delay.ms=0
+PROPERTIES
+    if [[ ! -f "$dir/data/meta.properties" ]]; then
+        cluster_id="$("$home/bin/kafka-storage.sh" random-uuid)"
+        "$home/bin/kafka-storage.sh" format -t "$cluster_id" -c "$config" >/dev/null \
+            || die "formatting Kafka storage in $dir/data failed; delete the folder and rerun."
+    fi
+    log "kafka: nothing on $host:$port, starting a KRaft broker from $home (data in $dir)"
+    LOG_DIR="$dir/logs" "$home/bin/kafka-server-start.sh" -daemon "$config"
+    wait_for_port "$host" "$port" "$SERVICE_TIMEOUT" \
+        || die "Kafka is not listening on $host:$port after ${SERVICE_TIMEOUT}s; see $dir/logs/server.log. Start it by hand:
+    $home/bin/kafka-server-start.sh $config"
+    log "kafka: started, listening on $host:$port"
+}
+
+# Starts what the modules present need, and only that.
+ensure_services() {
+    local needed=0
+    if [[ -d spi-events/postgres ]]; then ensure_postgres; needed=1; fi
+    if [[ -d spi-events/rabbitmq ]]; then ensure_rabbitmq; needed=1; fi
+    if [[ -d spi-events/kafka ]]; then ensure_kafka; needed=1; fi
+    ((needed == 1)) || log "services: none needed by the modules present (embedded backends only)"
+}
+
+# --- main ---------------------------------------------------------------------------------------------------------
+
+check_java
+check_maven
+ensure_services
+
+log "mvn -B -ntp verify $*"
+start=$SECONDS
+if mvn -B -ntp verify "$@"; then
+    log "RESULT: PASSED: mvn verify of the whole reactor succeeded in $((SECONDS - start))s"
+else
+    rc=$?
+    log "RESULT: FAILED: mvn verify exited with $rc after $((SECONDS - start))s (see the Maven output above)"
+    exit "$rc"
+fi
