@@ -1,0 +1,25 @@
+package dev.scaleplane.benchmarks;
+
+import dev.scaleplane.api.events.Event;
+
+/**
+ * One event bus implementation wired for one topology: a way to publish and one {@link PaddedCounter} per consumer
+ * group that its consumer increments for every event it handled.
+ *
+ * <p>Implementations are set up and torn down once per JMH trial, outside the measured code.
+ */
+interface EventPipe extends AutoCloseable {
+
+    /**
+     * Publishes one event to every consumer group. Called from the publisher threads; must be safe from several
+     * threads at once, because Scaleplane's {@code publish} is.
+     */
+    void publish(Event<?> event) throws Exception;
+
+    /** One counter per consumer group, in group order. */
+    PaddedCounter[] handled();
+
+    /** Stops consumers and releases threads; waits a bounded time. */
+    @Override
+    void close() throws Exception;
+}
