@@ -189,7 +189,8 @@ public final class EventCodec {
             mapper = given.copy();
         }
         mapper.registerModule(new JavaTimeModule());
-        mapper.disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS, SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS);
+        mapper.disable(
+                SerializationFeature.WRITE_DATES_AS_TIMESTAMPS, SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS);
         return mapper;
     }
 
@@ -664,8 +665,11 @@ public final class EventCodec {
         if (registered == null || registered.javaType == byte[].class) {
             return new byte[0];
         }
-        throw mismatch(type, "event of type " + type + " has no data, but " + type + " is registered for "
-                + registered.javaType.getName(), null);
+        throw mismatch(
+                type,
+                "event of type " + type + " has no data, but " + type + " is registered for "
+                        + registered.javaType.getName(),
+                null);
     }
 
     private static String describe(DataBinding used, String type) {
@@ -755,20 +759,47 @@ public final class EventCodec {
 
     /** Attributes collected while decoding one message, validated as they arrive. Not thread-safe. */
     private final class Attributes {
-        @Nullable String specVersion;
-        @Nullable String id;
-        @Nullable URI source;
-        @Nullable String type;
-        @Nullable String subject;
-        @Nullable Instant time;
-        @Nullable String dataContentType;
-        @Nullable String tenant;
-        @Nullable String cluster;
-        @Nullable String correlationId;
-        @Nullable String causationId;
-        @Nullable String partitionKey;
-        @Nullable TraceParent traceparent;
-        @Nullable Map<String, String> extensions;
+        @Nullable
+        String specVersion;
+
+        @Nullable
+        String id;
+
+        @Nullable
+        URI source;
+
+        @Nullable
+        String type;
+
+        @Nullable
+        String subject;
+
+        @Nullable
+        Instant time;
+
+        @Nullable
+        String dataContentType;
+
+        @Nullable
+        String tenant;
+
+        @Nullable
+        String cluster;
+
+        @Nullable
+        String correlationId;
+
+        @Nullable
+        String causationId;
+
+        @Nullable
+        String partitionKey;
+
+        @Nullable
+        TraceParent traceparent;
+
+        @Nullable
+        Map<String, String> extensions;
 
         /** Whether the type and content type are known, so the data can be decoded as it is read. */
         boolean readyToBind() {

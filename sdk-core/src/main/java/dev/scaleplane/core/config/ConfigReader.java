@@ -112,8 +112,8 @@ public final class ConfigReader {
         Objects.requireNonNull(min, "min");
         Objects.requireNonNull(max, "max");
         if (min.compareTo(max) > 0 || defaultValue.compareTo(min) < 0 || defaultValue.compareTo(max) > 0) {
-            throw new IllegalArgumentException("default " + defaultValue + " of " + key + " must be within [" + min
-                    + ", " + max + "]");
+            throw new IllegalArgumentException(
+                    "default " + defaultValue + " of " + key + " must be within [" + min + ", " + max + "]");
         }
         String value = raw(key);
         if (value == null) {
@@ -163,9 +163,10 @@ public final class ConfigReader {
         problem(
                 key,
                 value,
-                "one of " + Arrays.stream(type.getEnumConstants())
-                        .map(c -> c.name().toLowerCase(Locale.ROOT).replace('_', '-'))
-                        .collect(Collectors.joining(", ")));
+                "one of "
+                        + Arrays.stream(type.getEnumConstants())
+                                .map(c -> c.name().toLowerCase(Locale.ROOT).replace('_', '-'))
+                                .collect(Collectors.joining(", ")));
         return defaultValue;
     }
 
@@ -235,18 +236,21 @@ public final class ConfigReader {
                 exact.add(known);
             }
         }
-        Collection<String> present = properties instanceof ScaleplaneProperties sp
-                ? sp.keys(exact)
-                : new TreeSet<>(properties.keys());
+        Collection<String> present =
+                properties instanceof ScaleplaneProperties sp ? sp.keys(exact) : new TreeSet<>(properties.keys());
         for (String key : present) {
-            if (!key.startsWith(prefix) || knownKeys.contains(key) || wildcards.stream().anyMatch(key::startsWith)) {
+            if (!key.startsWith(prefix)
+                    || knownKeys.contains(key)
+                    || wildcards.stream().anyMatch(key::startsWith)) {
                 continue;
             }
             String suggestion = nearest(key, exact);
             String expected = suggestion != null
                     ? "a known key; did you mean " + suggestion + "?"
-                    : "a known key under " + prefix + (exact.isEmpty() ? " (there are none)" : ": " + sortedNames(exact));
-            problems.add(new Problem(key, ConfigKeys.redact(key, properties.get(key).orElse(null)), expected));
+                    : "a known key under " + prefix
+                            + (exact.isEmpty() ? " (there are none)" : ": " + sortedNames(exact));
+            problems.add(
+                    new Problem(key, ConfigKeys.redact(key, properties.get(key).orElse(null)), expected));
         }
     }
 

@@ -117,7 +117,8 @@ public final class ScaleplaneProperties implements ConfigProperties {
             try {
                 path = Path.of(configFile.trim());
             } catch (InvalidPathException e) {
-                throw ConfigurationException.of(CONFIG_FILE_KEY, configFile, "a valid file path (" + e.getMessage() + ")");
+                throw ConfigurationException.of(
+                        CONFIG_FILE_KEY, configFile, "a valid file path (" + e.getMessage() + ")");
             }
             builder.load(path);
         }

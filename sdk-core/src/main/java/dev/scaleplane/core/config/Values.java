@@ -9,7 +9,8 @@ final class Values {
 
     static final String INTEGER = "an integer";
     static final String BOOLEAN = "true or false";
-    static final String DURATION = "a duration: ISO-8601 (PT5S) or a whole number with unit ms, s, m, h or d (250ms, 5s)";
+    static final String DURATION =
+            "a duration: ISO-8601 (PT5S) or a whole number with unit ms, s, m, h or d (250ms, 5s)";
 
     private Values() {}
 

@@ -80,7 +80,8 @@ class EventCodecInteropTest {
     void aForeignEventOfARegisteredTypeBindsToTheRecordWhateverTheFieldOrder() throws IOException {
         Event<?> event = codec.decodeStructured(resource("deployment-requested-foreign.json"));
         assertThat(event.data())
-                .isEqualTo(new DeploymentRequested("dep-9", "checkout", "2.0.0", "staging", List.of("ams-1"), "ci-bot"));
+                .isEqualTo(
+                        new DeploymentRequested("dep-9", "checkout", "2.0.0", "staging", List.of("ams-1"), "ci-bot"));
         assertThat(event.time()).isEqualTo(Instant.parse("2025-03-14T09:26:53.5Z"));
         assertThat(event.dataContentType()).isEqualTo("application/json; charset=utf-8");
         assertThat(event.tenant()).isEqualTo("acme");
@@ -136,7 +137,8 @@ class EventCodecInteropTest {
                 "Content-Type", "application/json");
         Event<?> event = codec.decodeBinary(
                 headers,
-                utf8("{\"deploymentId\":\"d\",\"application\":\"a\",\"version\":\"1\",\"cluster\":\"c\",\"strategy\":\"s\"}"),
+                utf8(
+                        "{\"deploymentId\":\"d\",\"application\":\"a\",\"version\":\"1\",\"cluster\":\"c\",\"strategy\":\"s\"}"),
                 BinaryBinding.KAFKA);
         assertThat(event.data()).isEqualTo(new DeploymentStarted("d", "a", "1", "c", "s"));
     }
@@ -147,7 +149,8 @@ class EventCodecInteropTest {
                 "ce_specversion", "1.0", "ce_type", DeploymentStarted.TYPE_NAME, "ce_id", "1", "ce_source", "/s");
         Event<?> event = codec.decodeBinary(
                 headers,
-                utf8("{\"deploymentId\":\"d\",\"application\":\"a\",\"version\":\"1\",\"cluster\":\"c\",\"strategy\":\"s\"}"),
+                utf8(
+                        "{\"deploymentId\":\"d\",\"application\":\"a\",\"version\":\"1\",\"cluster\":\"c\",\"strategy\":\"s\"}"),
                 BinaryBinding.KAFKA);
         assertThat(event.dataContentType()).isEqualTo("application/json");
         assertThat(event.data()).isInstanceOf(DeploymentStarted.class);
@@ -187,7 +190,8 @@ class EventCodecInteropTest {
                 + "\"comexampleextension1\":\"value\","
                 + "\"data\":{\"deploymentId\":\"dep-1\",\"application\":\"checkout\",\"version\":\"1.4.2\","
                 + "\"cluster\":\"ams-1\",\"strategy\":\"canary\"}}";
-        assertThat(new String(codec.encodeStructured(event), StandardCharsets.UTF_8)).isEqualTo(expected);
+        assertThat(new String(codec.encodeStructured(event), StandardCharsets.UTF_8))
+                .isEqualTo(expected);
     }
 
     @Test

@@ -36,8 +36,20 @@ import net.jqwik.api.constraints.IntRange;
 class EventCodecPropertyTest {
 
     private static final Set<String> RESERVED = Set.of(
-            "specversion", "id", "source", "type", "subject", "time", "datacontenttype", "tenant", "cluster",
-            "correlationid", "causationid", "partitionkey", "traceparent", "data");
+            "specversion",
+            "id",
+            "source",
+            "type",
+            "subject",
+            "time",
+            "datacontenttype",
+            "tenant",
+            "cluster",
+            "correlationid",
+            "causationid",
+            "partitionkey",
+            "traceparent",
+            "data");
 
     private final EventCodec codec = EventCodec.of(REGISTRY);
 
@@ -49,7 +61,8 @@ class EventCodecPropertyTest {
     @Property(tries = 400)
     void binaryRoundTrip(@ForAll("events") Event<Object> event, @ForAll BinaryBinding binding) {
         BinaryMessage message = codec.encodeBinary(event, binding);
-        assertThat(codec.decodeBinary(message.headers(), message.body(), binding)).isEqualTo(event);
+        assertThat(codec.decodeBinary(message.headers(), message.body(), binding))
+                .isEqualTo(event);
     }
 
     @Property(tries = 200)
@@ -69,9 +82,10 @@ class EventCodecPropertyTest {
     }
 
     @Property(tries = 100)
-    void offsetsAreApplied(@ForAll("instants") Instant instant, @ForAll @IntRange(min = -23 * 60, max = 23 * 60) int offsetMinutes) {
-        java.time.ZoneOffset offset = java.time.ZoneOffset.ofTotalSeconds(
-                Math.max(-18 * 3600, Math.min(18 * 3600, offsetMinutes * 60)));
+    void offsetsAreApplied(
+            @ForAll("instants") Instant instant, @ForAll @IntRange(min = -23 * 60, max = 23 * 60) int offsetMinutes) {
+        java.time.ZoneOffset offset =
+                java.time.ZoneOffset.ofTotalSeconds(Math.max(-18 * 3600, Math.min(18 * 3600, offsetMinutes * 60)));
         String text = java.time.format.DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(instant.atOffset(offset));
         if (text.length() >= 20 && Character.isDigit(text.charAt(0))) {
             assertThat(Rfc3339.parse(text)).isEqualTo(instant);
@@ -107,7 +121,8 @@ class EventCodecPropertyTest {
 
     private static Arbitrary<Duration> durations() {
         return Combinators.combine(
-                        Arbitraries.longs().between(0, 10_000_000L), Arbitraries.integers().between(0, 999_999_999))
+                        Arbitraries.longs().between(0, 10_000_000L),
+                        Arbitraries.integers().between(0, 999_999_999))
                 .as(Duration::ofSeconds);
     }
 
@@ -152,9 +167,13 @@ class EventCodecPropertyTest {
     }
 
     private static Arbitrary<TraceParent> traceparents() {
-        Arbitrary<String> hex32 = Arbitraries.strings().withChars("0123456789abcdef").ofLength(32)
+        Arbitrary<String> hex32 = Arbitraries.strings()
+                .withChars("0123456789abcdef")
+                .ofLength(32)
                 .filter(s -> !s.chars().allMatch(c -> c == '0'));
-        Arbitrary<String> hex16 = Arbitraries.strings().withChars("0123456789abcdef").ofLength(16)
+        Arbitrary<String> hex16 = Arbitraries.strings()
+                .withChars("0123456789abcdef")
+                .ofLength(16)
                 .filter(s -> !s.chars().allMatch(c -> c == '0'));
         return Combinators.combine(hex32, hex16, Arbitraries.bytes()).as(TraceParent::new);
     }

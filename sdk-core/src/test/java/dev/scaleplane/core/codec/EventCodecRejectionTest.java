@@ -33,8 +33,8 @@ class EventCodecRejectionTest {
     }
 
     private EventDecodingException rejectStructured(String json) {
-        EventDecodingException e = catchThrowableOfType(
-                EventDecodingException.class, () -> codec.decodeStructured(utf8(json)));
+        EventDecodingException e =
+                catchThrowableOfType(EventDecodingException.class, () -> codec.decodeStructured(utf8(json)));
         assertThat(e).as("decoding %s", json).isNotNull();
         return e;
     }
@@ -47,8 +47,8 @@ class EventCodecRejectionTest {
     }
 
     private static Map<String, String> headers(String... keyValues) {
-        Map<String, String> h = new HashMap<>(Map.of(
-                "ce_specversion", "1.0", "ce_id", "1", "ce_source", "/s", "ce_type", "com.example.x"));
+        Map<String, String> h = new HashMap<>(
+                Map.of("ce_specversion", "1.0", "ce_id", "1", "ce_source", "/s", "ce_type", "com.example.x"));
         for (int i = 0; i < keyValues.length; i += 2) {
             if (keyValues[i + 1] == null) {
                 h.remove(keyValues[i]);
@@ -157,9 +157,11 @@ class EventCodecRejectionTest {
 
     @Test
     void idAndTypeMustNotBeEmpty() {
-        assertThat(rejectStructured(event("").replace("\"id\":\"1\"", "\"id\":\"\"")).attribute())
+        assertThat(rejectStructured(event("").replace("\"id\":\"1\"", "\"id\":\"\""))
+                        .attribute())
                 .isEqualTo("id");
-        assertThat(rejectStructured(event("").replace("\"com.example.x\"", "\"\"")).attribute())
+        assertThat(rejectStructured(event("").replace("\"com.example.x\"", "\"\""))
+                        .attribute())
                 .isEqualTo("type");
     }
 
@@ -203,7 +205,8 @@ class EventCodecRejectionTest {
             })
     void dataThatDoesNotMatchTheRegisteredClass(String dataMember) {
         for (String contentType : new String[] {"application/json", null}) {
-            EventDecodingException e = rejectStructured(registered(DeploymentStarted.TYPE_NAME, contentType, dataMember));
+            EventDecodingException e =
+                    rejectStructured(registered(DeploymentStarted.TYPE_NAME, contentType, dataMember));
             assertThat(e.reason()).as(dataMember).isEqualTo(Reason.DATA_MISMATCH);
             assertThat(e.attribute()).isEqualTo("data");
         }
@@ -217,7 +220,9 @@ class EventCodecRejectionTest {
                 ",\"data\":{\"deploymentId\":\"d\",\"application\":\"a\",\"version\":\"1\",\"cluster\":\"c\","
                         + "\"duration\":\"ten minutes\"}"));
         assertThat(e.reason()).isEqualTo(Reason.DATA_MISMATCH);
-        assertThat(e.getMessage()).contains(DeploymentCompleted.class.getName()).contains(DeploymentCompleted.TYPE_NAME);
+        assertThat(e.getMessage())
+                .contains(DeploymentCompleted.class.getName())
+                .contains(DeploymentCompleted.TYPE_NAME);
         assertThat(e.getCause()).isNotNull();
     }
 
@@ -265,16 +270,19 @@ class EventCodecRejectionTest {
     @Test
     void registeredDataStillBindsWhenValid() {
         // The positive twin of the cases above, through both the streaming and the buffered path.
-        assertThat(codec.decodeStructured(utf8(registered(DeploymentStarted.TYPE_NAME, "application/json",
-                                ",\"data\":" + STARTED_DATA)))
+        assertThat(codec.decodeStructured(utf8(registered(
+                                DeploymentStarted.TYPE_NAME, "application/json", ",\"data\":" + STARTED_DATA)))
                         .data())
                 .isEqualTo(new DeploymentStarted("d", "a", "1", "c", "s"));
-        assertThat(codec.decodeStructured(utf8(registered(DeploymentStarted.TYPE_NAME, null, ",\"data\":" + STARTED_DATA)))
+        assertThat(codec.decodeStructured(
+                                utf8(registered(DeploymentStarted.TYPE_NAME, null, ",\"data\":" + STARTED_DATA)))
                         .data())
                 .isEqualTo(new DeploymentStarted("d", "a", "1", "c", "s"));
         String base64 = java.util.Base64.getEncoder().encodeToString(utf8(STARTED_DATA));
         assertThat(codec.decodeStructured(utf8(registered(
-                                DeploymentStarted.TYPE_NAME, "application/json", ",\"data_base64\":\"" + base64 + "\"")))
+                                DeploymentStarted.TYPE_NAME,
+                                "application/json",
+                                ",\"data_base64\":\"" + base64 + "\"")))
                         .data())
                 .isEqualTo(new DeploymentStarted("d", "a", "1", "c", "s"));
     }

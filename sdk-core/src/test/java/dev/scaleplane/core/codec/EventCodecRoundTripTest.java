@@ -110,7 +110,8 @@ class EventCodecRoundTripTest {
 
     @Test
     void amqpBinaryModeUsesTheCloudEventsColonPrefix() {
-        Event<Object> event = CatalogSamples.minimalEvent(CatalogSamples.payloads().get(1));
+        Event<Object> event =
+                CatalogSamples.minimalEvent(CatalogSamples.payloads().get(1));
         BinaryMessage message = codec.encodeBinary(event, BinaryBinding.AMQP);
         assertThat(message.headers())
                 .containsOnlyKeys(
@@ -206,7 +207,8 @@ class EventCodecRoundTripTest {
         assertThat((byte[]) decoded.data()).isEmpty();
         BinaryMessage message = codec.encodeBinary(event, BinaryBinding.KAFKA);
         assertThat(message.body()).isEmpty();
-        assertThat((byte[]) codec.decodeBinary(message.headers(), message.body(), BinaryBinding.KAFKA).data())
+        assertThat((byte[]) codec.decodeBinary(message.headers(), message.body(), BinaryBinding.KAFKA)
+                        .data())
                 .isEmpty();
     }
 
@@ -230,7 +232,8 @@ class EventCodecRoundTripTest {
 
     @Test
     void extensionsArePreservedAndWrittenInNameOrder() {
-        Event<Object> event = CatalogSamples.minimalEvent(CatalogSamples.payloads().get(1))
+        Event<Object> event = CatalogSamples.minimalEvent(
+                        CatalogSamples.payloads().get(1))
                 .toBuilder()
                 .extensions(Map.of("zeta", "1", "alpha", "2", "dataschema", "https://example.com/schema"))
                 .build();
@@ -259,12 +262,10 @@ class EventCodecRoundTripTest {
 
     @Test
     void timeIsWrittenAsRfc3339AndDurationsAsIsoStrings() {
-        Event<Object> event = CatalogSamples.minimalEvent(
-                new DeploymentCompleted("d", "a", "1", "c", Duration.ofMinutes(2).plusMillis(5)));
+        Event<Object> event = CatalogSamples.minimalEvent(new DeploymentCompleted(
+                "d", "a", "1", "c", Duration.ofMinutes(2).plusMillis(5)));
         String json = new String(codec.encodeStructured(event), java.nio.charset.StandardCharsets.UTF_8);
-        assertThat(json)
-                .contains("\"time\":\"2025-01-01T00:00:00Z\"")
-                .contains("\"duration\":\"PT2M0.005S\"");
+        assertThat(json).contains("\"time\":\"2025-01-01T00:00:00Z\"").contains("\"duration\":\"PT2M0.005S\"");
     }
 
     @Test
@@ -291,7 +292,8 @@ class EventCodecRoundTripTest {
 
     @Test
     void anExtensionNamedLikeAContextAttributeCannotBeEncoded() {
-        Event<Object> event = CatalogSamples.minimalEvent(CatalogSamples.payloads().get(1))
+        Event<Object> event = CatalogSamples.minimalEvent(
+                        CatalogSamples.payloads().get(1))
                 .toBuilder()
                 .extensions(Map.of("subject", "sneaky"))
                 .build();
@@ -313,7 +315,8 @@ class EventCodecRoundTripTest {
         assertThatThrownBy(() -> codec.encodeBinary(notSerializable, BinaryBinding.KAFKA))
                 .isInstanceOf(EventEncodingException.class);
 
-        Event<Object> recordAsXml = CatalogSamples.minimalEvent(CatalogSamples.payloads().get(1))
+        Event<Object> recordAsXml = CatalogSamples.minimalEvent(
+                        CatalogSamples.payloads().get(1))
                 .toBuilder()
                 .dataContentType("application/xml")
                 .build();
@@ -330,7 +333,8 @@ class EventCodecRoundTripTest {
         assertThat(EventCodec.isJson("application/json; charset=utf-8")).isTrue();
         assertThat(EventCodec.isJson("Application/JSON")).isTrue();
         assertThat(EventCodec.isJson("text/json")).isTrue();
-        assertThat(EventCodec.isJson("application/vnd.scaleplane.thing+json;v=2")).isTrue();
+        assertThat(EventCodec.isJson("application/vnd.scaleplane.thing+json;v=2"))
+                .isTrue();
         assertThat(EventCodec.isJson("application/cloudevents+json")).isTrue();
         assertThat(EventCodec.isJson("application/xml")).isFalse();
         assertThat(EventCodec.isJson("application/jsonx")).isFalse();

@@ -84,7 +84,8 @@ class ConfigReaderTest {
                 "scaleplane.events.memory.fair", "maybe",
                 "scaleplane.events.memory.endpoint", "http://bad host/",
                 "scaleplane.events.memory.max-bytes", "-1");
-        assertThat(r.integer("scaleplane.events.memory.buffer-size", 1024, 2, 1 << 24)).isEqualTo(1024);
+        assertThat(r.integer("scaleplane.events.memory.buffer-size", 1024, 2, 1 << 24))
+                .isEqualTo(1024);
         assertThat(r.integer("scaleplane.events.memory.partitions", 8, 1, 1024)).isEqualTo(8);
         assertThat(r.duration(
                         "scaleplane.events.memory.publish-timeout",
@@ -93,13 +94,17 @@ class ConfigReaderTest {
                         Duration.ofHours(1)))
                 .isEqualTo(Duration.ofSeconds(5));
         assertThat(r.duration(
-                        "scaleplane.events.memory.drain-timeout", Duration.ofSeconds(30), Duration.ZERO, Duration.ofHours(1)))
+                        "scaleplane.events.memory.drain-timeout",
+                        Duration.ofSeconds(30),
+                        Duration.ZERO,
+                        Duration.ofHours(1)))
                 .isEqualTo(Duration.ofSeconds(30));
         assertThat(r.enumValue("scaleplane.events.memory.strategy", Strategy.class, Strategy.WEIGHTED))
                 .isEqualTo(Strategy.WEIGHTED);
         assertThat(r.bool("scaleplane.events.memory.fair", true)).isTrue();
         assertThat(r.uri("scaleplane.events.memory.endpoint", URI.create("/x"))).isEqualTo(URI.create("/x"));
-        assertThat(r.longValue("scaleplane.events.memory.max-bytes", 10, 0, Long.MAX_VALUE)).isEqualTo(10);
+        assertThat(r.longValue("scaleplane.events.memory.max-bytes", 10, 0, Long.MAX_VALUE))
+                .isEqualTo(10);
         assertThat(r.isValid()).isFalse();
 
         ConfigurationException e = catchThrowableOfType(ConfigurationException.class, r::throwIfInvalid);
@@ -132,13 +137,17 @@ class ConfigReaderTest {
         ConfigReader r = reader("scaleplane.pool.min", "10", "scaleplane.pool.max", "5");
         int min = r.integer("scaleplane.pool.min", 1, 0, 100);
         int max = r.integer("scaleplane.pool.max", 10, 0, 100);
-        assertThat(r.check(max >= min, "scaleplane.pool.max", String.valueOf(max), "scaleplane.pool.max >= "
-                        + "scaleplane.pool.min (" + min + ")"))
+        assertThat(r.check(
+                        max >= min,
+                        "scaleplane.pool.max",
+                        String.valueOf(max),
+                        "scaleplane.pool.max >= " + "scaleplane.pool.min (" + min + ")"))
                 .isFalse();
         assertThat(r.check(true, "x", null, "never shown")).isTrue();
         assertThatThrownBy(r::throwIfInvalid)
                 .isInstanceOf(ConfigurationException.class)
-                .hasMessageContaining("scaleplane.pool.max = '5': expected scaleplane.pool.max >= scaleplane.pool.min (10)");
+                .hasMessageContaining(
+                        "scaleplane.pool.max = '5': expected scaleplane.pool.max >= scaleplane.pool.min (10)");
     }
 
     @Test
@@ -182,7 +191,8 @@ class ConfigReaderTest {
     void swappedLettersCountAsOneEdit() {
         assertThat(ConfigReader.editDistance("partitoins", "partitions")).isEqualTo(1);
         assertThat(ConfigReader.editDistance("", "abc")).isEqualTo(3);
-        assertThat(ConfigReader.nearest("scaleplane.events.memory.partitoins", Set.of("scaleplane.events.memory.partitions")))
+        assertThat(ConfigReader.nearest(
+                        "scaleplane.events.memory.partitoins", Set.of("scaleplane.events.memory.partitions")))
                 .isEqualTo("scaleplane.events.memory.partitions");
         assertThat(ConfigReader.nearest("abc", Set.of("xyz"))).isNull();
     }
@@ -208,7 +218,8 @@ class ConfigReaderTest {
                         "SCALEPLANE_EVENTS_MEMORY_BUFFERSIZE", "64"))
                 .build();
         ConfigReader r = new ConfigReader(props);
-        assertThat(r.integer("scaleplane.events.memory.buffer-size", 8, 2, 1024)).isEqualTo(64);
+        assertThat(r.integer("scaleplane.events.memory.buffer-size", 8, 2, 1024))
+                .isEqualTo(64);
         r.rejectUnknownKeys("scaleplane.events.memory.", Set.of("scaleplane.events.memory.buffer-size"));
         assertThat(r.problems()).singleElement().satisfies(p -> {
             assertThat(p.key()).isEqualTo("scaleplane.events.memory.buffersize");

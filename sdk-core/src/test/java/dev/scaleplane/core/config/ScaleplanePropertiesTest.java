@@ -128,8 +128,9 @@ class ScaleplanePropertiesTest {
     @Test
     void aMissingFileIsAConfigurationErrorNamingThePath() {
         Path missing = dir.resolve("nope.properties");
-        ConfigurationException e = catchThrowableOfType(
-                ConfigurationException.class, () -> ScaleplaneProperties.builder().load(missing));
+        ConfigurationException e =
+                catchThrowableOfType(ConfigurationException.class, () -> ScaleplaneProperties.builder()
+                        .load(missing));
         assertThat(e.problems()).singleElement().satisfies(problem -> {
             assertThat(problem.key()).isEqualTo(ScaleplaneProperties.CONFIG_FILE_KEY);
             assertThat(problem.value()).isEqualTo(missing.toString());
@@ -160,7 +161,9 @@ class ScaleplanePropertiesTest {
 
     @Test
     void fromEnvironmentFailsClearlyWhenTheNamedFileIsMissing() {
-        System.setProperty(ScaleplaneProperties.CONFIG_FILE_KEY, dir.resolve("missing.properties").toString());
+        System.setProperty(
+                ScaleplaneProperties.CONFIG_FILE_KEY,
+                dir.resolve("missing.properties").toString());
         try {
             assertThatThrownBy(ScaleplaneProperties::fromEnvironment)
                     .isInstanceOf(ConfigurationException.class)
@@ -211,7 +214,8 @@ class ScaleplanePropertiesTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"5", "1.5s", "5 seconds", "s", "PT", "5w", "", "99999999999999999999d", "9999999999999999d"})
+    @ValueSource(
+            strings = {"5", "1.5s", "5 seconds", "s", "PT", "5w", "", "99999999999999999999d", "9999999999999999d"})
     void invalidDurations(String text) {
         ConfigurationException e = catchThrowableOfType(
                 ConfigurationException.class,

@@ -34,7 +34,9 @@ final class DiscoveryTestSupport {
         return new ClassLoader(parent) {
             @Override
             public Enumeration<URL> getResources(String name) throws IOException {
-                return name.startsWith("META-INF/services/") ? Collections.emptyEnumeration() : super.getResources(name);
+                return name.startsWith("META-INF/services/")
+                        ? Collections.emptyEnumeration()
+                        : super.getResources(name);
             }
 
             @Override

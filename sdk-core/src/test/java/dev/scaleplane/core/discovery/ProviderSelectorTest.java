@@ -49,8 +49,10 @@ class ProviderSelectorTest {
 
     @Test
     void theConfiguredNameWinsOverPriority() {
-        assertThat(selector.select(null, Optional.of("alpha"), List.of(alpha, beta))).isSameAs(alpha);
-        assertThat(selector.select(null, Optional.of("  Alpha "), List.of(beta, alpha))).isSameAs(alpha);
+        assertThat(selector.select(null, Optional.of("alpha"), List.of(alpha, beta)))
+                .isSameAs(alpha);
+        assertThat(selector.select(null, Optional.of("  Alpha "), List.of(beta, alpha)))
+                .isSameAs(alpha);
     }
 
     @Test
@@ -74,7 +76,8 @@ class ProviderSelectorTest {
     void anUnknownConfiguredNameWithNothingInstalledSaysSoAndNamesBrokenProviders() {
         ProviderFailure broken = new ProviderFailure(
                 "com.example.KafkaProvider",
-                new ServiceConfigurationError("Provider com.example.KafkaProvider could not be instantiated",
+                new ServiceConfigurationError(
+                        "Provider com.example.KafkaProvider could not be instantiated",
                         new NoClassDefFoundError("org/apache/kafka/clients/producer/Producer")));
         ConfigurationException e = catchThrowableOfType(
                 ConfigurationException.class,
@@ -100,8 +103,10 @@ class ProviderSelectorTest {
     @Test
     void theHighestPriorityWinsAmongSeveral() {
         Embedded embedded = new Embedded();
-        assertThat(selector.select(null, Optional.empty(), List.of(embedded, alpha, beta))).isSameAs(beta);
-        assertThat(selector.select(null, Optional.empty(), List.of(embedded, alpha))).isSameAs(alpha);
+        assertThat(selector.select(null, Optional.empty(), List.of(embedded, alpha, beta)))
+                .isSameAs(beta);
+        assertThat(selector.select(null, Optional.empty(), List.of(embedded, alpha)))
+                .isSameAs(alpha);
     }
 
     @Test
@@ -182,7 +187,8 @@ class ProviderSelectorTest {
                 throw new AssertionError("must not load when an instance is given");
             }
         };
-        assertThat(selector.select(alpha, Optional.empty(), failing, EventBusProvider.class)).isSameAs(alpha);
+        assertThat(selector.select(alpha, Optional.empty(), failing, EventBusProvider.class))
+                .isSameAs(alpha);
         assertThat(selector.select(null, Optional.empty(), ProviderLoader.of(alpha, beta), EventBusProvider.class))
                 .isSameAs(beta);
     }

@@ -29,9 +29,7 @@ class ServiceLoaderProviderLoaderTest {
             List<EventBusProvider> found = new ArrayList<>();
             String log = stderrOf(() -> found.addAll(providers.load(EventBusProvider.class)));
 
-            assertThat(found)
-                    .extracting(p -> p.getClass().getSimpleName())
-                    .containsExactly("Alpha", "Beta");
+            assertThat(found).extracting(p -> p.getClass().getSimpleName()).containsExactly("Alpha", "Beta");
             List<ProviderFailure> failures = providers.failures(EventBusProvider.class);
             assertThat(failures)
                     .extracting(ProviderFailure::providerClass)
@@ -76,7 +74,8 @@ class ServiceLoaderProviderLoaderTest {
         try (URLClassLoader none = noServices();
                 URLClassLoader one = servicesFrom("one");
                 URLClassLoader two = servicesFrom("two")) {
-            assertThat(new ServiceLoaderProviderLoader(none).load(EventBusProvider.class)).isEmpty();
+            assertThat(new ServiceLoaderProviderLoader(none).load(EventBusProvider.class))
+                    .isEmpty();
             NoProviderException e = catchThrowableOfType(
                     NoProviderException.class,
                     () -> selector.select(
@@ -90,10 +89,7 @@ class ServiceLoaderProviderLoaderTest {
                             null, Optional.empty(), new ServiceLoaderProviderLoader(two), EventBusProvider.class))
                     .isInstanceOf(FakeProviders.Beta.class);
             assertThat(selector.select(
-                            null,
-                            Optional.of("alpha"),
-                            new ServiceLoaderProviderLoader(two),
-                            EventBusProvider.class))
+                            null, Optional.of("alpha"), new ServiceLoaderProviderLoader(two), EventBusProvider.class))
                     .isInstanceOf(FakeProviders.Alpha.class);
         }
     }
@@ -139,7 +135,8 @@ class ServiceLoaderProviderLoaderTest {
             assertThat(new ServiceLoaderProviderLoader().load(EventBusProvider.class))
                     .singleElement()
                     .isInstanceOf(FakeProviders.Alpha.class);
-            assertThat(ProviderLoader.serviceLoader(one).load(EventBusProvider.class)).hasSize(1);
+            assertThat(ProviderLoader.serviceLoader(one).load(EventBusProvider.class))
+                    .hasSize(1);
         } finally {
             thread.setContextClassLoader(previous);
         }

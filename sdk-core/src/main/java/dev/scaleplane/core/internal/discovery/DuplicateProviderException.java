@@ -10,7 +10,10 @@ import java.util.List;
 public final class DuplicateProviderException extends ScaleplaneException {
     private static final long serialVersionUID = 1L;
 
+    /** The name claimed more than once. */
     private final String providerName;
+
+    /** The classes claiming it, sorted. */
     private final List<String> providerClasses;
 
     /**

@@ -134,7 +134,10 @@ public final class ProviderSelector<P> {
         Objects.requireNonNull(found, "found");
         Objects.requireNonNull(failures, "failures");
         if (explicit != null) {
-            log.debug("Using the {} provider given explicitly: {}", kind, explicit.getClass().getName());
+            log.debug(
+                    "Using the {} provider given explicitly: {}",
+                    kind,
+                    explicit.getClass().getName());
             return explicit;
         }
         Map<String, P> byName = index(found);
@@ -152,7 +155,10 @@ public final class ProviderSelector<P> {
         }
         if (found.size() == 1) {
             P only = found.get(0);
-            log.debug("Using the only {} provider found: {}", kind, only.getClass().getName());
+            log.debug(
+                    "Using the only {} provider found: {}",
+                    kind,
+                    only.getClass().getName());
             return only;
         }
         int highest = found.stream().mapToInt(priority).max().orElseThrow();
@@ -187,9 +193,8 @@ public final class ProviderSelector<P> {
             Objects.requireNonNull(p, "found provider");
             String n = name.apply(p);
             if (n == null || n.isBlank()) {
-                throw new ScaleplaneException(
-                        kind + " provider " + p.getClass().getName() + " has no name; name() must return a unique,"
-                                + " non-blank, lower-case name");
+                throw new ScaleplaneException(kind + " provider " + p.getClass().getName()
+                        + " has no name; name() must return a unique," + " non-blank, lower-case name");
             }
             byName.computeIfAbsent(n.trim().toLowerCase(Locale.ROOT), k -> new ArrayList<>())
                     .add(p);
@@ -200,7 +205,10 @@ public final class ProviderSelector<P> {
                 throw new DuplicateProviderException(
                         kind,
                         e.getKey(),
-                        e.getValue().stream().map(p -> p.getClass().getName()).sorted().toList());
+                        e.getValue().stream()
+                                .map(p -> p.getClass().getName())
+                                .sorted()
+                                .toList());
             }
             unique.put(e.getKey(), e.getValue().get(0));
         }

@@ -34,8 +34,8 @@ public final class ServiceLoaderProviderLoader implements ProviderLoader {
     private static final int MAX_CONSECUTIVE_FAILURES = 1_000;
 
     /** Matches the provider class in the JDK's messages: "Provider x.Y not found", "x.Y not a subtype". */
-    private static final Pattern PROVIDER_NAME =
-            Pattern.compile("Provider ([\\p{javaJavaIdentifierPart}.$]+)|([\\p{javaJavaIdentifierPart}.$]+) not a subtype");
+    private static final Pattern PROVIDER_NAME = Pattern.compile(
+            "Provider ([\\p{javaJavaIdentifierPart}.$]+)|([\\p{javaJavaIdentifierPart}.$]+) not a subtype");
 
     private final ClassLoader classLoader;
     private final Map<Class<?>, List<ProviderFailure>> failures = new ConcurrentHashMap<>();
