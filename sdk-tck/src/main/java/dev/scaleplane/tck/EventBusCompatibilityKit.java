@@ -461,9 +461,8 @@ public abstract class EventBusCompatibilityKit {
     }
 
     @Test
-    @DisplayName("after close(), publish fails its future with BusClosedException, subscribe throws it, and close()"
-            + " is idempotent")
-    void closedBusRefusesWork() {
+    @DisplayName("after close(), publish fails its future with BusClosedException, and close() is idempotent")
+    void closedBusRefusesPublish() {
         EventBus bus = newBus();
         String topic = unique("tck.closed");
 
@@ -478,6 +477,16 @@ public abstract class EventBusCompatibilityKit {
                 });
         assertThat(failureOf(() -> bus.publish(topic, new TckPayload("k", 1)), "publish(data) after close"))
                 .isInstanceOf(BusClosedException.class);
+    }
+
+    @Test
+    @DisplayName("after close(), subscribe throws BusClosedException")
+    void closedBusRefusesSubscribe() {
+        EventBus bus = newBus();
+        String topic = unique("tck.closed");
+
+        bus.close();
+
         assertThatThrownBy(() -> bus.subscribe(options(topic, unique("g")).build(), TckPayload.TYPE, e -> {}))
                 .isInstanceOf(BusClosedException.class);
         assertThatThrownBy(() -> bus.subscribe(options(topic, unique("g")).build(), e -> {}))
@@ -1091,8 +1100,12 @@ public abstract class EventBusCompatibilityKit {
         eventually("the de-duplicating group gets the marker")
                 .untilAsserted(() -> assertThat(deduplicating.ids()).contains(marker.id()));
         quietPeriodPasses(); // to show that the duplicate never reaches the de-duplicating handler
-        assertThat(deduplicating.count(event.id())).isEqualTo(1);
-        assertThat(plain.count(event.id())).isEqualTo(2);
+        assertThat(deduplicating.count(event.id()))
+                .as("handler calls of the de-duplicating group for the event published twice")
+                .isEqualTo(1);
+        assertThat(plain.count(event.id()))
+                .as("handler calls of the plain group for the event published twice")
+                .isEqualTo(2);
     }
 
     // ------------------------------------------------------------------------------------------------------------
@@ -1586,6 +1599,7 @@ public abstract class EventBusCompatibilityKit {
                             .isEqualTo(1);
                 }
             }
+            Map<String, Integer> deadAttempts = new HashMap<>();
             for (DeadLetter dl : bus.deadLetters().list(topic, probe.name, 100_000)) {
                 assertThat(dl.event())
                         .as("dead letter %s in %s", dl.id(), where)
@@ -1620,7 +1634,13 @@ public abstract class EventBusCompatibilityKit {
                             + " than the " + policy.maxAttempts() + " attempts allowed: " + dl + " in " + where);
                 }
                 assertThat(dl.firstFailure()).isBeforeOrEqualTo(dl.lastFailure());
+                deadAttempts.merge(dl.event().id(), dl.attempts(), Integer::sum);
             }
+            deadAttempts.forEach((id, attempts) -> assertThat(probe.attempts(id))
+                    .as(
+                            "handler calls for seq %d in %s, against the attempts its dead letters record",
+                            seqById.get(id), where)
+                    .isGreaterThanOrEqualTo(attempts));
             if (ordered) {
                 for (String key : scenario.keys()) {
                     if (!retriesPreserveKeyOrder() && !scenario.neverFails(key)) {
@@ -2048,6 +2068,11 @@ public abstract class EventBusCompatibilityKit {
 
         int successes(String id) {
             AtomicInteger n = successes.get(id);
+            return n == null ? 0 : n.get();
+        }
+
+        int attempts(String id) {
+            AtomicInteger n = attempts.get(id);
             return n == null ? 0 : n.get();
         }
 
