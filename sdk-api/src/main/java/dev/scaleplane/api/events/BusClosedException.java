@@ -8,4 +8,9 @@ public final class BusClosedException extends PublishException {
     public BusClosedException(String topic, String eventId) {
         super(topic, eventId, "the event bus is closed", null);
     }
+
+    /** Creates the exception for a subscription after close. */
+    public BusClosedException(String topic) {
+        super(topic, "", null, "cannot subscribe to topic '" + topic + "': the event bus is closed");
+    }
 }

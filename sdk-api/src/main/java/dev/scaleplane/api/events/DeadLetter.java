@@ -50,6 +50,12 @@ public record DeadLetter(
         INVALID
     }
 
+    /**
+     * Validates the record.
+     *
+     * @throws NullPointerException if a required component is null
+     * @throws IllegalArgumentException if neither the event nor the raw message is given
+     */
     public DeadLetter {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(topic, "topic");

@@ -58,6 +58,23 @@ public record Event<T>(
     /** The only CloudEvents spec version this SDK produces and accepts. */
     public static final String SPEC_VERSION = "1.0";
 
+    /** Attribute names that have fields of their own and so cannot be used as extension names. */
+    private static final java.util.Set<String> RESERVED = java.util.Set.of(
+            "id",
+            "source",
+            "specversion",
+            "type",
+            "subject",
+            "time",
+            "datacontenttype",
+            "data",
+            "tenant",
+            "cluster",
+            "correlationid",
+            "causationid",
+            "partitionkey",
+            "traceparent");
+
     /** Media type of JSON-encoded payloads. */
     public static final String JSON = "application/json";
 
@@ -65,8 +82,8 @@ public record Event<T>(
      * Validates the envelope.
      *
      * @throws NullPointerException if a required attribute is null
-     * @throws IllegalArgumentException if an attribute is empty, the spec version is not {@value #SPEC_VERSION} or an
-     *     extension name is not a valid CloudEvents attribute name
+     * @throws IllegalArgumentException if an attribute is empty, the spec version is not {@value #SPEC_VERSION}, or an
+     *     extension name is not a valid CloudEvents attribute name or names an attribute that has its own field
      */
     public Event {
         requireNonEmpty(id, "id");

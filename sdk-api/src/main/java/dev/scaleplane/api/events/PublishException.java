@@ -17,12 +17,23 @@ public class PublishException extends ScaleplaneException {
         this.eventId = eventId;
     }
 
+    /**
+     * Creates the exception with a complete message, for subclasses whose failure is not about one event.
+     *
+     * @param eventId the event concerned, or an empty string when none is
+     */
+    protected PublishException(String topic, String eventId, @Nullable Throwable cause, String message) {
+        super(message, cause);
+        this.topic = topic;
+        this.eventId = eventId;
+    }
+
     /** The topic published to. */
     public String topic() {
         return topic;
     }
 
-    /** The id of the event that was not accepted. */
+    /** The id of the event that was not accepted; empty when the failure concerns no single event. */
     public String eventId() {
         return eventId;
     }

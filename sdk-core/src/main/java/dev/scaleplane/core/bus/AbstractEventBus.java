@@ -113,7 +113,7 @@ public abstract class AbstractEventBus implements EventBus {
                     Capabilities.Capability.REPLAY, backendName, "startPosition(EARLIEST)");
         }
         if (closed.get()) {
-            throw new IllegalStateException("the event bus is closed; cannot subscribe to " + options.topic());
+            throw new BusClosedException(options.topic());
         }
         return doSubscribe(options, handler);
     }

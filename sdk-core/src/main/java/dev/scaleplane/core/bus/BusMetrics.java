@@ -71,6 +71,10 @@ public final class BusMetrics {
 
     /** The published counter of a topic. */
     public Counter published(String topic) {
+        Counter counter = published.get(topic); // plain get first: the hot path almost always hits
+        if (counter != null) {
+            return counter;
+        }
         return published.computeIfAbsent(topic, t -> Counter.builder(PUBLISHED)
                 .description("Events accepted by publish")
                 .tags("backend", backend, "topic", t)

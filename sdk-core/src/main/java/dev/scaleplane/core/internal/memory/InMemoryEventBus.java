@@ -126,7 +126,7 @@ final class InMemoryEventBus extends AbstractEventBus {
         Topic topic = topics.computeIfAbsent(options.topic(), Topic::new);
         synchronized (topic) {
             if (isClosed()) {
-                throw new IllegalStateException("the event bus is closed; cannot subscribe to " + options.topic());
+                throw new BusClosedException(options.topic());
             }
             Group group = topic.find(options.group());
             if (group == null) {
