@@ -29,11 +29,9 @@ public final class EventScope {
 
     /** Restores the event that was current before the matching {@link #enter(Event)}. */
     public static void exit(@Nullable Event<?> previous) {
-        if (previous == null) {
-            CURRENT.remove();
-        } else {
-            CURRENT.set(previous);
-        }
+        // set(null), not remove(): remove would drop the thread's map entry and the next enter would allocate a new
+        // one, on every event of a bus thread.
+        CURRENT.set(previous);
     }
 
     /** The event being handled on this thread, or {@code null} outside a handler. */

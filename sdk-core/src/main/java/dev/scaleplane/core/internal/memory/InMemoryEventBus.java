@@ -72,17 +72,19 @@ final class InMemoryEventBus extends AbstractEventBus {
     @Override
     protected CompletableFuture<PublishReceipt> doPublish(String topicName, Event<?> event) {
         Topic topic = topics.get(topicName);
-        if (topic != null) {
-            long now = System.nanoTime();
-            for (Group group : topic.groups) {
-                PublishException failure = enqueue(topicName, group.partitionFor(event), event, now);
-                if (failure != null) {
-                    metrics.publishFailed(topicName).increment();
-                    return CompletableFuture.failedFuture(failure);
-                }
+        if (topic == null) {
+            metrics.published(topicName).increment(); // nobody subscribed: accepted, and there is no group to tell
+            return CompletableFuture.completedFuture(new PublishReceipt(topicName, event.id(), POSITION));
+        }
+        long now = System.nanoTime();
+        for (Group group : topic.groups) {
+            PublishException failure = enqueue(topicName, group.partitionFor(event), event, now);
+            if (failure != null) {
+                metrics.publishFailed(topicName).increment();
+                return CompletableFuture.failedFuture(failure);
             }
         }
-        metrics.published(topicName).increment();
+        topic.published.increment();
         return CompletableFuture.completedFuture(new PublishReceipt(topicName, event.id(), POSITION));
     }
 
@@ -123,7 +125,7 @@ final class InMemoryEventBus extends AbstractEventBus {
 
     @Override
     protected Subscription doSubscribe(SubscriptionOptions options, EventHandler<Object> handler) {
-        Topic topic = topics.computeIfAbsent(options.topic(), Topic::new);
+        Topic topic = topics.computeIfAbsent(options.topic(), name -> new Topic(name, metrics.published(name)));
         synchronized (topic) {
             if (isClosed()) {
                 throw new BusClosedException(options.topic());

@@ -20,8 +20,11 @@ final class Ring extends RingConsumerIndex {
 
     private final int mask;
     private final Event<?>[] events;
-    private final long[] publishNanos;
-    private final long[] sequences;
+    /**
+     * Per slot, its sequence (at {@code 2 * slot}) and the event's publish time (at {@code 2 * slot + 1}): one array
+     * so that both usually share a cache line.
+     */
+    private final long[] meta;
 
     Ring(int capacity) {
         if (Integer.bitCount(capacity) != 1) {
@@ -29,10 +32,9 @@ final class Ring extends RingConsumerIndex {
         }
         mask = capacity - 1;
         events = new Event<?>[capacity];
-        publishNanos = new long[capacity];
-        sequences = new long[capacity];
+        meta = new long[2 * capacity];
         for (int i = 0; i < capacity; i++) {
-            sequences[i] = i; // slot i is free for producer index i; it becomes i + 1 when filled
+            meta[2 * i] = i; // slot i is free for producer index i; its sequence becomes i + 1 when filled
         }
     }
 
@@ -55,10 +57,10 @@ final class Ring extends RingConsumerIndex {
         } while (!casProducerIndex(index, index + 1));
         int slot = (int) index & mask;
         events[slot] = event;
-        publishNanos[slot] = nanos;
+        meta[2 * slot + 1] = nanos;
         // Volatile (not release) so that the producer's following read of the consumer's parked flag cannot move
         // above it: that store-load order is what makes the park/unpark hand-shake lose no wake-up.
-        SEQ.setVolatile(sequences, slot, index + 1);
+        SEQ.setVolatile(meta, 2 * slot, index + 1);
         return true;
     }
 
@@ -66,7 +68,7 @@ final class Ring extends RingConsumerIndex {
     Event<?> peek() {
         long index = consumerIndexPlain();
         int slot = (int) index & mask;
-        if ((long) SEQ.getAcquire(sequences, slot) != index + 1) {
+        if ((long) SEQ.getAcquire(meta, 2 * slot) != index + 1) {
             return null;
         }
         return events[slot];
@@ -74,7 +76,7 @@ final class Ring extends RingConsumerIndex {
 
     /** The publish timestamp of the head event; call after a non-null {@link #peek()}. */
     long headNanos() {
-        return publishNanos[(int) consumerIndexPlain() & mask];
+        return meta[2 * ((int) consumerIndexPlain() & mask) + 1];
     }
 
     /** Position of the head, for diagnostics. */
@@ -82,14 +84,17 @@ final class Ring extends RingConsumerIndex {
         return consumerIndexPlain();
     }
 
-    /** Frees the head slot; call after a non-null {@link #peek()}. Consumer thread only. */
+    /**
+     * Frees the head slot; call after a non-null {@link #peek()}. Consumer thread only.
+     *
+     * <p>The slot keeps its event reference until a producer overwrites it: clearing it would make the consumer
+     * write to the cache line producers are writing, on every event. A ring therefore retains at most its capacity
+     * of already handled events, a bounded amount.
+     */
     void advance() {
-        long index = consumerIndexPlain();
-        int slot = (int) index & mask;
-        events[slot] = null;
         // Sequence values are unique per lap (index + 1), so the slot needs no reset: releasing the consumer index
         // is what hands it back to producers.
-        releaseConsumerIndex(index + 1);
+        releaseConsumerIndex(consumerIndexPlain() + 1);
     }
 
     /** Events accepted and not yet advanced past; approximate while producers and the consumer run. */

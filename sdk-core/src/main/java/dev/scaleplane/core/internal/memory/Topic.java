@@ -1,5 +1,7 @@
 package dev.scaleplane.core.internal.memory;
 
+import io.micrometer.core.instrument.Counter;
+
 /**
  * A topic's groups. Publishers read the {@code groups} array without locking; joins and leaves replace it under the
  * topic's monitor (copy-on-write), which is rare next to publishing.
@@ -8,10 +10,14 @@ final class Topic {
     private static final Group[] NONE = new Group[0];
 
     final String name;
+    /** Cached here so that publishing to a subscribed topic needs no second map look-up. */
+    final Counter published;
+
     volatile Group[] groups = NONE;
 
-    Topic(String name) {
+    Topic(String name, Counter published) {
         this.name = name;
+        this.published = published;
     }
 
     /** Caller holds this monitor. */
