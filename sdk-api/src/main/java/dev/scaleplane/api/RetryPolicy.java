@@ -110,15 +110,17 @@ public final class RetryPolicy {
      * @param attemptsSoFar attempts made, the failed one included (1 after the first failure)
      */
     public boolean shouldRetry(Throwable failure, int attemptsSoFar) {
-        if (attemptsSoFar >= maxAttempts) {
-            return false;
-        }
+        return attemptsSoFar < maxAttempts && !isNonRetryable(failure);
+    }
+
+    /** Whether {@code failure} is of a type this policy never retries. */
+    public boolean isNonRetryable(Throwable failure) {
         for (Class<? extends Throwable> type : nonRetryable) {
             if (type.isInstance(failure)) {
-                return false;
+                return true;
             }
         }
-        return true;
+        return false;
     }
 
     /**

@@ -79,6 +79,7 @@ class ScaleplaneBuilderTest {
                 "scaleplane.events.memory.buffer-size", "lots",
                 "scaleplane.events.publish-timeout", "-5s",
                 "scaleplane.events.drian-timeout", "1s",
+                "scaleplane.events.memory.bufer-size", "1024",
                 "scaleplane.source", "not a uri"));
 
         assertThatThrownBy(() -> Scaleplane.builder().config(config).build())
@@ -87,6 +88,7 @@ class ScaleplaneBuilderTest {
                         .containsExactlyInAnyOrder(
                                 "scaleplane.source",
                                 "scaleplane.events.drian-timeout",
+                                "scaleplane.events.memory.bufer-size",
                                 "scaleplane.events.memory.buffer-size",
                                 "scaleplane.events.publish-timeout"));
     }

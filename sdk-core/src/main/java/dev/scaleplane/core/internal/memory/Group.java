@@ -94,11 +94,13 @@ final class Group {
         for (Worker w : member.workers) {
             w.stop(Worker.STOP);
         }
-        if (!member.ownsCurrentThread()) {
+        boolean fromOwnHandler = member.ownsCurrentThread();
+        if (!fromOwnHandler) {
             awaitWorkers(List.of(member.workers), bus.settings().drainTimeout());
         }
         if (last) {
-            int left = inFlight();
+            // Closed from its own handler, the event in hand is still counted; it is being handled, not dropped.
+            int left = inFlight() - (fromOwnHandler ? 1 : 0);
             if (left > 0) {
                 log.warn(
                         "subscription group '{}' on topic '{}' ended with {} queued event(s) that no member will"

@@ -9,6 +9,7 @@ import dev.scaleplane.core.config.ConfigReader;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
+import java.util.Set;
 
 /**
  * The bundled in-memory bus, name {@value #NAME}, priority {@value EventBusProvider#EMBEDDED_PRIORITY} so that any
@@ -70,6 +71,12 @@ public final class InMemoryEventBusProvider implements EventBusProvider {
                 MemoryBusSettings.PUBLISH_TIMEOUT, d.publishTimeout(), Duration.ZERO, Duration.ofHours(1));
         Duration drainTimeout =
                 config.duration(MemoryBusSettings.DRAIN_TIMEOUT, d.drainTimeout(), Duration.ZERO, Duration.ofHours(1));
+        config.rejectUnknownKeys(
+                "scaleplane.events.memory.",
+                Set.of(
+                        MemoryBusSettings.BUFFER_SIZE,
+                        MemoryBusSettings.PARTITIONS,
+                        MemoryBusSettings.DEAD_LETTER_CAPACITY));
         config.throwIfInvalid();
         return new MemoryBusSettings(
                 MemoryBusSettings.powerOfTwo(bufferSize),

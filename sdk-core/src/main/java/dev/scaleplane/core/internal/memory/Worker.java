@@ -196,7 +196,7 @@ final class Worker implements Runnable {
                 firstFailure = now;
             }
             if (!policy.shouldRetry(failure, attempt)) {
-                DeadLetter.Reason reason = attempt < policy.maxAttempts()
+                DeadLetter.Reason reason = policy.isNonRetryable(failure)
                         ? DeadLetter.Reason.NON_RETRYABLE
                         : DeadLetter.Reason.HANDLER_FAILED;
                 group.deadLetter(event, reason, failure, attempt, firstFailure, now, p, position);
