@@ -2,6 +2,7 @@ package dev.scaleplane.api;
 
 import dev.scaleplane.api.events.EventBus;
 import dev.scaleplane.api.events.EventTypeRegistry;
+import dev.scaleplane.api.store.EventStore;
 
 /**
  * A running Scaleplane instance: the event bus and, as they are configured, the other platform services.
@@ -15,6 +16,14 @@ public interface Platform extends AutoCloseable {
 
     /** The event bus selected when the platform was built. */
     EventBus events();
+
+    /**
+     * The event store selected when the platform was built, opened on first use (so a platform that never uses it
+     * creates no files and opens no connections). Reads apply the platform's upcasters.
+     *
+     * @throws dev.scaleplane.api.store.EventStoreException if the store cannot be opened
+     */
+    EventStore store();
 
     /** The event types this platform can encode and decode: the platform catalog plus the user's types. */
     EventTypeRegistry eventTypes();

@@ -6,6 +6,9 @@ import dev.scaleplane.api.events.EventType;
 import dev.scaleplane.api.events.EventTypeRegistry;
 import dev.scaleplane.api.spi.ConfigProperties;
 import dev.scaleplane.api.spi.EventBusProvider;
+import dev.scaleplane.api.spi.EventStoreProvider;
+import dev.scaleplane.api.store.EventStore;
+import dev.scaleplane.api.store.EventUpcaster;
 import dev.scaleplane.core.config.ScaleplaneProperties;
 import dev.scaleplane.core.internal.bootstrap.Bootstrap;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -39,6 +42,8 @@ import org.jspecify.annotations.Nullable;
  *       wraps</td></tr>
  *   <tr><td>{@code scaleplane.events.provider}</td><td>(selection rule)</td><td>name of the event bus
  *       backend</td></tr>
+ *   <tr><td>{@code scaleplane.store.provider}</td><td>(selection rule)</td><td>name of the event store backend,
+ *       opened on first use of {@code store()}</td></tr>
  * </table>
  */
 public final class Scaleplane {
@@ -67,6 +72,10 @@ public final class Scaleplane {
         private @Nullable EventBusProvider eventBusProvider;
         private @Nullable List<EventBusProvider> eventBusProviders;
         private @Nullable ClassLoader classLoader;
+        private @Nullable EventStore eventStore;
+        private @Nullable EventStoreProvider eventStoreProvider;
+        private @Nullable List<EventStoreProvider> eventStoreProviders;
+        private final List<EventUpcaster> upcasters = new ArrayList<>();
 
         private Builder() {}
 
@@ -130,6 +139,33 @@ public final class Scaleplane {
             return this;
         }
 
+        /**
+         * Uses this store instead of creating one; wins over every provider. The platform does not close a store it
+         * did not create.
+         */
+        public Builder eventStore(EventStore eventStore) {
+            this.eventStore = Objects.requireNonNull(eventStore, "eventStore");
+            return this;
+        }
+
+        /** Uses this store provider instead of discovery. */
+        public Builder eventStoreProvider(EventStoreProvider provider) {
+            this.eventStoreProvider = Objects.requireNonNull(provider, "provider");
+            return this;
+        }
+
+        /** The store providers to choose from instead of those {@link java.util.ServiceLoader} finds. */
+        public Builder eventStoreProviders(List<EventStoreProvider> providers) {
+            this.eventStoreProviders = List.copyOf(providers);
+            return this;
+        }
+
+        /** Adds an upcaster applied to every event read from the store. At most one per {@code fromType}. */
+        public Builder registerUpcaster(EventUpcaster upcaster) {
+            upcasters.add(Objects.requireNonNull(upcaster, "upcaster"));
+            return this;
+        }
+
         /** The class loader discovery searches (default: the thread context class loader, else this class's). */
         public Builder classLoader(ClassLoader classLoader) {
             this.classLoader = Objects.requireNonNull(classLoader, "classLoader");
@@ -163,7 +199,11 @@ public final class Scaleplane {
                             eventBus,
                             eventBusProvider,
                             eventBusProviders,
-                            loader)
+                            loader,
+                            eventStore,
+                            eventStoreProvider,
+                            eventStoreProviders,
+                            upcasters)
                     .start();
         }
     }

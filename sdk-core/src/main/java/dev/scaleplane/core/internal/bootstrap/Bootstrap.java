@@ -9,6 +9,9 @@ import dev.scaleplane.api.events.EventBus;
 import dev.scaleplane.api.events.EventTypeRegistry;
 import dev.scaleplane.api.spi.ConfigProperties;
 import dev.scaleplane.api.spi.EventBusProvider;
+import dev.scaleplane.api.spi.EventStoreProvider;
+import dev.scaleplane.api.store.EventStore;
+import dev.scaleplane.api.store.EventUpcaster;
 import dev.scaleplane.core.Scaleplane;
 import dev.scaleplane.core.ScaleplanePlatform;
 import dev.scaleplane.core.config.ConfigReader;
@@ -37,6 +40,8 @@ public final class Bootstrap {
 
     /** Key naming the event bus backend. */
     public static final String EVENTS_PROVIDER = "scaleplane.events.provider";
+    /** Key naming the event store backend. */
+    public static final String STORE_PROVIDER = "scaleplane.store.provider";
     /** Key of the source URI. */
     public static final String SOURCE = "scaleplane.source";
 
@@ -52,6 +57,10 @@ public final class Bootstrap {
     private final @Nullable EventBusProvider explicitProvider;
     private final @Nullable List<EventBusProvider> providers;
     private final ClassLoader classLoader;
+    private final @Nullable EventStore explicitStore;
+    private final @Nullable EventStoreProvider explicitStoreProvider;
+    private final @Nullable List<EventStoreProvider> storeProviders;
+    private final List<EventUpcaster> upcasters;
 
     /** Captures the builder's state; see {@link Scaleplane.Builder}. */
     public Bootstrap(
@@ -63,7 +72,11 @@ public final class Bootstrap {
             @Nullable EventBus explicitBus,
             @Nullable EventBusProvider explicitProvider,
             @Nullable List<EventBusProvider> providers,
-            ClassLoader classLoader) {
+            ClassLoader classLoader,
+            @Nullable EventStore explicitStore,
+            @Nullable EventStoreProvider explicitStoreProvider,
+            @Nullable List<EventStoreProvider> storeProviders,
+            List<EventUpcaster> upcasters) {
         this.config = config;
         this.source = source;
         this.eventTypes = eventTypes;
@@ -73,6 +86,10 @@ public final class Bootstrap {
         this.explicitProvider = explicitProvider;
         this.providers = providers;
         this.classLoader = classLoader;
+        this.explicitStore = explicitStore;
+        this.explicitStoreProvider = explicitStoreProvider;
+        this.storeProviders = storeProviders;
+        this.upcasters = List.copyOf(upcasters);
     }
 
     /**
@@ -85,6 +102,28 @@ public final class Bootstrap {
         ConfigReader reader = new ConfigReader(config);
         URI resolvedSource = source != null ? source : reader.uri(SOURCE, URI.create(Scaleplane.DEFAULT_SOURCE));
         Optional<String> configuredProvider = reader.optional(EVENTS_PROVIDER);
+
+        EventStoreProvider storeProvider = null;
+        if (explicitStore == null) {
+            ProviderLoader loader = storeProviders != null
+                    ? ProviderLoader.of(storeProviders)
+                    : ProviderLoader.serviceLoader(classLoader);
+            List<EventStoreProvider> found = loader.load(EventStoreProvider.class);
+            Optional<String> configuredStore = reader.optional(STORE_PROVIDER);
+            // A platform may never use its store, so finding none is not an error here: store() reports it.
+            if (!found.isEmpty() || configuredStore.isPresent() || explicitStoreProvider != null) {
+                try {
+                    storeProvider = ProviderSelector.eventStore()
+                            .select(
+                                    explicitStoreProvider,
+                                    configuredStore,
+                                    found,
+                                    loader.failures(EventStoreProvider.class));
+                } catch (ConfigurationException e) {
+                    problems.addAll(e.problems());
+                }
+            }
+        }
 
         EventBusProvider provider = null;
         if (explicitBus == null) {
@@ -117,7 +156,10 @@ public final class Bootstrap {
                         clock,
                         meterRegistry != null ? meterRegistry : new SimpleMeterRegistry(),
                         explicitBus,
-                        provider));
+                        provider,
+                        explicitStore,
+                        storeProvider,
+                        upcasters));
         ScaleplanePlatform platform;
         try {
             platform = injector.getInstance(ScaleplanePlatform.class);

@@ -1,13 +1,17 @@
 package dev.scaleplane.core.internal.bootstrap;
 
+import com.google.inject.ProvisionException;
 import dev.scaleplane.api.events.EventBus;
 import dev.scaleplane.api.events.EventTypeRegistry;
 import dev.scaleplane.api.spi.ConfigProperties;
+import dev.scaleplane.api.store.EventStore;
 import dev.scaleplane.core.ScaleplanePlatform;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
+import jakarta.inject.Provider;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,6 +25,9 @@ final class DefaultPlatform implements ScaleplanePlatform {
     private final ConfigProperties config;
     private final String backend;
     private final boolean ownsBus;
+    private final Provider<EventStore> storeProvider;
+    private final boolean ownsStore;
+    private volatile @Nullable EventStore store;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     @Inject
@@ -30,13 +37,47 @@ final class DefaultPlatform implements ScaleplanePlatform {
             MeterRegistry meterRegistry,
             ConfigProperties config,
             @Named(PlatformModule.BACKEND) String backend,
-            @Named(PlatformModule.OWNS_BUS) boolean ownsBus) {
+            @Named(PlatformModule.OWNS_BUS) boolean ownsBus,
+            Provider<EventStore> storeProvider,
+            @Named(PlatformModule.OWNS_STORE) boolean ownsStore) {
         this.events = events;
         this.eventTypes = eventTypes;
         this.meterRegistry = meterRegistry;
         this.config = config;
         this.backend = backend;
         this.ownsBus = ownsBus;
+        this.storeProvider = storeProvider;
+        this.ownsStore = ownsStore;
+    }
+
+    @Override
+    public EventStore store() {
+        EventStore opened = store;
+        if (opened == null) {
+            synchronized (this) {
+                if (closed.get()) {
+                    throw new IllegalStateException("the platform is closed");
+                }
+                opened = store;
+                if (opened == null) {
+                    try {
+                        opened = storeProvider.get();
+                    } catch (ProvisionException e) {
+                        throw unwrap(e);
+                    }
+                    store = opened;
+                }
+            }
+        }
+        return opened;
+    }
+
+    private static RuntimeException unwrap(ProvisionException e) {
+        Throwable cause = e.getCause();
+        if (cause == null && !e.getErrorMessages().isEmpty()) {
+            cause = e.getErrorMessages().iterator().next().getCause();
+        }
+        return cause instanceof RuntimeException re ? re : e;
     }
 
     @Override
@@ -74,6 +115,17 @@ final class DefaultPlatform implements ScaleplanePlatform {
                 events.close();
             } catch (RuntimeException e) {
                 log.warn("closing the '{}' event bus failed", backend, e);
+            }
+        }
+        EventStore opened;
+        synchronized (this) {
+            opened = store;
+        }
+        if (opened != null && ownsStore) {
+            try {
+                opened.close();
+            } catch (RuntimeException e) {
+                log.warn("closing the event store failed", e);
             }
         }
     }

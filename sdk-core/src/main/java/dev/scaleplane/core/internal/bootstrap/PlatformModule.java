@@ -8,12 +8,18 @@ import dev.scaleplane.api.events.EventBus;
 import dev.scaleplane.api.events.EventTypeRegistry;
 import dev.scaleplane.api.spi.ConfigProperties;
 import dev.scaleplane.api.spi.EventBusProvider;
+import dev.scaleplane.api.spi.EventStoreProvider;
 import dev.scaleplane.api.spi.ProviderContext;
+import dev.scaleplane.api.store.EventStore;
+import dev.scaleplane.api.store.EventUpcaster;
 import dev.scaleplane.core.ScaleplanePlatform;
 import dev.scaleplane.core.codec.EventCodec;
+import dev.scaleplane.core.internal.discovery.NoProviderException;
+import dev.scaleplane.core.store.UpcastingEventStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.URI;
 import java.time.Clock;
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -24,6 +30,7 @@ final class PlatformModule extends AbstractModule {
     static final String SOURCE = "scaleplane.source";
     static final String BACKEND = "scaleplane.events.backend";
     static final String OWNS_BUS = "scaleplane.events.owned";
+    static final String OWNS_STORE = "scaleplane.store.owned";
 
     private final ConfigProperties config;
     private final URI source;
@@ -32,6 +39,9 @@ final class PlatformModule extends AbstractModule {
     private final MeterRegistry meterRegistry;
     private final @Nullable EventBus explicitBus;
     private final @Nullable EventBusProvider provider;
+    private final @Nullable EventStore explicitStore;
+    private final @Nullable EventStoreProvider storeProvider;
+    private final List<EventUpcaster> upcasters;
 
     PlatformModule(
             ConfigProperties config,
@@ -40,7 +50,10 @@ final class PlatformModule extends AbstractModule {
             Clock clock,
             MeterRegistry meterRegistry,
             @Nullable EventBus explicitBus,
-            @Nullable EventBusProvider provider) {
+            @Nullable EventBusProvider provider,
+            @Nullable EventStore explicitStore,
+            @Nullable EventStoreProvider storeProvider,
+            List<EventUpcaster> upcasters) {
         this.config = config;
         this.source = source;
         this.eventTypes = eventTypes;
@@ -48,6 +61,9 @@ final class PlatformModule extends AbstractModule {
         this.meterRegistry = meterRegistry;
         this.explicitBus = explicitBus;
         this.provider = provider;
+        this.explicitStore = explicitStore;
+        this.storeProvider = storeProvider;
+        this.upcasters = upcasters;
     }
 
     @Override
@@ -64,6 +80,7 @@ final class PlatformModule extends AbstractModule {
                                 ? provider.name()
                                 : "instance:" + explicitBus.getClass().getName());
         bind(Boolean.class).annotatedWith(Names.named(OWNS_BUS)).toInstance(explicitBus == null);
+        bind(Boolean.class).annotatedWith(Names.named(OWNS_STORE)).toInstance(explicitStore == null);
         bind(ProviderContext.class).to(DefaultProviderContext.class).in(Singleton.class);
         bind(ScaleplanePlatform.class).to(DefaultPlatform.class).in(Singleton.class);
     }
@@ -72,6 +89,25 @@ final class PlatformModule extends AbstractModule {
     @Singleton
     EventCodec codec(EventTypeRegistry types, Clock clock) {
         return EventCodec.builder(types).clock(clock).build();
+    }
+
+    /** Lazy: Guice creates singletons on first use in the development stage, which is what store() promises. */
+    @Provides
+    @Singleton
+    EventStore eventStore(ProviderContext context) {
+        EventStore store;
+        if (explicitStore != null) {
+            store = explicitStore;
+        } else if (storeProvider != null) {
+            store = storeProvider.create(context);
+        } else {
+            throw new NoProviderException(
+                    "no event store backend is installed: add dev.scaleplane:scaleplane-core's"
+                            + " embedded store (on by default) or a store backend such as"
+                            + " dev.scaleplane:scaleplane-events-postgres to the class path",
+                    List.of());
+        }
+        return upcasters.isEmpty() ? store : UpcastingEventStore.wrap(store, upcasters);
     }
 
     @Provides

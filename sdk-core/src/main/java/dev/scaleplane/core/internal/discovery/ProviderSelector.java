@@ -3,6 +3,7 @@ package dev.scaleplane.core.internal.discovery;
 import dev.scaleplane.api.ConfigurationException;
 import dev.scaleplane.api.ScaleplaneException;
 import dev.scaleplane.api.spi.EventBusProvider;
+import dev.scaleplane.api.spi.EventStoreProvider;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -86,6 +87,23 @@ public final class ProviderSelector<P> {
                 EventBusProvider::priority,
                 "scaleplane.events.provider",
                 n -> n.equals("memory") ? "dev.scaleplane:scaleplane-core" : "dev.scaleplane:scaleplane-events-" + n);
+    }
+
+    /**
+     * The selector for {@link EventStoreProvider}s: key {@code scaleplane.store.provider}, artifacts
+     * {@code dev.scaleplane:scaleplane-events-<name>} (store backends ship with the event backends of the same
+     * system), except the embedded {@code file} and {@code memory} stores, which ship in
+     * {@code dev.scaleplane:scaleplane-core}.
+     */
+    public static ProviderSelector<EventStoreProvider> eventStore() {
+        return new ProviderSelector<>(
+                "event store",
+                EventStoreProvider::name,
+                EventStoreProvider::priority,
+                "scaleplane.store.provider",
+                n -> n.equals("file") || n.equals("memory")
+                        ? "dev.scaleplane:scaleplane-core"
+                        : "dev.scaleplane:scaleplane-events-" + n);
     }
 
     /** The configuration key that names the provider. */
