@@ -104,6 +104,10 @@ public record Event<T>(
                 throw new IllegalArgumentException(
                         "extension name must be 1-20 lower-case letters or digits, but was '" + name + "'");
             }
+            if (RESERVED.contains(name)) {
+                throw new IllegalArgumentException(
+                        "extension name '" + name + "' is a context attribute of its own; set it through its field");
+            }
         }
     }
 
