@@ -41,7 +41,12 @@ final class Worker implements Runnable {
 
     volatile Partition[] partitions = NONE;
     volatile int state = RUNNING;
-    private volatile boolean parked;
+    /**
+     * Read by every producer on every publish, written by this worker only when it parks: kept on a cache line of
+     * its own, away from the fields this worker writes per event.
+     */
+    private final ParkFlag parkFlag = new ParkFlag();
+
     private long delivered;
     private long lastLatencySample;
 
@@ -58,8 +63,9 @@ final class Worker implements Runnable {
 
     /** Unparks the thread if it is parked. Cheap when it is not. */
     void wake() {
-        if (parked) {
-            parked = false;
+        ParkFlag flag = parkFlag;
+        if (flag.parked) {
+            flag.parked = false;
             LockSupport.unpark(thread);
         }
     }
@@ -114,13 +120,13 @@ final class Worker implements Runnable {
         } else if (idle < SPINS + YIELDS) {
             Thread.yield();
         } else {
-            parked = true;
+            parkFlag.parked = true;
             // Re-check after publishing the parked flag: a producer that offered before it saw the flag did not
             // unpark us, so its event must be visible now.
             if (!hasWork() && state == RUNNING) {
                 LockSupport.parkNanos(this, PARK_NANOS);
             }
-            parked = false;
+            parkFlag.parked = false;
             return 0;
         }
         return idle + 1;
@@ -253,5 +259,12 @@ final class Worker implements Runnable {
             left = deadline - System.nanoTime();
         }
         return state != STOP;
+    }
+
+    /** A volatile flag padded to fill a cache line, so that writes near it never invalidate producers' copy. */
+    static final class ParkFlag {
+        long p00, p01, p02, p03, p04, p05, p06, p07;
+        volatile boolean parked;
+        long p10, p11, p12, p13, p14, p15, p16, p17;
     }
 }
