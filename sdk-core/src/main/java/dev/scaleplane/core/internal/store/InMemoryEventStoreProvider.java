@@ -1,0 +1,39 @@
+package dev.scaleplane.core.internal.store;
+
+import dev.scaleplane.api.spi.EventStoreProvider;
+import dev.scaleplane.api.spi.ProviderContext;
+import dev.scaleplane.api.store.EventStore;
+import dev.scaleplane.core.config.ConfigReader;
+import dev.scaleplane.core.store.RetentionPolicy;
+
+/**
+ * The in-memory event store, for tests: select it with {@code scaleplane.store.provider=memory}. Its priority
+ * ({@value #PRIORITY}) is below the file log's, so it is never chosen by default. Honours the
+ * {@code scaleplane.store.retention.*} keys.
+ */
+public final class InMemoryEventStoreProvider implements EventStoreProvider {
+    /** Selection priority: below the embedded file log. */
+    public static final int PRIORITY = -2;
+
+    /** Creates the provider; discovery calls this. */
+    public InMemoryEventStoreProvider() {}
+
+    @Override
+    public String name() {
+        return "memory";
+    }
+
+    @Override
+    public int priority() {
+        return PRIORITY;
+    }
+
+    @Override
+    public EventStore create(ProviderContext context) {
+        ConfigReader reader = new ConfigReader(context.config());
+        RetentionPolicy retention = RetentionPolicy.fromConfig(reader);
+        reader.rejectUnknownKeys("scaleplane.store.memory.");
+        reader.throwIfInvalid();
+        return new InMemoryEventStore(context.clock(), retention);
+    }
+}
