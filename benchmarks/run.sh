@@ -2,14 +2,16 @@
 # Builds the JMH benchmark jar, runs the benchmarks, writes JMH's JSON to benchmarks/results/ and prints the table of
 # Scaleplane / peer ratios with absolute figures.
 #
-#   benchmarks/run.sh                                # everything, with the defaults below (about 6 minutes)
+#   benchmarks/run.sh                                # everything, with the defaults below (about 8 minutes)
 #   benchmarks/run.sh -f 1 -wi 2 -i 3 'Bus.*'        # extra JMH arguments; any option given replaces its default
 #   benchmarks/run.sh 'BusLatency' -p impl=scaleplane,disruptor,abq
 #   benchmarks/run.sh --no-build 'Codec'             # reuse the jar built last time
 #   benchmarks/run.sh --table benchmarks/results/x.json   # only print the table of an earlier run
 #
-# Defaults, chosen for a 2-core machine: one fork, 3 warmup and 5 measurement iterations of 1 s each. Every option
-# that JMH accepts can be passed (see `java -jar benchmarks.jar -h`); -rf/-rff are set by this script unless given.
+# Defaults, chosen for a 2-core machine: 2 forks of 2 warmup and 4 measurement iterations of 1 s each. Two forks,
+# because a lock-free hand-off can settle in a fast or a slow regime for the life of a JVM, and a burst of load from
+# other processes should not decide a ratio alone. Every JMH option can be passed (`java -jar benchmarks.jar -h`);
+# -rf/-rff are set by this script unless given.
 # Environment: SCALEPLANE_BENCH_BUILD_DIR (default target-bench) is the Maven build folder used for the jar, kept
 # apart from `target` so a benchmark build never races an ordinary build of the same tree; JAVA (default java).
 set -euo pipefail
@@ -32,7 +34,7 @@ while (($#)); do
       shift
       ;;
     -h | --help)
-      sed -n '2,14p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+      sed -n '2,16p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
       exit 0
       ;;
     *) args+=("$1") ;;
@@ -63,10 +65,10 @@ given() {
 }
 
 jmh=()
-given -f || jmh+=(-f 1)
-given -wi || jmh+=(-wi 3)
+given -f || jmh+=(-f 2)
+given -wi || jmh+=(-wi 2)
 given -w || jmh+=(-w 1s)
-given -i || jmh+=(-i 5)
+given -i || jmh+=(-i 4)
 given -r || jmh+=(-r 1s)
 given -rf || jmh+=(-rf json)
 if given -rff; then

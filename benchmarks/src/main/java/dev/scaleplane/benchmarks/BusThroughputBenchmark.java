@@ -44,10 +44,10 @@ import org.openjdk.jmh.annotations.Warmup;
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
+@Warmup(iterations = 2, time = 1)
+@Measurement(iterations = 4, time = 1)
 @Fork(
-        value = 1,
+        value = 2,
         jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
 public class BusThroughputBenchmark {
 

@@ -1,8 +1,10 @@
 package dev.scaleplane.benchmarks;
 
+import com.lmax.disruptor.PhasedBackoffWaitStrategy;
 import com.lmax.disruptor.SleepingWaitStrategy;
 import com.lmax.disruptor.YieldingWaitStrategy;
 import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 /**
@@ -35,6 +37,15 @@ enum Impl {
      */
     DISRUPTOR_YIELDING("disruptorYielding"),
 
+    /**
+     * LMAX Disruptor with {@link PhasedBackoffWaitStrategy#withLiteLock}: busy-polls (at least 10,000 polls, about
+     * {@value #PHASED_SPIN_MICROS} us), yields for {@value #PHASED_YIELD_MICROS} us, then blocks on a lock that the
+     * publisher signals only when a consumer waits. Structurally the closest to Scaleplane's worker (spin, yield,
+     * park, woken by the publisher), but it spins far longer before parking. Extra context for the latency benchmark,
+     * where the sleeping strategy's timer wake-up shows in the tail.
+     */
+    DISRUPTOR_PHASED("disruptorPhased"),
+
     /** Guava {@code AsyncEventBus} on a fixed pool with one thread per consumer group. */
     GUAVA("guava"),
 
@@ -46,6 +57,9 @@ enum Impl {
 
     /** Slots per ring or queue, the same for every bounded implementation (Scaleplane's buffer-size setting). */
     static final int BUFFER_SIZE = 65536;
+
+    static final long PHASED_SPIN_MICROS = 10;
+    static final long PHASED_YIELD_MICROS = 10;
 
     final String id;
 
@@ -69,6 +83,11 @@ enum Impl {
             case SCALEPLANE -> new ScaleplanePipe(groups, BUFFER_SIZE);
             case DISRUPTOR -> new DisruptorPipe(groups, BUFFER_SIZE, new SleepingWaitStrategy());
             case DISRUPTOR_YIELDING -> new DisruptorPipe(groups, BUFFER_SIZE, new YieldingWaitStrategy());
+            case DISRUPTOR_PHASED -> new DisruptorPipe(
+                    groups,
+                    BUFFER_SIZE,
+                    PhasedBackoffWaitStrategy.withLiteLock(
+                            PHASED_SPIN_MICROS, PHASED_YIELD_MICROS, TimeUnit.MICROSECONDS));
             case GUAVA -> new GuavaPipe(groups);
             case VERTX -> new VertxPipe(groups);
             case ABQ -> new QueuePipe(groups, BUFFER_SIZE);

@@ -33,8 +33,12 @@ public final class RatioTable {
     /** The goal of the issue: at least this fraction of the comparable Disruptor's throughput. */
     private static final double DISRUPTOR_GOAL = 0.7;
 
-    /** One JMH result. */
-    private record Score(double score, double error, String unit, Map<String, Double> percentiles) {
+    /**
+     * One JMH result: the score, JMH's error, and the lowest and highest measurement iteration over all forks, which
+     * shows when an implementation runs in two regimes rather than with small noise.
+     */
+    private record Score(
+            double score, double error, String unit, Map<String, Double> percentiles, double min, double max) {
         double percentile(String key) {
             return percentiles.getOrDefault(key, Double.NaN);
         }
@@ -112,8 +116,17 @@ public final class RatioTable {
                 .fields()
                 .forEachRemaining(e -> percentiles.put(e.getKey(), e.getValue().asDouble()));
         double error = metric.path("scoreError").asDouble(Double.NaN);
+        double min = Double.NaN;
+        double max = Double.NaN;
+        for (JsonNode fork : metric.path("rawData")) {
+            for (JsonNode iteration : fork) {
+                double v = iteration.asDouble();
+                min = Double.isNaN(min) ? v : Math.min(min, v);
+                max = Double.isNaN(max) ? v : Math.max(max, v);
+            }
+        }
         return new Score(
-                metric.path("score").asDouble(), error, metric.path("scoreUnit").asText(), percentiles);
+                metric.path("score").asDouble(), error, metric.path("scoreUnit").asText(), percentiles, min, max);
     }
 
     private void print() {
@@ -133,7 +146,15 @@ public final class RatioTable {
         out.println("In-memory bus throughput: events/s published and handled by every group (higher is better)");
         out.println("ratio = Scaleplane / peer; above 1.00 means Scaleplane is faster");
         out.println();
-        out.printf(Locale.ROOT, "%-9s %-18s %16s %9s %12s%n", "topology", "impl", "events/s", "error", "sp/impl");
+        out.printf(
+                Locale.ROOT,
+                "%-9s %-18s %14s %7s %17s %8s%n",
+                "topology",
+                "impl",
+                "events/s",
+                "error",
+                "iterations M/s",
+                "sp/impl");
         for (String topology : orderedTopologies()) {
             Map<String, Score> byImpl = throughput.get(topology);
             Score sp = byImpl.get(SCALEPLANE);
@@ -142,11 +163,12 @@ public final class RatioTable {
                 Score s = e.getValue();
                 out.printf(
                         Locale.ROOT,
-                        "%-9s %-18s %,16.0f %8s %12s%n",
+                        "%-9s %-18s %,14.0f %7s %17s %8s%n",
                         first ? topology : "",
                         e.getKey(),
                         s.score(),
                         relativeError(s),
+                        String.format(Locale.ROOT, "%.1f..%.1f", s.min() / 1e6, s.max() / 1e6),
                         sp == null ? "n/a" : ratio(sp.score(), s.score()));
                 first = false;
             }
