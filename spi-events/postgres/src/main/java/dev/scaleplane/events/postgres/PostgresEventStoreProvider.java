@@ -1,0 +1,64 @@
+package dev.scaleplane.events.postgres;
+
+import dev.scaleplane.api.spi.EventStoreProvider;
+import dev.scaleplane.api.spi.ProviderContext;
+import dev.scaleplane.api.store.EventStore;
+import dev.scaleplane.core.codec.EventCodec;
+import dev.scaleplane.events.postgres.internal.PostgresEventStore;
+import java.time.Clock;
+import java.util.Objects;
+
+/**
+ * The PostgreSQL event store, name {@value #NAME}, priority 0: when this artifact is on the class path it wins over
+ * the bundled file log unless configuration names another store ({@code scaleplane.store.provider}).
+ *
+ * <p>The store is the shared backend for several processes: they append to and subscribe on one schema of one
+ * database, with optimistic concurrency per stream and one global order that readers can follow without missing
+ * events committed out of order (see {@link PostgresEventStore} for how). Settings are in {@link PostgresStoreConfig};
+ * at least {@value PostgresStoreConfig#URL} must be set.
+ *
+ * <p>Stateless and thread-safe; ServiceLoader instantiates it.
+ */
+public final class PostgresEventStoreProvider implements EventStoreProvider {
+    /** The provider name. */
+    public static final String NAME = "postgres";
+
+    /** Creates the provider; ServiceLoader calls this. */
+    public PostgresEventStoreProvider() {}
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public int priority() {
+        return 0;
+    }
+
+    /**
+     * Creates a store from the {@code scaleplane.store.postgres.*} settings, with the platform's codec (or one for its
+     * event types when the platform has none) and clock.
+     *
+     * @throws dev.scaleplane.api.ConfigurationException listing every invalid or unknown setting
+     * @throws dev.scaleplane.api.store.EventStoreException if the database cannot be reached or migrated
+     */
+    @Override
+    public EventStore create(ProviderContext context) {
+        Objects.requireNonNull(context, "context");
+        PostgresStoreConfig config = PostgresStoreConfig.from(context.config());
+        EventCodec codec = context.component(EventCodec.class).orElseGet(() -> EventCodec.builder(context.eventTypes())
+                .clock(context.clock())
+                .build());
+        return PostgresEventStore.open(config, codec, context.clock());
+    }
+
+    /**
+     * Opens a store without the platform, for explicit wiring and tools: the caller closes it.
+     *
+     * @throws dev.scaleplane.api.store.EventStoreException if the database cannot be reached or migrated
+     */
+    public static EventStore open(PostgresStoreConfig config, EventCodec codec, Clock clock) {
+        return PostgresEventStore.open(config, codec, clock);
+    }
+}
