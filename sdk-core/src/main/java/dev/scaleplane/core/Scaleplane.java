@@ -4,6 +4,7 @@ import dev.scaleplane.api.ConfigurationException;
 import dev.scaleplane.api.events.EventBus;
 import dev.scaleplane.api.events.EventType;
 import dev.scaleplane.api.events.EventTypeRegistry;
+import dev.scaleplane.api.events.SubscriptionOptions;
 import dev.scaleplane.api.spi.ConfigProperties;
 import dev.scaleplane.api.spi.EventBusProvider;
 import dev.scaleplane.api.spi.EventStoreProvider;
@@ -44,6 +45,8 @@ import org.jspecify.annotations.Nullable;
  *       backend</td></tr>
  *   <tr><td>{@code scaleplane.store.provider}</td><td>(selection rule)</td><td>name of the event store backend,
  *       opened on first use of {@code store()}</td></tr>
+ *   <tr><td>{@code scaleplane.store.record-topics}</td><td>(none)</td><td>comma-separated topics whose events are
+ *       recorded in the store (see {@link Builder#recordTopics(String...)})</td></tr>
  * </table>
  */
 public final class Scaleplane {
@@ -76,6 +79,7 @@ public final class Scaleplane {
         private @Nullable EventStoreProvider eventStoreProvider;
         private @Nullable List<EventStoreProvider> eventStoreProviders;
         private final List<EventUpcaster> upcasters = new ArrayList<>();
+        private final List<String> recordTopics = new ArrayList<>();
 
         private Builder() {}
 
@@ -166,6 +170,17 @@ public final class Scaleplane {
             return this;
         }
 
+        /**
+         * Records every event published on these topics in the event store, in stream {@code audit-<topic>}; adds
+         * to {@code scaleplane.store.record-topics}. The platform subscribes group {@code scaleplane-audit} to each.
+         */
+        public Builder recordTopics(String... topics) {
+            for (String topic : topics) {
+                recordTopics.add(SubscriptionOptions.checkName(topic, "topic"));
+            }
+            return this;
+        }
+
         /** The class loader discovery searches (default: the thread context class loader, else this class's). */
         public Builder classLoader(ClassLoader classLoader) {
             this.classLoader = Objects.requireNonNull(classLoader, "classLoader");
@@ -203,7 +218,8 @@ public final class Scaleplane {
                             eventStore,
                             eventStoreProvider,
                             eventStoreProviders,
-                            upcasters)
+                            upcasters,
+                            recordTopics)
                     .start();
         }
     }

@@ -13,6 +13,7 @@ import dev.scaleplane.api.events.catalog.DeploymentRequested;
 import dev.scaleplane.api.spi.Capabilities;
 import dev.scaleplane.api.spi.EventBusProvider;
 import dev.scaleplane.api.spi.ProviderContext;
+import dev.scaleplane.api.store.ReadDirection;
 import dev.scaleplane.core.Scaleplane;
 import dev.scaleplane.core.ScaleplanePlatform;
 import dev.scaleplane.core.bus.BusMetrics;
@@ -155,6 +156,64 @@ class ScaleplaneBuilderTest {
                 .build()) {
             assertThat(platform.eventBusBackend()).isEqualTo("preferred");
             assertThat(created).isTrue();
+        }
+    }
+
+    @Test
+    void recordedTopicsLandInTheStoreAsAnAuditTrail() {
+        try (ScaleplanePlatform platform = Scaleplane.builder()
+                .config(ScaleplaneProperties.of(
+                        Map.of("scaleplane.store.provider", "memory", "scaleplane.store.record-topics", "deployments")))
+                .build()) {
+            DeploymentRequested first = deployment("d-10");
+            DeploymentRequested second = deployment("d-11");
+            platform.events().publish("deployments", first).join();
+            platform.events().publish("deployments", second).join();
+            platform.events().publish("elsewhere", deployment("d-12")).join();
+
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> platform.store()
+                                    .readStream("audit-deployments", ReadDirection.FORWARD, 0, 10)
+                                    .size()
+                            == 2);
+            assertThat(platform.store().readStream("audit-deployments", ReadDirection.FORWARD, 0, 10))
+                    .extracting(r -> r.event().data())
+                    .containsExactly(first, second);
+            assertThat(platform.store().streamVersion("audit-elsewhere")).isEmpty();
+        }
+    }
+
+    @Test
+    void invalidRecordTopicsAreAConfigurationProblem() {
+        assertThatThrownBy(() -> Scaleplane.builder()
+                        .config(ScaleplaneProperties.of(Map.of(
+                                "scaleplane.store.provider", "memory",
+                                "scaleplane.store.record-topics", "ok, not ok")))
+                        .build())
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("scaleplane.store.record-topics");
+    }
+
+    @Test
+    void upcastersApplyToEverythingReadFromTheStore() {
+        try (ScaleplanePlatform platform = Scaleplane.builder()
+                .config(ScaleplaneProperties.of(Map.of("scaleplane.store.provider", "memory")))
+                .registerUpcaster(dev.scaleplane.api.store.EventUpcaster.of(
+                        "com.example.legacy.v1", DeploymentRequested.TYPE_NAME, old -> deployment("upcast")))
+                .build()) {
+            Event<String> legacy = Event.builder("com.example.legacy.v1", "old shape")
+                    .source("/legacy")
+                    .build();
+            platform.store()
+                    .append("legacy-1", dev.scaleplane.api.store.ExpectedVersion.NO_STREAM, List.of(legacy))
+                    .join();
+            Event<?> read = platform.store()
+                    .readStream("legacy-1", ReadDirection.FORWARD, 0, 1)
+                    .get(0)
+                    .event();
+            assertThat(read.type()).isEqualTo(DeploymentRequested.TYPE_NAME);
+            assertThat(read.data()).isEqualTo(deployment("upcast"));
+            assertThat(read.id()).isEqualTo(legacy.id());
         }
     }
 }

@@ -7,6 +7,7 @@ import com.google.inject.Stage;
 import dev.scaleplane.api.ConfigurationException;
 import dev.scaleplane.api.events.EventBus;
 import dev.scaleplane.api.events.EventTypeRegistry;
+import dev.scaleplane.api.events.SubscriptionOptions;
 import dev.scaleplane.api.spi.ConfigProperties;
 import dev.scaleplane.api.spi.EventBusProvider;
 import dev.scaleplane.api.spi.EventStoreProvider;
@@ -42,6 +43,8 @@ public final class Bootstrap {
     public static final String EVENTS_PROVIDER = "scaleplane.events.provider";
     /** Key naming the event store backend. */
     public static final String STORE_PROVIDER = "scaleplane.store.provider";
+    /** Key listing the topics whose events are recorded in the event store (comma-separated). */
+    public static final String RECORD_TOPICS = "scaleplane.store.record-topics";
     /** Key of the source URI. */
     public static final String SOURCE = "scaleplane.source";
 
@@ -61,6 +64,7 @@ public final class Bootstrap {
     private final @Nullable EventStoreProvider explicitStoreProvider;
     private final @Nullable List<EventStoreProvider> storeProviders;
     private final List<EventUpcaster> upcasters;
+    private final List<String> recordTopics;
 
     /** Captures the builder's state; see {@link Scaleplane.Builder}. */
     public Bootstrap(
@@ -76,7 +80,8 @@ public final class Bootstrap {
             @Nullable EventStore explicitStore,
             @Nullable EventStoreProvider explicitStoreProvider,
             @Nullable List<EventStoreProvider> storeProviders,
-            List<EventUpcaster> upcasters) {
+            List<EventUpcaster> upcasters,
+            List<String> recordTopics) {
         this.config = config;
         this.source = source;
         this.eventTypes = eventTypes;
@@ -90,6 +95,7 @@ public final class Bootstrap {
         this.explicitStoreProvider = explicitStoreProvider;
         this.storeProviders = storeProviders;
         this.upcasters = List.copyOf(upcasters);
+        this.recordTopics = List.copyOf(recordTopics);
     }
 
     /**
@@ -102,6 +108,21 @@ public final class Bootstrap {
         ConfigReader reader = new ConfigReader(config);
         URI resolvedSource = source != null ? source : reader.uri(SOURCE, URI.create(Scaleplane.DEFAULT_SOURCE));
         Optional<String> configuredProvider = reader.optional(EVENTS_PROVIDER);
+        List<String> recordTopics = new ArrayList<>(this.recordTopics);
+        reader.optional(RECORD_TOPICS).ifPresent(value -> {
+            for (String topic : value.split(",")) {
+                String t = topic.trim();
+                if (t.isEmpty()) {
+                    continue;
+                }
+                try {
+                    SubscriptionOptions.checkName(t, "topic");
+                    recordTopics.add(t);
+                } catch (IllegalArgumentException e) {
+                    reader.check(false, RECORD_TOPICS, value, "comma-separated topic names (" + e.getMessage() + ")");
+                }
+            }
+        });
 
         EventStoreProvider storeProvider = null;
         if (explicitStore == null) {
@@ -177,6 +198,14 @@ public final class Bootstrap {
         if (!problems.isEmpty()) {
             platform.close();
             throw new ConfigurationException(problems);
+        }
+        if (!recordTopics.isEmpty()) {
+            try {
+                ((DefaultPlatform) platform).startAuditRecorder(recordTopics);
+            } catch (RuntimeException e) {
+                platform.close();
+                throw e;
+            }
         }
         log.debug("started {} with event bus backend '{}'", platform, platform.eventBusBackend());
         return platform;

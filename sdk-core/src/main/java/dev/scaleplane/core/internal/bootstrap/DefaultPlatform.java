@@ -10,6 +10,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
 import jakarta.inject.Provider;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -28,6 +29,7 @@ final class DefaultPlatform implements ScaleplanePlatform {
     private final Provider<EventStore> storeProvider;
     private final boolean ownsStore;
     private volatile @Nullable EventStore store;
+    private @Nullable AuditRecorder auditRecorder;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     @Inject
@@ -72,6 +74,11 @@ final class DefaultPlatform implements ScaleplanePlatform {
         return opened;
     }
 
+    /** Starts recording the topics' events into the store; called once by the bootstrap. */
+    void startAuditRecorder(List<String> topics) {
+        auditRecorder = new AuditRecorder(events, store(), topics);
+    }
+
     private static RuntimeException unwrap(ProvisionException e) {
         Throwable cause = e.getCause();
         if (cause == null && !e.getErrorMessages().isEmpty()) {
@@ -109,6 +116,9 @@ final class DefaultPlatform implements ScaleplanePlatform {
     public void close() {
         if (!closed.compareAndSet(false, true)) {
             return;
+        }
+        if (auditRecorder != null) {
+            auditRecorder.close(); // before the bus and store close, so it records what it received
         }
         if (ownsBus) {
             try {
