@@ -177,7 +177,7 @@ class ScaleplaneBuilderTest {
                                     .size()
                             == 2);
             assertThat(platform.store().readStream("audit-deployments", ReadDirection.FORWARD, 0, 10))
-                    .extracting(r -> r.event().data())
+                    .extracting(r -> (Object) r.event().data())
                     .containsExactly(first, second);
             assertThat(platform.store().streamVersion("audit-elsewhere")).isEmpty();
         }
