@@ -4,6 +4,8 @@ import dev.scaleplane.api.spi.EventStoreProvider;
 import dev.scaleplane.api.spi.ProviderContext;
 import dev.scaleplane.api.store.EventStore;
 import dev.scaleplane.core.codec.EventCodec;
+import dev.scaleplane.core.config.ConfigReader;
+import dev.scaleplane.core.store.RetentionPolicy;
 import dev.scaleplane.events.postgres.internal.PostgresEventStore;
 import java.time.Clock;
 import java.util.Objects;
@@ -37,7 +39,8 @@ public final class PostgresEventStoreProvider implements EventStoreProvider {
     }
 
     /**
-     * Creates a store from the {@code scaleplane.store.postgres.*} settings, with the platform's codec (or one for its
+     * Creates a store from the {@code scaleplane.store.postgres.*} settings and the retention rules
+     * ({@code scaleplane.store.retention.*}, see {@link RetentionPolicy}), with the platform's codec (or one for its
      * event types when the platform has none) and clock.
      *
      * @throws dev.scaleplane.api.ConfigurationException listing every invalid or unknown setting
@@ -46,19 +49,35 @@ public final class PostgresEventStoreProvider implements EventStoreProvider {
     @Override
     public EventStore create(ProviderContext context) {
         Objects.requireNonNull(context, "context");
-        PostgresStoreConfig config = PostgresStoreConfig.from(context.config());
+        ConfigReader reader = new ConfigReader(context.config());
+        PostgresStoreConfig config = PostgresStoreConfig.from(reader);
+        RetentionPolicy retention = RetentionPolicy.fromConfig(reader);
+        reader.throwIfInvalid();
+        Objects.requireNonNull(config, "config");
         EventCodec codec = context.component(EventCodec.class).orElseGet(() -> EventCodec.builder(context.eventTypes())
                 .clock(context.clock())
                 .build());
-        return PostgresEventStore.open(config, codec, context.clock());
+        return PostgresEventStore.open(config, retention, codec, context.clock());
     }
 
     /**
-     * Opens a store without the platform, for explicit wiring and tools: the caller closes it.
+     * Opens a store without the platform and without retention rules, for explicit wiring and tools: the caller
+     * closes it. Reads return events as stored; wrap the store with
+     * {@link dev.scaleplane.core.store.UpcastingEventStore} to apply upcasters.
      *
      * @throws dev.scaleplane.api.store.EventStoreException if the database cannot be reached or migrated
      */
     public static EventStore open(PostgresStoreConfig config, EventCodec codec, Clock clock) {
-        return PostgresEventStore.open(config, codec, clock);
+        return open(config, RetentionPolicy.none(), codec, clock);
+    }
+
+    /**
+     * Opens a store without the platform: the caller closes it.
+     *
+     * @throws dev.scaleplane.api.store.EventStoreException if the database cannot be reached or migrated
+     */
+    public static EventStore open(
+            PostgresStoreConfig config, RetentionPolicy retention, EventCodec codec, Clock clock) {
+        return PostgresEventStore.open(config, retention, codec, clock);
     }
 }

@@ -127,6 +127,21 @@ public final class PostgresStoreConfig {
      */
     public static PostgresStoreConfig from(ConfigProperties properties) {
         ConfigReader reader = new ConfigReader(properties);
+        PostgresStoreConfig config = from(reader);
+        reader.throwIfInvalid();
+        return Objects.requireNonNull(config, "config");
+    }
+
+    /**
+     * Reads the configuration, recording every problem (invalid values, a missing URL, unknown keys under
+     * {@value #PREFIX}) in {@code reader} instead of throwing, so that a caller reading more settings reports them
+     * all in one {@link ConfigurationException} with {@link ConfigReader#throwIfInvalid()}.
+     *
+     * @return the configuration, or null if {@code reader} recorded a problem
+     */
+    public static @Nullable PostgresStoreConfig from(ConfigReader reader) {
+        Objects.requireNonNull(reader, "reader");
+        int problemsBefore = reader.problems().size();
         Optional<String> url = reader.optional(URL);
         if (url.isEmpty()) {
             reader.check(false, URL, null, "a JDBC URL such as jdbc:postgresql://127.0.0.1:5432/mydb");
@@ -155,7 +170,9 @@ public final class PostgresStoreConfig {
         reader.rejectUnknownKeys(
                 PREFIX,
                 Set.of(URL, USER, PASSWORD, SCHEMA, POOL_SIZE, CONNECTION_TIMEOUT, MIGRATE, NOTIFY, POLL_INTERVAL));
-        reader.throwIfInvalid();
+        if (reader.problems().size() > problemsBefore) {
+            return null;
+        }
         Builder b = builder()
                 .url(url.orElseThrow().trim())
                 .schema(schema)

@@ -80,6 +80,10 @@ final class Migrations {
                 v_first bigint;
                 v_exists boolean;
             BEGIN
+                -- Appends to one stream take turns on this lock, which needs no transaction id: so an append gets
+                -- its id (at its first write, below) only after the previous append to the stream has its own,
+                -- and positions grow with versions. A row lock could not do this: waiting for one assigns the id.
+                PERFORM pg_advisory_xact_lock(${streamClass}, hashtext('${schema}/' || p_stream));
                 -- Mark this transaction as an in-flight writer of the store *before* it gets a transaction id:
                 -- readers' horizon() relies on that order.
                 PERFORM pg_advisory_xact_lock_shared(${writerClass}, p_writer_key);
@@ -116,6 +120,7 @@ final class Migrations {
                 v_version bigint;
                 v_exists boolean;
             BEGIN
+                PERFORM pg_advisory_xact_lock(${streamClass}, hashtext('${schema}/' || p_stream));
                 SELECT s.version, NOT s.deleted AND s.version >= s.first_version INTO v_version, v_exists
                     FROM ${schema}.streams s WHERE s.stream = p_stream FOR UPDATE;
                 v_exists := coalesce(v_exists, false);

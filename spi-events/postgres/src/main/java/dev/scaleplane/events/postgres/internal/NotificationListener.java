@@ -13,7 +13,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Listens for the store's append notifications on one dedicated connection (outside the pool, since it is held for
- * the store's whole life) and turns each batch of them into one {@link AppendSignal#signal()}.
+ * the store's whole life) and turns each batch of them into one call of {@code onAppend}, which wakes the catch-up
+ * subscriptions.
  *
  * <p>When the connection breaks it reconnects with backoff; meanwhile subscriptions keep polling at their poll
  * interval, and after reconnecting it signals once, since notifications sent while it was away are lost.
@@ -28,16 +29,16 @@ final class NotificationListener implements AutoCloseable {
     private final String url;
     private final Properties properties;
     private final String channel;
-    private final AppendSignal signal;
+    private final Runnable onAppend;
     private final Thread thread;
     private volatile boolean closed;
     private volatile @Nullable Connection connection;
 
-    NotificationListener(String url, Properties properties, String channel, AppendSignal signal) {
+    NotificationListener(String url, Properties properties, String channel, Runnable onAppend) {
         this.url = url;
         this.properties = properties;
         this.channel = channel;
-        this.signal = signal;
+        this.onAppend = onAppend;
         this.thread = new Thread(this::run, "scaleplane-pg-listen-" + channel);
         this.thread.setDaemon(true);
     }
@@ -63,12 +64,12 @@ final class NotificationListener implements AutoCloseable {
                 }
                 warned = false;
                 backoffMillis = 100;
-                signal.signal();
+                onAppend.run();
                 PGConnection pg = c.unwrap(PGConnection.class);
                 while (!closed) {
                     PGNotification[] notifications = pg.getNotifications(WAIT_MILLIS);
                     if (notifications != null && notifications.length > 0) {
-                        signal.signal();
+                        onAppend.run();
                     }
                 }
             } catch (SQLException | RuntimeException e) {
@@ -82,7 +83,7 @@ final class NotificationListener implements AutoCloseable {
                             e.toString());
                     warned = true;
                 }
-                signal.signal();
+                onAppend.run();
                 sleep(backoffMillis);
                 backoffMillis = Math.min(backoffMillis * 2, 5_000);
             } finally {

@@ -18,6 +18,9 @@ import dev.scaleplane.api.store.RecordedEventHandler;
 import dev.scaleplane.api.store.StreamDeletedException;
 import dev.scaleplane.api.store.WrongExpectedVersionException;
 import dev.scaleplane.core.codec.EventCodec;
+import dev.scaleplane.core.store.CatchUpSubscriptions;
+import dev.scaleplane.core.store.RetentionPolicy;
+import dev.scaleplane.core.store.StreamNames;
 import dev.scaleplane.events.postgres.PostgresStoreConfig;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -33,10 +36,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.OptionalLong;
 import java.util.Properties;
-import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -59,12 +60,13 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>Appends</h2>
  *
- * One append is one SQL statement in its own transaction: the function {@code begin_append} locks the stream's row
- * ({@code SELECT ... FOR UPDATE}), checks the {@link ExpectedVersion} (raising an error that becomes
+ * One append is one SQL statement in its own transaction: the function {@code begin_append} takes the stream's
+ * advisory lock, locks and reads its row, checks the {@link ExpectedVersion} (raising an error that becomes
  * {@link WrongExpectedVersionException} with the actual version), and advances the stream; the same statement inserts
- * every event from arrays. The row lock makes concurrent appends to one stream take turns, so versions are
- * consecutive and assigned in commit order; appends to different streams run in parallel and share fsyncs (group
- * commit). After the commit the store sends {@code NOTIFY} in a separate, cheap statement: a {@code NOTIFY} inside
+ * every event from arrays. The stream lock makes concurrent appends to one stream take turns, so versions are
+ * consecutive and assigned in commit order, and (because it is taken before the transaction has an id) later versions
+ * get later transaction ids and so higher positions; appends to different streams run in parallel and share fsyncs
+ * (group commit). After the commit the store sends {@code NOTIFY} in a separate, cheap statement: a {@code NOTIFY} inside
  * the appending transaction would take PostgreSQL's database-wide notify lock until the commit is flushed, which
  * serializes every append.
  *
@@ -101,10 +103,15 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>Catch-up subscriptions</h2>
  *
- * Each runs on its own thread and reads pages of {@code readAll} from its position; when a page comes back short it
- * is live and waits for a signal: an append by this process, or a {@code NOTIFY} from another process received by
- * the store's {@link NotificationListener}, or at the latest its poll interval, which also covers a notification
- * lost or a writer that rolled back. See {@link PostgresCatchUpSubscription}.
+ * The core's {@link CatchUpSubscriptions}: each subscription pages {@link #readAll} (so it inherits the horizon) on
+ * its own thread and, when live, waits for a signal: an append by this process, a {@code NOTIFY} from another process
+ * received by the store's {@link NotificationListener}, or at the latest the poll interval, which also covers a lost
+ * notification and an older append that rolled back while a newer one waited behind it.
+ *
+ * <h2>Retention</h2>
+ *
+ * The {@link RetentionPolicy} is applied to every read as a {@link RetentionFilter}: events beyond it disappear from
+ * stream reads, {@code readAll}, subscriptions and audit queries, by the store's clock. Rows are not deleted.
  *
  * <p>Thread-safety: every method may be called concurrently from any thread. Appends run on a pool of
  * {@code pool-size} threads; when its queue is full the caller runs the append itself, which slows producers down
@@ -114,7 +121,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class PostgresEventStore implements EventStore {
     private static final Logger log = LoggerFactory.getLogger(PostgresEventStore.class);
-    private static final int MAX_STREAM_LENGTH = 200;
     private static final int APPEND_QUEUE = 10_000;
     private static final AtomicInteger STORES = new AtomicInteger();
 
@@ -125,16 +131,22 @@ public final class PostgresEventStore implements EventStore {
     private final int writerKey;
     private final HikariDataSource dataSource;
     private final ThreadPoolExecutor appendExecutor;
-    private final AppendSignal signal = new AppendSignal();
+    private final RetentionFilter retention;
+    private final CatchUpSubscriptions subscriptions;
     private final @Nullable NotificationListener listener;
-    private final Set<PostgresCatchUpSubscription> subscriptions = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
-    private PostgresEventStore(PostgresStoreConfig config, EventCodec codec, Clock clock, HikariDataSource ds) {
+    private PostgresEventStore(
+            PostgresStoreConfig config,
+            RetentionPolicy retentionPolicy,
+            EventCodec codec,
+            Clock clock,
+            HikariDataSource ds) {
         this.config = config;
         this.codec = codec;
         this.clock = clock;
-        this.sql = new Sql(config.schema());
+        this.retention = new RetentionFilter(retentionPolicy, config.schema());
+        this.sql = new Sql(config.schema(), retention.sql());
         this.writerKey = Sql.lockKey(config.schema());
         this.dataSource = ds;
         int id = STORES.incrementAndGet();
@@ -157,8 +169,10 @@ public final class PostgresEventStore implements EventStore {
                     task.run();
                 });
         this.appendExecutor.allowCoreThreadTimeOut(true);
+        this.subscriptions = new CatchUpSubscriptions(this, config.pollInterval(), "scaleplane-pg-" + config.schema());
         if (config.notifyEnabled()) {
-            listener = new NotificationListener(config.url(), driverProperties(config), sql.channel, signal);
+            listener = new NotificationListener(
+                    config.url(), driverProperties(config), sql.channel, subscriptions::appended);
             listener.start();
         } else {
             listener = null;
@@ -170,8 +184,10 @@ public final class PostgresEventStore implements EventStore {
      *
      * @throws EventStoreException if the database cannot be reached or the schema cannot be migrated
      */
-    public static PostgresEventStore open(PostgresStoreConfig config, EventCodec codec, Clock clock) {
+    public static PostgresEventStore open(
+            PostgresStoreConfig config, RetentionPolicy retention, EventCodec codec, Clock clock) {
         Objects.requireNonNull(config, "config");
+        Objects.requireNonNull(retention, "retention");
         Objects.requireNonNull(codec, "codec");
         Objects.requireNonNull(clock, "clock");
         HikariDataSource ds;
@@ -193,7 +209,7 @@ public final class PostgresEventStore implements EventStore {
             throw new EventStoreException("cannot prepare schema " + config.schema() + ": " + e.getMessage(), e);
         }
         log.info("event store open: {}", config);
-        return new PostgresEventStore(config, codec, clock, ds);
+        return new PostgresEventStore(config, retention, codec, clock, ds);
     }
 
     private static HikariConfig hikariConfig(PostgresStoreConfig config) {
@@ -295,7 +311,7 @@ public final class PostgresEventStore implements EventStore {
             }
             // The append is committed (auto-commit): announce it. Losing this only delays remote subscribers until
             // their next poll, so a failure here must not fail the append.
-            signal.signal();
+            subscriptions.appended();
             if (listener != null) {
                 try (PreparedStatement ps = c.prepareStatement(sql.notify)) {
                     ps.setString(1, sql.channel);
@@ -339,7 +355,7 @@ public final class PostgresEventStore implements EventStore {
         });
     }
 
-    void storeCheckpointNow(String subscriberId, long position) {
+    private void storeCheckpointNow(String subscriberId, long position) {
         try (Connection c = dataSource.getConnection();
                 PreparedStatement ps = c.prepareStatement(sql.storeCheckpoint)) {
             ps.setString(1, subscriberId);
@@ -425,7 +441,8 @@ public final class PostgresEventStore implements EventStore {
             ps.setString(1, stream);
             ps.setLong(2, fromVersion);
             ps.setString(3, stream);
-            ps.setInt(4, maxCount);
+            int next = retention.bind(ps, 4, clock.instant());
+            ps.setInt(next, maxCount);
             return readEvents(ps);
         } catch (SQLException e) {
             throw new EventStoreException("reading stream '" + stream + "' failed: " + e.getMessage(), e);
@@ -442,7 +459,8 @@ public final class PostgresEventStore implements EventStore {
             try (PreparedStatement ps = c.prepareStatement(query)) {
                 ps.setLong(1, fromPosition);
                 ps.setLong(2, horizon);
-                ps.setInt(3, maxCount);
+                int next = retention.bind(ps, 3, clock.instant());
+                ps.setInt(next, maxCount);
                 return readEvents(ps);
             }
         } catch (SQLException e) {
@@ -527,7 +545,7 @@ public final class PostgresEventStore implements EventStore {
             params.add(
                     OffsetDateTime.ofInstant(floor.equals(t) ? t : floor.plus(1, ChronoUnit.MICROS), ZoneOffset.UTC));
         });
-        String text = "SELECT " + Sql.EVENT_COLUMNS + " FROM " + sql.schema + ".events WHERE " + where
+        String text = "SELECT " + Sql.EVENT_COLUMNS + " FROM " + sql.schema + ".events WHERE " + where + retention.sql()
                 + " ORDER BY position LIMIT ?";
         List<RecordedEvent> rows;
         try (Connection c = dataSource.getConnection()) {
@@ -543,6 +561,7 @@ public final class PostgresEventStore implements EventStore {
                         ps.setObject(i++, p);
                     }
                 }
+                i = retention.bind(ps, i, clock.instant());
                 ps.setInt(i, query.limit() + 1);
                 rows = readEvents(ps);
             }
@@ -589,11 +608,6 @@ public final class PostgresEventStore implements EventStore {
         return result;
     }
 
-    /** Reads forward from {@code fromPosition} below the horizon: the page a catch-up subscription handles next. */
-    List<RecordedEvent> readPage(long fromPosition, int maxCount) {
-        return readAll(ReadDirection.FORWARD, fromPosition, maxCount);
-    }
-
     // ---------------------------------------------------------------------------------------------------------------
     // Subscriptions
 
@@ -604,18 +618,7 @@ public final class PostgresEventStore implements EventStore {
         if (closed) {
             throw new EventStoreException("the event store is closed", null);
         }
-        long start = options.fromPosition();
-        if (options.subscriberId().isPresent()) {
-            OptionalLong stored = checkpoint(options.subscriberId().get());
-            if (stored.isPresent()) {
-                start = stored.getAsLong() + 1;
-            }
-        }
-        PostgresCatchUpSubscription subscription = new PostgresCatchUpSubscription(
-                this, options, handler, start, signal, config.pollInterval(), subscriptions::remove);
-        subscriptions.add(subscription);
-        subscription.start();
-        return subscription;
+        return subscriptions.subscribe(options, handler);
     }
 
     // ---------------------------------------------------------------------------------------------------------------
@@ -626,9 +629,7 @@ public final class PostgresEventStore implements EventStore {
             return;
         }
         closed = true;
-        for (PostgresCatchUpSubscription s : List.copyOf(subscriptions)) {
-            s.close();
-        }
+        subscriptions.close();
         appendExecutor.shutdown();
         try {
             if (!appendExecutor.awaitTermination(1, TimeUnit.MINUTES)) {
@@ -651,16 +652,7 @@ public final class PostgresEventStore implements EventStore {
     // ---------------------------------------------------------------------------------------------------------------
 
     private static void checkStream(String stream) {
-        Objects.requireNonNull(stream, "stream");
-        boolean valid = !stream.isEmpty() && stream.length() <= MAX_STREAM_LENGTH;
-        for (int i = 0; valid && i < stream.length(); i++) {
-            char ch = stream.charAt(i);
-            valid = Character.isLetterOrDigit(ch) || ch == '.' || ch == '_' || ch == '-' || ch == ':';
-        }
-        if (!valid) {
-            throw new IllegalArgumentException(
-                    "stream name must be 1-200 characters from letters, digits, . _ - :, but was '" + stream + "'");
-        }
+        StreamNames.requireValid(stream);
     }
 
     private static void checkSubscriberId(String subscriberId) {

@@ -8,6 +8,8 @@ package dev.scaleplane.events.postgres.internal;
 final class Sql {
     /** First key of the shared advisory lock every appending transaction holds (ASCII "SPWR"). */
     static final int WRITER_LOCK_CLASS = 0x53505752;
+    /** First key of the advisory locks that make appends to one stream take turns (ASCII "SPST"). */
+    static final int STREAM_LOCK_CLASS = 0x53505354;
     /** First key of the advisory lock that serializes migrations (ASCII "SPMG"). */
     static final int MIGRATION_LOCK_CLASS = 0x53504D47;
     /** Low bits of a position that number the events of one transaction: at most 2^20 events per append. */
@@ -36,7 +38,11 @@ final class Sql {
     final String storeCheckpoint;
     final String notify;
 
-    Sql(String schema) {
+    /**
+     * @param retention a condition on {@code events} rows (with parameters bound by the store after the others), or
+     *     empty: added to every read so that events beyond retention disappear from all of them
+     */
+    Sql(String schema, String retention) {
         this.schema = schema;
         this.channel = schema + "_appended";
         String s = schema + ".";
@@ -57,13 +63,13 @@ final class Sql {
         // Stream reads need no horizon: versions of one stream are handed out under its row lock, in commit order.
         String visible = "(SELECT first_version FROM " + s + "streams WHERE stream = ? AND NOT deleted)";
         this.readStreamForward = "SELECT " + EVENT_COLUMNS + " FROM " + s + "events WHERE stream = ? AND version >= ? "
-                + "AND version >= " + visible + " ORDER BY version LIMIT ?";
+                + "AND version >= " + visible + retention + " ORDER BY version LIMIT ?";
         this.readStreamBackward = "SELECT " + EVENT_COLUMNS + " FROM " + s + "events WHERE stream = ? AND version <= ? "
-                + "AND version >= " + visible + " ORDER BY version DESC LIMIT ?";
+                + "AND version >= " + visible + retention + " ORDER BY version DESC LIMIT ?";
         this.readAllForward = "SELECT " + EVENT_COLUMNS + " FROM " + s + "events WHERE position >= ? "
-                + "AND position < ? ORDER BY position LIMIT ?";
+                + "AND position < ?" + retention + " ORDER BY position LIMIT ?";
         this.readAllBackward = "SELECT " + EVENT_COLUMNS + " FROM " + s + "events WHERE position <= ? "
-                + "AND position < ? ORDER BY position DESC LIMIT ?";
+                + "AND position < ?" + retention + " ORDER BY position DESC LIMIT ?";
         this.checkpoint = "SELECT position FROM " + s + "checkpoints WHERE subscriber_id = ?";
         this.storeCheckpoint = "INSERT INTO " + s + "checkpoints (subscriber_id, position) VALUES (?, ?) "
                 + "ON CONFLICT (subscriber_id) DO UPDATE SET position = excluded.position, updated_at = now()";
@@ -74,6 +80,7 @@ final class Sql {
     static String expand(String sql, String schema) {
         return sql.replace("${schema}", schema)
                 .replace("${writerClass}", Integer.toString(WRITER_LOCK_CLASS))
+                .replace("${streamClass}", Integer.toString(STREAM_LOCK_CLASS))
                 .replace("${positionBits}", Integer.toString(POSITION_BITS));
     }
 
