@@ -86,6 +86,7 @@ echo "Running: $java -jar $jar ${jmh[*]} ${args[*]-}"
 "$java" -jar "$jar" "${jmh[@]}" ${args[@]+"${args[@]}"}
 
 echo
+echo "Load average after the run: $(cut -d' ' -f1-3 /proc/loadavg) (on $(nproc) cores; well above 2 means other work shared the machine)"
 echo "JMH results: $result"
 table="${result%.json}.txt"
 "$java" -cp "$jar" dev.scaleplane.benchmarks.RatioTable "$result" | tee "$table"

@@ -281,7 +281,9 @@ public final class RatioTable {
         if (Double.isNaN(scaleplane) || Double.isNaN(peer) || peer == 0) {
             return "n/a";
         }
-        return String.format(Locale.ROOT, "%.2f", scaleplane / peer);
+        double r = scaleplane / peer;
+        // Two significant digits for small ratios, so a 30x difference does not print as 0.00.
+        return String.format(Locale.ROOT, r < 0.1 ? "%.3f" : "%.2f", r);
     }
 
     /** JMH's 99.9% confidence half-width as a share of the score; n/a with one iteration. */
