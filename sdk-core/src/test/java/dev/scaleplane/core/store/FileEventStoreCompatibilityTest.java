@@ -42,8 +42,14 @@ class FileEventStoreCompatibilityTest extends EventStoreCompatibilityKit {
         return true;
     }
 
+    /** The fsync policy under test: the default, group commit, whose appends go through the writer thread. */
+    protected String fsync() {
+        return "group-commit";
+    }
+
     private EventStore open(Path directory, TckStoreSettings settings) {
         Map<String, String> config = new HashMap<>(settings.retentionConfig());
+        config.put("scaleplane.store.file.fsync", fsync());
         config.put("scaleplane.store.file.directory", directory.toString());
         config.put("scaleplane.store.file.segment-size", "65536"); // small, so the kit's tests cross segments
         EventStore store = UpcastingEventStore.wrap(

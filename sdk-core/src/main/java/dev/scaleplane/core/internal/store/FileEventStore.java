@@ -37,6 +37,7 @@ import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.zip.CRC32C;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -60,11 +61,13 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>Writing</h2>
  *
- * Callers encode their events on their own thread, then hand a request to the single writer thread. The writer
- * checks expected versions against the index plus the requests it has taken but not yet committed, frames the
- * records, writes them with one positional write, forces per {@link FsyncPolicy}, then publishes them to the index
- * and completes the futures. Readers therefore never see an event before its durability point. The writer completes
- * futures on its own thread; callbacks attached to them should not block.
+ * Callers encode their events on their own thread. With {@link FsyncPolicy#GROUP_COMMIT} they hand a request to the
+ * single writer thread, which takes every request waiting, checks expected versions against the index plus the
+ * requests it has taken but not yet committed, frames the records, writes them with one positional write, forces
+ * once, then publishes them to the index and completes the futures; the writer completes futures on its own thread, so
+ * callbacks attached to them should not block. With {@link FsyncPolicy#ALWAYS} and {@link FsyncPolicy#NONE} the
+ * caller does the same for its own request under a lock, and gets a completed future. Either way readers never see
+ * an event before its durability point.
  *
  * <h2>Opening</h2>
  *
@@ -97,7 +100,12 @@ public final class FileEventStore implements EventStore {
     private final FileLock lock;
     private final CatchUpSubscriptions subscriptions;
     private final LinkedBlockingQueue<Request> queue = new LinkedBlockingQueue<>();
-    private final Thread writer;
+    /** GROUP_COMMIT's writer thread; null for the other policies, whose callers commit themselves. */
+    private final @Nullable Thread writer;
+    /** Held while a batch is committed: by the writer thread, or by the appending caller without one. */
+    private final ReentrantLock commitLock = new ReentrantLock();
+
+    private final Committer committer;
     private final Object lifecycle = new Object();
     private volatile boolean closed;
     private volatile @Nullable Throwable broken;
@@ -151,9 +159,15 @@ public final class FileEventStore implements EventStore {
             throw e;
         }
         this.subscriptions = new CatchUpSubscriptions(this, Duration.ofSeconds(1), "scaleplane-store-file");
-        this.writer = new Thread(this::writeLoop, "scaleplane-store-file-writer");
-        writer.setDaemon(true);
-        writer.start();
+        this.committer = new Committer();
+        if (settings.fsync() == FsyncPolicy.GROUP_COMMIT) {
+            Thread w = new Thread(this::writeLoop, "scaleplane-store-file-writer");
+            w.setDaemon(true);
+            w.start();
+            this.writer = w;
+        } else {
+            this.writer = null;
+        }
         this.openDuration = Duration.ofNanos(System.nanoTime() - started);
         log.debug("opened event store {} with {} events in {}", dir, index.size(), openDuration);
     }
@@ -234,6 +248,9 @@ public final class FileEventStore implements EventStore {
     }
 
     private CompletableFuture<Void> submit(Request r) {
+        if (writer == null) {
+            return commitInline(r);
+        }
         synchronized (lifecycle) {
             if (closed) {
                 return CompletableFuture.failedFuture(
@@ -255,11 +272,38 @@ public final class FileEventStore implements EventStore {
                 cause);
     }
 
-    /** The writer thread: takes every waiting request, commits them together, repeats until closed and drained. */
+    /**
+     * ALWAYS and NONE: the caller commits its own request under the commit lock, one at a time, like a plain
+     * write(+force) loop. A hand-off to another thread would add two thread wake-ups to every append, which costs more
+     * than the write itself when nothing is forced, and there is nothing to batch when every append forces alone.
+     */
+    private CompletableFuture<Void> commitInline(Request r) {
+        commitLock.lock();
+        try {
+            if (closed) {
+                r.done.completeExceptionally(
+                        new EventStoreException("the event store " + settings.directory() + " is closed", null));
+            } else if (broken != null) {
+                r.done.completeExceptionally(brokenException(broken));
+            } else {
+                committer.commit(List.of(r));
+            }
+        } catch (IOException | RuntimeException | Error e) {
+            broken = e;
+            log.error("writing to the event store {} failed", settings.directory(), e);
+            r.done.completeExceptionally(brokenException(e));
+        } finally {
+            commitLock.unlock();
+        }
+        return r.done;
+    }
+
+    /**
+     * GROUP_COMMIT's writer thread: takes every waiting request, commits them together, repeats until closed and
+     * drained.
+     */
     private void writeLoop() {
-        Committer committer = new Committer();
         List<Request> batch = new ArrayList<>();
-        boolean groups = settings.fsync() != FsyncPolicy.ALWAYS;
         try {
             while (true) {
                 Request first = queue.poll(100, TimeUnit.MILLISECONDS);
@@ -270,10 +314,13 @@ public final class FileEventStore implements EventStore {
                     continue;
                 }
                 batch.add(first);
-                if (groups) {
-                    queue.drainTo(batch, MAX_BATCH_REQUESTS - 1);
+                queue.drainTo(batch, MAX_BATCH_REQUESTS - 1);
+                commitLock.lock();
+                try {
+                    committer.commit(batch);
+                } finally {
+                    commitLock.unlock();
                 }
-                committer.commit(batch);
                 batch.clear();
             }
         } catch (InterruptedException e) {
@@ -292,7 +339,7 @@ public final class FileEventStore implements EventStore {
         }
     }
 
-    /** The writer's state between batches. Writer thread only. */
+    /** The writer's state between batches. Used only under {@link #commitLock}. */
     private final class Committer {
         private final Bytes record = new Bytes(4096);
         private ByteBuffer out = ByteBuffer.allocateDirect(1 << 20);
@@ -606,11 +653,16 @@ public final class FileEventStore implements EventStore {
             }
         }
         subscriptions.close();
-        synchronized (lifecycle) {
-            closed = true;
+        commitLock.lock();
+        try {
+            synchronized (lifecycle) {
+                closed = true;
+            }
+        } finally {
+            commitLock.unlock();
         }
         boolean interrupted = false;
-        while (writer.isAlive()) {
+        while (writer != null && writer.isAlive()) {
             try {
                 writer.join();
             } catch (InterruptedException e) {
