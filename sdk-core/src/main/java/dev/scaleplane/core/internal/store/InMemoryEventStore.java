@@ -7,6 +7,7 @@ import dev.scaleplane.api.store.AuditQuery;
 import dev.scaleplane.api.store.CatchUpOptions;
 import dev.scaleplane.api.store.CatchUpSubscription;
 import dev.scaleplane.api.store.EventStore;
+import dev.scaleplane.api.store.EventStoreException;
 import dev.scaleplane.api.store.ExpectedVersion;
 import dev.scaleplane.api.store.ReadDirection;
 import dev.scaleplane.api.store.RecordedEvent;
@@ -59,7 +60,7 @@ public final class InMemoryEventStore implements EventStore {
         AppendResult result;
         synchronized (appendLock) {
             if (closed) {
-                return CompletableFuture.failedFuture(new IllegalStateException("the event store is closed"));
+                return CompletableFuture.failedFuture(closedException());
             }
             LogIndex.StreamState s = index.stream(stream);
             long last = s == null ? -1 : s.lastVersion();
@@ -115,6 +116,9 @@ public final class InMemoryEventStore implements EventStore {
         StreamNames.requireValid(stream);
         Objects.requireNonNull(expected, "expected");
         synchronized (appendLock) {
+            if (closed) {
+                return CompletableFuture.failedFuture(closedException());
+            }
             LogIndex.StreamState s = index.stream(stream);
             try {
                 if (LogIndex.checkDelete(
@@ -181,6 +185,10 @@ public final class InMemoryEventStore implements EventStore {
             }
         }
         return out;
+    }
+
+    private static EventStoreException closedException() {
+        return new EventStoreException("the in-memory event store is closed", null);
     }
 
     static void requirePositiveCount(int maxCount) {
