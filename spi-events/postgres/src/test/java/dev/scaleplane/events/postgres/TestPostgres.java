@@ -51,6 +51,7 @@ public final class TestPostgres implements BeforeEachCallback, AfterEachCallback
         List<String> failures = new ArrayList<>();
         for (String candidate : USERS) {
             try (Connection c = DriverManager.getConnection(URL, candidate, "")) {
+                c.isValid(5);
                 user = candidate;
                 return candidate;
             } catch (SQLException e) {

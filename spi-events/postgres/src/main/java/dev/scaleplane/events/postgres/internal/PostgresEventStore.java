@@ -38,9 +38,12 @@ import java.util.OptionalLong;
 import java.util.Properties;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 import org.postgresql.util.PSQLException;
@@ -68,7 +71,7 @@ import org.slf4j.LoggerFactory;
  * get later transaction ids and so higher positions; appends to different streams run in parallel and share fsyncs
  * (group commit). After the commit the store sends {@code NOTIFY} in a separate, cheap statement: a {@code NOTIFY} inside
  * the appending transaction would take PostgreSQL's database-wide notify lock until the commit is flushed, which
- * serializes every append.
+ * serializes every append. Appends that commit while one is pending share it (see {@link #announce()}).
  *
  * <h2>Global position: transaction ids and a horizon</h2>
  *
@@ -134,6 +137,8 @@ public final class PostgresEventStore implements EventStore {
     private final RetentionFilter retention;
     private final CatchUpSubscriptions subscriptions;
     private final @Nullable NotificationListener listener;
+    private final @Nullable ExecutorService notifier;
+    private final AtomicBoolean notifyPending = new AtomicBoolean();
     private volatile boolean closed;
 
     private PostgresEventStore(
@@ -174,8 +179,14 @@ public final class PostgresEventStore implements EventStore {
             listener = new NotificationListener(
                     config.url(), driverProperties(config), sql.channel, subscriptions::appended);
             listener.start();
+            notifier = Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "scaleplane-pg-notify-" + id);
+                t.setDaemon(true);
+                return t;
+            });
         } else {
             listener = null;
+            notifier = null;
         }
     }
 
@@ -309,21 +320,40 @@ public final class PostgresEventStore implements EventStore {
             } catch (SQLException e) {
                 throw translate(e, stream, expected, "append to stream '" + stream + "'");
             }
-            // The append is committed (auto-commit): announce it. Losing this only delays remote subscribers until
-            // their next poll, so a failure here must not fail the append.
-            subscriptions.appended();
-            if (listener != null) {
-                try (PreparedStatement ps = c.prepareStatement(sql.notify)) {
-                    ps.setString(1, sql.channel);
-                    ps.execute();
-                } catch (SQLException e) {
-                    log.debug("NOTIFY after an append failed; subscribers will poll", e);
-                }
-            }
         } catch (SQLException e) {
             throw new EventStoreException("append to stream '" + stream + "' failed: " + e.getMessage(), e);
         }
+        announce();
         return new AppendResult(stream, firstVersion, firstVersion + n - 1, firstPosition, firstPosition + n - 1);
+    }
+
+    /**
+     * Tells subscriptions that an append committed: this process's directly, other processes' with a {@code NOTIFY}
+     * sent by the notifier thread. Appends that commit while a {@code NOTIFY} is pending share it, so a busy store
+     * sends far fewer than one per append and no append waits for one. The pending flag is cleared before the
+     * {@code NOTIFY} is sent, so every commit is followed by a {@code NOTIFY} sent after it.
+     */
+    private void announce() {
+        subscriptions.appended();
+        if (notifier != null && notifyPending.compareAndSet(false, true)) {
+            try {
+                notifier.execute(this::sendNotify);
+            } catch (RejectedExecutionException e) {
+                notifyPending.set(false); // closing: nobody in this process listens any more
+            }
+        }
+    }
+
+    private void sendNotify() {
+        notifyPending.set(false);
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(sql.notify)) {
+            ps.setString(1, sql.channel);
+            ps.execute();
+        } catch (SQLException e) {
+            // Remote subscribers then find the events at their next poll.
+            log.debug("NOTIFY after an append failed; subscribers will poll", e);
+        }
     }
 
     @Override
@@ -637,6 +667,14 @@ public final class PostgresEventStore implements EventStore {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        if (notifier != null) {
+            notifier.shutdown();
+            try {
+                notifier.awaitTermination(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         if (listener != null) {
             listener.close();
