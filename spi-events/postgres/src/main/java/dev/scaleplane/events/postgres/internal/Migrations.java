@@ -87,27 +87,34 @@ final class Migrations {
                 -- Mark this transaction as an in-flight writer of the store *before* it gets a transaction id:
                 -- readers' horizon() relies on that order.
                 PERFORM pg_advisory_xact_lock_shared(${writerClass}, p_writer_key);
-                SELECT s.version, s.deleted, s.first_version INTO v_version, v_deleted, v_first
-                    FROM ${schema}.streams s WHERE s.stream = p_stream FOR UPDATE;
+                -- The common case in one statement: the expectation holds, advance the stream. Its conditions
+                -- mirror the checks below; "exists" means not deleted and version >= first_version.
+                UPDATE ${schema}.streams s SET version = s.version + p_count, deleted = false
+                    WHERE s.stream = p_stream
+                      AND CASE WHEN s.deleted THEN p_expected IN (-1, -3)
+                               WHEN p_expected = -3 THEN true
+                               WHEN p_expected = -1 THEN s.version < s.first_version
+                               WHEN p_expected = -2 THEN s.version >= s.first_version
+                               ELSE s.version >= s.first_version AND s.version = p_expected END
+                    RETURNING s.version - p_count INTO v_version;
                 IF NOT FOUND THEN
-                    INSERT INTO ${schema}.streams AS s (stream) VALUES (p_stream) ON CONFLICT (stream) DO NOTHING;
+                    -- A new stream, or the expectation fails. The stream lock keeps others from creating it now.
                     SELECT s.version, s.deleted, s.first_version INTO v_version, v_deleted, v_first
-                        FROM ${schema}.streams s WHERE s.stream = p_stream FOR UPDATE;
-                END IF;
-                IF v_deleted THEN
-                    IF p_expected NOT IN (-1, -3) THEN
+                        FROM ${schema}.streams s WHERE s.stream = p_stream;
+                    IF NOT FOUND THEN
+                        IF p_expected = -2 OR p_expected >= 0 THEN
+                            RAISE EXCEPTION USING ERRCODE = 'SP001', MESSAGE = 'wrong expected version', DETAIL = -1;
+                        END IF;
+                        INSERT INTO ${schema}.streams (stream, version) VALUES (p_stream, p_count - 1);
+                        v_version := -1;
+                    ELSIF v_deleted THEN
                         RAISE EXCEPTION USING ERRCODE = 'SP002', MESSAGE = 'stream deleted', DETAIL = p_stream;
-                    END IF;
-                ELSE
-                    v_exists := v_version >= v_first;
-                    IF (p_expected = -1 AND v_exists) OR (p_expected = -2 AND NOT v_exists)
-                            OR (p_expected >= 0 AND (NOT v_exists OR v_version <> p_expected)) THEN
+                    ELSE
+                        v_exists := v_version >= v_first;
                         RAISE EXCEPTION USING ERRCODE = 'SP001', MESSAGE = 'wrong expected version',
                             DETAIL = CASE WHEN v_exists THEN v_version ELSE -1 END;
                     END IF;
                 END IF;
-                UPDATE ${schema}.streams s SET version = v_version + p_count, deleted = false
-                    WHERE s.stream = p_stream;
                 -- Positions come from the transaction id, see PostgresEventStore.
                 RETURN QUERY SELECT v_version + 1, (pg_current_xact_id()::text::bigint) << ${positionBits};
             END
