@@ -291,17 +291,15 @@ class EventCodecRoundTripTest {
     }
 
     @Test
-    void anExtensionNamedLikeAContextAttributeCannotBeEncoded() {
-        Event<Object> event = CatalogSamples.minimalEvent(
+    void anExtensionNamedLikeAContextAttributeNeverReachesTheCodec() {
+        // The envelope refuses it, so the codec can never be asked to write two values for one attribute.
+        Event.Builder<Object> builder = CatalogSamples.minimalEvent(
                         CatalogSamples.payloads().get(1))
                 .toBuilder()
-                .extensions(Map.of("subject", "sneaky"))
-                .build();
-        assertThatThrownBy(() -> codec.encodeStructured(event))
-                .isInstanceOf(EventEncodingException.class)
+                .extensions(Map.of("subject", "sneaky"));
+        assertThatThrownBy(builder::build)
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("'subject'");
-        assertThatThrownBy(() -> codec.encodeBinary(event, BinaryBinding.KAFKA))
-                .isInstanceOf(EventEncodingException.class);
     }
 
     @Test
