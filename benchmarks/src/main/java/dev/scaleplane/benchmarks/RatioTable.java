@@ -15,7 +15,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Prints the results of one JMH run (its {@code -rf json} file) as tables of absolute figures and Scaleplane / peer
- * ratios: bus throughput per topology, round-trip latency percentiles, and codec throughput. Used by
+ * ratios: bus throughput per topology, round-trip latency percentiles, codec throughput, and the event store's file
+ * log (appends per fsync policy and writer count against raw file loops, reads, reopen time). Used by
  * {@code benchmarks/run.sh}, so reading results needs nothing but the benchmark jar.
  *
  * <p>Usage: {@code java -cp benchmarks.jar dev.scaleplane.benchmarks.RatioTable results.json}
@@ -28,6 +29,12 @@ public final class RatioTable {
     private static final String THROUGHPUT = "BusThroughputBenchmark.publishAndHandle";
     private static final String LATENCY = "BusLatencyBenchmark.roundTrip";
     private static final String CODEC = "CodecBenchmark.";
+    private static final String STORE_APPEND = "StoreAppendBenchmark.writers";
+    private static final String STORE_READ = "StoreReadBenchmark.";
+    private static final String STORE_REOPEN = "StoreReopenBenchmark.";
+    /** The goal of the event store issue: at least this fraction of the raw file limits. */
+    private static final double RAW_GOAL = 0.8;
+
     private static final String SCALEPLANE = "scaleplane";
     private static final List<String> TOPOLOGIES = List.of("1p1s", "1p4g", "4p1s");
     /** The goal of the issue: at least this fraction of the comparable Disruptor's throughput. */
@@ -51,6 +58,13 @@ public final class RatioTable {
     private final Map<String, Score> latency = new LinkedHashMap<>();
     /** operation (encode, decode) -> codec -> score. */
     private final Map<String, Map<String, Score>> codec = new LinkedHashMap<>();
+
+    /** "fsync/writers" -> impl -> score, for the file log's appends. */
+    private final Map<String, Map<String, Score>> storeAppend = new LinkedHashMap<>();
+    /** impl -> score, for the file log's reads. */
+    private final Map<String, Score> storeRead = new LinkedHashMap<>();
+    /** events -> score, for reopening the file log. */
+    private final Map<String, Score> storeReopen = new LinkedHashMap<>();
 
     private @Nullable String runInfo;
 
@@ -102,6 +116,15 @@ public final class RatioTable {
                         .put(params.path("impl").asText(), score);
             } else if (benchmark.endsWith(LATENCY)) {
                 latency.put(params.path("impl").asText(), score);
+            } else if (benchmark.contains(STORE_APPEND)) {
+                String writers = benchmark.substring(benchmark.lastIndexOf("writers") + "writers".length());
+                storeAppend
+                        .computeIfAbsent(params.path("fsync").asText() + "/" + writers, k -> new LinkedHashMap<>())
+                        .put(params.path("impl").asText(), score);
+            } else if (benchmark.contains(STORE_READ)) {
+                storeRead.put(params.path("impl").asText(), score);
+            } else if (benchmark.contains(STORE_REOPEN)) {
+                storeReopen.put(params.path("events").asText(), score);
             } else if (benchmark.contains(CODEC)) {
                 String op = benchmark.substring(benchmark.lastIndexOf('.') + 1);
                 codec.computeIfAbsent(op, k -> new LinkedHashMap<>())
@@ -136,6 +159,82 @@ public final class RatioTable {
         printThroughput();
         printLatency();
         printCodec();
+        printStore();
+    }
+
+    private void printStore() {
+        if (!storeAppend.isEmpty()) {
+            out.println();
+            out.println(
+                    "Event store file log: acknowledged appends/s, one event each, vs a raw FileChannel loop writing"
+                            + " the same bytes (higher is better)");
+            out.println(
+                    "raw = write+force per append (ALWAYS), one-thread group commit (GROUP_COMMIT), plain write (NONE);"
+                            + " goal sp/raw >= " + RAW_GOAL);
+            out.println();
+            out.printf(
+                    Locale.ROOT,
+                    "%-13s %7s %14s %7s %14s %7s %7s %s%n",
+                    "fsync",
+                    "writers",
+                    "scaleplane/s",
+                    "error",
+                    "raw/s",
+                    "error",
+                    "sp/raw",
+                    "goal");
+            List<Map.Entry<String, Map<String, Score>>> rows = storeAppend.entrySet().stream()
+                    .sorted(java.util.Comparator.comparing((Map.Entry<String, Map<String, Score>> e) ->
+                                    e.getKey().split("/")[0])
+                            .thenComparingInt(e -> Integer.parseInt(e.getKey().split("/")[1])))
+                    .toList();
+            for (Map.Entry<String, Map<String, Score>> e : rows) {
+                String[] key = e.getKey().split("/");
+                Score sp = e.getValue().get(SCALEPLANE);
+                Score raw = e.getValue().get("raw");
+                double r = sp == null || raw == null ? Double.NaN : sp.score() / raw.score();
+                out.printf(
+                        Locale.ROOT,
+                        "%-13s %7s %14s %7s %14s %7s %7s %s%n",
+                        key[0],
+                        Integer.parseInt(key[1]),
+                        sp == null ? "n/a" : String.format(Locale.ROOT, "%,.0f", sp.score()),
+                        sp == null ? "" : relativeError(sp),
+                        raw == null ? "n/a" : String.format(Locale.ROOT, "%,.0f", raw.score()),
+                        raw == null ? "" : relativeError(raw),
+                        sp == null || raw == null ? "n/a" : ratio(sp.score(), raw.score()),
+                        Double.isNaN(r) ? "" : r >= RAW_GOAL ? "MET" : "NOT MET");
+            }
+        }
+        if (!storeRead.isEmpty()) {
+            Score sp = storeRead.get(SCALEPLANE);
+            out.println();
+            out.println(
+                    "Event store file log: events/s read with readAll pages of 100, vs positional reads and decode of"
+                            + " the same JSON bytes (higher is better)");
+            out.println();
+            for (Map.Entry<String, Score> e : storeRead.entrySet()) {
+                out.printf(
+                        Locale.ROOT,
+                        "%-12s %,14.0f %8s %8s%n",
+                        e.getKey(),
+                        e.getValue().score(),
+                        relativeError(e.getValue()),
+                        sp == null ? "n/a" : ratio(sp.score(), e.getValue().score()));
+            }
+        }
+        if (!storeReopen.isEmpty()) {
+            out.println();
+            out.println("Event store file log: time to reopen (scan, CRC checks, index rebuild)");
+            storeReopen.forEach((events, s) -> out.printf(
+                    Locale.ROOT,
+                    "%,12d events %,10.0f %s (min %.0f, max %.0f)%n",
+                    Long.parseLong(events),
+                    s.score(),
+                    s.unit(),
+                    s.min(),
+                    s.max()));
+        }
     }
 
     private void printThroughput() {
