@@ -10,8 +10,6 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 import static org.assertj.core.api.Assertions.assertThatNullPointerException;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeFalse;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.scaleplane.api.RetryPolicy;
 import dev.scaleplane.api.events.BusClosedException;
@@ -71,7 +69,10 @@ import org.awaitility.core.ConditionFactory;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -137,9 +138,14 @@ import org.junit.jupiter.params.provider.MethodSource;
  * <h2>What is tested</h2>
  *
  * Each test is one clause of the contract, named by its {@link DisplayName}. Tests of optional behaviour are driven
- * by the backend's declared {@link Capabilities} and hooks: they are <em>skipped</em> (JUnit assumption) when the
- * backend does not claim the behaviour, and <em>fail</em> when the backend claims it but the subclass does not give
- * the kit what it needs (for example {@code DURABLE} without {@link #restartBackend()}).
+ * by the backend's declared {@link Capabilities} and hooks. Each is a {@link TestFactory} that yields its one
+ * {@link DynamicTest}, named after the capability or hook it depends on, only when the backend claims the behaviour;
+ * otherwise it yields no test at all, so a run reports nothing as skipped and a clause that does not apply is not
+ * counted. Where the contract has a clause for each side of a capability (a {@code StartPosition.EARLIEST}
+ * subscription without and with {@code REPLAY}), exactly one of the pair yields a test. The capabilities are read
+ * once per kit instance from a bus the kit creates and closes for that purpose. A test <em>fails</em> when the
+ * backend claims the behaviour but the subclass does not give the kit what it needs (for example {@code DURABLE}
+ * without {@link #restartBackend()}, or {@code WIRE_DECODING} without {@link #rawInjector()}).
  *
  * <ul>
  *   <li>acceptance: receipts, envelopes of {@code publish(topic, data)}, synchronous argument validation, unknown
@@ -167,7 +173,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  *       timeout). Sleeping is used only to show that something does <em>not</em> happen within
  *       {@link #quietPeriod()}.
  *   <li>Every bus created by the kit is closed after the test with {@link #closeBus(EventBus)} (JUnit
- *       {@code @AfterEach}). A subclass's own {@code @AfterEach} methods run before that.
+ *       {@code @AfterEach}). A subclass's own {@code @AfterEach} methods run before that. For a capability-dependent
+ *       test, JUnit runs {@code @AfterEach} once around the whole {@link TestFactory}, after its dynamic test.
  *   <li>Randomized scenarios are seeded. The seed is in the test name and in every failure message; rerun one with
  *       {@code -Dscaleplane.tck.seeds=<seed>[,<seed>...]}. {@code -Dscaleplane.tck.scenarios=<n>} changes how many
  *       random seeds run (default {@value #DEFAULT_SCENARIOS}). Thread interleavings are not reproducible, only the
@@ -197,6 +204,9 @@ public abstract class EventBusCompatibilityKit {
             .build();
 
     private final List<EventBus> buses = new CopyOnWriteArrayList<>();
+
+    /** What the backend declares, read once by {@link #declaredCapabilities()}; {@code null} until then. */
+    private @Nullable Capabilities declaredCapabilities;
 
     // ------------------------------------------------------------------------------------------------------------
     // Hooks
@@ -308,7 +318,8 @@ public abstract class EventBusCompatibilityKit {
 
     /**
      * Closes every bus the kit created during the test, newest first, with {@link #closeBus(EventBus)}. Runs after
-     * the subclass's own {@code @AfterEach} methods. A failure to close fails the test.
+     * the subclass's own {@code @AfterEach} methods, and for a {@link TestFactory} once, after its dynamic test has
+     * finished, so it also closes the buses that dynamic test created. A failure to close fails the test.
      */
     @AfterEach
     protected final void closeBusesCreatedByTheKit() {
@@ -348,6 +359,40 @@ public abstract class EventBusCompatibilityKit {
     private void release(EventBus bus) {
         buses.remove(bus);
         closeBus(bus);
+    }
+
+    /**
+     * The capabilities the backend declares, read from a bus created for that purpose and released at once, then
+     * cached for this kit instance. Used to decide, before any dynamic test exists, which capability-dependent tests
+     * apply.
+     */
+    private Capabilities declaredCapabilities() {
+        Capabilities capabilities = declaredCapabilities;
+        if (capabilities == null) {
+            EventBus bus = newBus();
+            try {
+                capabilities = bus.capabilities();
+            } finally {
+                release(bus);
+            }
+            if (capabilities == null) {
+                throw new IllegalStateException(getClass().getName() + ": the bus declares null capabilities()");
+            }
+            declaredCapabilities = capabilities;
+        }
+        return capabilities;
+    }
+
+    private boolean declares(Capabilities.Capability capability) {
+        return declaredCapabilities().has(capability);
+    }
+
+    /**
+     * The test of a capability-dependent clause: one dynamic test named {@code condition} running {@code body} when
+     * the clause applies to the backend, no test at all when it does not (never a skipped one).
+     */
+    private static Stream<DynamicTest> onlyIf(boolean applies, String condition, Executable body) {
+        return applies ? Stream.of(DynamicTest.dynamicTest(condition, body)) : Stream.empty();
     }
 
     // ------------------------------------------------------------------------------------------------------------
@@ -670,12 +715,15 @@ public abstract class EventBusCompatibilityKit {
                 .isTrue();
     }
 
-    @Test
+    @TestFactory
     @DisplayName("with concurrency > 1 and many keys, each key's events are handled one at a time in publish order"
             + " (ORDERED_PER_KEY)")
-    void keepsPerKeyOrder() throws Exception {
+    Stream<DynamicTest> keepsPerKeyOrder() {
+        return onlyIf(declares(ORDERED_PER_KEY), "ORDERED_PER_KEY declared", this::checkPerKeyOrder);
+    }
+
+    private void checkPerKeyOrder() throws Exception {
         EventBus bus = newBus();
-        assumeTrue(bus.capabilities().has(ORDERED_PER_KEY), "the backend does not declare ORDERED_PER_KEY");
         String topic = unique("tck.order");
         int keys = 8;
         int perKey = 25;
@@ -1218,11 +1266,14 @@ public abstract class EventBusCompatibilityKit {
     // Start position
     // ------------------------------------------------------------------------------------------------------------
 
-    @Test
+    @TestFactory
     @DisplayName("StartPosition.EARLIEST is refused with UnsupportedCapabilityException(REPLAY) without REPLAY")
-    void earliestIsRefusedWithoutReplay() {
+    Stream<DynamicTest> earliestIsRefusedWithoutReplay() {
+        return onlyIf(!declares(REPLAY), "REPLAY not declared", this::checkEarliestIsRefused);
+    }
+
+    private void checkEarliestIsRefused() {
         EventBus bus = newBus();
-        assumeFalse(bus.capabilities().has(REPLAY), "the backend declares REPLAY");
         SubscriptionOptions earliest = options(unique("tck.earliest"), unique("g"))
                 .startPosition(StartPosition.EARLIEST)
                 .build();
@@ -1233,11 +1284,14 @@ public abstract class EventBusCompatibilityKit {
         assertThatThrownBy(() -> bus.subscribe(earliest, e -> {})).isInstanceOf(UnsupportedCapabilityException.class);
     }
 
-    @Test
+    @TestFactory
     @DisplayName("a new group with StartPosition.EARLIEST gets events published before it existed (REPLAY)")
-    void earliestReplaysRetainedEvents() {
+    Stream<DynamicTest> earliestReplaysRetainedEvents() {
+        return onlyIf(declares(REPLAY), "REPLAY declared", this::checkEarliestReplays);
+    }
+
+    private void checkEarliestReplays() {
         EventBus bus = newBus();
-        assumeTrue(bus.capabilities().has(REPLAY), "the backend does not declare REPLAY");
         String topic = unique("tck.replay");
         List<String> before = publishAll(
                 bus,
@@ -1260,11 +1314,14 @@ public abstract class EventBusCompatibilityKit {
     // Back-pressure and close
     // ------------------------------------------------------------------------------------------------------------
 
-    @Test
+    @TestFactory
     @DisplayName("with a blocked handler, a publish past the buffer capacity fails with PublishTimeoutException"
             + " after the timeout, and nothing accepted is lost")
-    void fullBufferFailsPublishAfterTimeout() throws Exception {
-        assumeTrue(backPressureFromConsumers(), "the backend stores events; consumers never block publishers");
+    Stream<DynamicTest> fullBufferFailsPublishAfterTimeout() {
+        return onlyIf(backPressureFromConsumers(), "backPressureFromConsumers()", this::checkFullBufferTimesOut);
+    }
+
+    private void checkFullBufferTimesOut() throws Exception {
         int capacity = 8;
         Duration timeout = Duration.ofMillis(300);
         EventBus bus =
@@ -1416,17 +1473,24 @@ public abstract class EventBusCompatibilityKit {
     // Wire decoding and durability
     // ------------------------------------------------------------------------------------------------------------
 
-    @Test
+    @TestFactory
     @DisplayName("an undecodable message is dead-lettered with reason UNDECODABLE and does not block later events"
             + " (WIRE_DECODING)")
-    void undecodableMessagesAreDeadLettered() throws Exception {
+    Stream<DynamicTest> undecodableMessagesAreDeadLettered() {
+        // Declaring WIRE_DECODING without a rawInjector() yields the test too, which then fails and says why.
+        return onlyIf(
+                declares(WIRE_DECODING) || rawInjector().isPresent(),
+                "WIRE_DECODING declared or rawInjector() given",
+                this::checkUndecodableMessagesAreDeadLettered);
+    }
+
+    private void checkUndecodableMessagesAreDeadLettered() throws Exception {
         EventBus bus = newBus();
         Optional<RawInjector> injector = rawInjector();
         if (bus.capabilities().has(WIRE_DECODING) && injector.isEmpty()) {
             fail("the backend declares WIRE_DECODING, so " + getClass().getName()
                     + " must override rawInjector() to write undecodable messages");
         }
-        assumeTrue(injector.isPresent(), "the backend does not decode bytes (no WIRE_DECODING, no rawInjector())");
         String topic = unique("tck.undecodable");
         String group = unique("g");
         Inbox<Object> inbox = new Inbox<>();
@@ -1460,11 +1524,14 @@ public abstract class EventBusCompatibilityKit {
         assertThat(bus.deadLetters().find(dl.id())).isEmpty();
     }
 
-    @Test
+    @TestFactory
     @DisplayName("accepted events survive a restart of the backend (DURABLE)")
-    void acceptedEventsSurviveARestart() throws Exception {
+    Stream<DynamicTest> acceptedEventsSurviveARestart() {
+        return onlyIf(declares(DURABLE), "DURABLE declared", this::checkAcceptedEventsSurviveARestart);
+    }
+
+    private void checkAcceptedEventsSurviveARestart() throws Exception {
         EventBus before = newBus();
-        assumeTrue(before.capabilities().has(DURABLE), "the backend does not declare DURABLE");
         String topic = unique("tck.durable");
         String group = unique("g");
         // Subscribing creates the group; its events must then be kept for it even while it has no member.
