@@ -9,17 +9,24 @@ import dev.scaleplane.api.events.SubscriptionOptions;
 import dev.scaleplane.api.events.TraceParent;
 import dev.scaleplane.api.events.catalog.DeploymentRequested;
 import dev.scaleplane.api.events.catalog.DeploymentStarted;
+import dev.scaleplane.api.store.AuditPage;
+import dev.scaleplane.api.store.AuditQuery;
+import dev.scaleplane.api.store.EventStore;
 import dev.scaleplane.core.Scaleplane;
 import dev.scaleplane.core.ScaleplanePlatform;
+import dev.scaleplane.core.config.ScaleplaneProperties;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.PrintStream;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -83,6 +90,7 @@ public final class Quickstart {
      * @param auditedAfterRedrive requests audited after the redrive
      * @param deadLettersAfterRedrive the auditor's dead letters left after the redrive
      * @param metrics one row per group, read after the redrive
+     * @param auditRecorded requests recorded in the event store's audit trail
      * @param failures the expectations that were not met; empty when the run went as expected
      */
     record Outcome(
@@ -98,6 +106,7 @@ public final class Quickstart {
             int auditedAfterRedrive,
             int deadLettersAfterRedrive,
             List<MetricsTable.Row> metrics,
+            int auditRecorded,
             List<String> failures) {
 
         boolean ok() {
@@ -120,8 +129,15 @@ public final class Quickstart {
         List<String> failures = new ArrayList<>();
         MeterRegistry meters = new SimpleMeterRegistry();
 
-        try (ScaleplanePlatform platform =
-                Scaleplane.builder().meterRegistry(meters).build()) {
+        // The embedded file-log event store keeps the audit trail; a temporary folder keeps runs independent.
+        Path storeDirectory = Files.createTempDirectory("scaleplane-quickstart-store-");
+        try (ScaleplanePlatform platform = Scaleplane.builder()
+                .config(ScaleplaneProperties.fromEnvironment().toBuilder()
+                        .put("scaleplane.store.file.directory", storeDirectory.toString())
+                        .build())
+                .recordTopics(DEPLOYMENTS_TOPIC) // every deployment request lands in the audit trail
+                .meterRegistry(meters)
+                .build()) {
             EventBus events = platform.events();
             out.printf(
                     "Scaleplane quickstart: %d deployment requests on the '%s' event bus%n%n",
@@ -245,6 +261,33 @@ public final class Quickstart {
             out.println("Metrics (scaleplane.events.*; latency from publish to handled; published counts the topic)");
             out.println(MetricsTable.render(metrics));
 
+            // 8. The audit trail: the platform recorded every request into the event store, no code of ours needed.
+            String auditStream = "audit-" + DEPLOYMENTS_TOPIC;
+            awaitUntil(SETTLE_TIMEOUT, () -> recordedCount(platform.store(), auditStream) == published);
+            int recorded = recordedCount(platform.store(), auditStream);
+            AuditPage teamMoney = platform.store()
+                    .query(AuditQuery.builder().stream(auditStream)
+                            .tenant("team-money")
+                            .limit(AuditQuery.DEFAULT_LIMIT)
+                            .build());
+            out.println("Audit trail (embedded file-log event store in " + storeDirectory + ")");
+            out.printf("  stream %s holds %d of %d requests%n", auditStream, recorded, published);
+            out.printf(
+                    "  audit query tenant=team-money: %d requests, e.g.%n",
+                    teamMoney.events().size());
+            teamMoney.events().stream().limit(3).forEach(r -> {
+                DeploymentRequested request = (DeploymentRequested) r.event().data();
+                out.printf(
+                        "    #%d %s %s %s to %s by %s%n",
+                        r.position(),
+                        r.event().time().truncatedTo(ChronoUnit.MILLIS),
+                        request.application(),
+                        request.version(),
+                        request.environment(),
+                        request.requestedBy());
+            });
+            out.println();
+
             Outcome outcome = new Outcome(
                     platform.eventBusBackend(),
                     published,
@@ -258,6 +301,7 @@ public final class Quickstart {
                     auditedAfter,
                     leftAfter,
                     metrics,
+                    recorded,
                     failures);
             check(outcome, requests);
             out.println(
@@ -295,6 +339,7 @@ public final class Quickstart {
         }
         expect(f, "auditor audited after the redrive", n, o.auditedAfterRedrive());
         expect(f, "auditor dead letters after the redrive", 0, o.deadLettersAfterRedrive());
+        expect(f, "requests recorded in the audit trail", n, o.auditRecorded());
 
         MetricsTable.Row deployer = o.metrics("deployer");
         MetricsTable.Row auditor = o.metrics("auditor");
@@ -317,6 +362,12 @@ public final class Quickstart {
                 f.add("metric latency{group=" + row.group() + "} has no p99");
             }
         }
+    }
+
+    /** Events in a stream: its version + 1, or 0 when it does not exist yet. */
+    private static int recordedCount(EventStore store, String stream) {
+        OptionalLong version = store.streamVersion(stream);
+        return version.isPresent() ? (int) version.getAsLong() + 1 : 0;
     }
 
     private static void expect(List<String> failures, String what, Object expected, Object actual) {

@@ -31,6 +31,7 @@ class QuickstartTest {
                 .isEqualTo(outcome.startedExpected())
                 .isGreaterThan(Quickstart.DEPLOYMENTS);
         assertThat(outcome.brokenChains()).isZero();
+        assertThat(outcome.auditRecorded()).isEqualTo(Quickstart.DEPLOYMENTS);
 
         // The auditor: every 7th request recovered on retry, exactly one dead letter with the failure recorded.
         assertThat(outcome.recoveredOnRetry()).isEqualTo(Quickstart.DEPLOYMENTS / 7);
