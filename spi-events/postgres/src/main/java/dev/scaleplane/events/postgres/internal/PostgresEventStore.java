@@ -64,9 +64,9 @@ import org.slf4j.LoggerFactory;
  * <h2>Appends</h2>
  *
  * One append is one SQL statement in its own transaction: the function {@code begin_append} takes the stream's
- * advisory lock, locks and reads its row, checks the {@link ExpectedVersion} (raising an error that becomes
- * {@link WrongExpectedVersionException} with the actual version), and advances the stream; the same statement inserts
- * every event from arrays. The stream lock makes concurrent appends to one stream take turns, so versions are
+ * advisory lock, then checks the {@link ExpectedVersion} and advances the stream's row in one {@code UPDATE} (on a
+ * failed expectation it raises an error that becomes {@link WrongExpectedVersionException} with the actual version);
+ * the same statement inserts every event from arrays. The stream lock makes concurrent appends to one stream take turns, so versions are
  * consecutive and assigned in commit order, and (because it is taken before the transaction has an id) later versions
  * get later transaction ids and so higher positions; appends to different streams run in parallel and share fsyncs
  * (group commit). After the commit the store sends {@code NOTIFY} in a separate, cheap statement: a {@code NOTIFY} inside
@@ -102,7 +102,7 @@ import org.slf4j.LoggerFactory;
  * Unlike the common {@code xid < xmin(snapshot)} rule, a long transaction that does not append to this store
  * (another schema or database, a migration, a report) never holds readers back. What can hold them back is an
  * append still in flight with a lower id, for as long as it runs, which is the point. Stream reads need no horizon:
- * within a stream the row lock already orders versions by commit.
+ * within a stream the stream lock already orders versions by commit.
  *
  * <h2>Catch-up subscriptions</h2>
  *
