@@ -189,10 +189,12 @@ class ScaleplaneBuilderTest {
         assertThatThrownBy(() -> Scaleplane.builder()
                         .config(ScaleplaneProperties.of(Map.of(
                                 "scaleplane.store.provider", "memory",
-                                "scaleplane.store.record-topics", "ok, not ok")))
+                                "scaleplane.store.record-topics", "ok, not ok",
+                                "scaleplane.store.recod-topics", "typo")))
                         .build())
-                .isInstanceOf(ConfigurationException.class)
-                .hasMessageContaining("scaleplane.store.record-topics");
+                .isInstanceOfSatisfying(ConfigurationException.class, e -> assertThat(e.problems())
+                        .extracting(ConfigurationException.Problem::key)
+                        .containsExactlyInAnyOrder("scaleplane.store.record-topics", "scaleplane.store.recod-topics"));
     }
 
     @Test

@@ -131,6 +131,11 @@ public final class Bootstrap {
                     : ProviderLoader.serviceLoader(classLoader);
             List<EventStoreProvider> found = loader.load(EventStoreProvider.class);
             Optional<String> configuredStore = reader.optional(STORE_PROVIDER);
+            Set<String> knownStoreKeys =
+                    new TreeSet<>(Set.of(STORE_PROVIDER, RECORD_TOPICS, "scaleplane.store.retention.*"));
+            found.forEach(p -> knownStoreKeys.add("scaleplane.store." + p.name() + ".*"));
+            configuredStore.ifPresent(name -> knownStoreKeys.add("scaleplane.store." + name + ".*"));
+            reader.rejectUnknownKeys("scaleplane.store.", knownStoreKeys);
             // A platform may never use its store, so finding none is not an error here: store() reports it.
             if (!found.isEmpty() || configuredStore.isPresent() || explicitStoreProvider != null) {
                 try {
