@@ -3,7 +3,6 @@ package dev.scaleplane.tck;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.assertj.core.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.scaleplane.api.events.Event;
 import dev.scaleplane.api.events.TraceParent;
@@ -49,7 +48,10 @@ import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -100,8 +102,14 @@ import org.junit.jupiter.params.provider.MethodSource;
  * <ul>
  *   <li>Waiting is done with Awaitility up to {@link #livenessTimeout()}: a liveness bound, never a performance
  *       assertion.
+ *   <li>Tests of optional behaviour (retention, durability) depend on the hooks {@link #supportsRetention()} and
+ *       {@link #durable()}. Each is a {@link TestFactory} that yields its one {@link DynamicTest}, named after the
+ *       hook, only when the hook says the backend has the capability; otherwise it yields no test at all, so a run
+ *       reports nothing as skipped and a clause that does not apply is not counted.
  *   <li>Subscriptions and stores created by the kit are closed after each test (subscriptions first, then stores
- *       with {@link #closeStore}); a subclass's own {@code @AfterEach} methods run before that.
+ *       with {@link #closeStore}); a subclass's own {@code @AfterEach} methods run before that. For a
+ *       capability-dependent test, JUnit runs {@code @AfterEach} once around the whole {@link TestFactory}, after its
+ *       dynamic test, so what that dynamic test created is closed too.
  *   <li>Randomized histories are seeded; the seed is in the test name and the failure message. Rerun one with
  *       {@code -Dscaleplane.tck.seeds=<seed>}; {@code -Dscaleplane.tck.scenarios=<n>} sets how many run (default
  *       {@value #DEFAULT_SCENARIOS}).
@@ -137,7 +145,8 @@ public abstract class EventStoreCompatibilityKit {
 
     /**
      * Whether the backend keeps its data across a close: then {@link #reopen} must be overridden and the kit checks
-     * that events, versions, tombstones and checkpoints survive. Default {@code false}.
+     * that events, versions, tombstones and checkpoints survive. Default {@code false}: the durability test yields
+     * no test.
      */
     protected boolean durable() {
         return false;
@@ -157,7 +166,7 @@ public abstract class EventStoreCompatibilityKit {
 
     /**
      * Whether the backend honours {@link TckStoreSettings#retention()} rules. Default {@code false}: the retention
-     * test is skipped.
+     * test yields no test.
      */
     protected boolean supportsRetention() {
         return false;
@@ -178,7 +187,10 @@ public abstract class EventStoreCompatibilityKit {
     // Lifecycle
     // ------------------------------------------------------------------------------------------------------------
 
-    /** Closes the kit's subscriptions, then its stores, newest first. */
+    /**
+     * Closes the kit's subscriptions, then its stores, newest first. For a {@link TestFactory} it runs once, after
+     * its dynamic test has finished, so it also closes what that dynamic test created.
+     */
     @AfterEach
     protected final void closeWhatTheKitCreated() {
         RuntimeException failure = null;
@@ -222,6 +234,14 @@ public abstract class EventStoreCompatibilityKit {
 
     private EventStore newStore() {
         return newStore(TckStoreSettings.defaults());
+    }
+
+    /**
+     * The test of a capability-dependent clause: one dynamic test named {@code condition} running {@code body} when
+     * the clause applies to the backend, no test at all when it does not (never a skipped one).
+     */
+    private static Stream<DynamicTest> onlyIf(boolean applies, String condition, Executable body) {
+        return applies ? Stream.of(DynamicTest.dynamicTest(condition, body)) : Stream.empty();
     }
 
     private CatchUpSubscription subscribe(EventStore store, CatchUpOptions options, RecordedEventHandler handler) {
@@ -898,10 +918,13 @@ public abstract class EventStoreCompatibilityKit {
         assertThat(inbox.events().get(0).event().data()).isEqualTo(new TckPayload("legacy", 7));
     }
 
-    @Test
+    @TestFactory
     @DisplayName("retention per category: max-count keeps the newest events, max-age drops old ones everywhere")
-    void retentionPerCategory() {
-        assumeTrue(supportsRetention(), "the backend does not declare retention support");
+    Stream<DynamicTest> retentionPerCategory() {
+        return onlyIf(supportsRetention(), "supportsRetention()", this::checkRetentionPerCategory);
+    }
+
+    private void checkRetentionPerCategory() {
         TckStoreSettings settings = TckStoreSettings.defaults()
                 .withRetention(Map.of(
                         "tckcount", new TckStoreSettings.Retention(null, 3),
@@ -943,10 +966,13 @@ public abstract class EventStoreCompatibilityKit {
                 .containsExactly(5L, 4L, 3L);
     }
 
-    @Test
+    @TestFactory
     @DisplayName("a durable store keeps events, versions, tombstones and checkpoints across a reopen")
-    void durableAcrossReopen() {
-        assumeTrue(durable(), "the backend does not declare durability");
+    Stream<DynamicTest> durableAcrossReopen() {
+        return onlyIf(durable(), "durable()", this::checkDurableAcrossReopen);
+    }
+
+    private void checkDurableAcrossReopen() {
         TckStoreSettings settings = TckStoreSettings.defaults();
         EventStore store = newStore(settings);
         long start = head(store) + 1;
