@@ -81,6 +81,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  *
  * <pre>{@code
  * class MyEventStoreCompatibilityTest extends EventStoreCompatibilityKit {
+ *     private final Map<EventStore, ScaleplanePlatform> platforms = new ConcurrentHashMap<>();
+ *
  *     @Override
  *     protected EventStore createStore(TckStoreSettings settings) {
  *         Map<String, String> config = new HashMap<>(settings.retentionConfig());
@@ -94,8 +96,32 @@ import org.junit.jupiter.params.provider.MethodSource;
  *         platforms.put(platform.store(), platform);
  *         return platform.store();
  *     }
+ *
+ *     @Override
+ *     protected void closeStore(EventStore store) {
+ *         ScaleplanePlatform platform = platforms.remove(store);
+ *         if (platform != null) platform.close(); else store.close();
+ *     }
  * }
  * }</pre>
+ *
+ * <h2>What is tested</h2>
+ *
+ * <ul>
+ *   <li>appends: versions from 0, increasing positions, the whole envelope kept, argument validation, atomic batches
+ *       (concurrent readers never see part of one);
+ *   <li>optimistic concurrency: every {@link ExpectedVersion} kind, right and wrong, with the conflict's stream,
+ *       expected and actual version, and nothing written on a conflict; many threads appending with and without
+ *       optimistic retry loops lose nothing, duplicate no position and keep versions dense;
+ *   <li>reads: {@code readStream} and {@code readAll} forward and backward with paging;
+ *   <li>deletion: tombstone semantics of {@link EventStore#deleteStream};
+ *   <li>catch-up subscriptions: history then live under concurrent appends with no gap or duplicate, checkpoints by
+ *       subscriber id and resumption, a failing handler stopping the subscription, closing from the handler;
+ *   <li>audit queries: every criterion, their combination, time range bounds and paging;
+ *   <li>upcasting on every read path; retention per category (when {@link #supportsRetention()}); durability across
+ *       a reopen (when {@link #durable()});
+ *   <li>{@linkplain #randomHistoryMatchesAModel(long) random histories} checked against a model of the contract.
+ * </ul>
  *
  * <h2>How the kit behaves</h2>
  *
