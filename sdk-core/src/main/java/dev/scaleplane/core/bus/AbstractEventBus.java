@@ -18,6 +18,7 @@ import java.time.Clock;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What every event bus backend does the same way: argument checks, the envelope defaults of
@@ -34,6 +35,7 @@ public abstract class AbstractEventBus implements EventBus {
     private final Clock clock;
     private final Capabilities capabilities;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private @Nullable CheckedPayload lastChecked;
 
     /**
      * @param backendName the provider's name, used in error messages and metric tags
@@ -167,11 +169,21 @@ public abstract class AbstractEventBus implements EventBus {
     }
 
     private void checkPayload(Event<?> event) {
+        // Publishers repeat the same type and payload class; remembering the last pair that passed saves the registry
+        // look-up on the hot path. The pair is one immutable object, so a racing reader sees a consistent pair.
+        CheckedPayload last = lastChecked;
+        Class<?> dataClass = event.data().getClass();
+        if (last != null && last.dataClass == dataClass && last.type.equals(event.type())) {
+            return;
+        }
         EventType<?> registered = types.byName(event.type()).orElse(null);
         if (registered != null && !registered.javaType().isInstance(event.data())) {
             throw new IllegalArgumentException("event " + event.id() + " has type " + event.type()
                     + ", registered for " + registered.javaType().getName() + ", but its data is a "
-                    + event.data().getClass().getName());
+                    + dataClass.getName());
         }
+        lastChecked = new CheckedPayload(event.type(), dataClass);
     }
+
+    private record CheckedPayload(String type, Class<?> dataClass) {}
 }

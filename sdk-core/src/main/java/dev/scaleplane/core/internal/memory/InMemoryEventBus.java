@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.LockSupport;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,6 +40,8 @@ final class InMemoryEventBus extends AbstractEventBus {
     private final InMemoryDeadLetters deadLetters;
     private final ConcurrentHashMap<String, Topic> topics = new ConcurrentHashMap<>();
     private final long publishTimeoutNanos;
+    /** The topic of the latest publish; topics are never removed, so a stale value is still valid. */
+    private @Nullable Topic lastTopic;
 
     InMemoryEventBus(MemoryBusSettings settings, EventTypeRegistry types, URI source, Clock clock, BusMetrics metrics) {
         super(InMemoryEventBusProvider.NAME, types, source, clock, InMemoryEventBusProvider.CAPABILITIES);
@@ -71,7 +74,14 @@ final class InMemoryEventBus extends AbstractEventBus {
 
     @Override
     protected CompletableFuture<PublishReceipt> doPublish(String topicName, Event<?> event) {
-        Topic topic = topics.get(topicName);
+        Topic topic = lastTopic;
+        if (topic == null || !topic.name.equals(topicName)) {
+            // Most publishers stick to one topic; the map look-up is only for a change of topic.
+            topic = topics.get(topicName);
+            if (topic != null) {
+                lastTopic = topic;
+            }
+        }
         if (topic == null) {
             metrics.published(topicName).increment(); // nobody subscribed: accepted, and there is no group to tell
             return CompletableFuture.completedFuture(new PublishReceipt(topicName, event.id(), POSITION));
@@ -141,7 +151,14 @@ final class InMemoryEventBus extends AbstractEventBus {
 
     /** The live group of a topic, or null. */
     Group group(String topicName, String groupName) {
-        Topic topic = topics.get(topicName);
+        Topic topic = lastTopic;
+        if (topic == null || !topic.name.equals(topicName)) {
+            // Most publishers stick to one topic; the map look-up is only for a change of topic.
+            topic = topics.get(topicName);
+            if (topic != null) {
+                lastTopic = topic;
+            }
+        }
         if (topic == null) {
             return null;
         }
