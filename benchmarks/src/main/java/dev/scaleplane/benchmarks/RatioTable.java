@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -30,6 +31,7 @@ public final class RatioTable {
     private static final String LATENCY = "BusLatencyBenchmark.roundTrip";
     private static final String CODEC = "CodecBenchmark.";
     private static final String STORE_APPEND = "StoreAppendBenchmark.writers";
+    private static final String STORE_LATENCY = "StoreAppendBenchmark.latency";
     private static final String STORE_READ = "StoreReadBenchmark.";
     private static final String STORE_REOPEN = "StoreReopenBenchmark.";
     /** The goal of the event store issue: at least this fraction of the raw file limits. */
@@ -61,6 +63,8 @@ public final class RatioTable {
 
     /** "fsync/writers" -> impl -> score, for the file log's appends. */
     private final Map<String, Map<String, Score>> storeAppend = new LinkedHashMap<>();
+    /** "fsync/writers" -> impl -> score, for the file log's append latency. */
+    private final Map<String, Map<String, Score>> storeLatency = new LinkedHashMap<>();
     /** impl -> score, for the file log's reads. */
     private final Map<String, Score> storeRead = new LinkedHashMap<>();
     /** events -> score, for reopening the file log. */
@@ -121,6 +125,11 @@ public final class RatioTable {
                 storeAppend
                         .computeIfAbsent(params.path("fsync").asText() + "/" + writers, k -> new LinkedHashMap<>())
                         .put(params.path("impl").asText(), score);
+            } else if (benchmark.contains(STORE_LATENCY)) {
+                String writers = benchmark.substring(benchmark.lastIndexOf("latency") + "latency".length());
+                storeLatency
+                        .computeIfAbsent(params.path("fsync").asText() + "/" + writers, k -> new LinkedHashMap<>())
+                        .put(params.path("impl").asText(), score);
             } else if (benchmark.contains(STORE_READ)) {
                 storeRead.put(params.path("impl").asText(), score);
             } else if (benchmark.contains(STORE_REOPEN)) {
@@ -162,6 +171,19 @@ public final class RatioTable {
         printStore();
     }
 
+    /** Rows keyed "fsync/writers", by policy name then writer count. */
+    private static List<Map.Entry<String, Map<String, Score>>> sortedStoreRows(Map<String, Map<String, Score>> rows) {
+        return rows.entrySet().stream()
+                .sorted(Comparator.comparing((Map.Entry<String, Map<String, Score>> e) ->
+                                e.getKey().split("/")[0])
+                        .thenComparingInt(e -> Integer.parseInt(e.getKey().split("/")[1])))
+                .toList();
+    }
+
+    private static String micros(@Nullable Score s, String percentile) {
+        return s == null ? "n/a" : String.format(Locale.ROOT, "%.0f", s.percentile(percentile) * toMicros(s.unit()));
+    }
+
     private void printStore() {
         if (!storeAppend.isEmpty()) {
             out.println();
@@ -183,11 +205,7 @@ public final class RatioTable {
                     "error",
                     "sp/raw",
                     "goal");
-            List<Map.Entry<String, Map<String, Score>>> rows = storeAppend.entrySet().stream()
-                    .sorted(java.util.Comparator.comparing((Map.Entry<String, Map<String, Score>> e) ->
-                                    e.getKey().split("/")[0])
-                            .thenComparingInt(e -> Integer.parseInt(e.getKey().split("/")[1])))
-                    .toList();
+            List<Map.Entry<String, Map<String, Score>>> rows = sortedStoreRows(storeAppend);
             for (Map.Entry<String, Map<String, Score>> e : rows) {
                 String[] key = e.getKey().split("/");
                 Score sp = e.getValue().get(SCALEPLANE);
@@ -204,6 +222,39 @@ public final class RatioTable {
                         raw == null ? "" : relativeError(raw),
                         sp == null || raw == null ? "n/a" : ratio(sp.score(), raw.score()),
                         Double.isNaN(r) ? "" : r >= RAW_GOAL ? "MET" : "NOT MET");
+            }
+        }
+        if (!storeLatency.isEmpty()) {
+            out.println();
+            out.println("Event store file log: latency of one acknowledged append, vs the raw loop (lower is better)");
+            out.println("ratio = Scaleplane / raw; below 1.00 means Scaleplane is faster");
+            out.println();
+            out.printf(
+                    Locale.ROOT,
+                    "%-13s %7s %10s %10s %10s %10s %8s %8s%n",
+                    "fsync",
+                    "writers",
+                    "sp p50 us",
+                    "sp p99 us",
+                    "raw p50 us",
+                    "raw p99 us",
+                    "p50 ratio",
+                    "p99 ratio");
+            for (Map.Entry<String, Map<String, Score>> e : sortedStoreRows(storeLatency)) {
+                String[] key = e.getKey().split("/");
+                Score sp = e.getValue().get(SCALEPLANE);
+                Score raw = e.getValue().get("raw");
+                out.printf(
+                        Locale.ROOT,
+                        "%-13s %7d %10s %10s %10s %10s %8s %8s%n",
+                        key[0],
+                        Integer.parseInt(key[1]),
+                        micros(sp, "50.0"),
+                        micros(sp, "99.0"),
+                        micros(raw, "50.0"),
+                        micros(raw, "99.0"),
+                        sp == null || raw == null ? "n/a" : ratio(sp.percentile("50.0"), raw.percentile("50.0")),
+                        sp == null || raw == null ? "n/a" : ratio(sp.percentile("99.0"), raw.percentile("99.0")));
             }
         }
         if (!storeRead.isEmpty()) {

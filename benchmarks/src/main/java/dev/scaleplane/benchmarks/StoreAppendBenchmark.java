@@ -33,8 +33,8 @@ import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Appends per second to the embedded file log under each fsync policy with 1, 4 and 16 concurrent writers, each
- * waiting for its append to be acknowledged, side by side with {@link RawLog}: the same number of bytes per record
+ * Appends per second ({@code writersNN}) and append latency ({@code latencyNN}, sample mode) of the embedded file log
+ * under each fsync policy with 1, 4 and 16 concurrent writers, each waiting for its append to be acknowledged, side by side with {@link RawLog}: the same number of bytes per record
  * written with a bare {@link java.nio.channels.FileChannel} in the matching mode (a write+force loop for
  * {@code ALWAYS}, a single-thread group-commit loop for {@code GROUP_COMMIT}, plain writes for {@code NONE}). The raw
  * figure is the physical limit of this disk and JVM; the ratio shows what the store's encoding, checksums,
@@ -147,6 +147,24 @@ public class StoreAppendBenchmark {
     @Benchmark
     @Threads(16)
     public void writers16(Writer w) {
+        appendOne(w);
+    }
+
+    /** Latency of one acknowledged append with one writer (JMH sample mode: percentiles in the ratio table). */
+    @Benchmark
+    @Threads(1)
+    @BenchmarkMode(Mode.SampleTime)
+    @OutputTimeUnit(TimeUnit.MICROSECONDS)
+    public void latency01(Writer w) {
+        appendOne(w);
+    }
+
+    /** Latency of one acknowledged append with sixteen concurrent writers. */
+    @Benchmark
+    @Threads(16)
+    @BenchmarkMode(Mode.SampleTime)
+    @OutputTimeUnit(TimeUnit.MICROSECONDS)
+    public void latency16(Writer w) {
         appendOne(w);
     }
 
