@@ -186,6 +186,31 @@ class FileEventStoreTest {
         }
     }
 
+    @Test
+    void batchesOfConcurrentAppendsRollSegmentsAtTheirSize() throws Exception {
+        Path dir = tmp.resolve("log");
+        FileStoreSettings settings = FileStoreSettings.in(dir).withSegmentSize(4096);
+        try (FileEventStore store = open(settings)) {
+            // Many appends in flight at once, so the group-commit writer takes batches bigger than a segment.
+            List<java.util.concurrent.CompletableFuture<?>> pending = new java.util.ArrayList<>();
+            for (int i = 0; i < 400; i++) {
+                pending.add(store.append("s-" + (i % 7), ExpectedVersion.ANY, List.of(event(i))));
+            }
+            pending.forEach(java.util.concurrent.CompletableFuture::join);
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            List<Path> segments =
+                    files.filter(p -> p.toString().endsWith(".log")).toList();
+            assertThat(segments).hasSizeGreaterThan(10);
+            for (Path segment : segments) {
+                assertThat(Files.size(segment)).as(segment.toString()).isLessThanOrEqualTo(4096);
+            }
+        }
+        try (FileEventStore store = open(settings)) {
+            assertThat(numbers(store)).hasSize(400);
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(FsyncPolicy.class)
     void everyPolicyCommitsConcurrentAppends(FsyncPolicy policy) throws Exception {

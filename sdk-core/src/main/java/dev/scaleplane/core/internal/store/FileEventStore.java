@@ -69,6 +69,10 @@ import org.slf4j.LoggerFactory;
  * caller does the same for its own request under a lock, and gets a completed future. Either way readers never see
  * an event before its durability point.
  *
+ * <p>After an I/O error the store stops writing and fails every later write until it is reopened. The appends of
+ * the failed batch fail too, although some of their bytes may have reached the file: their outcome is unknown, and
+ * they may be present after reopening (never partly: recovery keeps or drops whole records).
+ *
  * <h2>Opening</h2>
  *
  * A lock file ({@code store.lock}, {@link FileChannel#tryLock()}) admits one process per directory. The segments are
@@ -373,9 +377,9 @@ public final class FileEventStore implements EventStore {
                     continue;
                 }
                 int frame = SegmentLog.FRAME + record.size();
-                if (segments.wouldOverflow(out.position() + (long) frame) || out.position() > MAX_BATCH_BYTES) {
+                if (segments.wouldOverflow(out.position(), frame) || out.position() > MAX_BATCH_BYTES) {
                     flush();
-                    if (segments.wouldOverflow(frame)) {
+                    if (segments.wouldOverflow(0, frame)) {
                         segments.roll();
                     }
                     segment = segments.activeSegment();

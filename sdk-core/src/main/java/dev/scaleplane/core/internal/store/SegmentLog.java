@@ -204,9 +204,14 @@ final class SegmentLog implements AutoCloseable {
         return activeSize;
     }
 
-    /** Whether {@code bytes} more would overflow the active segment (never for an empty one). */
-    boolean wouldOverflow(long bytes) {
-        return activeSize > HEADER && activeSize + bytes > segmentSize;
+    /**
+     * Whether a record of {@code frame} bytes, placed after {@code buffered} bytes not yet written, would push the
+     * active segment past the segment size. Never for the first record of a segment, so a record larger than a
+     * segment still gets one.
+     */
+    boolean wouldOverflow(long buffered, long frame) {
+        long used = activeSize + buffered;
+        return used > HEADER && used + frame > segmentSize;
     }
 
     /** Writes {@code buffer} fully at the end of the active segment. Does not force. */
