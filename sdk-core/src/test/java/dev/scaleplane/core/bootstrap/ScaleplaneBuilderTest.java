@@ -57,8 +57,10 @@ class ScaleplaneBuilderTest {
             assertThat(event.source()).isEqualTo(URI.create("/test/builder"));
             assertThat(event.traceparent()).isNotNull();
             await().atMost(Duration.ofSeconds(30))
-                    .until(() -> registry.get(BusMetrics.DELIVERED).counter().count() == 1.0);
-            assertThat(registry.get(BusMetrics.PUBLISHED).counter().count()).isEqualTo(1.0);
+                    .until(() ->
+                            registry.get(BusMetrics.DELIVERED).functionCounter().count() == 1.0);
+            assertThat(registry.get(BusMetrics.PUBLISHED).functionCounter().count())
+                    .isEqualTo(1.0);
         }
     }
 

@@ -1,7 +1,7 @@
 package dev.scaleplane.samples.quickstart;
 
 import dev.scaleplane.core.bus.BusMetrics;
-import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -120,7 +120,7 @@ final class MetricsTable {
 
     private static long count(MeterRegistry registry, String name, String... tags) {
         double sum = 0;
-        for (Counter c : registry.find(name).tags(tags).counters()) {
+        for (FunctionCounter c : registry.find(name).tags(tags).functionCounters()) {
             sum += c.count();
         }
         return Math.round(sum);

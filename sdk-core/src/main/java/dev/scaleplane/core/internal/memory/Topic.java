@@ -1,6 +1,6 @@
 package dev.scaleplane.core.internal.memory;
 
-import io.micrometer.core.instrument.Counter;
+import dev.scaleplane.core.bus.BusMetrics;
 
 /**
  * A topic's groups. Publishers read the {@code groups} array without locking; joins and leaves replace it under the
@@ -11,11 +11,11 @@ final class Topic {
 
     final String name;
     /** Cached here so that publishing to a subscribed topic needs no second map look-up. */
-    final Counter published;
+    final BusMetrics.Count published;
 
     volatile Group[] groups = NONE;
 
-    Topic(String name, Counter published) {
+    Topic(String name, BusMetrics.Count published) {
         this.name = name;
         this.published = published;
     }
