@@ -76,7 +76,11 @@ import org.slf4j.LoggerFactory;
  * <h2>Opening</h2>
  *
  * A lock file ({@code store.lock}, {@link FileChannel#tryLock()}) admits one process per directory. The segments are
- * scanned to rebuild the index; a torn tail is truncated (see {@link SegmentLog}).
+ * scanned to rebuild the index; a torn tail is truncated (see {@link SegmentLog}). The index is not persisted: the
+ * log is the only state, so there is nothing to keep consistent with it. Cost, measured by {@code
+ * StoreReopenBenchmark} on a 2-core VM: about 0.9 s to reopen 1,000,000 events (10,000 streams, 250,000 correlation
+ * ids), and about 120 MB of heap for their index. Event bytes stay in the files and are read on demand, one
+ * positional read per run of consecutive events.
  *
  * <h2>Retention</h2>
  *
