@@ -169,6 +169,14 @@ public record Event<T>(
     }
 
     /**
+     * Whether {@code name} is an attribute with a field of its own (or {@code data}), and so can never be an extension
+     * name.
+     */
+    public static boolean isReservedAttributeName(String name) {
+        return RESERVED.contains(name);
+    }
+
+    /**
      * A random (version 4) UUID string. Uses {@link ThreadLocalRandom}, not {@link java.security.SecureRandom}:
      * event ids must be unique, not unguessable, and SecureRandom would serialize every publishing thread.
      */

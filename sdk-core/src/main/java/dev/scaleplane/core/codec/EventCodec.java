@@ -39,7 +39,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -135,23 +134,6 @@ public final class EventCodec {
     private static final SerializableString F_TRACEPARENT = new SerializedString("traceparent");
     private static final SerializableString F_DATA = new SerializedString("data");
     private static final SerializableString F_DATA_BASE64 = new SerializedString("data_base64");
-
-    /** Attribute names that have a field of their own in {@link Event}, plus {@code data}: never extensions. */
-    private static final Set<String> RESERVED = Set.of(
-            "specversion",
-            "id",
-            "source",
-            "type",
-            "subject",
-            "time",
-            "datacontenttype",
-            "tenant",
-            "cluster",
-            "correlationid",
-            "causationid",
-            "partitionkey",
-            "traceparent",
-            "data");
 
     private final EventTypeRegistry eventTypes;
     private final JsonFactory jsonFactory;
@@ -691,15 +673,8 @@ public final class EventCodec {
 
     private static List<String> sortedExtensionNames(Event<?> event) {
         Map<String, String> extensions = event.extensions();
+        // Event refuses extension names that are attributes of their own, so none can collide here.
         List<String> names = new ArrayList<>(extensions.keySet());
-        for (String name : names) {
-            if (RESERVED.contains(name)) {
-                throw new EventEncodingException(
-                        "event " + event.id() + " of type " + event.type() + " has an extension named '" + name
-                                + "', which is a CloudEvents context attribute; set it through its own field",
-                        null);
-            }
-        }
         if (names.size() > 1) {
             Collections.sort(names); // deterministic output, whatever the map's iteration order
         }
