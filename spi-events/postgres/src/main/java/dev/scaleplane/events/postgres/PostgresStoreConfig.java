@@ -28,13 +28,15 @@ import org.jspecify.annotations.Nullable;
  *       store's tables: 1-50 lower-case letters, digits or {@code _}, not starting with a digit. Several stores may
  *       share a database, one schema each.</td></tr>
  *   <tr><td>{@code scaleplane.store.postgres.pool-size}</td><td>{@value #DEFAULT_POOL_SIZE}</td><td>connections in
- *       the pool (HikariCP), and threads running appends</td></tr>
+ *       the pool (HikariCP), and threads running appends; with {@code notify} the store holds one more connection,
+ *       for {@code LISTEN}</td></tr>
  *   <tr><td>{@code scaleplane.store.postgres.connection-timeout}</td><td>10s</td><td>how long an operation waits
  *       for a free connection before it fails</td></tr>
  *   <tr><td>{@code scaleplane.store.postgres.migrate}</td><td>true</td><td>create or migrate the schema on start;
  *       when false, start fails unless the schema is already at this version</td></tr>
  *   <tr><td>{@code scaleplane.store.postgres.notify}</td><td>true</td><td>announce appends with
- *       {@code NOTIFY} and let catch-up subscriptions {@code LISTEN}; when false they only poll</td></tr>
+ *       {@code NOTIFY} and let catch-up subscriptions {@code LISTEN}; when false they only poll (turn it off behind a
+ *       pooler in transaction mode, such as PgBouncer's, where {@code LISTEN} does not work)</td></tr>
  *   <tr><td>{@code scaleplane.store.postgres.poll-interval}</td><td>500ms</td><td>how often a live catch-up
  *       subscription looks for new events when no notification arrives (the fallback when {@code LISTEN} is
  *       off or its connection is down)</td></tr>
