@@ -1,0 +1,99 @@
+package dev.scaleplane.core.internal.tasks;
+
+import dev.scaleplane.api.orchestration.TaskClock;
+import dev.scaleplane.api.orchestration.TaskQueue;
+import dev.scaleplane.api.orchestration.TaskQueueCapability;
+import dev.scaleplane.api.orchestration.TaskQueueOptions;
+import dev.scaleplane.api.spi.ProviderContext;
+import dev.scaleplane.api.spi.TaskQueueProvider;
+import dev.scaleplane.core.config.ConfigReader;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * The bundled in-memory task queue, name {@value #NAME}, priority {@value TaskQueueProvider#EMBEDDED_PRIORITY} so
+ * that any other installed backend wins over it. Time comes from the context's {@link TaskClock} component, else
+ * from the platform clock with real delays.
+ *
+ * <table>
+ *   <caption>Configuration</caption>
+ *   <tr><th>key</th><th>default</th><th>meaning</th></tr>
+ *   <tr><td>{@code scaleplane.tasks.memory.capacity}</td><td>100000</td><td>unfinished tasks before submit
+ *       fails</td></tr>
+ *   <tr><td>{@code scaleplane.tasks.memory.aging-interval}</td><td>10s</td><td>wait per priority level
+ *       gained</td></tr>
+ *   <tr><td>{@code scaleplane.tasks.memory.idempotency-window}</td><td>1h</td><td>how long an idempotency key
+ *       returns the same task</td></tr>
+ *   <tr><td>{@code scaleplane.tasks.memory.retention}</td><td>1h</td><td>how long finished tasks can be looked
+ *       up</td></tr>
+ *   <tr><td>{@code scaleplane.tasks.memory.dead-letter-capacity}</td><td>100000</td><td>dead letters kept before
+ *       the oldest are dropped</td></tr>
+ * </table>
+ */
+public final class InMemoryTaskQueueProvider implements TaskQueueProvider {
+    /** The provider name. */
+    public static final String NAME = "memory";
+
+    static final String CAPACITY = "scaleplane.tasks.memory.capacity";
+    static final String AGING_INTERVAL = "scaleplane.tasks.memory.aging-interval";
+    static final String IDEMPOTENCY_WINDOW = "scaleplane.tasks.memory.idempotency-window";
+    static final String RETENTION = "scaleplane.tasks.memory.retention";
+    static final String DEAD_LETTER_CAPACITY = "scaleplane.tasks.memory.dead-letter-capacity";
+
+    private static final Set<TaskQueueCapability> CAPABILITIES = Set.copyOf(EnumSet.of(
+            TaskQueueCapability.DELAYED_TASKS,
+            TaskQueueCapability.PRIORITIES,
+            TaskQueueCapability.PER_KEY_MUTEX,
+            TaskQueueCapability.IDEMPOTENCY,
+            TaskQueueCapability.BOUNDED));
+
+    /** Creates the provider; ServiceLoader calls this. */
+    public InMemoryTaskQueueProvider() {}
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public int priority() {
+        return EMBEDDED_PRIORITY;
+    }
+
+    @Override
+    public Set<TaskQueueCapability> capabilities() {
+        return CAPABILITIES;
+    }
+
+    @Override
+    public TaskQueue create(ProviderContext context) {
+        TaskClock clock = context.component(TaskClock.class).orElseGet(() -> TaskClock.of(context.clock()));
+        return new InMemoryTaskQueue(
+                options(new ConfigReader(context.config())), clock, () -> ThreadLocalRandom.current()
+                        .nextDouble());
+    }
+
+    static TaskQueueOptions options(ConfigReader config) {
+        TaskQueueOptions d = TaskQueueOptions.defaults();
+        Duration max = Duration.ofDays(365);
+        Duration min = Duration.ofMillis(1);
+        int capacity = config.integer(CAPACITY, d.capacity(), 1, Integer.MAX_VALUE);
+        Duration aging = config.duration(AGING_INTERVAL, d.agingInterval(), min, max);
+        Duration window = config.duration(IDEMPOTENCY_WINDOW, d.idempotencyWindow(), min, max);
+        Duration retention = config.duration(RETENTION, d.retention(), min, max);
+        int deadLetters = config.integer(DEAD_LETTER_CAPACITY, d.deadLetterCapacity(), 1, Integer.MAX_VALUE);
+        config.rejectUnknownKeys(
+                "scaleplane.tasks.memory.",
+                Set.of(CAPACITY, AGING_INTERVAL, IDEMPOTENCY_WINDOW, RETENTION, DEAD_LETTER_CAPACITY));
+        config.throwIfInvalid();
+        return d.toBuilder()
+                .capacity(capacity)
+                .agingInterval(aging)
+                .idempotencyWindow(window)
+                .retention(retention)
+                .deadLetterCapacity(deadLetters)
+                .build();
+    }
+}
