@@ -1,0 +1,24 @@
+package dev.scaleplane.core.tasks;
+
+import dev.scaleplane.api.orchestration.TaskQueue;
+import dev.scaleplane.api.orchestration.TaskQueueCapability;
+import dev.scaleplane.api.orchestration.TaskQueueOptions;
+import dev.scaleplane.core.internal.tasks.InMemoryTaskQueue;
+import dev.scaleplane.core.internal.tasks.InMemoryTaskQueueProvider;
+import dev.scaleplane.tck.TaskQueueCompatibilityKit;
+import dev.scaleplane.tck.VirtualTaskClock;
+import java.util.Set;
+
+/** The in-memory queue passes the task queue TCK. */
+class InMemoryTaskQueueCompatibilityTest extends TaskQueueCompatibilityKit {
+
+    @Override
+    protected TaskQueue createQueue(TaskQueueOptions options, VirtualTaskClock clock) {
+        return new InMemoryTaskQueue(options, clock, () -> 0.5);
+    }
+
+    @Override
+    protected Set<TaskQueueCapability> capabilities() {
+        return new InMemoryTaskQueueProvider().capabilities();
+    }
+}
