@@ -7,7 +7,8 @@ import org.jspecify.annotations.Nullable;
  * The submitter's view of one task.
  *
  * <p>Thread-safe. Every handle of one task (for example, the one returned to a duplicate submission) shares one
- * result future.
+ * result future, until a {@linkplain TaskDeadLetters#redrive(String) redrive} gives the task a new handle and
+ * future.
  */
 public interface TaskHandle {
 
