@@ -249,8 +249,10 @@ public final class ConfigReader {
                     ? "a known key; did you mean " + suggestion + "?"
                     : "a known key under " + prefix
                             + (exact.isEmpty() ? " (there are none)" : ": " + sortedNames(exact));
-            problems.add(
-                    new Problem(key, ConfigKeys.redact(key, properties.get(key).orElse(null)), expected));
+            // A misspelt secret key ("pasword") does not look secret itself; its nearest known key does.
+            String value = properties.get(key).orElse(null);
+            boolean secret = ConfigKeys.isSecret(key) || (suggestion != null && ConfigKeys.isSecret(suggestion));
+            problems.add(new Problem(key, secret && value != null ? ConfigKeys.REDACTED : value, expected));
         }
     }
 

@@ -164,6 +164,18 @@ class ConfigReaderTest {
     }
 
     @Test
+    void aMisspeltSecretKeyDoesNotPrintItsValue() {
+        ConfigReader r = reader("scaleplane.store.postgres.pasword", "hunter2");
+        r.rejectUnknownKeys("scaleplane.store.postgres.", Set.of("scaleplane.store.postgres.password"));
+        ConfigurationException e = catchThrowableOfType(ConfigurationException.class, r::throwIfInvalid);
+        assertThat(e.problems()).singleElement().satisfies(p -> {
+            assertThat(p.key()).isEqualTo("scaleplane.store.postgres.pasword");
+            assertThat(p.value()).isEqualTo(ConfigKeys.REDACTED);
+        });
+        assertThat(e.getMessage()).doesNotContain("hunter2").contains("scaleplane.store.postgres.password");
+    }
+
+    @Test
     void unknownKeysAreReportedWithASuggestion() {
         ConfigReader r = reader(
                 "scaleplane.events.memory.bufer-size", "10",
