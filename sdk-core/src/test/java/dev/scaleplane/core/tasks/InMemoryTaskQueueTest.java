@@ -288,6 +288,20 @@ class InMemoryTaskQueueTest {
     }
 
     @Test
+    void theOldestDeadLettersAreDroppedBeyondTheCapacity() {
+        queue.close();
+        queue = queue(TaskQueueOptions.builder().deadLetterCapacity(2).build());
+        List<TaskHandle> handles = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            handles.add(queue.submit(TaskRequest.builder("t", i).maxAttempts(1).build()));
+            leaseOne("w").fail(new RuntimeException("no"));
+        }
+        assertThat(queue.deadLetters().list(10))
+                .extracting(TaskDeadLetter::taskId)
+                .containsExactly(handles.get(1).id(), handles.get(2).id());
+    }
+
+    @Test
     void readyTasksAreLeasedByPriority() {
         List<TaskPriority> order = List.of(
                 TaskPriority.LOW, TaskPriority.NORMAL, TaskPriority.HIGHEST, TaskPriority.LOWEST, TaskPriority.HIGH);
