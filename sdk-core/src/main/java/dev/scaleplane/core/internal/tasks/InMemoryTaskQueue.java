@@ -19,6 +19,7 @@ import dev.scaleplane.api.orchestration.TaskRequest;
 import dev.scaleplane.api.orchestration.TaskState;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -46,8 +47,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Ready tasks sit in one set per priority level ordered by (ready time, sequence). Within a level the first
  * eligible task has the best effective rank (aging only depends on the wait), so a lease compares the first eligible
- * task of each of the five levels. Lease expiries and deadlines are timers on the {@link TaskClock}; every timer
- * re-checks the state it was set for, so a stale one does nothing. Futures complete after the monitor is released,
+ * task of each of the five levels. Lease expiries and deadlines are timers on the {@link TaskClock}, because they
+ * change what a waiting submitter sees; every timer re-checks the state it was set for, so a stale one does nothing.
+ * Expired idempotency keys and finished tasks past their retention are purged lazily, by the next call. Futures complete after the monitor is released,
  * so user callbacks never run under it.
  */
 public final class InMemoryTaskQueue implements TaskQueue {
@@ -64,6 +66,7 @@ public final class InMemoryTaskQueue implements TaskQueue {
     private final Set<String> leasedKeys = new HashSet<>();
     private final LinkedHashMap<String, Idempotency> idempotency = new LinkedHashMap<>();
     private final LinkedHashMap<String, TaskDeadLetter> deadLetters = new LinkedHashMap<>();
+    private final ArrayDeque<Finished> finished = new ArrayDeque<>();
     private final List<Runnable> afterUnlock = new ArrayList<>();
     private final DeadLettersView deadLettersView = new DeadLettersView();
     private long sequence;
@@ -93,6 +96,7 @@ public final class InMemoryTaskQueue implements TaskQueue {
                     throw new TaskQueueClosedException("cannot submit a task of type '" + request.type() + "'");
                 }
                 Instant now = clock.now();
+                forgetExpired(now);
                 String key = request.idempotencyKey();
                 if (key != null) {
                     expireIdempotencyKeys(now);
@@ -141,6 +145,7 @@ public final class InMemoryTaskQueue implements TaskQueue {
                     throw new TaskQueueClosedException("cannot lease tasks for worker '" + workerId + "'");
                 }
                 Instant now = clock.now();
+                forgetExpired(now);
                 List<Lease> leases = new ArrayList<>();
                 while (leases.size() < maxTasks) {
                     Entry next = nextReady(now, types);
@@ -164,12 +169,14 @@ public final class InMemoryTaskQueue implements TaskQueue {
 
     @Override
     public synchronized Optional<TaskState> state(String taskId) {
+        forgetExpired(clock.now());
         Entry e = tasks.get(Objects.requireNonNull(taskId, "taskId"));
         return e == null ? Optional.empty() : Optional.of(e.state);
     }
 
     @Override
     public synchronized Optional<TaskHandle> handle(String taskId) {
+        forgetExpired(clock.now());
         Entry e = tasks.get(Objects.requireNonNull(taskId, "taskId"));
         return e == null ? Optional.empty() : Optional.of(e.handle);
     }
@@ -319,14 +326,22 @@ public final class InMemoryTaskQueue implements TaskQueue {
         }
     }
 
+    /**
+     * Forgets a finished task after the retention. A queue rather than a timer per task: the retention is one
+     * duration and time only moves forward, so the queue is in expiry order and purging it is cheap.
+     */
     private void forgetLater(Entry e) {
-        clock.schedule(options.retention(), () -> {
-            synchronized (this) {
-                if (e.state.isTerminal() && !deadLetters.containsKey(e.id) && tasks.get(e.id) == e) {
-                    tasks.remove(e.id);
-                }
+        finished.addLast(new Finished(e, clock.now().plus(options.retention())));
+    }
+
+    private void forgetExpired(Instant now) {
+        for (Finished f = finished.peekFirst(); f != null && !f.forgetAt.isAfter(now); f = finished.peekFirst()) {
+            finished.pollFirst();
+            Entry e = f.entry;
+            if (e.state.isTerminal() && !deadLetters.containsKey(e.id) && tasks.get(e.id) == e) {
+                tasks.remove(e.id);
             }
-        });
+        }
     }
 
     private void deadLetter(Entry e, TaskDeadLetter.Reason reason, Instant now, @Nullable Throwable cause) {
@@ -455,6 +470,8 @@ public final class InMemoryTaskQueue implements TaskQueue {
     }
 
     private record Idempotency(TaskHandle handle, Instant expiresAt) {}
+
+    private record Finished(Entry entry, Instant forgetAt) {}
 
     private final class Handle implements TaskHandle {
         private final Entry entry;
