@@ -49,7 +49,7 @@ import org.junit.jupiter.api.function.Executable;
  *
  * Each test is one clause of the contract, named by its {@link DisplayName}: leases and redelivery after a worker
  * crash (a lapsed lease), heartbeat extension, the retry schedule, dead letters after the last attempt with their
- * failure history, redrive (one, a filter, all), cancellation, and seeded randomized scenarios (many workers, random
+ * failure history (a lapsed last attempt included), deadlines, redrive (one, a filter, all), cancellation, and seeded randomized scenarios (many workers, random
  * failures and crashes) checked for tasks lost or finished twice. Optional behaviour (priorities and aging, delayed
  * tasks, idempotency, per-key mutex, bound) is gated by the declared {@link TaskQueueCapability capabilities}: each
  * such test is a {@link TestFactory} that yields its one {@link DynamicTest} only when the capability is declared,
@@ -239,6 +239,38 @@ public abstract class TaskQueueCompatibilityKit {
         assertThat(q.lease("w", 10, VISIBILITY)).hasSize(3);
         assertThatThrownBy(() -> q.deadLetters().redrive(handles.get(0).id()))
                 .isInstanceOf(NoSuchElementException.class);
+    }
+
+    @Test
+    @DisplayName("a lease that lapses on the last attempt dead-letters the task with a lease-expired failure")
+    void lapseOnLastAttempt() {
+        TaskQueue q = queue();
+        TaskHandle h = q.submit(TaskRequest.builder("tck", "p").maxAttempts(1).build());
+        leaseOne(q, "crashing");
+        clock.advance(VISIBILITY);
+        assertThat(h.state()).isEqualTo(TaskState.DEAD_LETTERED);
+        TaskFailure failure = q.deadLetters().find(h.id()).orElseThrow().lastFailure();
+        assertThat(failure.exceptionType()).isEqualTo(TaskFailure.LEASE_EXPIRED);
+        assertThat(failure.workerId()).isEqualTo("crashing");
+        assertThat(q.size()).isZero();
+    }
+
+    @Test
+    @DisplayName("a task whose deadline passes while queued ends FAILED and is not leased")
+    void deadline() {
+        TaskQueue q = queue();
+        TaskHandle h = q.submit(TaskRequest.builder("tck", "p")
+                .deadline(clock.now().plusSeconds(10))
+                .build());
+        TaskHandle other = q.submit(TaskRequest.of("tck", "q"));
+        clock.advance(Duration.ofSeconds(10));
+        assertThat(h.state()).isEqualTo(TaskState.FAILED);
+        assertThatThrownBy(() -> h.result().join())
+                .cause()
+                .isInstanceOfSatisfying(
+                        TaskFailedException.class, e -> assertThat(e.state()).isEqualTo(TaskState.FAILED));
+        assertThat(leaseOne(q, "w").task().id()).isEqualTo(other.id());
+        assertThat(q.deadLetters().find(h.id())).isEmpty();
     }
 
     @Test
