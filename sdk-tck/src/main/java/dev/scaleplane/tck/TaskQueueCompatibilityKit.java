@@ -43,7 +43,19 @@ import org.junit.jupiter.api.function.Executable;
 
 /**
  * The contract of {@link TaskQueue}, for every backend. A backend module adds one subclass in its tests that
- * implements {@link #createQueue(TaskQueueOptions, VirtualTaskClock)} and {@link #capabilities()}.
+ * implements {@link #createQueue(TaskQueueOptions, VirtualTaskClock)} and {@link #capabilities()}, for example:
+ *
+ * <pre>{@code
+ * class InMemoryTaskQueueCompatibilityTest extends TaskQueueCompatibilityKit {
+ *     protected TaskQueue createQueue(TaskQueueOptions options, VirtualTaskClock clock) {
+ *         return new InMemoryTaskQueue(options, clock, () -> 0.5);
+ *     }
+ *
+ *     protected Set<TaskQueueCapability> capabilities() {
+ *         return new InMemoryTaskQueueProvider().capabilities();
+ *     }
+ * }
+ * }</pre>
  *
  * <h2>What is tested</h2>
  *
