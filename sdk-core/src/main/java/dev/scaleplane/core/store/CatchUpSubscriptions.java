@@ -16,6 +16,7 @@ import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -46,12 +47,20 @@ import org.slf4j.LoggerFactory;
  * failing event) and on close. It waits for each checkpoint's durability point before handling more events, so a
  * stored checkpoint never runs ahead of what was handled.
  *
+ * <h2>Store failures</h2>
+ *
+ * A failed read is retried with exponential backoff (50 ms doubling to 5 s) for as long as the subscription is open,
+ * so a restart of the database or a passing I/O error delays delivery but does not end it; a failed checkpoint is
+ * logged and tried again when next due. Only a handler failure, or close, stops a subscription.
+ *
  * <p>Thread-safe. One instance per store; the store calls {@link #appended()} after each commit becomes visible to
  * {@code readAll} and {@link #close()} when it closes.
  */
 public final class CatchUpSubscriptions implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(CatchUpSubscriptions.class);
     private static final AtomicInteger THREAD_IDS = new AtomicInteger();
+    private static final Duration FIRST_RETRY_BACKOFF = Duration.ofMillis(50);
+    private static final Duration MAX_RETRY_BACKOFF = Duration.ofSeconds(5);
 
     private final EventStore store;
     private final Duration pollInterval;
@@ -143,6 +152,19 @@ public final class CatchUpSubscriptions implements AutoCloseable {
         }
     }
 
+    /** Waits up to {@code nanos}, returning early when the runner is closed. */
+    private void pause(long nanos, Runner runner) throws InterruptedException {
+        lock.lock();
+        try {
+            long left = nanos;
+            while (runner.open && left > 0) {
+                left = changed.awaitNanos(left);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
     private void wake() {
         lock.lock();
         try {
@@ -186,7 +208,10 @@ public final class CatchUpSubscriptions implements AutoCloseable {
                 }
                 while (open) {
                     long seen = appends;
-                    List<RecordedEvent> page = store.readAll(ReadDirection.FORWARD, next, options.batchSize());
+                    List<RecordedEvent> page = readPage(next);
+                    if (page == null) {
+                        break; // closed while waiting to retry
+                    }
                     for (RecordedEvent event : page) {
                         if (!open) {
                             break;
@@ -233,6 +258,48 @@ public final class CatchUpSubscriptions implements AutoCloseable {
             }
         }
 
+        /**
+         * Reads the next page, retrying with exponential backoff while the store fails (a database restart, a full
+         * disk): a subscription outlives a passing outage of its store. Returns null if closed meanwhile.
+         */
+        private @Nullable List<RecordedEvent> readPage(long next) throws InterruptedException {
+            long backoffNanos = 0;
+            int failures = 0;
+            while (open) {
+                try {
+                    List<RecordedEvent> page = store.readAll(ReadDirection.FORWARD, next, options.batchSize());
+                    if (failures > 0) {
+                        log.info("catch-up subscription {} reads again after {} failed attempt(s)", name(), failures);
+                    }
+                    return page;
+                } catch (RuntimeException e) {
+                    if (!open || closed) {
+                        throw e;
+                    }
+                    failures++;
+                    backoffNanos = Math.min(
+                            MAX_RETRY_BACKOFF.toNanos(),
+                            backoffNanos == 0 ? FIRST_RETRY_BACKOFF.toNanos() : backoffNanos * 2);
+                    if (failures == 1 || failures % 10 == 0) {
+                        log.warn(
+                                "catch-up subscription {}: reading from position {} failed ({} in a row); retrying in {}"
+                                        + " ms",
+                                name(),
+                                next,
+                                failures,
+                                TimeUnit.NANOSECONDS.toMillis(backoffNanos),
+                                e);
+                    }
+                    pause(backoffNanos, this);
+                }
+            }
+            return null;
+        }
+
+        private String name() {
+            return subscriberId != null ? subscriberId : thread.getName();
+        }
+
         private void maybeCheckpoint(boolean idle) {
             if (subscriberId == null || sinceCheckpoint == 0) {
                 return;
@@ -242,7 +309,14 @@ public final class CatchUpSubscriptions implements AutoCloseable {
                     || System.nanoTime() - lastCheckpointNanos
                             >= options.checkpointInterval().toNanos();
             if (due) {
-                storeCheckpoint();
+                try {
+                    storeCheckpoint();
+                } catch (EventStoreException e) {
+                    // The checkpoint stays where it was and is tried again when next due; delivery goes on
+                    // (at-least-once: a restart replays from the older checkpoint).
+                    lastCheckpointNanos = System.nanoTime();
+                    log.warn("catch-up subscription {}: storing the checkpoint at {} failed", name(), lastPosition, e);
+                }
             }
         }
 
