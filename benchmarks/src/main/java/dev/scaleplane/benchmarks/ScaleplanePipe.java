@@ -34,7 +34,10 @@ final class ScaleplanePipe implements EventPipe {
                         "scaleplane.events.provider",
                         "memory",
                         "scaleplane.events.memory.buffer-size",
-                        Integer.toString(bufferSize))))
+                        Integer.toString(bufferSize),
+                        // The benchmark jar also holds the PostgreSQL store; this platform needs no store.
+                        "scaleplane.store.provider",
+                        "memory")))
                 .build();
         try {
             bus = platform.events();

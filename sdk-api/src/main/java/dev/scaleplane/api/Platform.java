@@ -2,6 +2,7 @@ package dev.scaleplane.api;
 
 import dev.scaleplane.api.events.EventBus;
 import dev.scaleplane.api.events.EventTypeRegistry;
+import dev.scaleplane.api.orchestration.TaskQueue;
 import dev.scaleplane.api.store.EventStore;
 
 /**
@@ -24,6 +25,13 @@ public interface Platform extends AutoCloseable {
      * @throws dev.scaleplane.api.store.EventStoreException if the store cannot be opened
      */
     EventStore store();
+
+    /**
+     * The task queue selected when the platform was built, opened on first use.
+     *
+     * @throws dev.scaleplane.api.ScaleplaneException if no task queue backend is installed or it cannot be opened
+     */
+    TaskQueue tasks();
 
     /** The event types this platform can encode and decode: the platform catalog plus the user's types. */
     EventTypeRegistry eventTypes();

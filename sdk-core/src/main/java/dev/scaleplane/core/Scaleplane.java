@@ -6,7 +6,10 @@ import dev.scaleplane.api.events.EventType;
 import dev.scaleplane.api.events.EventTypeRegistry;
 import dev.scaleplane.api.events.SubscriptionOptions;
 import dev.scaleplane.api.spi.ConfigProperties;
+import dev.scaleplane.api.orchestration.TaskClock;
+import dev.scaleplane.api.orchestration.TaskQueue;
 import dev.scaleplane.api.spi.EventBusProvider;
+import dev.scaleplane.api.spi.TaskQueueProvider;
 import dev.scaleplane.api.spi.EventStoreProvider;
 import dev.scaleplane.api.store.EventStore;
 import dev.scaleplane.api.store.EventUpcaster;
@@ -45,6 +48,8 @@ import org.jspecify.annotations.Nullable;
  *       backend</td></tr>
  *   <tr><td>{@code scaleplane.store.provider}</td><td>(selection rule)</td><td>name of the event store backend,
  *       opened on first use of {@code store()}</td></tr>
+ *   <tr><td>{@code scaleplane.tasks.provider}</td><td>(selection rule)</td><td>name of the task queue backend,
+ *       opened on first use of {@code tasks()}</td></tr>
  *   <tr><td>{@code scaleplane.store.record-topics}</td><td>(none)</td><td>comma-separated topics whose events are
  *       recorded in the store (see {@link Builder#recordTopics(String...)})</td></tr>
  * </table>
@@ -80,6 +85,10 @@ public final class Scaleplane {
         private @Nullable List<EventStoreProvider> eventStoreProviders;
         private final List<EventUpcaster> upcasters = new ArrayList<>();
         private final List<String> recordTopics = new ArrayList<>();
+        private @Nullable TaskQueue taskQueue;
+        private @Nullable TaskQueueProvider taskQueueProvider;
+        private @Nullable List<TaskQueueProvider> taskQueueProviders;
+        private @Nullable TaskClock taskClock;
 
         private Builder() {}
 
@@ -181,6 +190,36 @@ public final class Scaleplane {
             return this;
         }
 
+        /**
+         * Uses this task queue instead of creating one; wins over every provider. The platform does not close a queue
+         * it did not create.
+         */
+        public Builder taskQueue(TaskQueue taskQueue) {
+            this.taskQueue = Objects.requireNonNull(taskQueue, "taskQueue");
+            return this;
+        }
+
+        /** Uses this task queue provider instead of discovery. */
+        public Builder taskQueueProvider(TaskQueueProvider provider) {
+            this.taskQueueProvider = Objects.requireNonNull(provider, "provider");
+            return this;
+        }
+
+        /** The task queue providers to choose from instead of those {@link java.util.ServiceLoader} finds. */
+        public Builder taskQueueProviders(List<TaskQueueProvider> providers) {
+            this.taskQueueProviders = List.copyOf(providers);
+            return this;
+        }
+
+        /**
+         * The clock and scheduler task queues run on (leases, delays, retries); default: the platform clock with real
+         * delays. Tests pass a virtual clock, such as the test kit's {@code VirtualTaskClock}, to run on virtual time.
+         */
+        public Builder taskClock(TaskClock taskClock) {
+            this.taskClock = Objects.requireNonNull(taskClock, "taskClock");
+            return this;
+        }
+
         /** The class loader discovery searches (default: the thread context class loader, else this class's). */
         public Builder classLoader(ClassLoader classLoader) {
             this.classLoader = Objects.requireNonNull(classLoader, "classLoader");
@@ -219,7 +258,11 @@ public final class Scaleplane {
                             eventStoreProvider,
                             eventStoreProviders,
                             upcasters,
-                            recordTopics)
+                            recordTopics,
+                            taskQueue,
+                            taskQueueProvider,
+                            taskQueueProviders,
+                            taskClock)
                     .start();
         }
     }

@@ -26,6 +26,16 @@ public interface EventStoreProvider {
     }
 
     /**
+     * Checks this provider's settings without opening anything. The platform calls it when it is built, for the
+     * selected provider, so a misconfigured backend fails the build with every other configuration problem even
+     * though the backend itself is only opened on first use. The default accepts everything.
+     *
+     * @param config the platform configuration
+     * @throws dev.scaleplane.api.ConfigurationException listing every invalid setting of this provider
+     */
+    default void validate(ConfigProperties config) {}
+
+    /**
      * Creates a store. Called once per platform; the platform closes it when it closes.
      *
      * @param context configuration and shared components (e.g. the core's event codec)

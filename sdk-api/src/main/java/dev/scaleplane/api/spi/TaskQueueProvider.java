@@ -39,6 +39,16 @@ public interface TaskQueueProvider {
     Set<TaskQueueCapability> capabilities();
 
     /**
+     * Checks this provider's settings without opening anything. The platform calls it when it is built, for the
+     * selected provider, so a misconfigured backend fails the build with every other configuration problem even
+     * though the backend itself is only opened on first use. The default accepts everything.
+     *
+     * @param config the platform configuration
+     * @throws dev.scaleplane.api.ConfigurationException listing every invalid setting of this provider
+     */
+    default void validate(ConfigProperties config) {}
+
+    /**
      * Creates a queue. Called once per platform; the platform closes the queue when it closes. The queue reads time
      * from the context's {@code TaskClock} component if there is one, else from {@link ProviderContext#clock()}.
      *

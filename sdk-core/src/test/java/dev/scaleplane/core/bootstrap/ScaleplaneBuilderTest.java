@@ -221,4 +221,46 @@ class ScaleplaneBuilderTest {
             assertThat(read.id()).isEqualTo(legacy.id());
         }
     }
+
+    @Test
+    void theTaskQueueRunsOnTheClockGivenToTheBuilder() {
+        dev.scaleplane.tck.VirtualTaskClock clock = new dev.scaleplane.tck.VirtualTaskClock();
+        try (ScaleplanePlatform platform = Scaleplane.builder()
+                .config(ScaleplaneProperties.empty())
+                .taskClock(clock)
+                .build()) {
+            dev.scaleplane.api.orchestration.TaskQueue tasks = platform.tasks();
+            assertThat(platform.tasks()).isSameAs(tasks);
+            dev.scaleplane.api.orchestration.TaskHandle handle = tasks.submit(
+                    dev.scaleplane.api.orchestration.TaskRequest.builder("deploy", "ams-1")
+                            .build());
+
+            List<dev.scaleplane.api.orchestration.Lease> leases =
+                    tasks.lease("worker-1", 10, Duration.ofSeconds(30));
+            assertThat(leases).singleElement().satisfies(l -> assertThat(l.task().payload(String.class))
+                    .isEqualTo("ams-1"));
+            clock.advance(Duration.ofSeconds(31)); // the lease lapses on virtual time: the task is handed out again
+            assertThat(tasks.lease("worker-2", 10, Duration.ofSeconds(30))).singleElement().satisfies(l -> l.complete("done"));
+            assertThat(handle.result()).isCompletedWithValue("done");
+        }
+    }
+
+    @Test
+    void lazilyOpenedBackendsAreValidatedWhenThePlatformIsBuilt() {
+        assertThatThrownBy(() -> Scaleplane.builder()
+                        .config(ScaleplaneProperties.of(Map.of(
+                                "scaleplane.tasks.provider", "rabbitmq",
+                                "scaleplane.store.file.fsync", "SOMETIMES")))
+                        .build())
+                .isInstanceOfSatisfying(ConfigurationException.class, e -> assertThat(e.problems())
+                        .extracting(ConfigurationException.Problem::key)
+                        .containsExactlyInAnyOrder("scaleplane.tasks.provider", "scaleplane.store.file.fsync"));
+        // A backend opened on first use still has its settings checked when the platform is built.
+        assertThatThrownBy(() -> Scaleplane.builder()
+                        .config(ScaleplaneProperties.of(Map.of("scaleplane.tasks.memory.capacty", "10")))
+                        .build())
+                .isInstanceOfSatisfying(ConfigurationException.class, e -> assertThat(e.problems())
+                        .extracting(ConfigurationException.Problem::key)
+                        .containsExactly("scaleplane.tasks.memory.capacty"));
+    }
 }

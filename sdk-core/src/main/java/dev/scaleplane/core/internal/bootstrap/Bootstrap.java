@@ -10,7 +10,10 @@ import dev.scaleplane.api.events.EventTypeRegistry;
 import dev.scaleplane.api.events.SubscriptionOptions;
 import dev.scaleplane.api.spi.ConfigProperties;
 import dev.scaleplane.api.spi.EventBusProvider;
+import dev.scaleplane.api.orchestration.TaskClock;
+import dev.scaleplane.api.orchestration.TaskQueue;
 import dev.scaleplane.api.spi.EventStoreProvider;
+import dev.scaleplane.api.spi.TaskQueueProvider;
 import dev.scaleplane.api.store.EventStore;
 import dev.scaleplane.api.store.EventUpcaster;
 import dev.scaleplane.core.Scaleplane;
@@ -45,6 +48,8 @@ public final class Bootstrap {
     public static final String STORE_PROVIDER = "scaleplane.store.provider";
     /** Key listing the topics whose events are recorded in the event store (comma-separated). */
     public static final String RECORD_TOPICS = "scaleplane.store.record-topics";
+    /** Key naming the task queue backend. */
+    public static final String TASKS_PROVIDER = "scaleplane.tasks.provider";
     /** Key of the source URI. */
     public static final String SOURCE = "scaleplane.source";
 
@@ -65,6 +70,10 @@ public final class Bootstrap {
     private final @Nullable List<EventStoreProvider> storeProviders;
     private final List<EventUpcaster> upcasters;
     private final List<String> recordTopics;
+    private final @Nullable TaskQueue explicitTasks;
+    private final @Nullable TaskQueueProvider explicitTaskQueueProvider;
+    private final @Nullable List<TaskQueueProvider> taskQueueProviders;
+    private final @Nullable TaskClock taskClock;
 
     /** Captures the builder's state; see {@link Scaleplane.Builder}. */
     public Bootstrap(
@@ -81,7 +90,11 @@ public final class Bootstrap {
             @Nullable EventStoreProvider explicitStoreProvider,
             @Nullable List<EventStoreProvider> storeProviders,
             List<EventUpcaster> upcasters,
-            List<String> recordTopics) {
+            List<String> recordTopics,
+            @Nullable TaskQueue explicitTasks,
+            @Nullable TaskQueueProvider explicitTaskQueueProvider,
+            @Nullable List<TaskQueueProvider> taskQueueProviders,
+            @Nullable TaskClock taskClock) {
         this.config = config;
         this.source = source;
         this.eventTypes = eventTypes;
@@ -96,6 +109,10 @@ public final class Bootstrap {
         this.storeProviders = storeProviders;
         this.upcasters = List.copyOf(upcasters);
         this.recordTopics = List.copyOf(recordTopics);
+        this.explicitTasks = explicitTasks;
+        this.explicitTaskQueueProvider = explicitTaskQueueProvider;
+        this.taskQueueProviders = taskQueueProviders;
+        this.taskClock = taskClock;
     }
 
     /**
@@ -145,6 +162,30 @@ public final class Bootstrap {
                                     configuredStore,
                                     found,
                                     loader.failures(EventStoreProvider.class));
+                    storeProvider.validate(config);
+                } catch (ConfigurationException e) {
+                    problems.addAll(e.problems());
+                }
+            }
+        }
+
+        TaskQueueProvider taskProvider = null;
+        if (explicitTasks == null) {
+            ProviderLoader loader = taskQueueProviders != null
+                    ? ProviderLoader.of(taskQueueProviders)
+                    : ProviderLoader.serviceLoader(classLoader);
+            List<TaskQueueProvider> found = loader.load(TaskQueueProvider.class);
+            Optional<String> configuredTasks = reader.optional(TASKS_PROVIDER);
+            Set<String> knownTaskKeys = new TreeSet<>(Set.of(TASKS_PROVIDER));
+            found.forEach(p -> knownTaskKeys.add("scaleplane.tasks." + p.name() + ".*"));
+            configuredTasks.ifPresent(name -> knownTaskKeys.add("scaleplane.tasks." + name + ".*"));
+            reader.rejectUnknownKeys("scaleplane.tasks.", knownTaskKeys);
+            // Like the store: a platform may never use a task queue, so finding none is reported by tasks().
+            if (!found.isEmpty() || configuredTasks.isPresent() || explicitTaskQueueProvider != null) {
+                try {
+                    taskProvider = ProviderSelector.taskQueue()
+                            .select(explicitTaskQueueProvider, configuredTasks, found, loader.failures(TaskQueueProvider.class));
+                    taskProvider.validate(config);
                 } catch (ConfigurationException e) {
                     problems.addAll(e.problems());
                 }
@@ -185,7 +226,10 @@ public final class Bootstrap {
                         provider,
                         explicitStore,
                         storeProvider,
-                        upcasters));
+                        upcasters,
+                        explicitTasks,
+                        taskProvider,
+                        taskClock));
         ScaleplanePlatform platform;
         try {
             platform = injector.getInstance(ScaleplanePlatform.class);

@@ -1,9 +1,9 @@
 package dev.scaleplane.core.internal.bootstrap;
 
-import com.google.inject.ProvisionException;
 import dev.scaleplane.api.events.EventBus;
 import dev.scaleplane.api.events.EventTypeRegistry;
 import dev.scaleplane.api.spi.ConfigProperties;
+import dev.scaleplane.api.orchestration.TaskQueue;
 import dev.scaleplane.api.store.EventStore;
 import dev.scaleplane.core.ScaleplanePlatform;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -26,9 +26,8 @@ final class DefaultPlatform implements ScaleplanePlatform {
     private final ConfigProperties config;
     private final String backend;
     private final boolean ownsBus;
-    private final Provider<EventStore> storeProvider;
-    private final boolean ownsStore;
-    private volatile @Nullable EventStore store;
+    private final LazyService<EventStore> store;
+    private final LazyService<TaskQueue> tasks;
     private @Nullable AuditRecorder auditRecorder;
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -41,50 +40,32 @@ final class DefaultPlatform implements ScaleplanePlatform {
             @Named(PlatformModule.BACKEND) String backend,
             @Named(PlatformModule.OWNS_BUS) boolean ownsBus,
             Provider<EventStore> storeProvider,
-            @Named(PlatformModule.OWNS_STORE) boolean ownsStore) {
+            @Named(PlatformModule.OWNS_STORE) boolean ownsStore,
+            Provider<TaskQueue> taskQueueProvider,
+            @Named(PlatformModule.OWNS_TASKS) boolean ownsTasks) {
         this.events = events;
         this.eventTypes = eventTypes;
         this.meterRegistry = meterRegistry;
         this.config = config;
         this.backend = backend;
         this.ownsBus = ownsBus;
-        this.storeProvider = storeProvider;
-        this.ownsStore = ownsStore;
+        this.store = new LazyService<>("event store", storeProvider, ownsStore);
+        this.tasks = new LazyService<>("task queue", taskQueueProvider, ownsTasks);
     }
 
     @Override
     public EventStore store() {
-        EventStore opened = store;
-        if (opened == null) {
-            synchronized (this) {
-                if (closed.get()) {
-                    throw new IllegalStateException("the platform is closed");
-                }
-                opened = store;
-                if (opened == null) {
-                    try {
-                        opened = storeProvider.get();
-                    } catch (ProvisionException e) {
-                        throw unwrap(e);
-                    }
-                    store = opened;
-                }
-            }
-        }
-        return opened;
+        return store.get();
+    }
+
+    @Override
+    public TaskQueue tasks() {
+        return tasks.get();
     }
 
     /** Starts recording the topics' events into the store; called once by the bootstrap. */
     void startAuditRecorder(List<String> topics) {
         auditRecorder = new AuditRecorder(events, store(), topics);
-    }
-
-    private static RuntimeException unwrap(ProvisionException e) {
-        Throwable cause = e.getCause();
-        if (cause == null && !e.getErrorMessages().isEmpty()) {
-            cause = e.getErrorMessages().iterator().next().getCause();
-        }
-        return cause instanceof RuntimeException re ? re : e;
     }
 
     @Override
@@ -127,17 +108,8 @@ final class DefaultPlatform implements ScaleplanePlatform {
                 log.warn("closing the '{}' event bus failed", backend, e);
             }
         }
-        EventStore opened;
-        synchronized (this) {
-            opened = store;
-        }
-        if (opened != null && ownsStore) {
-            try {
-                opened.close();
-            } catch (RuntimeException e) {
-                log.warn("closing the event store failed", e);
-            }
-        }
+        tasks.close();
+        store.close();
     }
 
     @Override

@@ -8,7 +8,10 @@ import dev.scaleplane.api.events.EventBus;
 import dev.scaleplane.api.events.EventTypeRegistry;
 import dev.scaleplane.api.spi.ConfigProperties;
 import dev.scaleplane.api.spi.EventBusProvider;
+import dev.scaleplane.api.orchestration.TaskClock;
+import dev.scaleplane.api.orchestration.TaskQueue;
 import dev.scaleplane.api.spi.EventStoreProvider;
+import dev.scaleplane.api.spi.TaskQueueProvider;
 import dev.scaleplane.api.spi.ProviderContext;
 import dev.scaleplane.api.store.EventStore;
 import dev.scaleplane.api.store.EventUpcaster;
@@ -31,6 +34,7 @@ final class PlatformModule extends AbstractModule {
     static final String BACKEND = "scaleplane.events.backend";
     static final String OWNS_BUS = "scaleplane.events.owned";
     static final String OWNS_STORE = "scaleplane.store.owned";
+    static final String OWNS_TASKS = "scaleplane.tasks.owned";
 
     private final ConfigProperties config;
     private final URI source;
@@ -42,6 +46,9 @@ final class PlatformModule extends AbstractModule {
     private final @Nullable EventStore explicitStore;
     private final @Nullable EventStoreProvider storeProvider;
     private final List<EventUpcaster> upcasters;
+    private final @Nullable TaskQueue explicitTasks;
+    private final @Nullable TaskQueueProvider taskQueueProvider;
+    private final @Nullable TaskClock taskClock;
 
     PlatformModule(
             ConfigProperties config,
@@ -53,7 +60,10 @@ final class PlatformModule extends AbstractModule {
             @Nullable EventBusProvider provider,
             @Nullable EventStore explicitStore,
             @Nullable EventStoreProvider storeProvider,
-            List<EventUpcaster> upcasters) {
+            List<EventUpcaster> upcasters,
+            @Nullable TaskQueue explicitTasks,
+            @Nullable TaskQueueProvider taskQueueProvider,
+            @Nullable TaskClock taskClock) {
         this.config = config;
         this.source = source;
         this.eventTypes = eventTypes;
@@ -64,6 +74,9 @@ final class PlatformModule extends AbstractModule {
         this.explicitStore = explicitStore;
         this.storeProvider = storeProvider;
         this.upcasters = upcasters;
+        this.explicitTasks = explicitTasks;
+        this.taskQueueProvider = taskQueueProvider;
+        this.taskClock = taskClock;
     }
 
     @Override
@@ -81,6 +94,10 @@ final class PlatformModule extends AbstractModule {
                                 : "instance:" + explicitBus.getClass().getName());
         bind(Boolean.class).annotatedWith(Names.named(OWNS_BUS)).toInstance(explicitBus == null);
         bind(Boolean.class).annotatedWith(Names.named(OWNS_STORE)).toInstance(explicitStore == null);
+        bind(Boolean.class).annotatedWith(Names.named(OWNS_TASKS)).toInstance(explicitTasks == null);
+        if (taskClock != null) {
+            bind(TaskClock.class).toInstance(taskClock); // providers find it through ProviderContext.component
+        }
         bind(ProviderContext.class).to(DefaultProviderContext.class).in(Singleton.class);
         bind(ScaleplanePlatform.class).to(DefaultPlatform.class).in(Singleton.class);
     }
@@ -108,6 +125,22 @@ final class PlatformModule extends AbstractModule {
                     List.of());
         }
         return upcasters.isEmpty() ? store : UpcastingEventStore.wrap(store, upcasters);
+    }
+
+    /** Lazy, like the store. */
+    @Provides
+    @Singleton
+    TaskQueue taskQueue(ProviderContext context) {
+        if (explicitTasks != null) {
+            return explicitTasks;
+        }
+        if (taskQueueProvider == null) {
+            throw new NoProviderException(
+                    "no task queue backend is installed: add dev.scaleplane:scaleplane-core's embedded queue (on by"
+                            + " default) or a task queue backend to the class path",
+                    List.of());
+        }
+        return taskQueueProvider.create(context);
     }
 
     @Provides

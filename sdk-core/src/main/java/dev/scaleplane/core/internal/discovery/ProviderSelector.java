@@ -4,6 +4,7 @@ import dev.scaleplane.api.ConfigurationException;
 import dev.scaleplane.api.ScaleplaneException;
 import dev.scaleplane.api.spi.EventBusProvider;
 import dev.scaleplane.api.spi.EventStoreProvider;
+import dev.scaleplane.api.spi.TaskQueueProvider;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -104,6 +105,20 @@ public final class ProviderSelector<P> {
                 n -> n.equals("file") || n.equals("memory")
                         ? "dev.scaleplane:scaleplane-core"
                         : "dev.scaleplane:scaleplane-events-" + n);
+    }
+
+    /**
+     * The selector for {@link TaskQueueProvider}s: key {@code scaleplane.tasks.provider}, artifacts
+     * {@code dev.scaleplane:scaleplane-events-<name>} (task queues ship with the event backends of the same broker),
+     * except the embedded {@code memory} queue, which ships in {@code dev.scaleplane:scaleplane-core}.
+     */
+    public static ProviderSelector<TaskQueueProvider> taskQueue() {
+        return new ProviderSelector<>(
+                "task queue",
+                TaskQueueProvider::name,
+                TaskQueueProvider::priority,
+                "scaleplane.tasks.provider",
+                n -> n.equals("memory") ? "dev.scaleplane:scaleplane-core" : "dev.scaleplane:scaleplane-events-" + n);
     }
 
     /** The configuration key that names the provider. */

@@ -1,6 +1,7 @@
 package dev.scaleplane.core.internal.store;
 
 import dev.scaleplane.api.spi.EventStoreProvider;
+import dev.scaleplane.api.spi.ConfigProperties;
 import dev.scaleplane.api.spi.ProviderContext;
 import dev.scaleplane.api.store.EventStore;
 import dev.scaleplane.core.codec.EventCodec;
@@ -26,6 +27,11 @@ public final class FileEventStoreProvider implements EventStoreProvider {
     @Override
     public int priority() {
         return EMBEDDED_PRIORITY;
+    }
+
+    @Override
+    public void validate(ConfigProperties config) {
+        FileStoreSettings.fromConfig(config);
     }
 
     @Override

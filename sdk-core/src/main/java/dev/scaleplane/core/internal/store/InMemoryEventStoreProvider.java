@@ -1,6 +1,7 @@
 package dev.scaleplane.core.internal.store;
 
 import dev.scaleplane.api.spi.EventStoreProvider;
+import dev.scaleplane.api.spi.ConfigProperties;
 import dev.scaleplane.api.spi.ProviderContext;
 import dev.scaleplane.api.store.EventStore;
 import dev.scaleplane.core.config.ConfigReader;
@@ -29,11 +30,20 @@ public final class InMemoryEventStoreProvider implements EventStoreProvider {
     }
 
     @Override
+    public void validate(ConfigProperties config) {
+        retention(config);
+    }
+
+    @Override
     public EventStore create(ProviderContext context) {
-        ConfigReader reader = new ConfigReader(context.config());
+        return new InMemoryEventStore(context.clock(), retention(context.config()));
+    }
+
+    private static RetentionPolicy retention(ConfigProperties config) {
+        ConfigReader reader = new ConfigReader(config);
         RetentionPolicy retention = RetentionPolicy.fromConfig(reader);
         reader.rejectUnknownKeys("scaleplane.store.memory.");
         reader.throwIfInvalid();
-        return new InMemoryEventStore(context.clock(), retention);
+        return retention;
     }
 }

@@ -4,6 +4,7 @@ import dev.scaleplane.api.orchestration.TaskClock;
 import dev.scaleplane.api.orchestration.TaskQueue;
 import dev.scaleplane.api.orchestration.TaskQueueCapability;
 import dev.scaleplane.api.orchestration.TaskQueueOptions;
+import dev.scaleplane.api.spi.ConfigProperties;
 import dev.scaleplane.api.spi.ProviderContext;
 import dev.scaleplane.api.spi.TaskQueueProvider;
 import dev.scaleplane.core.config.ConfigReader;
@@ -65,6 +66,11 @@ public final class InMemoryTaskQueueProvider implements TaskQueueProvider {
     @Override
     public Set<TaskQueueCapability> capabilities() {
         return CAPABILITIES;
+    }
+
+    @Override
+    public void validate(ConfigProperties config) {
+        options(new ConfigReader(config));
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.scaleplane.events.postgres;
 
 import dev.scaleplane.api.spi.EventStoreProvider;
+import dev.scaleplane.api.spi.ConfigProperties;
 import dev.scaleplane.api.spi.ProviderContext;
 import dev.scaleplane.api.store.EventStore;
 import dev.scaleplane.core.codec.EventCodec;
@@ -46,6 +47,14 @@ public final class PostgresEventStoreProvider implements EventStoreProvider {
      * @throws dev.scaleplane.api.ConfigurationException listing every invalid or unknown setting
      * @throws dev.scaleplane.api.store.EventStoreException if the database cannot be reached or migrated
      */
+    @Override
+    public void validate(ConfigProperties config) {
+        ConfigReader reader = new ConfigReader(config);
+        PostgresStoreConfig.from(reader);
+        RetentionPolicy.fromConfig(reader);
+        reader.throwIfInvalid();
+    }
+
     @Override
     public EventStore create(ProviderContext context) {
         Objects.requireNonNull(context, "context");
