@@ -231,16 +231,18 @@ class ScaleplaneBuilderTest {
                 .build()) {
             dev.scaleplane.api.orchestration.TaskQueue tasks = platform.tasks();
             assertThat(platform.tasks()).isSameAs(tasks);
-            dev.scaleplane.api.orchestration.TaskHandle handle = tasks.submit(
-                    dev.scaleplane.api.orchestration.TaskRequest.builder("deploy", "ams-1")
+            dev.scaleplane.api.orchestration.TaskHandle handle =
+                    tasks.submit(dev.scaleplane.api.orchestration.TaskRequest.builder("deploy", "ams-1")
                             .build());
 
-            List<dev.scaleplane.api.orchestration.Lease> leases =
-                    tasks.lease("worker-1", 10, Duration.ofSeconds(30));
-            assertThat(leases).singleElement().satisfies(l -> assertThat(l.task().payload(String.class))
-                    .isEqualTo("ams-1"));
+            List<dev.scaleplane.api.orchestration.Lease> leases = tasks.lease("worker-1", 10, Duration.ofSeconds(30));
+            assertThat(leases)
+                    .singleElement()
+                    .satisfies(l -> assertThat(l.task().payload(String.class)).isEqualTo("ams-1"));
             clock.advance(Duration.ofSeconds(31)); // the lease lapses on virtual time: the task is handed out again
-            assertThat(tasks.lease("worker-2", 10, Duration.ofSeconds(30))).singleElement().satisfies(l -> l.complete("done"));
+            assertThat(tasks.lease("worker-2", 10, Duration.ofSeconds(30)))
+                    .singleElement()
+                    .satisfies(l -> l.complete("done"));
             assertThat(handle.result()).isCompletedWithValue("done");
         }
     }

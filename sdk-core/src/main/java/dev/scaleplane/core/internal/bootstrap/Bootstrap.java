@@ -8,10 +8,10 @@ import dev.scaleplane.api.ConfigurationException;
 import dev.scaleplane.api.events.EventBus;
 import dev.scaleplane.api.events.EventTypeRegistry;
 import dev.scaleplane.api.events.SubscriptionOptions;
-import dev.scaleplane.api.spi.ConfigProperties;
-import dev.scaleplane.api.spi.EventBusProvider;
 import dev.scaleplane.api.orchestration.TaskClock;
 import dev.scaleplane.api.orchestration.TaskQueue;
+import dev.scaleplane.api.spi.ConfigProperties;
+import dev.scaleplane.api.spi.EventBusProvider;
 import dev.scaleplane.api.spi.EventStoreProvider;
 import dev.scaleplane.api.spi.TaskQueueProvider;
 import dev.scaleplane.api.store.EventStore;
@@ -184,7 +184,11 @@ public final class Bootstrap {
             if (!found.isEmpty() || configuredTasks.isPresent() || explicitTaskQueueProvider != null) {
                 try {
                     taskProvider = ProviderSelector.taskQueue()
-                            .select(explicitTaskQueueProvider, configuredTasks, found, loader.failures(TaskQueueProvider.class));
+                            .select(
+                                    explicitTaskQueueProvider,
+                                    configuredTasks,
+                                    found,
+                                    loader.failures(TaskQueueProvider.class));
                     taskProvider.validate(config);
                 } catch (ConfigurationException e) {
                     problems.addAll(e.problems());

@@ -2,8 +2,8 @@ package dev.scaleplane.core.internal.bootstrap;
 
 import dev.scaleplane.api.events.EventBus;
 import dev.scaleplane.api.events.EventTypeRegistry;
-import dev.scaleplane.api.spi.ConfigProperties;
 import dev.scaleplane.api.orchestration.TaskQueue;
+import dev.scaleplane.api.spi.ConfigProperties;
 import dev.scaleplane.api.store.EventStore;
 import dev.scaleplane.core.ScaleplanePlatform;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -1,7 +1,7 @@
 package dev.scaleplane.core.internal.store;
 
-import dev.scaleplane.api.spi.EventStoreProvider;
 import dev.scaleplane.api.spi.ConfigProperties;
+import dev.scaleplane.api.spi.EventStoreProvider;
 import dev.scaleplane.api.spi.ProviderContext;
 import dev.scaleplane.api.store.EventStore;
 import dev.scaleplane.core.codec.EventCodec;
