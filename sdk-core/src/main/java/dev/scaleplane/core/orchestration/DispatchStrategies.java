@@ -1,7 +1,9 @@
 package dev.scaleplane.core.orchestration;
 
 import dev.scaleplane.api.orchestration.DispatchStrategy;
+import dev.scaleplane.core.internal.dispatch.LeastConnectionsStrategy;
 import dev.scaleplane.core.internal.dispatch.RoundRobinStrategy;
+import dev.scaleplane.core.internal.dispatch.SmoothWeightedStrategy;
 
 /**
  * The built-in {@link DispatchStrategy dispatch strategies}.
@@ -25,5 +27,25 @@ public final class DispatchStrategies {
      */
     public static DispatchStrategy roundRobin() {
         return new RoundRobinStrategy();
+    }
+
+    /**
+     * The available worker with the fewest tasks in flight ({@link
+     * dev.scaleplane.api.orchestration.WorkerView#inFlight()}); ties go to the smallest id, so equal load gives a
+     * fixed choice. Stateless: it relies on the in-flight counts of the views it is given.
+     */
+    public static DispatchStrategy leastConnections() {
+        return new LeastConnectionsStrategy();
+    }
+
+    /**
+     * Smooth weighted round-robin, the nginx algorithm: on each decision every available worker's current weight
+     * grows by its {@linkplain dev.scaleplane.api.orchestration.WorkerSpec#weight() weight}, the worker with the
+     * largest current weight is chosen (the first in candidate order on a tie) and its current weight drops by the sum
+     * of the available workers' weights. Weights 5, 1, 1 for {@code a, b, c} give {@code a, a, b, a, c, a, a}, then
+     * repeat. Full and unhealthy workers sit a decision out without gaining weight.
+     */
+    public static DispatchStrategy smoothWeighted() {
+        return new SmoothWeightedStrategy();
     }
 }
