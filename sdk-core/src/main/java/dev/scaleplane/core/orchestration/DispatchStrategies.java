@@ -1,9 +1,12 @@
 package dev.scaleplane.core.orchestration;
 
 import dev.scaleplane.api.orchestration.DispatchStrategy;
+import dev.scaleplane.api.orchestration.TaskClock;
+import dev.scaleplane.core.internal.dispatch.HealthBasedStrategy;
 import dev.scaleplane.core.internal.dispatch.LeastConnectionsStrategy;
 import dev.scaleplane.core.internal.dispatch.RoundRobinStrategy;
 import dev.scaleplane.core.internal.dispatch.SmoothWeightedStrategy;
+import java.util.Objects;
 
 /**
  * The built-in {@link DispatchStrategy dispatch strategies}.
@@ -47,5 +50,51 @@ public final class DispatchStrategies {
      */
     public static DispatchStrategy smoothWeighted() {
         return new SmoothWeightedStrategy();
+    }
+
+    /**
+     * Health-based dispatch on the system clock; see {@link #healthBased(HealthPolicy, TaskClock)}.
+     *
+     * @param policy when to eject and when to probe
+     */
+    public static DispatchStrategy healthBased(HealthPolicy policy) {
+        return healthBased(policy, TaskClock.system());
+    }
+
+    /**
+     * Ejects workers whose tasks keep failing and probes them back after a cool-down: a circuit breaker per worker
+     * id, fed by {@link DispatchStrategy#onSuccess} and {@link DispatchStrategy#onFailure}.
+     *
+     * <ul>
+     *   <li><b>Closed</b> (the start): the worker is eligible. It opens on {@link HealthPolicy#consecutiveFailures()}
+     *       failures in a row, or when the failure share of its last {@link HealthPolicy#slidingWindowSize()}
+     *       outcomes (once {@link HealthPolicy#minimumCalls()} are recorded) is above {@link
+     *       HealthPolicy#failureRateThreshold()}.
+     *   <li><b>Open</b>: the worker is not eligible until {@link HealthPolicy#coolDown()} has passed on {@code clock}.
+     *       Outcomes of tasks dispatched before it opened change nothing.
+     *   <li><b>Half-open</b>: after the cool-down the worker is eligible again; the first dispatch to it (reported by
+     *       {@link DispatchStrategy#onDispatched}) is the probe, and no further task goes to it until the probe ends.
+     *       Success closes the circuit and forgets the history; failure reopens it for another cool-down.
+     * </ul>
+     *
+     * <p>Used alone it chooses, among admitted workers, the one with the fewest in flight (ties by id); compose it as
+     * a filter to choose otherwise: {@code healthBased(policy, clock).then(capacityAware())}. Thread-safe; each
+     * circuit has its own lock. Eligibility is read in {@code choose} and the probe is taken in {@code onDispatched},
+     * so two dispatchers that decide at the same instant may both send a task to a worker that has just become
+     * half-open; a dispatcher that calls {@code choose} and {@code onDispatched} under one lock never does.
+     *
+     * @param policy when to eject and when to probe
+     * @param clock the time source of cool-downs; a virtual clock runs them in tests without sleeping
+     */
+    public static DispatchStrategy healthBased(HealthPolicy policy, TaskClock clock) {
+        Objects.requireNonNull(policy, "policy");
+        Objects.requireNonNull(clock, "clock");
+        return new HealthBasedStrategy(
+                policy.consecutiveFailures(),
+                policy.failureRateThreshold(),
+                policy.slidingWindowSize(),
+                policy.minimumCalls(),
+                policy.coolDown(),
+                clock);
     }
 }
