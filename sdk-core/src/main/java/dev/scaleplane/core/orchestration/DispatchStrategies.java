@@ -1,12 +1,18 @@
 package dev.scaleplane.core.orchestration;
 
 import dev.scaleplane.api.orchestration.DispatchStrategy;
+import dev.scaleplane.api.orchestration.Task;
 import dev.scaleplane.api.orchestration.TaskClock;
+import dev.scaleplane.api.orchestration.WorkerView;
+import dev.scaleplane.core.internal.dispatch.CapacityAwareStrategy;
+import dev.scaleplane.core.internal.dispatch.FilterStrategy;
 import dev.scaleplane.core.internal.dispatch.HealthBasedStrategy;
 import dev.scaleplane.core.internal.dispatch.LeastConnectionsStrategy;
 import dev.scaleplane.core.internal.dispatch.RoundRobinStrategy;
 import dev.scaleplane.core.internal.dispatch.SmoothWeightedStrategy;
+import java.util.Map;
 import java.util.Objects;
+import java.util.function.BiPredicate;
 
 /**
  * The built-in {@link DispatchStrategy dispatch strategies}.
@@ -15,6 +21,11 @@ import java.util.Objects;
  * dev.scaleplane.api.orchestration.WorkerView#healthy() unhealthy} or has no {@linkplain
  * dev.scaleplane.api.orchestration.WorkerView#freeSlots() free slot}, and breaks ties deterministically (by candidate
  * order or worker id, as each method says), so a test with a fixed worker list sees a fixed sequence of decisions.
+ *
+ * <p>Strategies compose with {@link DispatchStrategy#then}: the filters ({@link #healthBased}, {@link #filter},
+ * {@link #requireLabels}) narrow the candidates and the last strategy chooses, for example
+ * {@code healthBased(policy, clock).then(capacityAware(Map.of("zone", "eu")))}. Each part of a composite receives
+ * every callback.
  * Stateful strategies (round-robin, weighted, health-based) keep their state per instance: share one instance across
  * the dispatchers that should share the rotation, and create one per queue otherwise.
  */
@@ -96,5 +107,62 @@ public final class DispatchStrategies {
                 policy.minimumCalls(),
                 policy.coolDown(),
                 clock);
+    }
+
+    /**
+     * Capacity-aware dispatch with no label constraint; see {@link #capacityAware(BiPredicate)}.
+     */
+    public static DispatchStrategy capacityAware() {
+        return new CapacityAwareStrategy((task, worker) -> true, "any");
+    }
+
+    /**
+     * Capacity-aware dispatch to workers carrying every one of {@code requiredLabels} with the same value; see
+     * {@link #capacityAware(BiPredicate)}.
+     *
+     * @param requiredLabels labels a worker must have, copied; empty accepts every worker
+     */
+    public static DispatchStrategy capacityAware(Map<String, String> requiredLabels) {
+        Map<String, String> required = Map.copyOf(Objects.requireNonNull(requiredLabels, "requiredLabels"));
+        return new CapacityAwareStrategy((task, worker) -> worker.spec().hasLabels(required), "labels=" + required);
+    }
+
+    /**
+     * Never above a worker's slots, prefers the highest free-capacity ratio, honours a constraint. Among the healthy
+     * workers with a free slot that {@code constraint} accepts for the task, chooses the one with the highest {@code
+     * freeSlots / slots}; ties go to more free slots, then to the smallest id. A worker with 3 of 4 slots free (0.75)
+     * wins over one with 6 of 10 free (0.6), so small workers are not starved and big ones not overloaded.
+     *
+     * <p>The constraint sees the task, so it can derive requirements from it without any change to {@link
+     * dev.scaleplane.api.orchestration.TaskRequest}, for example by task type: {@code (task, worker) ->
+     * !task.type().startsWith("gpu.") || "true".equals(worker.spec().labels().get("gpu"))}. Tasks no worker accepts
+     * get no worker and wait in the queue. Stateless and thread-safe if the constraint is.
+     *
+     * @param constraint whether a worker may run a task; must be fast, side-effect free and not throw
+     */
+    public static DispatchStrategy capacityAware(BiPredicate<? super Task, ? super WorkerView> constraint) {
+        return new CapacityAwareStrategy(Objects.requireNonNull(constraint, "constraint"), constraint.toString());
+    }
+
+    /**
+     * A filter for composition: keeps the healthy workers with a free slot that {@code predicate} accepts for the
+     * task, so {@code filter(p).then(leastConnections())} applies a constraint to any chooser. Used alone, it chooses
+     * the first accepted worker in candidate order.
+     *
+     * @param predicate whether a worker may run a task; must be fast, side-effect free and not throw
+     */
+    public static DispatchStrategy filter(BiPredicate<? super Task, ? super WorkerView> predicate) {
+        return new FilterStrategy(Objects.requireNonNull(predicate, "predicate"), predicate.toString());
+    }
+
+    /**
+     * A filter for composition that keeps workers carrying every one of {@code requiredLabels} with the same value;
+     * see {@link #filter(BiPredicate)}.
+     *
+     * @param requiredLabels labels a worker must have, copied; empty accepts every worker
+     */
+    public static DispatchStrategy requireLabels(Map<String, String> requiredLabels) {
+        Map<String, String> required = Map.copyOf(Objects.requireNonNull(requiredLabels, "requiredLabels"));
+        return new FilterStrategy((task, worker) -> worker.spec().hasLabels(required), "labels=" + required);
     }
 }
