@@ -1,0 +1,737 @@
+package dev.scaleplane.core.orchestration;
+
+import dev.scaleplane.api.orchestration.DispatchStrategy;
+import dev.scaleplane.api.orchestration.Lease;
+import dev.scaleplane.api.orchestration.LeaseLostException;
+import dev.scaleplane.api.orchestration.Task;
+import dev.scaleplane.api.orchestration.TaskClock;
+import dev.scaleplane.api.orchestration.TaskQueue;
+import dev.scaleplane.api.orchestration.TaskQueueClosedException;
+import dev.scaleplane.api.orchestration.WorkerSpec;
+import dev.scaleplane.api.orchestration.WorkerView;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Dispatches the tasks of a {@link TaskQueue} to registered workers: leases only as many tasks as healthy workers
+ * have free slots, asks the {@link DispatchStrategy} which worker runs each one, runs the worker's
+ * {@link TaskHandler} on the executor while extending the lease, then completes or fails the lease and reports the
+ * outcome to the strategy.
+ *
+ * <h2>Guarantees</h2>
+ *
+ * <ul>
+ *   <li><b>Slots</b>: a worker never runs more than {@link WorkerSpec#slots()} tasks at once. A slot is taken when
+ *       the task is dispatched and freed when its handler returns, even if the lease was lost before.
+ *   <li><b>Back-pressure</b>: when every healthy worker is full nothing is leased, so tasks wait in the queue; the
+ *       queue's own bound then limits submissions. If the strategy declines every worker for a task it leased (a
+ *       health or label filter), the orchestrator keeps that lease, extends it on each round and offers the task
+ *       again before leasing more; it is neither failed nor counted as another attempt.
+ *   <li><b>Health</b>: a worker registered with {@link #registerRemote} is healthy while its last
+ *       {@link #heartbeat(String)} is at most {@code missedHeartbeats × heartbeatInterval} old. An unhealthy worker is
+ *       shown to the strategy with {@code healthy() == false} (so no built-in chooses it) and the leases of its
+ *       running tasks are no longer extended: they lapse and the queue hands the tasks out again; the strategy then
+ *       sees {@link DispatchStrategy#onFailure} with a {@link LeaseLostException}. Workers registered with
+ *       {@link #register} run in this process and are always alive.
+ *   <li><b>Callbacks</b>: for every dispatch, {@link DispatchStrategy#onDispatched} once, then exactly one of
+ *       {@code onSuccess} or {@code onFailure} (a lost lease counts as a failure, and a handler that returns after
+ *       its lease was lost reports nothing more). An exception from {@code choose} is logged and means "no worker
+ *       now".
+ *   <li><b>Candidates</b>: the strategy sees workers as snapshots in registration order.
+ * </ul>
+ *
+ * <p>Tasks are leased in the orchestrator's {@linkplain Builder#name(String) name}, which is what failure records
+ * and dead letters show as the worker. Several orchestrators may share one queue.
+ *
+ * <h2>Driving it</h2>
+ *
+ * {@link #dispatchOnce()} runs one round on the caller's thread; {@link #start()} runs rounds on the clock every
+ * {@linkplain Builder#pollInterval(Duration) poll interval} and right after a handler frees a slot. Time (lease
+ * heartbeats, missed-heartbeat detection, the loop) is read from the {@link TaskClock}, so a test drives everything
+ * with a virtual clock and a direct or manual executor, without sleeping.
+ *
+ * <p>Thread-safe. Handlers and strategy callbacks never run under the orchestrator's lock.
+ */
+public final class Orchestrator implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Orchestrator.class);
+
+    /** Default name, used as the lease holder. */
+    public static final String DEFAULT_NAME = "orchestrator";
+
+    /** Default number of heartbeat intervals a remote worker may miss before it is unhealthy. */
+    public static final int DEFAULT_MISSED_HEARTBEATS = 3;
+
+    private static final AtomicInteger THREADS = new AtomicInteger();
+
+    private final TaskQueue queue;
+    private final DispatchStrategy strategy;
+    private final TaskClock clock;
+    private final Executor executor;
+    private final @Nullable ExecutorService ownedExecutor;
+    private final String name;
+    private final Duration visibilityTimeout;
+    private final Duration heartbeatInterval;
+    private final Duration livenessWindow;
+    private final Duration pollInterval;
+    private final Duration closeTimeout;
+
+    private final Object lock = new Object();
+    private final Map<String, Worker> workers = new LinkedHashMap<>();
+    private final ArrayDeque<Lease> parked = new ArrayDeque<>();
+    private int running;
+    private boolean started;
+    private boolean shutdown;
+    private TaskClock.@Nullable Cancellable loop;
+
+    private Orchestrator(Builder b) {
+        this.queue = b.queue;
+        this.clock = b.clock;
+        this.strategy = b.strategy != null
+                ? b.strategy
+                : DispatchStrategies.healthBased(HealthPolicy.defaults(), b.clock)
+                        .then(DispatchStrategies.capacityAware());
+        if (b.executor != null) {
+            this.executor = b.executor;
+            this.ownedExecutor = null;
+        } else {
+            ThreadPoolExecutor pool = new ThreadPoolExecutor(
+                    b.threads, b.threads, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+                        Thread t = new Thread(r, "scaleplane-orchestrator-" + THREADS.incrementAndGet());
+                        t.setDaemon(true);
+                        return t;
+                    });
+            pool.allowCoreThreadTimeOut(true);
+            this.executor = pool;
+            this.ownedExecutor = pool;
+        }
+        this.name = b.name;
+        this.visibilityTimeout = b.visibilityTimeout;
+        this.heartbeatInterval = b.heartbeatInterval;
+        this.livenessWindow = b.heartbeatInterval.multipliedBy(b.missedHeartbeats);
+        this.pollInterval = b.pollInterval;
+        this.closeTimeout = b.closeTimeout;
+    }
+
+    /** A builder over {@code queue}; every other setting has a default. */
+    public static Builder builder(TaskQueue queue) {
+        return new Builder(queue);
+    }
+
+    /**
+     * Registers a worker that runs in this process: it is always alive and needs no heartbeats.
+     *
+     * @return closing it deregisters the worker: it gets no new tasks, its running handlers finish
+     * @throws IllegalArgumentException if a worker with the same id is registered
+     * @throws IllegalStateException if the orchestrator is shut down
+     */
+    public Registration register(WorkerSpec spec, TaskHandler handler) {
+        return add(spec, handler, false);
+    }
+
+    /**
+     * Registers a worker whose liveness is reported by {@link #heartbeat(String)}, such as a handler that forwards
+     * tasks to another process. It counts as heartbeating now.
+     *
+     * @return closing it deregisters the worker: it gets no new tasks, its running handlers finish
+     * @throws IllegalArgumentException if a worker with the same id is registered
+     * @throws IllegalStateException if the orchestrator is shut down
+     */
+    public Registration registerRemote(WorkerSpec spec, TaskHandler handler) {
+        return add(spec, handler, true);
+    }
+
+    private Registration add(WorkerSpec spec, TaskHandler handler, boolean remote) {
+        Objects.requireNonNull(spec, "spec");
+        Objects.requireNonNull(handler, "handler");
+        synchronized (lock) {
+            if (shutdown) {
+                throw new IllegalStateException(
+                        "orchestrator '" + name + "' is shut down; cannot register worker '" + spec.id() + "'");
+            }
+            if (workers.containsKey(spec.id())) {
+                throw new IllegalArgumentException("a worker with id '" + spec.id() + "' is already registered with '"
+                        + name + "'; close its registration first");
+            }
+            Worker w = new Worker(spec, handler, remote, clock.now());
+            workers.put(spec.id(), w);
+            return new Registration(w);
+        }
+    }
+
+    /**
+     * Records a heartbeat of a worker registered with {@link #registerRemote}; no effect for in-process workers.
+     *
+     * @return whether the worker is registered
+     */
+    public boolean heartbeat(String workerId) {
+        Objects.requireNonNull(workerId, "workerId");
+        synchronized (lock) {
+            Worker w = workers.get(workerId);
+            if (w == null) {
+                return false;
+            }
+            w.lastHeartbeat = clock.now();
+            return true;
+        }
+    }
+
+    /** Snapshots of the registered workers, in registration order, with their tasks in flight and health now. */
+    public List<WorkerView> workers() {
+        synchronized (lock) {
+            return snapshots(clock.now());
+        }
+    }
+
+    /**
+     * Runs one dispatch round: offers parked tasks again, then leases up to the free slots of the healthy workers
+     * and dispatches each task to the worker the strategy chooses. Handlers are handed to the executor after the
+     * decisions, outside the lock; with a direct executor they run before this method returns.
+     *
+     * @return how many tasks were dispatched
+     */
+    public int dispatchOnce() {
+        List<Attempt> dispatched = new ArrayList<>();
+        synchronized (lock) {
+            if (shutdown) {
+                return 0;
+            }
+            Instant now = clock.now();
+            List<Lease> offered = new ArrayList<>(parked);
+            parked.clear();
+            int free = freeSlots(now) - offered.size();
+            if (free > 0) {
+                try {
+                    offered.addAll(queue.lease(name, free, visibilityTimeout));
+                } catch (TaskQueueClosedException e) {
+                    LOG.debug("Queue closed; orchestrator '{}' leases nothing", name);
+                }
+            }
+            for (Lease lease : offered) {
+                Attempt a = place(lease, now);
+                if (a != null) {
+                    dispatched.add(a);
+                } else if (extend(lease)) {
+                    parked.addLast(lease);
+                }
+            }
+        }
+        for (Attempt a : dispatched) {
+            a.begin();
+        }
+        return dispatched.size();
+    }
+
+    /**
+     * Starts the background loop on the clock: a round every poll interval and after every finished handler.
+     * Idempotent.
+     */
+    public void start() {
+        synchronized (lock) {
+            if (started || shutdown) {
+                return;
+            }
+            started = true;
+            loop = clock.schedule(Duration.ZERO, this::tick);
+        }
+    }
+
+    /** Stops dispatching (and the loop) without waiting; running handlers go on. Idempotent. */
+    public void shutdown() {
+        List<Lease> release;
+        synchronized (lock) {
+            if (shutdown) {
+                return;
+            }
+            shutdown = true;
+            TaskClock.Cancellable l = loop;
+            loop = null;
+            if (l != null) {
+                l.cancel();
+            }
+            release = new ArrayList<>(parked);
+            parked.clear();
+        }
+        // Parked tasks were never given to a worker: letting their leases lapse hands them to another orchestrator.
+        if (!release.isEmpty()) {
+            LOG.info(
+                    "Orchestrator '{}' shut down with {} undispatched leases; they lapse back to the queue",
+                    name,
+                    release.size());
+        }
+    }
+
+    /**
+     * Waits up to {@code timeout} (real time) for the running handlers to return.
+     *
+     * @return whether none is running
+     */
+    public boolean awaitTermination(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + Math.max(0, timeout.toNanos());
+        synchronized (lock) {
+            while (running > 0) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                TimeUnit.NANOSECONDS.timedWait(lock, left);
+            }
+            return true;
+        }
+    }
+
+    /**
+     * {@link #shutdown()}, then waits up to the {@linkplain Builder#closeTimeout(Duration) close timeout} for running
+     * handlers, then stops the default executor if the orchestrator made it. Does not close the queue. Idempotent.
+     */
+    @Override
+    public void close() {
+        shutdown();
+        try {
+            if (!awaitTermination(closeTimeout)) {
+                LOG.warn("Orchestrator '{}' closed with handlers still running after {}", name, closeTimeout);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (ownedExecutor != null) {
+            ownedExecutor.shutdown();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Orchestrator{" + name + ", strategy=" + strategy + '}';
+    }
+
+    // ---- internals ----
+
+    private void tick() {
+        try {
+            dispatchOnce();
+        } catch (RuntimeException e) {
+            LOG.error("Dispatch round of orchestrator '{}' failed", name, e);
+        }
+        synchronized (lock) {
+            if (!shutdown) {
+                loop = clock.schedule(pollInterval, this::tick);
+            }
+        }
+    }
+
+    /** Lock held. */
+    private int freeSlots(Instant now) {
+        int free = 0;
+        for (Worker w : workers.values()) {
+            if (w.healthy(now)) {
+                free += Math.max(0, w.spec.slots() - w.inFlight);
+            }
+        }
+        return free;
+    }
+
+    /** Lock held. */
+    private List<WorkerView> snapshots(Instant now) {
+        List<WorkerView> views = new ArrayList<>(workers.size());
+        for (Worker w : workers.values()) {
+            views.add(w.view(now));
+        }
+        return views;
+    }
+
+    /** Chooses a worker for the leased task and takes its slot; {@code null} if none. Lock held. */
+    private @Nullable Attempt place(Lease lease, Instant now) {
+        Task task = lease.task();
+        List<WorkerView> views = snapshots(now);
+        Optional<WorkerView> chosen;
+        try {
+            chosen = strategy.choose(task, views);
+        } catch (RuntimeException e) {
+            LOG.warn("Dispatch strategy {} failed for task {}; no worker now", strategy, task.id(), e);
+            return null;
+        }
+        if (chosen.isEmpty()) {
+            return null;
+        }
+        WorkerView view = chosen.get();
+        Worker w = workers.get(view.id());
+        if (w == null || !containsSame(views, view) || !w.healthy(now) || w.inFlight >= w.spec.slots()) {
+            LOG.warn(
+                    "Dispatch strategy {} chose {} for task {}, which is not an available candidate; no worker now",
+                    strategy,
+                    view.id(),
+                    task.id());
+            return null;
+        }
+        w.inFlight++;
+        running++;
+        Attempt a = new Attempt(w, lease);
+        strategy.onDispatched(task, view);
+        return a;
+    }
+
+    private static boolean containsSame(List<WorkerView> views, WorkerView view) {
+        for (WorkerView v : views) {
+            if (v == view) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private boolean extend(Lease lease) {
+        try {
+            lease.heartbeat(visibilityTimeout);
+            return true;
+        } catch (LeaseLostException e) {
+            return false; // the queue hands the task out again
+        }
+    }
+
+    private final class Worker {
+        final WorkerSpec spec;
+        final TaskHandler handler;
+        final boolean remote;
+        Instant lastHeartbeat;
+        int inFlight;
+
+        Worker(WorkerSpec spec, TaskHandler handler, boolean remote, Instant now) {
+            this.spec = spec;
+            this.handler = handler;
+            this.remote = remote;
+            this.lastHeartbeat = now;
+        }
+
+        /** Lock held. */
+        boolean healthy(Instant now) {
+            return !remote || !now.isAfter(lastHeartbeat.plus(livenessWindow));
+        }
+
+        /** Lock held. */
+        WorkerView view(Instant now) {
+            return WorkerView.of(spec, inFlight, healthy(now));
+        }
+    }
+
+    /** One dispatched attempt: runs the handler, keeps the lease alive, reports the outcome once. */
+    private final class Attempt implements Runnable {
+        final Worker worker;
+        final Lease lease;
+        final AtomicBoolean reported = new AtomicBoolean();
+        Instant startedAt = Instant.EPOCH;
+        TaskClock.@Nullable Cancellable heartbeat;
+        boolean finished;
+
+        Attempt(Worker worker, Lease lease) {
+            this.worker = worker;
+            this.lease = lease;
+        }
+
+        void begin() {
+            synchronized (lock) {
+                startedAt = clock.now();
+                heartbeat = clock.schedule(heartbeatInterval, this::beat);
+            }
+            try {
+                executor.execute(this);
+            } catch (RejectedExecutionException e) {
+                LOG.warn(
+                        "Executor rejected task {} for worker '{}'",
+                        lease.task().id(),
+                        worker.spec.id(),
+                        e);
+                end(null, e);
+            }
+        }
+
+        @Override
+        public void run() {
+            Object result = null;
+            Throwable failure = null;
+            try {
+                result = worker.handler.handle(lease.task());
+            } catch (Exception e) {
+                failure = e;
+            } catch (Error e) {
+                end(null, e);
+                throw e;
+            }
+            end(result, failure);
+        }
+
+        private void end(@Nullable Object result, @Nullable Throwable failure) {
+            synchronized (lock) {
+                if (finished) {
+                    return;
+                }
+                finished = true;
+                TaskClock.Cancellable h = heartbeat;
+                heartbeat = null;
+                if (h != null) {
+                    h.cancel();
+                }
+            }
+            try {
+                if (failure == null) {
+                    lease.complete(result);
+                    report(null);
+                } else {
+                    lease.fail(failure);
+                    report(failure);
+                }
+            } catch (LeaseLostException lost) {
+                report(lost);
+            } catch (RuntimeException e) {
+                LOG.error(
+                        "Queue failed to end the lease of task {}", lease.task().id(), e);
+                report(e);
+            } finally {
+                release();
+            }
+        }
+
+        /** Extends the lease while the worker is healthy; detects the lapse otherwise. Runs on the clock. */
+        private void beat() {
+            boolean healthy;
+            synchronized (lock) {
+                if (finished) {
+                    return;
+                }
+                healthy = worker.healthy(clock.now());
+            }
+            try {
+                if (healthy) {
+                    lease.heartbeat(visibilityTimeout);
+                } else if (!clock.now().isBefore(lease.expiresAt())) {
+                    report(new LeaseLostException(
+                            lease.task().id(),
+                            lease.workerId(),
+                            lease.task().attempt(),
+                            LeaseLostException.Reason.EXPIRED,
+                            lease.expiresAt()));
+                    return;
+                }
+            } catch (LeaseLostException lost) {
+                report(lost);
+                return;
+            }
+            synchronized (lock) {
+                if (!finished) {
+                    heartbeat = clock.schedule(heartbeatInterval, this::beat);
+                }
+            }
+        }
+
+        private void report(@Nullable Throwable failure) {
+            if (!reported.compareAndSet(false, true)) {
+                return;
+            }
+            WorkerView view;
+            Instant now;
+            synchronized (lock) {
+                now = clock.now();
+                view = worker.view(now);
+            }
+            try {
+                if (failure == null) {
+                    strategy.onSuccess(view, Duration.between(startedAt, now));
+                } else {
+                    strategy.onFailure(view, failure);
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("Dispatch strategy {} failed in a callback for worker '{}'", strategy, view.id(), e);
+            }
+        }
+
+        private void release() {
+            boolean again;
+            synchronized (lock) {
+                worker.inFlight--;
+                running--;
+                if (running == 0) {
+                    lock.notifyAll();
+                }
+                again = started && !shutdown;
+            }
+            if (again) {
+                clock.schedule(Duration.ZERO, Orchestrator.this::dispatchOnceQuietly);
+            }
+        }
+    }
+
+    private void dispatchOnceQuietly() {
+        try {
+            dispatchOnce();
+        } catch (RuntimeException e) {
+            LOG.error("Dispatch round of orchestrator '{}' failed", name, e);
+        }
+    }
+
+    /** A registered worker; closing it deregisters the worker. Idempotent. */
+    public final class Registration implements AutoCloseable {
+        private final Worker worker;
+
+        private Registration(Worker worker) {
+            this.worker = worker;
+        }
+
+        /** The worker's spec. */
+        public WorkerSpec spec() {
+            return worker.spec;
+        }
+
+        /** Records a heartbeat of this worker; see {@link Orchestrator#heartbeat(String)}. */
+        public void heartbeat() {
+            synchronized (lock) {
+                worker.lastHeartbeat = clock.now();
+            }
+        }
+
+        /** Deregisters the worker: no new tasks; handlers already running finish and end their leases. */
+        @Override
+        public void close() {
+            synchronized (lock) {
+                workers.remove(worker.spec.id(), worker);
+            }
+        }
+    }
+
+    /** Builds an {@link Orchestrator}; setters validate their argument. Not thread-safe. */
+    public static final class Builder {
+        private final TaskQueue queue;
+        private @Nullable DispatchStrategy strategy;
+        private TaskClock clock = TaskClock.system();
+        private @Nullable Executor executor;
+        private int threads = Math.max(4, Runtime.getRuntime().availableProcessors());
+        private String name = DEFAULT_NAME;
+        private Duration visibilityTimeout = Duration.ofSeconds(30);
+        private Duration heartbeatInterval = Duration.ofSeconds(10);
+        private int missedHeartbeats = DEFAULT_MISSED_HEARTBEATS;
+        private Duration pollInterval = Duration.ofMillis(100);
+        private Duration closeTimeout = Duration.ofSeconds(30);
+
+        private Builder(TaskQueue queue) {
+            this.queue = Objects.requireNonNull(queue, "queue");
+        }
+
+        /**
+         * The strategy. Default: {@code healthBased(HealthPolicy.defaults(), clock).then(capacityAware())} on this
+         * builder's clock.
+         */
+        public Builder strategy(DispatchStrategy strategy) {
+            this.strategy = Objects.requireNonNull(strategy, "strategy");
+            return this;
+        }
+
+        /** Time source of heartbeats, liveness and the loop. Default {@link TaskClock#system()}. */
+        public Builder clock(TaskClock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /**
+         * Runs handlers; not shut down by the orchestrator. Default: a fixed pool of daemon threads (see
+         * {@link #threads(int)}) that {@link #close()} shuts down. Tests pass a direct or manual executor.
+         */
+        public Builder executor(Executor executor) {
+            this.executor = Objects.requireNonNull(executor, "executor");
+            return this;
+        }
+
+        /** Threads of the default executor. Default: the number of processors, at least 4. */
+        public Builder threads(int threads) {
+            if (threads < 1) {
+                throw new IllegalArgumentException("threads must be >= 1, but was " + threads);
+            }
+            this.threads = threads;
+            return this;
+        }
+
+        /** The lease holder's name, shown in failure records. Default {@value #DEFAULT_NAME}. */
+        public Builder name(String name) {
+            this.name = Objects.requireNonNull(name, "name");
+            if (name.isBlank()) {
+                throw new IllegalArgumentException("name must not be blank");
+            }
+            return this;
+        }
+
+        /** How long each lease (and each extension) lasts. Default 30 s; must exceed the heartbeat interval. */
+        public Builder visibilityTimeout(Duration visibilityTimeout) {
+            this.visibilityTimeout = positive(visibilityTimeout, "visibilityTimeout");
+            return this;
+        }
+
+        /** How often running leases are extended, and the unit of missed remote heartbeats. Default 10 s. */
+        public Builder heartbeatInterval(Duration heartbeatInterval) {
+            this.heartbeatInterval = positive(heartbeatInterval, "heartbeatInterval");
+            return this;
+        }
+
+        /**
+         * Heartbeat intervals a remote worker may miss before it is unhealthy. Default
+         * {@value Orchestrator#DEFAULT_MISSED_HEARTBEATS}.
+         */
+        public Builder missedHeartbeats(int missedHeartbeats) {
+            if (missedHeartbeats < 1) {
+                throw new IllegalArgumentException("missedHeartbeats must be >= 1, but was " + missedHeartbeats);
+            }
+            this.missedHeartbeats = missedHeartbeats;
+            return this;
+        }
+
+        /** Time between rounds of the background loop. Default 100 ms. */
+        public Builder pollInterval(Duration pollInterval) {
+            this.pollInterval = positive(pollInterval, "pollInterval");
+            return this;
+        }
+
+        /** How long {@link Orchestrator#close()} waits for running handlers. Default 30 s. */
+        public Builder closeTimeout(Duration closeTimeout) {
+            Objects.requireNonNull(closeTimeout, "closeTimeout");
+            if (closeTimeout.isNegative()) {
+                throw new IllegalArgumentException("closeTimeout must be >= 0, but was " + closeTimeout);
+            }
+            this.closeTimeout = closeTimeout;
+            return this;
+        }
+
+        /**
+         * Builds the orchestrator.
+         *
+         * @throws IllegalArgumentException if the heartbeat interval is not shorter than the visibility timeout
+         */
+        public Orchestrator build() {
+            if (heartbeatInterval.compareTo(visibilityTimeout) >= 0) {
+                throw new IllegalArgumentException("heartbeatInterval must be < visibilityTimeout, but was "
+                        + heartbeatInterval + " >= " + visibilityTimeout);
+            }
+            return new Orchestrator(this);
+        }
+
+        private static Duration positive(Duration d, String what) {
+            Objects.requireNonNull(d, what);
+            if (d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException(what + " must be > 0, but was " + d);
+            }
+            return d;
+        }
+    }
+}

@@ -1,0 +1,406 @@
+package dev.scaleplane.core.orchestration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.scaleplane.api.RetryPolicy;
+import dev.scaleplane.api.orchestration.DispatchStrategy;
+import dev.scaleplane.api.orchestration.TaskDeadLetter;
+import dev.scaleplane.api.orchestration.TaskFailedException;
+import dev.scaleplane.api.orchestration.TaskHandle;
+import dev.scaleplane.api.orchestration.TaskQueueOptions;
+import dev.scaleplane.api.orchestration.TaskRequest;
+import dev.scaleplane.api.orchestration.TaskState;
+import dev.scaleplane.api.orchestration.WorkerSpec;
+import dev.scaleplane.api.orchestration.WorkerView;
+import dev.scaleplane.core.internal.tasks.InMemoryTaskQueue;
+import dev.scaleplane.tck.VirtualTaskClock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class OrchestratorTest {
+
+    private static final Duration VISIBILITY = Duration.ofSeconds(5);
+    private static final Duration HEARTBEAT = Duration.ofSeconds(1);
+
+    private final VirtualTaskClock clock = new VirtualTaskClock();
+    private final ManualExecutor manual = new ManualExecutor();
+    private InMemoryTaskQueue queue = queue(
+            RetryPolicy.builder().fixed(Duration.ofSeconds(1)).maxAttempts(3).build());
+
+    @AfterEach
+    void closeQueue() {
+        queue.close();
+    }
+
+    private InMemoryTaskQueue queue(RetryPolicy retry) {
+        return new InMemoryTaskQueue(
+                TaskQueueOptions.builder().retryPolicy(retry).build(), clock, () -> 0.5);
+    }
+
+    private Orchestrator.Builder orchestrator() {
+        return Orchestrator.builder(queue)
+                .clock(clock)
+                .executor(Runnable::run)
+                .visibilityTimeout(VISIBILITY)
+                .heartbeatInterval(HEARTBEAT);
+    }
+
+    private TaskHandle submit(Object payload) {
+        return queue.submit(TaskRequest.of("deploy", payload));
+    }
+
+    private static WorkerView view(Orchestrator o, String id) {
+        return o.workers().stream().filter(w -> w.id().equals(id)).findFirst().orElseThrow();
+    }
+
+    @Test
+    void tasksRunOnRegisteredWorkersAndCompleteTheirHandles() {
+        try (Orchestrator o = orchestrator().build()) {
+            List<String> ranOn = new ArrayList<>();
+            o.register(WorkerSpec.of("w1", 2), task -> {
+                ranOn.add("w1");
+                return "done-" + task.payload(String.class);
+            });
+            List<TaskHandle> handles = List.of(submit("a"), submit("b"), submit("c"));
+
+            int dispatched = 0;
+            for (int n; (n = o.dispatchOnce()) > 0; ) {
+                dispatched += n;
+            }
+
+            assertThat(dispatched).isEqualTo(3);
+            assertThat(ranOn).containsExactly("w1", "w1", "w1");
+            assertThat(handles).extracting(h -> h.result().join()).containsExactly("done-a", "done-b", "done-c");
+            assertThat(handles).allSatisfy(h -> assertThat(h.state()).isEqualTo(TaskState.SUCCEEDED));
+            assertThat(view(o, "w1").inFlight()).isZero();
+        }
+    }
+
+    @Test
+    void fullWorkersLeaveTasksQueuedUntilASlotFrees() {
+        try (Orchestrator o = orchestrator().executor(manual).build()) {
+            o.register(WorkerSpec.of("w1", 1), task -> "ok");
+            TaskHandle first = submit("first");
+            TaskHandle second = submit("second");
+
+            assertThat(o.dispatchOnce()).isEqualTo(1);
+            assertThat(first.state()).isEqualTo(TaskState.LEASED);
+            assertThat(second.state()).isEqualTo(TaskState.QUEUED);
+            assertThat(view(o, "w1").inFlight()).isEqualTo(1);
+
+            assertThat(o.dispatchOnce()).isZero(); // full: nothing is leased
+            assertThat(second.state()).isEqualTo(TaskState.QUEUED);
+
+            manual.runAll();
+            assertThat(first.state()).isEqualTo(TaskState.SUCCEEDED);
+            assertThat(view(o, "w1").inFlight()).isZero();
+
+            assertThat(o.dispatchOnce()).isEqualTo(1);
+            manual.runAll();
+            assertThat(second.state()).isEqualTo(TaskState.SUCCEEDED);
+        }
+    }
+
+    @Test
+    void slotsAreNeverExceededUnderRandomLoad() {
+        queue.close();
+        queue = queue(RetryPolicy.builder()
+                .fixed(Duration.ofSeconds(1))
+                .maxAttempts(4)
+                .build());
+        Random random = new Random(42);
+        try (Orchestrator o = orchestrator().executor(manual).build()) {
+            int[] slots = {1, 2, 3, 5};
+            for (int i = 0; i < slots.length; i++) {
+                o.register(new WorkerSpec("w" + i, slots[i], 1 + i, java.util.Map.of()), task -> {
+                    if (random.nextInt(10) == 0) {
+                        throw new IllegalStateException("random failure");
+                    }
+                    return task.payload(Integer.class);
+                });
+            }
+            List<TaskHandle> handles = new ArrayList<>();
+            int maxSeen = 0;
+            for (int step = 0; step < 2_000; step++) {
+                switch (random.nextInt(4)) {
+                    case 0 -> {
+                        for (int k = random.nextInt(4); k > 0; k--) {
+                            handles.add(submit(handles.size()));
+                        }
+                    }
+                    case 1 -> o.dispatchOnce();
+                    case 2 -> manual.runRandom(random);
+                    default -> clock.advance(Duration.ofMillis(random.nextInt(500)));
+                }
+                int inFlight = 0;
+                for (WorkerView w : o.workers()) {
+                    assertThat(w.inFlight())
+                            .as("in flight on %s at step %d", w.id(), step)
+                            .isLessThanOrEqualTo(w.spec().slots());
+                    inFlight += w.inFlight();
+                }
+                assertThat(inFlight).isEqualTo(manual.pending());
+                maxSeen = Math.max(maxSeen, inFlight);
+            }
+            for (int round = 0;
+                    round < 1_000 && !handles.stream().allMatch(h -> h.result().isDone());
+                    round++) {
+                clock.advance(Duration.ofSeconds(1));
+                o.dispatchOnce();
+                manual.runAll();
+            }
+
+            assertThat(maxSeen).as("the load filled the workers").isEqualTo(1 + 2 + 3 + 5);
+            assertThat(handles)
+                    .isNotEmpty()
+                    .allSatisfy(h -> assertThat(h.state().isTerminal()).isTrue());
+            assertThat(o.workers()).allSatisfy(w -> assertThat(w.inFlight()).isZero());
+        }
+    }
+
+    @Test
+    void aFlakyWorkerIsEjectedAndProbedBackAfterTheCoolDown() {
+        queue.close();
+        queue = queue(RetryPolicy.builder()
+                .fixed(Duration.ofSeconds(1))
+                .maxAttempts(10)
+                .build());
+        HealthPolicy policy = HealthPolicy.builder()
+                .consecutiveFailures(2)
+                .coolDown(Duration.ofSeconds(10))
+                .build();
+        AtomicBoolean flaky = new AtomicBoolean(true);
+        List<String> ranOn = new ArrayList<>();
+        try (Orchestrator o = orchestrator()
+                .strategy(DispatchStrategies.healthBased(policy, clock).then(DispatchStrategies.roundRobin()))
+                .build()) {
+            o.register(WorkerSpec.of("flaky", 1), task -> {
+                ranOn.add("flaky");
+                if (flaky.get()) {
+                    throw new IllegalStateException("flaky");
+                }
+                return "ok";
+            });
+            o.register(WorkerSpec.of("good", 1), task -> {
+                ranOn.add("good");
+                return "ok";
+            });
+
+            List<TaskHandle> handles = new ArrayList<>();
+            for (int i = 0; i < 10 && ranOn.stream().filter("flaky"::equals).count() < 2; i++) {
+                handles.add(submit(i));
+                o.dispatchOnce();
+            }
+            assertThat(ranOn.stream().filter("flaky"::equals).count()).isEqualTo(2);
+
+            ranOn.clear();
+            for (int i = 0; i < 6; i++) {
+                handles.add(submit("ejected-" + i));
+                assertThat(o.dispatchOnce()).isEqualTo(1);
+            }
+            assertThat(ranOn).as("ejected worker gets nothing").containsOnly("good");
+
+            flaky.set(false);
+            clock.advance(Duration.ofSeconds(10));
+            ranOn.clear();
+            for (int i = 0; i < 20 && !handles.stream().allMatch(h -> h.result().isDone()); i++) {
+                o.dispatchOnce();
+            }
+            for (int i = 0; i < 4; i++) {
+                handles.add(submit("back-" + i));
+                o.dispatchOnce();
+            }
+
+            assertThat(ranOn).as("probed back after the cool-down").contains("flaky");
+            assertThat(ranOn.subList(ranOn.indexOf("flaky") + 1, ranOn.size())).contains("flaky");
+            assertThat(handles).allSatisfy(h -> assertThat(h.result().join()).isEqualTo("ok"));
+        }
+    }
+
+    @Test
+    void aWorkerThatMissesHeartbeatsGetsNoTasksAndItsLeasesLapse() {
+        RecordingStrategy strategy = new RecordingStrategy(DispatchStrategies.leastConnections());
+        try (Orchestrator o = orchestrator()
+                .executor(manual)
+                .strategy(strategy)
+                .missedHeartbeats(3)
+                .build()) {
+            Orchestrator.Registration remote = o.registerRemote(WorkerSpec.of("remote", 2), task -> "remote");
+            TaskHandle a = submit("a");
+            TaskHandle b = submit("b");
+            assertThat(o.dispatchOnce()).isEqualTo(2);
+
+            clock.advance(Duration.ofSeconds(2));
+            remote.heartbeat(); // t=2: alive until t=5
+            clock.advance(Duration.ofSeconds(3));
+            assertThat(view(o, "remote").healthy()).isTrue();
+            clock.advance(Duration.ofSeconds(1));
+            assertThat(view(o, "remote").healthy()).as("no heartbeat for 4 s").isFalse();
+
+            o.register(WorkerSpec.of("local", 4), task -> "local");
+            TaskHandle c = submit("c");
+            assertThat(o.dispatchOnce()).isEqualTo(1);
+            assertThat(strategy.events()).containsExactly("dispatched:remote", "dispatched:remote", "dispatched:local");
+
+            // The last extension (t=5) lasts until t=10; then the queue hands the tasks out again.
+            clock.advance(Duration.ofSeconds(5));
+            assertThat(strategy.events())
+                    .contains("failure:remote:LeaseLostException")
+                    .filteredOn(e -> e.startsWith("failure:remote"))
+                    .hasSize(2);
+            assertThat(a.state()).isEqualTo(TaskState.QUEUED);
+            assertThat(o.dispatchOnce()).isEqualTo(2);
+            assertThat(view(o, "remote").inFlight())
+                    .as("stale handlers still hold their slots")
+                    .isEqualTo(2);
+
+            manual.runAll(); // the remote's late results are discarded: its leases are gone
+            assertThat(a.result().join()).isEqualTo("local");
+            assertThat(b.result().join()).isEqualTo("local");
+            assertThat(c.result().join()).isEqualTo("local");
+            assertThat(strategy.events())
+                    .filteredOn(e -> e.startsWith("failure"))
+                    .hasSize(2);
+            assertThat(strategy.events())
+                    .filteredOn(e -> e.equals("success:local"))
+                    .hasSize(3);
+            assertThat(o.workers()).allSatisfy(w -> assertThat(w.inFlight()).isZero());
+
+            remote.heartbeat();
+            assertThat(view(o, "remote").healthy()).isTrue();
+        }
+    }
+
+    @Test
+    void aFailingHandlerIsRetriedByThePolicyThenDeadLettered() {
+        AtomicInteger calls = new AtomicInteger();
+        RecordingStrategy strategy = new RecordingStrategy(DispatchStrategies.roundRobin());
+        try (Orchestrator o = orchestrator().strategy(strategy).build()) {
+            o.register(WorkerSpec.of("w1", 1), task -> {
+                calls.incrementAndGet();
+                throw new IllegalStateException("boom " + task.attempt());
+            });
+            TaskHandle h = submit("x");
+
+            assertThat(o.dispatchOnce()).isEqualTo(1);
+            assertThat(h.state()).isEqualTo(TaskState.QUEUED);
+            assertThat(o.dispatchOnce()).as("backoff not over").isZero();
+            clock.advance(Duration.ofSeconds(1));
+            assertThat(o.dispatchOnce()).isEqualTo(1);
+            clock.advance(Duration.ofSeconds(1));
+            assertThat(o.dispatchOnce()).isEqualTo(1);
+
+            assertThat(calls).hasValue(3);
+            assertThat(h.state()).isEqualTo(TaskState.DEAD_LETTERED);
+            assertThatThrownBy(() -> h.result().join())
+                    .isInstanceOf(CompletionException.class)
+                    .hasCauseInstanceOf(TaskFailedException.class);
+            TaskDeadLetter dead = queue.deadLetters().find(h.id()).orElseThrow();
+            assertThat(dead.failures()).hasSize(3);
+            assertThat(dead.failures().get(2).message()).isEqualTo("boom 3");
+            assertThat(strategy.events())
+                    .containsExactly(
+                            "dispatched:w1",
+                            "failure:w1:IllegalStateException",
+                            "dispatched:w1",
+                            "failure:w1:IllegalStateException",
+                            "dispatched:w1",
+                            "failure:w1:IllegalStateException");
+        }
+    }
+
+    @Test
+    void shutdownStopsDispatchingAndCloseWaitsForRunningHandlers() throws Exception {
+        Orchestrator o = orchestrator().executor(manual).build();
+        o.register(WorkerSpec.of("w1", 2), task -> "ok");
+        TaskHandle a = submit("a");
+        TaskHandle b = submit("b");
+        TaskHandle c = submit("c");
+        assertThat(o.dispatchOnce()).isEqualTo(2);
+
+        o.shutdown();
+        assertThat(o.dispatchOnce()).isZero();
+        assertThat(o.awaitTermination(Duration.ZERO)).isFalse();
+
+        Thread closer = new Thread(o::close, "closer");
+        closer.start();
+        assertThat(closer.isAlive())
+                .as("close cannot return while handlers are pending")
+                .isTrue();
+        manual.runAll();
+        closer.join(60_000);
+
+        assertThat(closer.isAlive()).isFalse();
+        assertThat(o.awaitTermination(Duration.ZERO)).isTrue();
+        assertThat(a.result().join()).isEqualTo("ok");
+        assertThat(b.result().join()).isEqualTo("ok");
+        assertThat(c.state()).isEqualTo(TaskState.QUEUED);
+        assertThat(o.dispatchOnce()).isZero();
+    }
+
+    @Test
+    void theBackgroundLoopDispatchesOnTheClock() {
+        try (Orchestrator o =
+                orchestrator().pollInterval(Duration.ofMillis(100)).build()) {
+            o.register(WorkerSpec.of("w1", 1), task -> task.payload(String.class));
+            TaskHandle a = submit("a");
+            TaskHandle b = submit("b");
+            o.start();
+            assertThat(a.state()).isEqualTo(TaskState.QUEUED);
+
+            clock.advance(Duration.ofMillis(100));
+
+            assertThat(a.result().join()).isEqualTo("a");
+            assertThat(b.result().join()).isEqualTo("b");
+        }
+    }
+
+    @Test
+    void aThrowingStrategyMeansNoWorkerNowAndTheTaskIsNotFailed() {
+        AtomicBoolean broken = new AtomicBoolean(true);
+        DispatchStrategy strategy = (task, candidates) -> {
+            if (broken.get()) {
+                throw new IllegalStateException("broken strategy");
+            }
+            return candidates.isEmpty() ? Optional.empty() : Optional.of(candidates.get(0));
+        };
+        try (Orchestrator o = orchestrator().strategy(strategy).build()) {
+            o.register(WorkerSpec.of("w1", 1), task -> "ok");
+            TaskHandle h = submit("x");
+
+            assertThat(o.dispatchOnce()).isZero();
+            clock.advance(Duration.ofSeconds(30)); // the held lease is extended by each round, not lost
+            assertThat(o.dispatchOnce()).isZero();
+            assertThat(h.result()).isNotDone();
+
+            broken.set(false);
+            assertThat(o.dispatchOnce()).isEqualTo(1);
+            assertThat(h.result().join()).isEqualTo("ok");
+        }
+    }
+
+    @Test
+    void builderRejectsBadSettingsWithTheFix() {
+        assertThatThrownBy(() ->
+                        orchestrator().visibilityTimeout(Duration.ofSeconds(1)).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("heartbeatInterval must be < visibilityTimeout");
+        assertThatThrownBy(() -> orchestrator().missedHeartbeats(0))
+                .hasMessage("missedHeartbeats must be >= 1, but was 0");
+        try (Orchestrator o = orchestrator().build()) {
+            o.register(WorkerSpec.of("w1", 1), task -> "ok");
+            assertThatThrownBy(() -> o.register(WorkerSpec.of("w1", 2), task -> "ok"))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("already registered");
+        }
+    }
+}
