@@ -389,6 +389,58 @@ class OrchestratorTest {
     }
 
     @Test
+    void closingARegistrationStopsNewTasksButLetsRunningOnesFinish() {
+        try (Orchestrator o = orchestrator().executor(manual).build()) {
+            Orchestrator.Registration w1 = o.register(WorkerSpec.of("w1", 1), task -> "w1");
+            TaskHandle a = submit("a");
+            assertThat(o.dispatchOnce()).isEqualTo(1);
+
+            w1.close();
+            assertThat(o.workers()).isEmpty();
+            assertThat(o.heartbeat("w1")).isFalse();
+            TaskHandle b = submit("b");
+            assertThat(o.dispatchOnce()).isZero();
+            assertThat(b.state()).isEqualTo(TaskState.QUEUED);
+
+            manual.runAll();
+            assertThat(a.result().join()).isEqualTo("w1");
+
+            o.register(WorkerSpec.of("w2", 1), task -> "w2");
+            assertThat(o.dispatchOnce()).isEqualTo(1);
+            manual.runAll();
+            assertThat(b.result().join()).isEqualTo("w2");
+        }
+    }
+
+    @Test
+    void theDefaultStrategyPrefersTheMostFreeCapacityAndSkipsUnhealthyWorkers() {
+        try (Orchestrator o = orchestrator().executor(manual).build()) {
+            o.register(WorkerSpec.of("small", 1), task -> "small");
+            o.register(WorkerSpec.of("big", 4), task -> "big");
+            Orchestrator.Registration remote = o.registerRemote(WorkerSpec.of("remote", 8), task -> "remote");
+            clock.advance(Duration.ofSeconds(4));
+            remote.heartbeat();
+            clock.advance(Duration.ofSeconds(4)); // its last heartbeat is older than 3 intervals: unhealthy
+
+            List<TaskHandle> handles = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                handles.add(submit(i));
+            }
+            assertThat(o.dispatchOnce()).isEqualTo(5);
+            assertThat(view(o, "big").inFlight()).isEqualTo(4);
+            assertThat(view(o, "small").inFlight()).isEqualTo(1);
+            assertThat(view(o, "remote").inFlight()).isZero();
+
+            handles.add(submit("waits"));
+            assertThat(o.dispatchOnce()).isZero();
+            manual.runAll();
+            assertThat(o.dispatchOnce()).isEqualTo(1);
+            manual.runAll();
+            assertThat(handles).allSatisfy(h -> assertThat(h.result().join()).isIn("small", "big"));
+        }
+    }
+
+    @Test
     void builderRejectsBadSettingsWithTheFix() {
         assertThatThrownBy(() ->
                         orchestrator().visibilityTimeout(Duration.ofSeconds(1)).build())
