@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -95,6 +96,9 @@ public final class Orchestrator implements AutoCloseable {
 
     private final Object lock = new Object();
     private final Map<String, Worker> workers = new LinkedHashMap<>();
+    /** Tasks still running on deregistered workers, by id, so a worker registered again under the id counts them. */
+    private final Map<String, InFlight> retired = new HashMap<>();
+
     private final ArrayDeque<Lease> parked = new ArrayDeque<>();
     private int running;
     private boolean started;
@@ -170,7 +174,8 @@ public final class Orchestrator implements AutoCloseable {
                 throw new IllegalArgumentException("a worker with id '" + spec.id() + "' is already registered with '"
                         + name + "'; close its registration first");
             }
-            Worker w = new Worker(spec, handler, remote, clock.now());
+            InFlight inFlight = retired.remove(spec.id());
+            Worker w = new Worker(spec, handler, remote, clock.now(), inFlight != null ? inFlight : new InFlight());
             workers.put(spec.id(), w);
             return new Registration(w);
         }
@@ -341,7 +346,7 @@ public final class Orchestrator implements AutoCloseable {
         int free = 0;
         for (Worker w : workers.values()) {
             if (w.healthy(now)) {
-                free += Math.max(0, w.spec.slots() - w.inFlight);
+                free += Math.max(0, w.spec.slots() - w.inFlight.count);
             }
         }
         return free;
@@ -372,7 +377,7 @@ public final class Orchestrator implements AutoCloseable {
         }
         WorkerView view = chosen.get();
         Worker w = workers.get(view.id());
-        if (w == null || !containsSame(views, view) || !w.healthy(now) || w.inFlight >= w.spec.slots()) {
+        if (w == null || !containsSame(views, view) || !w.healthy(now) || w.inFlight.count >= w.spec.slots()) {
             LOG.warn(
                     "Dispatch strategy {} chose {} for task {}, which is not an available candidate; no worker now",
                     strategy,
@@ -380,7 +385,7 @@ public final class Orchestrator implements AutoCloseable {
                     task.id());
             return null;
         }
-        w.inFlight++;
+        w.inFlight.count++;
         running++;
         Attempt a = new Attempt(w, lease);
         strategy.onDispatched(task, view);
@@ -410,13 +415,14 @@ public final class Orchestrator implements AutoCloseable {
         final TaskHandler handler;
         final boolean remote;
         Instant lastHeartbeat;
-        int inFlight;
+        final InFlight inFlight;
 
-        Worker(WorkerSpec spec, TaskHandler handler, boolean remote, Instant now) {
+        Worker(WorkerSpec spec, TaskHandler handler, boolean remote, Instant now, InFlight inFlight) {
             this.spec = spec;
             this.handler = handler;
             this.remote = remote;
             this.lastHeartbeat = now;
+            this.inFlight = inFlight;
         }
 
         /** Lock held. */
@@ -426,8 +432,13 @@ public final class Orchestrator implements AutoCloseable {
 
         /** Lock held. */
         WorkerView view(Instant now) {
-            return WorkerView.of(spec, inFlight, healthy(now));
+            return WorkerView.of(spec, inFlight.count, healthy(now));
         }
+    }
+
+    /** Tasks running on one worker id. Lock held for every access. */
+    private static final class InFlight {
+        int count;
     }
 
     /** One dispatched attempt: runs the handler, keeps the lease alive, reports the outcome once. */
@@ -563,7 +574,10 @@ public final class Orchestrator implements AutoCloseable {
         private void release() {
             boolean again;
             synchronized (lock) {
-                worker.inFlight--;
+                worker.inFlight.count--;
+                if (worker.inFlight.count == 0) {
+                    retired.remove(worker.spec.id(), worker.inFlight);
+                }
                 running--;
                 if (running == 0) {
                     lock.notifyAll();
@@ -604,11 +618,16 @@ public final class Orchestrator implements AutoCloseable {
             }
         }
 
-        /** Deregisters the worker: no new tasks; handlers already running finish and end their leases. */
+        /**
+         * Deregisters the worker: no new tasks; handlers already running finish and end their leases, and until they
+         * do they take slots of a worker registered again under the same id.
+         */
         @Override
         public void close() {
             synchronized (lock) {
-                workers.remove(worker.spec.id(), worker);
+                if (workers.remove(worker.spec.id(), worker) && worker.inFlight.count > 0) {
+                    retired.put(worker.spec.id(), worker.inFlight);
+                }
             }
         }
     }

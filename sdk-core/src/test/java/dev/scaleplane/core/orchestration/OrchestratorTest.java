@@ -441,6 +441,28 @@ class OrchestratorTest {
     }
 
     @Test
+    void aWorkerRegisteredAgainCountsTheTasksItsPreviousRegistrationStillRuns() {
+        try (Orchestrator o = orchestrator().executor(manual).build()) {
+            Orchestrator.Registration first = o.register(WorkerSpec.of("w1", 1), task -> "first");
+            TaskHandle a = submit("a");
+            assertThat(o.dispatchOnce()).isEqualTo(1);
+            first.close();
+
+            o.register(WorkerSpec.of("w1", 1), task -> "second");
+            TaskHandle b = submit("b");
+            assertThat(view(o, "w1").inFlight()).isEqualTo(1);
+            assertThat(o.dispatchOnce()).as("its one slot is still taken").isZero();
+
+            manual.runAll();
+            assertThat(a.result().join()).isEqualTo("first");
+            assertThat(view(o, "w1").inFlight()).isZero();
+            assertThat(o.dispatchOnce()).isEqualTo(1);
+            manual.runAll();
+            assertThat(b.result().join()).isEqualTo("second");
+        }
+    }
+
+    @Test
     void builderRejectsBadSettingsWithTheFix() {
         assertThatThrownBy(() ->
                         orchestrator().visibilityTimeout(Duration.ofSeconds(1)).build())
