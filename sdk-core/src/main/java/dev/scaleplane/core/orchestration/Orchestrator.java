@@ -69,7 +69,9 @@ import org.slf4j.LoggerFactory;
  * heartbeats, missed-heartbeat detection, the loop) is read from the {@link TaskClock}, so a test drives everything
  * with a virtual clock and a direct or manual executor, without sleeping.
  *
- * <p>Thread-safe. Handlers and strategy callbacks never run under the orchestrator's lock.
+ * <p>Thread-safe. {@code choose} and {@code onDispatched} run under the orchestrator's lock, so decisions see
+ * consistent in-flight counts and a half-open health probe is taken before the next decision; handlers and the
+ * outcome callbacks ({@code onSuccess}, {@code onFailure}) never do.
  */
 public final class Orchestrator implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Orchestrator.class);
