@@ -463,6 +463,40 @@ class OrchestratorTest {
     }
 
     @Test
+    void orchestratorsSharingOneQueueRunEachTaskOnce() {
+        List<String> ranOn = new ArrayList<>();
+        try (Orchestrator first = orchestrator().executor(manual).name("first").build();
+                Orchestrator second =
+                        orchestrator().executor(manual).name("second").build()) {
+            first.register(WorkerSpec.of("a", 1), task -> {
+                ranOn.add("a:" + task.payload(Integer.class));
+                return "a";
+            });
+            second.register(WorkerSpec.of("b", 2), task -> {
+                ranOn.add("b:" + task.payload(Integer.class));
+                return "b";
+            });
+            List<TaskHandle> handles = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                handles.add(submit(i));
+            }
+
+            assertThat(first.dispatchOnce()).isEqualTo(1);
+            assertThat(second.dispatchOnce()).isEqualTo(2);
+            assertThat(first.dispatchOnce() + second.dispatchOnce())
+                    .as("both full")
+                    .isZero();
+            manual.runAll();
+            assertThat(first.dispatchOnce() + second.dispatchOnce()).isEqualTo(2);
+            manual.runAll();
+
+            assertThat(ranOn).hasSize(5);
+            assertThat(ranOn.stream().map(r -> r.substring(2)).distinct()).hasSize(5);
+            assertThat(handles).allSatisfy(h -> assertThat(h.state()).isEqualTo(TaskState.SUCCEEDED));
+        }
+    }
+
+    @Test
     void builderRejectsBadSettingsWithTheFix() {
         assertThatThrownBy(() ->
                         orchestrator().visibilityTimeout(Duration.ofSeconds(1)).build())
