@@ -1,7 +1,9 @@
 /**
- * Orchestration building blocks shared by every task queue backend: the built-in
+ * Orchestration on top of any {@link dev.scaleplane.api.orchestration.TaskQueue}: the
+ * {@link dev.scaleplane.core.orchestration.Orchestrator}, which leases tasks for registered workers and runs their
+ * {@link dev.scaleplane.core.orchestration.TaskHandler}s without ever exceeding a worker's slots, and the built-in
  * {@linkplain dev.scaleplane.api.orchestration.DispatchStrategy dispatch strategies}
- * ({@link dev.scaleplane.core.orchestration.DispatchStrategies}).
+ * ({@link dev.scaleplane.core.orchestration.DispatchStrategies}) it chooses workers with.
  */
 @NullMarked
 package dev.scaleplane.core.orchestration;
