@@ -12,7 +12,7 @@
 #   module present            service                      started with
 #   spi-events/postgres/      PostgreSQL on 127.0.0.1:5432 pg_ctlcluster (Debian package postgresql)
 #   spi-events/rabbitmq/      RabbitMQ on 127.0.0.1:5672   rabbitmq-server -detached (Debian package rabbitmq-server)
-#   spi-events/kafka/         Kafka on 127.0.0.1:9092      kafka-server-start.sh from $KAFKA_HOME (KRaft)
+#   spi-events/kafka/         Kafka (KRaft), free port     by the module's own test fixture, from Maven Central
 #
 # Environment: SCALEPLANE_SERVICE_TIMEOUT (seconds to wait for a service to come up, default 90).
 set -euo pipefail
@@ -161,49 +161,11 @@ ensure_rabbitmq() {
     log "rabbitmq: started, listening on $host:$port"
 }
 
-# Kafka (KRaft, one combined broker and controller) on 127.0.0.1:9092. Kafka has no Debian package: it is started
-# from the distribution in $KAFKA_HOME, with its data under target/kafka of this repository.
+# Kafka has no Debian package and needs no machine-wide broker: the Kafka module's tests start their own single-node
+# KRaft broker (the KafkaBroker fixture) as a separate JVM from Maven Central artifacts, on free loopback ports, and
+# fail with the reason if it cannot start. Here we only check that nothing stops that: a JDK that can run it.
 ensure_kafka() {
-    local host=127.0.0.1 port=9092 home="${KAFKA_HOME:-}" dir config cluster_id
-    if port_open "$host" "$port"; then
-        log "kafka: listening on $host:$port"
-        return 0
-    fi
-    if [[ -z "$home" || ! -x "$home/bin/kafka-server-start.sh" ]]; then
-        die "no Kafka broker on $host:$port, and KAFKA_HOME does not point to a Kafka distribution (bin/kafka-server-start.sh).
-  Start a single-node KRaft broker listening on PLAINTEXT://$host:$port by hand, or set KAFKA_HOME to an unpacked
-  Apache Kafka 3.7+ distribution and rerun this script, which then starts one."
-    fi
-    dir="$ROOT/target/kafka"
-    config="$dir/server.properties"
-    mkdir -p "$dir/data"
-    cat >"$config" <<PROPERTIES
-process.roles=broker,controller
-node.id=1
-controller.quorum.voters=1@$host:9093
-listeners=PLAINTEXT://$host:$port,CONTROLLER://$host:9093
-advertised.listeners=PLAINTEXT://$host:$port
-controller.listener.names=CONTROLLER
-inter.broker.listener.name=PLAINTEXT
-listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
-log.dirs=$dir/data
-num.partitions=1
-offsets.topic.replication.factor=1
-transaction.state.log.replication.factor=1
-transaction.state.log.min.isr=1
-group.initial.rebalance.delay.ms=0
-PROPERTIES
-    if [[ ! -f "$dir/data/meta.properties" ]]; then
-        cluster_id="$("$home/bin/kafka-storage.sh" random-uuid)"
-        "$home/bin/kafka-storage.sh" format -t "$cluster_id" -c "$config" >/dev/null \
-            || die "formatting Kafka storage in $dir/data failed; delete the folder and rerun."
-    fi
-    log "kafka: nothing on $host:$port, starting a KRaft broker from $home (data in $dir)"
-    LOG_DIR="$dir/logs" "$home/bin/kafka-server-start.sh" -daemon "$config"
-    wait_for_port "$host" "$port" "$SERVICE_TIMEOUT" \
-        || die "Kafka is not listening on $host:$port after ${SERVICE_TIMEOUT}s; see $dir/logs/server.log. Start it by hand:
-    $home/bin/kafka-server-start.sh $config"
-    log "kafka: started, listening on $host:$port"
+    log "kafka: started by the Kafka module's tests themselves (KafkaBroker fixture, free ports on 127.0.0.1)"
 }
 
 # Starts what the modules present need, and only that.
