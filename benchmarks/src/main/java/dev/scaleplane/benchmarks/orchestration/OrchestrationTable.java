@@ -1,0 +1,168 @@
+package dev.scaleplane.benchmarks.orchestration;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Prints the orchestration results of one JMH run (its {@code -rf json} file): submit-to-completion throughput of
+ * Scaleplane against the thread-pool peer with the Scaleplane / peer ratio and the issue's goal of 1,000,000 no-op
+ * tasks/s, and the cost of one dispatch decision per strategy and pool size.
+ *
+ * <p>Usage: {@code java -cp benchmarks/target-bench/benchmarks.jar
+ * dev.scaleplane.benchmarks.orchestration.OrchestrationTable results.json}. Results of other benchmarks in the file
+ * are ignored; missing ones print as {@code n/a}.
+ */
+public final class OrchestrationTable {
+
+    /** The goal: no-op tasks per second, submitted to completed, in memory. */
+    static final double GOAL_TASKS_PER_SECOND = 1_000_000;
+
+    private static final String THROUGHPUT = "TaskThroughputBenchmark.submitAndComplete";
+    private static final String DECISION = "DispatchDecisionBenchmark.";
+
+    private record Score(double score, double error, double min, double max) {}
+
+    /** workers -> impl -> score. */
+    private final Map<Integer, Map<String, Score>> throughput = new TreeMap<>();
+    /** strategy -> "method/workers" -> score. */
+    private final Map<String, Map<String, Score>> decisions = new LinkedHashMap<>();
+
+    private OrchestrationTable() {}
+
+    /**
+     * Reads a JMH JSON result file and prints the tables to standard output.
+     *
+     * @param args the path of the JMH JSON result file
+     * @throws IOException if the file cannot be read or is not a JMH JSON result
+     */
+    public static void main(String[] args) throws IOException {
+        if (args.length != 1) {
+            System.err.println("usage: OrchestrationTable <jmh-result.json>");
+            System.exit(2);
+        }
+        OrchestrationTable table = new OrchestrationTable();
+        table.read(Path.of(args[0]));
+        table.print(System.out);
+    }
+
+    private void read(Path file) throws IOException {
+        JsonNode root = new ObjectMapper().readTree(Files.readAllBytes(file));
+        if (!root.isArray()) {
+            throw new IOException(file + " is not a JMH JSON result (expected a JSON array)");
+        }
+        for (JsonNode result : root) {
+            String benchmark = result.path("benchmark").asText();
+            JsonNode params = result.path("params");
+            if (benchmark.endsWith(THROUGHPUT)) {
+                throughput
+                        .computeIfAbsent(params.path("workers").asInt(), k -> new LinkedHashMap<>())
+                        .put(params.path("impl").asText(), scoreOf(result.path("primaryMetric")));
+            } else if (benchmark.contains(DECISION)) {
+                String method = benchmark.substring(benchmark.lastIndexOf('.') + 1);
+                decisions
+                        .computeIfAbsent(params.path("strategy").asText(), k -> new LinkedHashMap<>())
+                        .put(method + "/" + params.path("workers").asInt(), scoreOf(result.path("primaryMetric")));
+            }
+        }
+    }
+
+    private static Score scoreOf(JsonNode metric) {
+        double min = Double.NaN;
+        double max = Double.NaN;
+        for (JsonNode fork : metric.path("rawData")) {
+            for (JsonNode iteration : fork) {
+                double v = iteration.asDouble();
+                min = Double.isNaN(min) ? v : Math.min(min, v);
+                max = Double.isNaN(max) ? v : Math.max(max, v);
+            }
+        }
+        return new Score(
+                metric.path("score").asDouble(), metric.path("scoreError").asDouble(Double.NaN), min, max);
+    }
+
+    private void print(PrintStream out) {
+        if (!throughput.isEmpty()) {
+            out.println();
+            out.println("Orchestration throughput: no-op tasks/s, submitted to completed handle (higher is better)");
+            out.println("executor = ThreadPoolExecutor with one thread per worker running CompletableFuture.runAsync");
+            out.println();
+            out.printf(
+                    Locale.ROOT,
+                    "%7s %14s %7s %14s %7s %8s %s%n",
+                    "workers",
+                    "scaleplane/s",
+                    "error",
+                    "executor/s",
+                    "error",
+                    "sp/exec",
+                    "goal >= 1,000,000/s");
+            throughput.forEach((workers, byImpl) -> {
+                Score sp = byImpl.get("scaleplane");
+                Score ex = byImpl.get("executor");
+                out.printf(
+                        Locale.ROOT,
+                        "%7d %14s %7s %14s %7s %8s %s%n",
+                        workers,
+                        sp == null ? "n/a" : String.format(Locale.ROOT, "%,.0f", sp.score()),
+                        relativeError(sp),
+                        ex == null ? "n/a" : String.format(Locale.ROOT, "%,.0f", ex.score()),
+                        relativeError(ex),
+                        sp == null || ex == null ? "n/a" : String.format(Locale.ROOT, "%.3f", sp.score() / ex.score()),
+                        sp == null
+                                ? ""
+                                : sp.score() >= GOAL_TASKS_PER_SECOND
+                                        ? "MET"
+                                        : String.format(
+                                                Locale.ROOT,
+                                                "NOT MET (%.1f%% of it)",
+                                                100 * sp.score() / GOAL_TASKS_PER_SECOND));
+            });
+        }
+        if (!decisions.isEmpty()) {
+            out.println();
+            out.println("Dispatch decision cost: ns per choose + onDispatched (lower is better);"
+                    + " +snapshots = building the candidate views first, as the Orchestrator does per task");
+            out.println();
+            out.printf(
+                    Locale.ROOT,
+                    "%-20s %10s %10s %10s %14s %14s %14s%n",
+                    "strategy",
+                    "10",
+                    "100",
+                    "1000",
+                    "10 +snapshots",
+                    "100 +snapshots",
+                    "1000 +snapshots");
+            decisions.forEach((strategy, byKey) -> out.printf(
+                    Locale.ROOT,
+                    "%-20s %10s %10s %10s %14s %14s %14s%n",
+                    strategy,
+                    nanos(byKey.get("decide/10")),
+                    nanos(byKey.get("decide/100")),
+                    nanos(byKey.get("decide/1000")),
+                    nanos(byKey.get("decideWithSnapshots/10")),
+                    nanos(byKey.get("decideWithSnapshots/100")),
+                    nanos(byKey.get("decideWithSnapshots/1000"))));
+        }
+    }
+
+    private static String nanos(@Nullable Score s) {
+        return s == null ? "n/a" : String.format(Locale.ROOT, "%,.0f", s.score());
+    }
+
+    private static String relativeError(@Nullable Score s) {
+        if (s == null || Double.isNaN(s.error()) || s.score() == 0) {
+            return "";
+        }
+        return String.format(Locale.ROOT, "±%.0f%%", 100 * s.error() / s.score());
+    }
+}
