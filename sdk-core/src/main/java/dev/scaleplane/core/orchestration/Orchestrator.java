@@ -9,6 +9,8 @@ import dev.scaleplane.api.orchestration.TaskQueue;
 import dev.scaleplane.api.orchestration.TaskQueueClosedException;
 import dev.scaleplane.api.orchestration.WorkerSpec;
 import dev.scaleplane.api.orchestration.WorkerView;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -95,6 +97,7 @@ public final class Orchestrator implements AutoCloseable {
     private final Duration livenessWindow;
     private final Duration pollInterval;
     private final Duration closeTimeout;
+    private final OrchestratorMetrics metrics;
 
     private final Object lock = new Object();
     private final Map<String, Worker> workers = new LinkedHashMap<>();
@@ -134,6 +137,8 @@ public final class Orchestrator implements AutoCloseable {
         this.livenessWindow = b.heartbeatInterval.multipliedBy(b.missedHeartbeats);
         this.pollInterval = b.pollInterval;
         this.closeTimeout = b.closeTimeout;
+        this.metrics = new OrchestratorMetrics(
+                b.meterRegistry != null ? b.meterRegistry : new CompositeMeterRegistry(), b.name);
     }
 
     /** A builder over {@code queue}; every other setting has a default. */
@@ -178,6 +183,7 @@ public final class Orchestrator implements AutoCloseable {
             }
             InFlight inFlight = retired.remove(spec.id());
             Worker w = new Worker(spec, handler, remote, clock.now(), inFlight != null ? inFlight : new InFlight());
+            w.meters = metrics.worker(spec.id(), w, workerProbe);
             workers.put(spec.id(), w);
             return new Registration(w);
         }
@@ -389,6 +395,7 @@ public final class Orchestrator implements AutoCloseable {
         }
         w.inFlight.count++;
         running++;
+        metrics.dispatched.increment();
         Attempt a = new Attempt(w, lease);
         strategy.onDispatched(task, view);
         return a;
@@ -418,6 +425,7 @@ public final class Orchestrator implements AutoCloseable {
         final boolean remote;
         Instant lastHeartbeat;
         final InFlight inFlight;
+        OrchestratorMetrics.@Nullable WorkerMeters meters;
 
         Worker(WorkerSpec spec, TaskHandler handler, boolean remote, Instant now, InFlight inFlight) {
             this.spec = spec;
@@ -437,6 +445,28 @@ public final class Orchestrator implements AutoCloseable {
             return WorkerView.of(spec, inFlight.count, healthy(now));
         }
     }
+
+    /** Reads a worker's state for its gauges, under the lock, when the registry is read. */
+    private final OrchestratorMetrics.WorkerProbe<Worker> workerProbe = new OrchestratorMetrics.WorkerProbe<>() {
+        @Override
+        public double inFlight(Worker w) {
+            synchronized (lock) {
+                return w.inFlight.count;
+            }
+        }
+
+        @Override
+        public double slots(Worker w) {
+            return w.spec.slots();
+        }
+
+        @Override
+        public double healthy(Worker w) {
+            synchronized (lock) {
+                return w.healthy(clock.now()) ? 1 : 0;
+            }
+        }
+    };
 
     /** Tasks running on one worker id. Lock held for every access. */
     private static final class InFlight {
@@ -490,6 +520,7 @@ public final class Orchestrator implements AutoCloseable {
         }
 
         private void end(@Nullable Object result, @Nullable Throwable failure) {
+            long ran;
             synchronized (lock) {
                 if (finished) {
                     return;
@@ -500,7 +531,13 @@ public final class Orchestrator implements AutoCloseable {
                 if (h != null) {
                     h.cancel();
                 }
+                ran = Duration.between(startedAt, clock.now()).toNanos();
+                OrchestratorMetrics.WorkerMeters m = worker.meters;
+                if (m != null) {
+                    m.busy(ran);
+                }
             }
+            metrics.executed(ran);
             try {
                 if (failure == null) {
                     lease.complete(result);
@@ -555,6 +592,13 @@ public final class Orchestrator implements AutoCloseable {
         private void report(@Nullable Throwable failure) {
             if (!reported.compareAndSet(false, true)) {
                 return;
+            }
+            if (failure == null) {
+                metrics.succeeded.increment();
+            } else if (failure instanceof LeaseLostException) {
+                metrics.leaseLost.increment();
+            } else {
+                metrics.failed.increment();
             }
             WorkerView view;
             Instant now;
@@ -627,8 +671,16 @@ public final class Orchestrator implements AutoCloseable {
         @Override
         public void close() {
             synchronized (lock) {
-                if (workers.remove(worker.spec.id(), worker) && worker.inFlight.count > 0) {
+                if (!workers.remove(worker.spec.id(), worker)) {
+                    return;
+                }
+                if (worker.inFlight.count > 0) {
                     retired.put(worker.spec.id(), worker.inFlight);
+                }
+                OrchestratorMetrics.WorkerMeters m = worker.meters;
+                worker.meters = null;
+                if (m != null) {
+                    m.remove();
                 }
             }
         }
@@ -647,6 +699,7 @@ public final class Orchestrator implements AutoCloseable {
         private int missedHeartbeats = DEFAULT_MISSED_HEARTBEATS;
         private Duration pollInterval = Duration.ofMillis(100);
         private Duration closeTimeout = Duration.ofSeconds(30);
+        private @Nullable MeterRegistry meterRegistry;
 
         private Builder(TaskQueue queue) {
             this.queue = Objects.requireNonNull(queue, "queue");
@@ -715,6 +768,39 @@ public final class Orchestrator implements AutoCloseable {
                 throw new IllegalArgumentException("missedHeartbeats must be >= 1, but was " + missedHeartbeats);
             }
             this.missedHeartbeats = missedHeartbeats;
+            return this;
+        }
+
+        /**
+         * Where the dispatch-side metrics go; default none. Meters, tagged {@code orchestrator} (the
+         * {@linkplain #name(String) name}) and, per worker, {@code worker}:
+         *
+         * <table>
+         *   <caption>Meters</caption>
+         *   <tr><th>name</th><th>type</th><th>meaning</th></tr>
+         *   <tr><td>{@code scaleplane.orchestrator.dispatched}</td><td>counter</td><td>tasks handed to a worker</td></tr>
+         *   <tr><td>{@code scaleplane.orchestrator.succeeded}</td><td>counter</td><td>attempts that completed</td></tr>
+         *   <tr><td>{@code scaleplane.orchestrator.failed}</td><td>counter</td><td>handlers that threw</td></tr>
+         *   <tr><td>{@code scaleplane.orchestrator.lease.lost}</td><td>counter</td><td>attempts whose lease lapsed or
+         *       was lost</td></tr>
+         *   <tr><td>{@code scaleplane.orchestrator.execution}</td><td>timer</td><td>handler run time on the clock,
+         *       p50/p95/p99</td></tr>
+         *   <tr><td>{@code scaleplane.orchestrator.worker.in_flight}</td><td>gauge</td><td>tasks running on the
+         *       worker</td></tr>
+         *   <tr><td>{@code scaleplane.orchestrator.worker.slots}</td><td>gauge</td><td>the worker's slots</td></tr>
+         *   <tr><td>{@code scaleplane.orchestrator.worker.utilization}</td><td>gauge</td><td>in-flight ÷ slots
+         *       now</td></tr>
+         *   <tr><td>{@code scaleplane.orchestrator.worker.healthy}</td><td>gauge</td><td>1 if it may get
+         *       tasks</td></tr>
+         *   <tr><td>{@code scaleplane.orchestrator.worker.busy}</td><td>counter</td><td>slot-seconds spent in
+         *       handlers: its rate ÷ slots is the utilization averaged over time</td></tr>
+         * </table>
+         *
+         * The queue side (queued, leased, retried, dead-lettered, lease expirations, wait time) is the queue's own:
+         * see {@link TaskQueueMetrics}. Worker meters are removed when the worker's registration is closed.
+         */
+        public Builder meterRegistry(MeterRegistry meterRegistry) {
+            this.meterRegistry = Objects.requireNonNull(meterRegistry, "meterRegistry");
             return this;
         }
 

@@ -17,6 +17,9 @@ import dev.scaleplane.api.orchestration.TaskQueueClosedException;
 import dev.scaleplane.api.orchestration.TaskQueueOptions;
 import dev.scaleplane.api.orchestration.TaskRequest;
 import dev.scaleplane.api.orchestration.TaskState;
+import dev.scaleplane.core.orchestration.TaskQueueMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -69,8 +72,10 @@ public final class InMemoryTaskQueue implements TaskQueue {
     private final ArrayDeque<Finished> finished = new ArrayDeque<>();
     private final List<Runnable> afterUnlock = new ArrayList<>();
     private final DeadLettersView deadLettersView = new DeadLettersView();
+    private final TaskQueueMetrics metrics;
     private long sequence;
     private int unfinished;
+    private int leased;
     private boolean closed;
 
     /**
@@ -79,9 +84,19 @@ public final class InMemoryTaskQueue implements TaskQueue {
      * @param random uniform values in [0, 1) for the retry policy's jitter
      */
     public InMemoryTaskQueue(TaskQueueOptions options, TaskClock clock, DoubleSupplier random) {
+        this(options, clock, random, new SimpleMeterRegistry());
+    }
+
+    /**
+     * Creates a queue that publishes its {@link TaskQueueMetrics} to {@code registry}, tagged {@code backend=memory}.
+     *
+     * @param random uniform values in [0, 1) for the retry policy's jitter
+     */
+    public InMemoryTaskQueue(TaskQueueOptions options, TaskClock clock, DoubleSupplier random, MeterRegistry registry) {
         this.options = Objects.requireNonNull(options, "options");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.random = Objects.requireNonNull(random, "random");
+        this.metrics = new TaskQueueMetrics(registry, "memory", this::queuedNow, this::leasedNow);
         for (int i = 0; i < TaskPriority.values().length; i++) {
             levels.add(new TreeSet<>(READY_ORDER));
         }
@@ -114,6 +129,7 @@ public final class InMemoryTaskQueue implements TaskQueue {
                 Entry e = new Entry(UUID.randomUUID().toString(), request, maxAttempts, now);
                 tasks.put(e.id, e);
                 unfinished++;
+                metrics.submitted();
                 Instant notBefore = request.notBefore();
                 enqueue(e, notBefore != null && notBefore.isAfter(now) ? notBefore : now);
                 if (key != null) {
@@ -230,6 +246,8 @@ public final class InMemoryTaskQueue implements TaskQueue {
                 levels.forEach(TreeSet::clear);
                 leasedKeys.clear();
                 unfinished = 0;
+                leased = 0;
+                metrics.close();
             }
         } finally {
             runAfterUnlock();
@@ -239,6 +257,14 @@ public final class InMemoryTaskQueue implements TaskQueue {
     @Override
     public String toString() {
         return "InMemoryTaskQueue{" + options + '}';
+    }
+
+    private synchronized int queuedNow() {
+        return unfinished - leased;
+    }
+
+    private synchronized int leasedNow() {
+        return leased;
     }
 
     // ---- internals, all called with the monitor held ----
@@ -281,6 +307,8 @@ public final class InMemoryTaskQueue implements TaskQueue {
     private Lease grant(Entry e, String workerId, Instant now, Duration visibilityTimeout) {
         e.state = TaskState.LEASED;
         e.attempt++;
+        leased++;
+        metrics.waited(Duration.between(e.readyAt, now));
         String key = e.request.key();
         if (key != null) {
             leasedKeys.add(key);
@@ -299,6 +327,7 @@ public final class InMemoryTaskQueue implements TaskQueue {
             return;
         }
         e.lease = null;
+        leased--;
         lease.lostReason = reason;
         lease.disarm();
         String key = e.request.key();
@@ -313,8 +342,14 @@ public final class InMemoryTaskQueue implements TaskQueue {
         unfinished--;
         CompletableFuture<@Nullable Object> f = e.future;
         switch (state) {
-            case CANCELLED -> afterUnlock.add(() -> f.cancel(false));
+            case CANCELLED -> {
+                metrics.cancelled();
+                afterUnlock.add(() -> f.cancel(false));
+            }
             case FAILED, DEAD_LETTERED -> {
+                if (state == TaskState.FAILED) {
+                    metrics.failed();
+                }
                 TaskFailedException failure =
                         new TaskFailedException(e.id, e.request.type(), state, e.attempt, why, cause);
                 afterUnlock.add(() -> f.completeExceptionally(failure));
@@ -347,6 +382,7 @@ public final class InMemoryTaskQueue implements TaskQueue {
     private void deadLetter(Entry e, TaskDeadLetter.Reason reason, Instant now, @Nullable Throwable cause) {
         Task task = new Task(e.id, e.request, e.attempt, e.maxAttempts, e.submittedAt);
         deadLetters.put(e.id, new TaskDeadLetter(task, reason, e.failures, now));
+        metrics.deadLettered(reason);
         String why = reason == TaskDeadLetter.Reason.NON_RETRYABLE
                 ? "a non-retryable failure"
                 : "all " + e.maxAttempts + " attempts failed";
@@ -390,6 +426,7 @@ public final class InMemoryTaskQueue implements TaskQueue {
             return new Lease.FailureOutcome(TaskState.FAILED, null);
         }
         enqueue(e, retryAt);
+        metrics.retried();
         return new Lease.FailureOutcome(TaskState.QUEUED, retryAt);
     }
 
@@ -581,6 +618,7 @@ public final class InMemoryTaskQueue implements TaskQueue {
                     endLease(entry, LeaseLostException.Reason.ENDED);
                     entry.state = TaskState.SUCCEEDED;
                     unfinished--;
+                    metrics.succeeded();
                     CompletableFuture<@Nullable Object> f = entry.future;
                     afterUnlock.add(() -> f.complete(result));
                     forgetLater(entry);
@@ -650,6 +688,7 @@ public final class InMemoryTaskQueue implements TaskQueue {
                     TaskFailure.LEASE_EXPIRED,
                     "lease expired at " + expiresAt + " without a heartbeat",
                     now);
+            metrics.leaseExpired();
             failed(entry, f, null, now, LeaseLostException.Reason.EXPIRED);
         }
 

@@ -8,6 +8,8 @@ import dev.scaleplane.api.spi.ConfigProperties;
 import dev.scaleplane.api.spi.ProviderContext;
 import dev.scaleplane.api.spi.TaskQueueProvider;
 import dev.scaleplane.core.config.ConfigReader;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Set;
@@ -76,9 +78,12 @@ public final class InMemoryTaskQueueProvider implements TaskQueueProvider {
     @Override
     public TaskQueue create(ProviderContext context) {
         TaskClock clock = context.component(TaskClock.class).orElseGet(() -> TaskClock.of(context.clock()));
+        MeterRegistry registry = context.component(MeterRegistry.class).orElseGet(SimpleMeterRegistry::new);
         return new InMemoryTaskQueue(
-                options(new ConfigReader(context.config())), clock, () -> ThreadLocalRandom.current()
-                        .nextDouble());
+                options(new ConfigReader(context.config())),
+                clock,
+                () -> ThreadLocalRandom.current().nextDouble(),
+                registry);
     }
 
     static TaskQueueOptions options(ConfigReader config) {
