@@ -7,6 +7,7 @@ import dev.scaleplane.api.events.EventTypeRegistry;
 import dev.scaleplane.api.events.SubscriptionOptions;
 import dev.scaleplane.api.orchestration.TaskClock;
 import dev.scaleplane.api.orchestration.TaskQueue;
+import dev.scaleplane.api.orchestration.TaskQueueOptions;
 import dev.scaleplane.api.spi.ConfigProperties;
 import dev.scaleplane.api.spi.EventBusProvider;
 import dev.scaleplane.api.spi.EventStoreProvider;
@@ -89,6 +90,7 @@ public final class Scaleplane {
         private @Nullable TaskQueueProvider taskQueueProvider;
         private @Nullable List<TaskQueueProvider> taskQueueProviders;
         private @Nullable TaskClock taskClock;
+        private @Nullable TaskQueueOptions taskQueueOptions;
 
         private Builder() {}
 
@@ -220,6 +222,16 @@ public final class Scaleplane {
             return this;
         }
 
+        /**
+         * Options of the task queue the platform creates: per-type retry policies, key concurrency and rate limits,
+         * and defaults of the settings the provider's configuration keys may override. Providers find them as the
+         * context component {@code TaskQueueOptions}; default {@link TaskQueueOptions#defaults()}.
+         */
+        public Builder taskQueueOptions(TaskQueueOptions taskQueueOptions) {
+            this.taskQueueOptions = Objects.requireNonNull(taskQueueOptions, "taskQueueOptions");
+            return this;
+        }
+
         /** The class loader discovery searches (default: the thread context class loader, else this class's). */
         public Builder classLoader(ClassLoader classLoader) {
             this.classLoader = Objects.requireNonNull(classLoader, "classLoader");
@@ -262,7 +274,8 @@ public final class Scaleplane {
                             taskQueue,
                             taskQueueProvider,
                             taskQueueProviders,
-                            taskClock)
+                            taskClock,
+                            taskQueueOptions)
                     .start();
         }
     }

@@ -3,8 +3,10 @@ package dev.scaleplane.tck;
 import static dev.scaleplane.api.orchestration.TaskQueueCapability.BOUNDED;
 import static dev.scaleplane.api.orchestration.TaskQueueCapability.DELAYED_TASKS;
 import static dev.scaleplane.api.orchestration.TaskQueueCapability.IDEMPOTENCY;
+import static dev.scaleplane.api.orchestration.TaskQueueCapability.KEY_CONCURRENCY;
 import static dev.scaleplane.api.orchestration.TaskQueueCapability.PER_KEY_MUTEX;
 import static dev.scaleplane.api.orchestration.TaskQueueCapability.PRIORITIES;
+import static dev.scaleplane.api.orchestration.TaskQueueCapability.RATE_LIMITS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -20,6 +22,7 @@ import dev.scaleplane.api.orchestration.TaskPriority;
 import dev.scaleplane.api.orchestration.TaskQueue;
 import dev.scaleplane.api.orchestration.TaskQueueCapability;
 import dev.scaleplane.api.orchestration.TaskQueueOptions;
+import dev.scaleplane.api.orchestration.TaskRateLimit;
 import dev.scaleplane.api.orchestration.TaskRequest;
 import dev.scaleplane.api.orchestration.TaskState;
 import java.time.Duration;
@@ -415,6 +418,75 @@ public abstract class TaskQueueCompatibilityKit {
             assertThat(q.lease("w2", 10, VISIBILITY)).isEmpty();
             first.forEach(l -> l.complete(null));
             assertThat(leaseOne(q, "w2").task().id()).isEqualTo(a2.id());
+        });
+    }
+
+    /** Key concurrency above one. */
+    @TestFactory
+    @DisplayName("a key concurrency of 2 leases at most two tasks of one key at once, per type override included")
+    Stream<DynamicTest> keyConcurrency() {
+        return onlyIf(KEY_CONCURRENCY, () -> {
+            TaskQueue q = queue(TaskQueueOptions.builder()
+                    .retryPolicy(EXACT)
+                    .keyConcurrency(2)
+                    .keyConcurrency("tck-serial", 1)
+                    .build());
+            List<TaskHandle> a = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                a.add(q.submit(TaskRequest.builder("tck", "a" + i).key("a").build()));
+            }
+            TaskHandle s1 =
+                    q.submit(TaskRequest.builder("tck-serial", "s1").key("s").build());
+            TaskHandle s2 =
+                    q.submit(TaskRequest.builder("tck-serial", "s2").key("s").build());
+
+            List<Lease> first = q.lease("w1", 10, VISIBILITY);
+            assertThat(first)
+                    .extracting(l -> l.task().id())
+                    .containsExactlyInAnyOrder(a.get(0).id(), a.get(1).id(), s1.id());
+            assertThat(q.lease("w2", 10, VISIBILITY)).isEmpty();
+
+            first.get(0).complete(null); // frees one place of key "a" (or of "s")
+            List<Lease> second = q.lease("w2", 10, VISIBILITY);
+            assertThat(second).hasSize(1);
+            String freed = first.get(0).task().request().key();
+            assertThat(second.get(0).task().request().key()).isEqualTo(freed);
+            assertThat(second.get(0).task().id()).isIn(a.get(2).id(), s2.id());
+        });
+    }
+
+    /** Per-type rate limits. */
+    @TestFactory
+    @DisplayName("a rate-limited type is leased at most its permits per period; other types are not held back")
+    Stream<DynamicTest> rateLimits() {
+        return onlyIf(RATE_LIMITS, () -> {
+            TaskQueue q = queue(TaskQueueOptions.builder()
+                    .retryPolicy(EXACT)
+                    .rateLimit("tck-limited", TaskRateLimit.of(2, Duration.ofSeconds(1)))
+                    .build());
+            for (int i = 0; i < 6; i++) {
+                q.submit(TaskRequest.of("tck-limited", i));
+            }
+            q.submit(TaskRequest.of("tck", "free"));
+
+            List<Lease> first = q.lease("w", 10, VISIBILITY);
+            assertThat(first)
+                    .extracting(l -> l.task().type())
+                    .containsExactlyInAnyOrder("tck-limited", "tck-limited", "tck");
+            first.forEach(l -> l.complete(null));
+            assertThat(q.lease("w", 10, VISIBILITY))
+                    .as("no permit left in this second")
+                    .isEmpty();
+
+            clock.advance(Duration.ofMillis(500)); // one permit back every 500 ms
+            assertThat(q.lease("w", 10, VISIBILITY)).hasSize(1).allSatisfy(l -> l.complete(null));
+            clock.advance(Duration.ofMillis(499));
+            assertThat(q.lease("w", 10, VISIBILITY)).isEmpty();
+            clock.advance(Duration.ofSeconds(10)); // a long quiet spell refills only up to the burst of 2
+            assertThat(q.lease("w", 10, VISIBILITY)).hasSize(2);
+            assertThat(q.size())
+                    .as("over the limit, tasks wait queued: none failed")
+                    .isEqualTo(3);
         });
     }
 

@@ -15,6 +15,13 @@ public enum TaskQueueCapability {
     PRIORITIES,
     /** A task key is leased to at most one worker at a time. */
     PER_KEY_MUTEX,
+    /**
+     * {@link TaskQueueOptions#keyConcurrency()} above 1 is honoured exactly: that many tasks of one key may be under
+     * lease at once, never more. (Without it a backend supports only the mutex, if {@link #PER_KEY_MUTEX}.)
+     */
+    KEY_CONCURRENCY,
+    /** {@link TaskQueueOptions#rateLimits()} are enforced by the queue when it leases. */
+    RATE_LIMITS,
     /** A second submission with the same idempotency key inside the window returns the first task's handle. */
     IDEMPOTENCY,
     /** The queue holds at most {@link TaskQueueOptions#capacity()} unfinished tasks. */

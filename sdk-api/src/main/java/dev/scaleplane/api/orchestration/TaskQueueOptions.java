@@ -6,9 +6,11 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
- * Options of one task queue: bound, retries, aging, idempotency window and retention.
+ * Options of one task queue: bound, retries, aging, idempotency window, retention, and the per-type limits (rate
+ * limits and per-key concurrency).
  *
  * <p>Immutable and thread-safe. Build with {@link #builder()}; {@link #defaults()} takes every default.
  */
@@ -29,6 +31,9 @@ public final class TaskQueueOptions {
     private final Duration idempotencyWindow;
     private final Duration retention;
     private final int deadLetterCapacity;
+    private final int keyConcurrency;
+    private final Map<String, Integer> keyConcurrencies;
+    private final Map<String, TaskRateLimit> rateLimits;
 
     private TaskQueueOptions(Builder b) {
         capacity = b.capacity;
@@ -38,6 +43,9 @@ public final class TaskQueueOptions {
         idempotencyWindow = b.idempotencyWindow;
         retention = b.retention;
         deadLetterCapacity = b.deadLetterCapacity;
+        keyConcurrency = b.keyConcurrency;
+        keyConcurrencies = Map.copyOf(b.keyConcurrencies);
+        rateLimits = Map.copyOf(b.rateLimits);
     }
 
     /** Every default. */
@@ -95,11 +103,43 @@ public final class TaskQueueOptions {
         return deadLetterCapacity;
     }
 
+    /**
+     * How many tasks with one {@linkplain TaskRequest#key() key} may be under lease at once, for types without an
+     * override. Default 1: a mutex, which also keeps tasks of one key in order.
+     */
+    public int keyConcurrency() {
+        return keyConcurrency;
+    }
+
+    /** Key concurrency by task type, overriding {@link #keyConcurrency()}. */
+    public Map<String, Integer> keyConcurrencies() {
+        return keyConcurrencies;
+    }
+
+    /**
+     * How many tasks with the key of a task of {@code type} may be under lease at once. A key shared by tasks of
+     * several types is limited by the type of the task being leased: the count covers every type.
+     */
+    public int keyConcurrencyFor(String type) {
+        return keyConcurrencies.getOrDefault(type, keyConcurrency);
+    }
+
+    /** Rate limits by task type; types without one are not limited. */
+    public Map<String, TaskRateLimit> rateLimits() {
+        return rateLimits;
+    }
+
+    /** The rate limit of tasks of {@code type}, if any. */
+    public Optional<TaskRateLimit> rateLimitFor(String type) {
+        return Optional.ofNullable(rateLimits.get(type));
+    }
+
     @Override
     public String toString() {
         return "TaskQueueOptions{capacity=" + capacity + ", retryPolicy=" + retryPolicy + ", retryPolicies="
                 + retryPolicies + ", agingInterval=" + agingInterval + ", idempotencyWindow=" + idempotencyWindow
-                + ", retention=" + retention + ", deadLetterCapacity=" + deadLetterCapacity + '}';
+                + ", retention=" + retention + ", deadLetterCapacity=" + deadLetterCapacity + ", keyConcurrency="
+                + keyConcurrency + ", keyConcurrencies=" + keyConcurrencies + ", rateLimits=" + rateLimits + '}';
     }
 
     /** Builds {@link TaskQueueOptions}; setters validate their argument. Not thread-safe. */
@@ -111,6 +151,9 @@ public final class TaskQueueOptions {
         private Duration idempotencyWindow = Duration.ofHours(1);
         private Duration retention = Duration.ofHours(1);
         private int deadLetterCapacity = DEFAULT_DEAD_LETTER_CAPACITY;
+        private int keyConcurrency = 1;
+        private final Map<String, Integer> keyConcurrencies = new LinkedHashMap<>();
+        private final Map<String, TaskRateLimit> rateLimits = new LinkedHashMap<>();
 
         private Builder() {}
 
@@ -122,6 +165,9 @@ public final class TaskQueueOptions {
             idempotencyWindow = o.idempotencyWindow;
             retention = o.retention;
             deadLetterCapacity = o.deadLetterCapacity;
+            keyConcurrency = o.keyConcurrency;
+            keyConcurrencies.putAll(o.keyConcurrencies);
+            rateLimits.putAll(o.rateLimits);
         }
 
         /** Unfinished tasks before submit fails. Default {@value TaskQueueOptions#DEFAULT_CAPACITY}. */
@@ -171,6 +217,32 @@ public final class TaskQueueOptions {
             }
             this.deadLetterCapacity = deadLetterCapacity;
             return this;
+        }
+
+        /** Leases per key at once for types without an override; see {@link TaskQueueOptions#keyConcurrency()}. */
+        public Builder keyConcurrency(int keyConcurrency) {
+            this.keyConcurrency = atLeastOne(keyConcurrency, "keyConcurrency");
+            return this;
+        }
+
+        /** Leases per key at once for tasks of {@code type}. */
+        public Builder keyConcurrency(String type, int keyConcurrency) {
+            keyConcurrencies.put(
+                    SubscriptionOptions.checkName(type, "type"), atLeastOne(keyConcurrency, "keyConcurrency"));
+            return this;
+        }
+
+        /** Limits how fast tasks of {@code type} are leased; see {@link TaskRateLimit}. */
+        public Builder rateLimit(String type, TaskRateLimit limit) {
+            rateLimits.put(SubscriptionOptions.checkName(type, "type"), Objects.requireNonNull(limit, "limit"));
+            return this;
+        }
+
+        private static int atLeastOne(int value, String what) {
+            if (value < 1) {
+                throw new IllegalArgumentException(what + " must be >= 1, but was " + value);
+            }
+            return value;
         }
 
         /** Builds the options. */

@@ -11,11 +11,15 @@ import dev.scaleplane.api.orchestration.TaskClock;
 import dev.scaleplane.api.orchestration.TaskHandle;
 import dev.scaleplane.api.orchestration.TaskQueue;
 import dev.scaleplane.api.orchestration.TaskQueueCapability;
+import dev.scaleplane.api.orchestration.TaskQueueOptions;
+import dev.scaleplane.api.orchestration.TaskRateLimit;
 import dev.scaleplane.api.orchestration.TaskRequest;
 import dev.scaleplane.api.orchestration.TaskState;
 import dev.scaleplane.api.spi.ConfigProperties;
 import dev.scaleplane.api.spi.ProviderContext;
 import dev.scaleplane.api.spi.TaskQueueProvider;
+import dev.scaleplane.core.Scaleplane;
+import dev.scaleplane.core.ScaleplanePlatform;
 import dev.scaleplane.core.config.ScaleplaneProperties;
 import dev.scaleplane.core.internal.tasks.InMemoryTaskQueueProvider;
 import dev.scaleplane.tck.VirtualTaskClock;
@@ -107,5 +111,37 @@ class InMemoryTaskQueueProviderTest {
                         .extracting(ConfigurationException.Problem::key)
                         .containsExactlyInAnyOrder(
                                 "scaleplane.tasks.memory.capacity", "scaleplane.tasks.memory.agin-interval"));
+    }
+
+    @Test
+    void optionsGivenToThePlatformReachTheQueueAndItsConfigurationKeysOverrideThem() {
+        VirtualTaskClock clock = new VirtualTaskClock();
+        TaskQueueOptions options = TaskQueueOptions.builder()
+                .keyConcurrency(1)
+                .rateLimit("limited", TaskRateLimit.of(1, Duration.ofMinutes(1)))
+                .build();
+        try (ScaleplanePlatform platform = Scaleplane.builder()
+                .config(ScaleplaneProperties.of(Map.of("scaleplane.tasks.memory.key-concurrency", "2")))
+                .taskClock(clock)
+                .taskQueueOptions(options)
+                .build()) {
+            TaskQueue q = platform.tasks();
+            for (int i = 0; i < 3; i++) {
+                q.submit(TaskRequest.builder("keyed", i).key("k").build());
+                q.submit(TaskRequest.of("limited", i));
+            }
+            List<Lease> leased = q.lease("w", 10, Duration.ofSeconds(10));
+            // key concurrency 2 from the configuration key; one "limited" per minute from the options
+            assertThat(leased).extracting(l -> l.task().type()).containsExactlyInAnyOrder("keyed", "keyed", "limited");
+        }
+    }
+
+    @Test
+    void anInvalidKeyConcurrencyFailsTheBuild() {
+        assertThatThrownBy(() -> Scaleplane.builder()
+                        .config(ScaleplaneProperties.of(Map.of("scaleplane.tasks.memory.key-concurrency", "0")))
+                        .build())
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("scaleplane.tasks.memory.key-concurrency");
     }
 }

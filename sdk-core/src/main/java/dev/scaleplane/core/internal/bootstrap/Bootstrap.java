@@ -10,6 +10,7 @@ import dev.scaleplane.api.events.EventTypeRegistry;
 import dev.scaleplane.api.events.SubscriptionOptions;
 import dev.scaleplane.api.orchestration.TaskClock;
 import dev.scaleplane.api.orchestration.TaskQueue;
+import dev.scaleplane.api.orchestration.TaskQueueOptions;
 import dev.scaleplane.api.spi.ConfigProperties;
 import dev.scaleplane.api.spi.EventBusProvider;
 import dev.scaleplane.api.spi.EventStoreProvider;
@@ -74,6 +75,7 @@ public final class Bootstrap {
     private final @Nullable TaskQueueProvider explicitTaskQueueProvider;
     private final @Nullable List<TaskQueueProvider> taskQueueProviders;
     private final @Nullable TaskClock taskClock;
+    private final @Nullable TaskQueueOptions taskQueueOptions;
 
     /** Captures the builder's state; see {@link Scaleplane.Builder}. */
     public Bootstrap(
@@ -94,7 +96,8 @@ public final class Bootstrap {
             @Nullable TaskQueue explicitTasks,
             @Nullable TaskQueueProvider explicitTaskQueueProvider,
             @Nullable List<TaskQueueProvider> taskQueueProviders,
-            @Nullable TaskClock taskClock) {
+            @Nullable TaskClock taskClock,
+            @Nullable TaskQueueOptions taskQueueOptions) {
         this.config = config;
         this.source = source;
         this.eventTypes = eventTypes;
@@ -113,6 +116,7 @@ public final class Bootstrap {
         this.explicitTaskQueueProvider = explicitTaskQueueProvider;
         this.taskQueueProviders = taskQueueProviders;
         this.taskClock = taskClock;
+        this.taskQueueOptions = taskQueueOptions;
     }
 
     /**
@@ -233,7 +237,8 @@ public final class Bootstrap {
                         upcasters,
                         explicitTasks,
                         taskProvider,
-                        taskClock));
+                        taskClock,
+                        taskQueueOptions));
         ScaleplanePlatform platform;
         try {
             platform = injector.getInstance(ScaleplanePlatform.class);

@@ -8,6 +8,7 @@ import dev.scaleplane.api.events.EventBus;
 import dev.scaleplane.api.events.EventTypeRegistry;
 import dev.scaleplane.api.orchestration.TaskClock;
 import dev.scaleplane.api.orchestration.TaskQueue;
+import dev.scaleplane.api.orchestration.TaskQueueOptions;
 import dev.scaleplane.api.spi.ConfigProperties;
 import dev.scaleplane.api.spi.EventBusProvider;
 import dev.scaleplane.api.spi.EventStoreProvider;
@@ -49,6 +50,7 @@ final class PlatformModule extends AbstractModule {
     private final @Nullable TaskQueue explicitTasks;
     private final @Nullable TaskQueueProvider taskQueueProvider;
     private final @Nullable TaskClock taskClock;
+    private final @Nullable TaskQueueOptions taskQueueOptions;
 
     PlatformModule(
             ConfigProperties config,
@@ -63,7 +65,8 @@ final class PlatformModule extends AbstractModule {
             List<EventUpcaster> upcasters,
             @Nullable TaskQueue explicitTasks,
             @Nullable TaskQueueProvider taskQueueProvider,
-            @Nullable TaskClock taskClock) {
+            @Nullable TaskClock taskClock,
+            @Nullable TaskQueueOptions taskQueueOptions) {
         this.config = config;
         this.source = source;
         this.eventTypes = eventTypes;
@@ -77,6 +80,7 @@ final class PlatformModule extends AbstractModule {
         this.explicitTasks = explicitTasks;
         this.taskQueueProvider = taskQueueProvider;
         this.taskClock = taskClock;
+        this.taskQueueOptions = taskQueueOptions;
     }
 
     @Override
@@ -97,6 +101,9 @@ final class PlatformModule extends AbstractModule {
         bind(Boolean.class).annotatedWith(Names.named(OWNS_TASKS)).toInstance(explicitTasks == null);
         if (taskClock != null) {
             bind(TaskClock.class).toInstance(taskClock); // providers find it through ProviderContext.component
+        }
+        if (taskQueueOptions != null) {
+            bind(TaskQueueOptions.class).toInstance(taskQueueOptions);
         }
         bind(ProviderContext.class).to(DefaultProviderContext.class).in(Singleton.class);
         bind(ScaleplanePlatform.class).to(DefaultPlatform.class).in(Singleton.class);

@@ -15,6 +15,7 @@ import dev.scaleplane.api.orchestration.TaskPriority;
 import dev.scaleplane.api.orchestration.TaskQueue;
 import dev.scaleplane.api.orchestration.TaskQueueClosedException;
 import dev.scaleplane.api.orchestration.TaskQueueOptions;
+import dev.scaleplane.api.orchestration.TaskRateLimit;
 import dev.scaleplane.api.orchestration.TaskRequest;
 import dev.scaleplane.api.orchestration.TaskState;
 import dev.scaleplane.core.orchestration.TaskQueueMetrics;
@@ -26,7 +27,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -66,7 +66,11 @@ public final class InMemoryTaskQueue implements TaskQueue {
     private final DoubleSupplier random;
     private final Map<String, Entry> tasks = new HashMap<>();
     private final List<TreeSet<Entry>> levels = new ArrayList<>();
-    private final Set<String> leasedKeys = new HashSet<>();
+    /** Leases held per task key, for the key concurrency limit. */
+    private final Map<String, Integer> leasedKeys = new HashMap<>();
+    /** Token buckets of the rate-limited types. */
+    private final Map<String, Bucket> buckets = new HashMap<>();
+
     private final LinkedHashMap<String, Idempotency> idempotency = new LinkedHashMap<>();
     private final LinkedHashMap<String, TaskDeadLetter> deadLetters = new LinkedHashMap<>();
     private final ArrayDeque<Finished> finished = new ArrayDeque<>();
@@ -100,6 +104,7 @@ public final class InMemoryTaskQueue implements TaskQueue {
         for (int i = 0; i < TaskPriority.values().length; i++) {
             levels.add(new TreeSet<>(READY_ORDER));
         }
+        options.rateLimits().forEach((type, limit) -> buckets.put(type, new Bucket(limit, clock.now())));
     }
 
     @Override
@@ -289,8 +294,12 @@ public final class InMemoryTaskQueue implements TaskQueue {
                     continue;
                 }
                 String key = e.request.key();
-                if (key != null && leasedKeys.contains(key)) {
+                if (key != null && leasedKeys.getOrDefault(key, 0) >= options.keyConcurrencyFor(e.request.type())) {
                     continue;
+                }
+                Bucket bucket = buckets.get(e.request.type());
+                if (bucket != null && !bucket.hasPermit(now)) {
+                    continue; // the type's rate limit: the task stays queued, it is not an attempt
                 }
                 long waited = Duration.between(e.readyAt, now).toNanos();
                 long rank = Math.max(0, e.request.priority().rank() - waited / agingNanos);
@@ -311,7 +320,11 @@ public final class InMemoryTaskQueue implements TaskQueue {
         metrics.waited(Duration.between(e.readyAt, now));
         String key = e.request.key();
         if (key != null) {
-            leasedKeys.add(key);
+            leasedKeys.merge(key, 1, Integer::sum);
+        }
+        Bucket bucket = buckets.get(e.request.type());
+        if (bucket != null) {
+            bucket.take();
         }
         Task task = new Task(e.id, e.request, e.attempt, e.maxAttempts, e.submittedAt);
         MemoryLease lease = new MemoryLease(e, task, workerId);
@@ -332,7 +345,7 @@ public final class InMemoryTaskQueue implements TaskQueue {
         lease.disarm();
         String key = e.request.key();
         if (key != null) {
-            leasedKeys.remove(key);
+            leasedKeys.computeIfPresent(key, (k, n) -> n == 1 ? null : n - 1);
         }
     }
 
@@ -507,6 +520,41 @@ public final class InMemoryTaskQueue implements TaskQueue {
     }
 
     private record Idempotency(TaskHandle handle, Instant expiresAt) {}
+
+    /**
+     * A token bucket on the queue's clock. Not resilience4j's {@code RateLimiter}: that one reads
+     * {@code System.nanoTime()}, so it could not run on a virtual {@link TaskClock}, and it hands out permits to
+     * callers who wait, while here a task over the limit simply stays queued. Monitor held for every access.
+     */
+    private static final class Bucket {
+        private final int capacity;
+        private final long intervalNanos;
+        private int tokens;
+        private Instant refilledAt;
+
+        Bucket(TaskRateLimit limit, Instant now) {
+            this.capacity = limit.permits();
+            this.intervalNanos = limit.interval().toNanos();
+            this.tokens = capacity;
+            this.refilledAt = now;
+        }
+
+        boolean hasPermit(Instant now) {
+            long earned = Duration.between(refilledAt, now).toNanos() / intervalNanos;
+            if (earned > 0) {
+                tokens = (int) Math.min(capacity, tokens + earned);
+                // a full bucket earns nothing more, so its count restarts now; otherwise keep the remainder so
+                // permits come back at an even pace
+                refilledAt = tokens == capacity ? now : refilledAt.plusNanos(earned * intervalNanos);
+            }
+            return tokens > 0;
+        }
+
+        /** Takes the permit {@link #hasPermit} just found. */
+        void take() {
+            tokens--;
+        }
+    }
 
     private record Finished(Entry entry, Instant forgetAt) {}
 

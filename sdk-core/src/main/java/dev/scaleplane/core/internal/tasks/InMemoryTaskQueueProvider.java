@@ -33,7 +33,12 @@ import java.util.concurrent.ThreadLocalRandom;
  *       up</td></tr>
  *   <tr><td>{@code scaleplane.tasks.memory.dead-letter-capacity}</td><td>100000</td><td>dead letters kept before
  *       the oldest are dropped</td></tr>
+ *   <tr><td>{@code scaleplane.tasks.memory.key-concurrency}</td><td>1</td><td>tasks of one key under lease at once,
+ *       for types without an override</td></tr>
  * </table>
+ *
+ * <p>Per-type settings (retry policies, key concurrency, rate limits) come from the {@link TaskQueueOptions} given to
+ * {@code Scaleplane.builder().taskQueueOptions(...)}, found as a context component; the keys above override it.
  */
 public final class InMemoryTaskQueueProvider implements TaskQueueProvider {
     /** The provider name. */
@@ -44,11 +49,14 @@ public final class InMemoryTaskQueueProvider implements TaskQueueProvider {
     static final String IDEMPOTENCY_WINDOW = "scaleplane.tasks.memory.idempotency-window";
     static final String RETENTION = "scaleplane.tasks.memory.retention";
     static final String DEAD_LETTER_CAPACITY = "scaleplane.tasks.memory.dead-letter-capacity";
+    static final String KEY_CONCURRENCY = "scaleplane.tasks.memory.key-concurrency";
 
     private static final Set<TaskQueueCapability> CAPABILITIES = Set.copyOf(EnumSet.of(
             TaskQueueCapability.DELAYED_TASKS,
             TaskQueueCapability.PRIORITIES,
             TaskQueueCapability.PER_KEY_MUTEX,
+            TaskQueueCapability.KEY_CONCURRENCY,
+            TaskQueueCapability.RATE_LIMITS,
             TaskQueueCapability.IDEMPOTENCY,
             TaskQueueCapability.BOUNDED));
 
@@ -72,7 +80,7 @@ public final class InMemoryTaskQueueProvider implements TaskQueueProvider {
 
     @Override
     public void validate(ConfigProperties config) {
-        options(new ConfigReader(config));
+        options(new ConfigReader(config), TaskQueueOptions.defaults());
     }
 
     @Override
@@ -80,14 +88,16 @@ public final class InMemoryTaskQueueProvider implements TaskQueueProvider {
         TaskClock clock = context.component(TaskClock.class).orElseGet(() -> TaskClock.of(context.clock()));
         MeterRegistry registry = context.component(MeterRegistry.class).orElseGet(SimpleMeterRegistry::new);
         return new InMemoryTaskQueue(
-                options(new ConfigReader(context.config())),
+                options(
+                        new ConfigReader(context.config()),
+                        context.component(TaskQueueOptions.class).orElseGet(TaskQueueOptions::defaults)),
                 clock,
                 () -> ThreadLocalRandom.current().nextDouble(),
                 registry);
     }
 
-    static TaskQueueOptions options(ConfigReader config) {
-        TaskQueueOptions d = TaskQueueOptions.defaults();
+    /** The options {@code base} with the configured keys applied on top. */
+    static TaskQueueOptions options(ConfigReader config, TaskQueueOptions d) {
         Duration max = Duration.ofDays(365);
         Duration min = Duration.ofMillis(1);
         int capacity = config.integer(CAPACITY, d.capacity(), 1, Integer.MAX_VALUE);
@@ -95,9 +105,10 @@ public final class InMemoryTaskQueueProvider implements TaskQueueProvider {
         Duration window = config.duration(IDEMPOTENCY_WINDOW, d.idempotencyWindow(), min, max);
         Duration retention = config.duration(RETENTION, d.retention(), min, max);
         int deadLetters = config.integer(DEAD_LETTER_CAPACITY, d.deadLetterCapacity(), 1, Integer.MAX_VALUE);
+        int keyConcurrency = config.integer(KEY_CONCURRENCY, d.keyConcurrency(), 1, Integer.MAX_VALUE);
         config.rejectUnknownKeys(
                 "scaleplane.tasks.memory.",
-                Set.of(CAPACITY, AGING_INTERVAL, IDEMPOTENCY_WINDOW, RETENTION, DEAD_LETTER_CAPACITY));
+                Set.of(CAPACITY, AGING_INTERVAL, IDEMPOTENCY_WINDOW, RETENTION, DEAD_LETTER_CAPACITY, KEY_CONCURRENCY));
         config.throwIfInvalid();
         return d.toBuilder()
                 .capacity(capacity)
@@ -105,6 +116,7 @@ public final class InMemoryTaskQueueProvider implements TaskQueueProvider {
                 .idempotencyWindow(window)
                 .retention(retention)
                 .deadLetterCapacity(deadLetters)
+                .keyConcurrency(keyConcurrency)
                 .build();
     }
 }
