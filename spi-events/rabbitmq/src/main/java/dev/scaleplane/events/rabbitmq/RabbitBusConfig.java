@@ -1,0 +1,473 @@
+package dev.scaleplane.events.rabbitmq;
+
+import dev.scaleplane.api.ConfigurationException;
+import dev.scaleplane.api.spi.ConfigProperties;
+import dev.scaleplane.core.config.ConfigKeys;
+import dev.scaleplane.core.config.ConfigReader;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Settings of the RabbitMQ event bus, read from keys under {@value #PREFIX} plus the bus-wide
+ * {@code scaleplane.events.publish-timeout} and {@code scaleplane.events.drain-timeout}.
+ *
+ * <table>
+ *   <caption>Configuration</caption>
+ *   <tr><th>key</th><th>default</th><th>meaning</th></tr>
+ *   <tr><td>{@code scaleplane.events.rabbitmq.host}</td><td>{@value #DEFAULT_HOST}</td><td>broker host</td></tr>
+ *   <tr><td>{@code scaleplane.events.rabbitmq.port}</td><td>5672, 5671 with TLS</td><td>AMQP port</td></tr>
+ *   <tr><td>{@code scaleplane.events.rabbitmq.virtual-host}</td><td>{@code /}</td><td>virtual host</td></tr>
+ *   <tr><td>{@code scaleplane.events.rabbitmq.username}</td><td>{@code guest}</td><td>user</td></tr>
+ *   <tr><td>{@code scaleplane.events.rabbitmq.password}</td><td>{@code guest}</td><td>password; never
+ *       printed</td></tr>
+ *   <tr><td>{@code scaleplane.events.rabbitmq.tls}</td><td>false</td><td>connect with TLS (hostname verified);
+ *       trusts the JVM's default trust store unless a trust store is given</td></tr>
+ *   <tr><td>{@code scaleplane.events.rabbitmq.tls-trust-store}</td><td>(none)</td><td>path of a PKCS12 or JKS
+ *       trust store</td></tr>
+ *   <tr><td>{@code scaleplane.events.rabbitmq.tls-trust-store-password}</td><td>(none)</td><td>its password;
+ *       never printed</td></tr>
+ *   <tr><td>{@code scaleplane.events.rabbitmq.queue-type}</td><td>{@code quorum}</td><td>{@code quorum}
+ *       (replicated, durable) or {@code classic} for the group queues</td></tr>
+ *   <tr><td>{@code scaleplane.events.rabbitmq.shards}</td><td>{@value #DEFAULT_SHARDS}</td><td>queues per
+ *       subscription group (1-{@value #BUCKETS}); events are spread over them by a hash of their ordering key.
+ *       Must stay the same for the life of a group.</td></tr>
+ *   <tr><td>{@code scaleplane.events.rabbitmq.prefetch}</td><td>{@value #DEFAULT_PREFETCH}</td><td>unacknowledged
+ *       deliveries per shard consumer</td></tr>
+ *   <tr><td>{@code scaleplane.events.rabbitmq.max-in-flight}</td><td>{@value #DEFAULT_MAX_IN_FLIGHT}</td><td>published
+ *       events awaiting their confirm; a publish beyond it waits up to the publish timeout</td></tr>
+ *   <tr><td>{@code scaleplane.events.rabbitmq.name-prefix}</td><td>{@value #DEFAULT_NAME_PREFIX}</td><td>prefix of
+ *       every exchange and queue the bus declares</td></tr>
+ *   <tr><td>{@code scaleplane.events.rabbitmq.connection-timeout}</td><td>10s</td><td>TCP connect and AMQP
+ *       handshake timeout</td></tr>
+ *   <tr><td>{@code scaleplane.events.rabbitmq.recovery-interval}</td><td>1s</td><td>pause between reconnection
+ *       attempts after a lost connection</td></tr>
+ *   <tr><td>{@code scaleplane.events.rabbitmq.rebalance-interval}</td><td>500ms</td><td>how often a member
+ *       checks whether it holds more than its share of a group's shards</td></tr>
+ *   <tr><td>{@code scaleplane.events.publish-timeout}</td><td>5s</td><td>how long publish waits for room in the
+ *       in-flight window or for a lost connection to come back</td></tr>
+ *   <tr><td>{@code scaleplane.events.drain-timeout}</td><td>30s</td><td>how long close waits for handler calls
+ *       and confirms in progress</td></tr>
+ * </table>
+ *
+ * <p>Passwords are redacted in {@link #toString()} and in configuration problems. Immutable and thread-safe.
+ */
+public final class RabbitBusConfig {
+    /** Prefix of every key of this backend. */
+    public static final String PREFIX = "scaleplane.events.rabbitmq.";
+
+    public static final String HOST = PREFIX + "host";
+    public static final String PORT = PREFIX + "port";
+    public static final String VIRTUAL_HOST = PREFIX + "virtual-host";
+    public static final String USERNAME = PREFIX + "username";
+    public static final String PASSWORD = PREFIX + "password";
+    public static final String TLS = PREFIX + "tls";
+    public static final String TLS_TRUST_STORE = PREFIX + "tls-trust-store";
+    public static final String TLS_TRUST_STORE_PASSWORD = PREFIX + "tls-trust-store-password";
+    public static final String QUEUE_TYPE = PREFIX + "queue-type";
+    public static final String SHARDS = PREFIX + "shards";
+    public static final String PREFETCH = PREFIX + "prefetch";
+    public static final String MAX_IN_FLIGHT = PREFIX + "max-in-flight";
+    public static final String NAME_PREFIX = PREFIX + "name-prefix";
+    public static final String CONNECTION_TIMEOUT = PREFIX + "connection-timeout";
+    public static final String RECOVERY_INTERVAL = PREFIX + "recovery-interval";
+    public static final String REBALANCE_INTERVAL = PREFIX + "rebalance-interval";
+    /** The bus-wide publish timeout key. */
+    public static final String PUBLISH_TIMEOUT = "scaleplane.events.publish-timeout";
+    /** The bus-wide drain timeout key. */
+    public static final String DRAIN_TIMEOUT = "scaleplane.events.drain-timeout";
+
+    public static final String DEFAULT_HOST = "localhost";
+    public static final int DEFAULT_SHARDS = 4;
+    public static final int DEFAULT_PREFETCH = 250;
+    public static final int DEFAULT_MAX_IN_FLIGHT = 1024;
+    public static final String DEFAULT_NAME_PREFIX = "scaleplane";
+    /**
+     * Number of hash buckets in routing keys: the last routing-key word is the bucket, {@code 0} to {@code BUCKETS-1},
+     * and each shard queue of a group binds the buckets {@code b} with {@code b % shards == shard}.
+     */
+    public static final int BUCKETS = 64;
+
+    private static final Pattern NAME_PREFIX_PATTERN = Pattern.compile("[A-Za-z0-9_-][A-Za-z0-9._-]{0,49}");
+
+    /** Type of the group queues. */
+    public enum QueueType {
+        /** Raft-replicated, durable queues (the default). */
+        QUORUM,
+        /** Classic durable queues: faster on one node, not replicated. */
+        CLASSIC
+    }
+
+    private final String host;
+    private final int port;
+    private final String virtualHost;
+    private final String username;
+    private final String password;
+    private final boolean tls;
+    private final @Nullable String trustStore;
+    private final @Nullable String trustStorePassword;
+    private final QueueType queueType;
+    private final int shards;
+    private final int prefetch;
+    private final int maxInFlight;
+    private final String namePrefix;
+    private final Duration connectionTimeout;
+    private final Duration recoveryInterval;
+    private final Duration rebalanceInterval;
+    private final Duration publishTimeout;
+    private final Duration drainTimeout;
+
+    private RabbitBusConfig(Builder b) {
+        host = b.host;
+        port = b.port > 0 ? b.port : (b.tls ? 5671 : 5672);
+        virtualHost = b.virtualHost;
+        username = b.username;
+        password = b.password;
+        tls = b.tls;
+        trustStore = b.trustStore;
+        trustStorePassword = b.trustStorePassword;
+        queueType = b.queueType;
+        shards = b.shards;
+        prefetch = b.prefetch;
+        maxInFlight = b.maxInFlight;
+        namePrefix = b.namePrefix;
+        connectionTimeout = b.connectionTimeout;
+        recoveryInterval = b.recoveryInterval;
+        rebalanceInterval = b.rebalanceInterval;
+        publishTimeout = b.publishTimeout;
+        drainTimeout = b.drainTimeout;
+    }
+
+    /** A builder with every default. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder holding this configuration's values. */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.host = host;
+        b.port = port;
+        b.virtualHost = virtualHost;
+        b.username = username;
+        b.password = password;
+        b.tls = tls;
+        b.trustStore = trustStore;
+        b.trustStorePassword = trustStorePassword;
+        b.queueType = queueType;
+        b.shards = shards;
+        b.prefetch = prefetch;
+        b.maxInFlight = maxInFlight;
+        b.namePrefix = namePrefix;
+        b.connectionTimeout = connectionTimeout;
+        b.recoveryInterval = recoveryInterval;
+        b.rebalanceInterval = rebalanceInterval;
+        b.publishTimeout = publishTimeout;
+        b.drainTimeout = drainTimeout;
+        return b;
+    }
+
+    /**
+     * Reads the configuration from the platform's properties.
+     *
+     * @throws ConfigurationException listing every invalid or unknown key under {@value #PREFIX} (passwords
+     *     redacted)
+     */
+    public static RabbitBusConfig from(ConfigProperties properties) {
+        ConfigReader reader = new ConfigReader(properties);
+        RabbitBusConfig config = from(reader);
+        reader.throwIfInvalid();
+        return Objects.requireNonNull(config, "config");
+    }
+
+    /**
+     * Reads the configuration, recording every problem in {@code reader} instead of throwing.
+     *
+     * @return the configuration, or null if {@code reader} recorded a problem
+     */
+    public static @Nullable RabbitBusConfig from(ConfigReader reader) {
+        Objects.requireNonNull(reader, "reader");
+        int before = reader.problems().size();
+        Builder b = builder();
+        String host = reader.string(HOST, DEFAULT_HOST).trim();
+        reader.check(!host.isEmpty() && !host.contains("/") && !host.contains(" "), HOST, host, "a host name or IP");
+        b.host = host;
+        boolean tls = reader.bool(TLS, false);
+        b.tls = tls;
+        b.port = reader.integer(PORT, tls ? 5671 : 5672, 1, 65535);
+        String vhost = reader.string(VIRTUAL_HOST, "/");
+        reader.check(!vhost.isEmpty(), VIRTUAL_HOST, vhost, "a non-empty virtual host name such as /");
+        b.virtualHost = vhost;
+        String user = reader.string(USERNAME, "guest");
+        reader.check(!user.isEmpty(), USERNAME, user, "a non-empty user name");
+        b.username = user;
+        b.password = reader.string(PASSWORD, "guest");
+        Optional<String> store = reader.optional(TLS_TRUST_STORE);
+        store.ifPresent(s -> reader.check(
+                tls, TLS_TRUST_STORE, s, "only with " + TLS + "=true (a trust store without TLS would be ignored)"));
+        b.trustStore = store.orElse(null);
+        b.trustStorePassword = reader.optional(TLS_TRUST_STORE_PASSWORD).orElse(null);
+        if (b.trustStorePassword != null) {
+            reader.check(
+                    store.isPresent(), TLS_TRUST_STORE_PASSWORD, ConfigKeys.REDACTED, "only with " + TLS_TRUST_STORE);
+        }
+        b.queueType = reader.enumValue(QUEUE_TYPE, QueueType.class, QueueType.QUORUM);
+        b.shards = reader.integer(SHARDS, DEFAULT_SHARDS, 1, BUCKETS);
+        b.prefetch = reader.integer(PREFETCH, DEFAULT_PREFETCH, 1, 65535);
+        b.maxInFlight = reader.integer(MAX_IN_FLIGHT, DEFAULT_MAX_IN_FLIGHT, 1, 1 << 20);
+        String prefix = reader.string(NAME_PREFIX, DEFAULT_NAME_PREFIX).trim();
+        reader.check(
+                NAME_PREFIX_PATTERN.matcher(prefix).matches(),
+                NAME_PREFIX,
+                prefix,
+                "1-50 characters from letters, digits, '.', '_' and '-', not starting with '.'");
+        b.namePrefix = prefix;
+        b.connectionTimeout = reader.duration(
+                CONNECTION_TIMEOUT, Duration.ofSeconds(10), Duration.ofMillis(100), Duration.ofMinutes(10));
+        b.recoveryInterval = reader.duration(
+                RECOVERY_INTERVAL, Duration.ofSeconds(1), Duration.ofMillis(10), Duration.ofMinutes(10));
+        b.rebalanceInterval = reader.duration(
+                REBALANCE_INTERVAL, Duration.ofMillis(500), Duration.ofMillis(10), Duration.ofMinutes(10));
+        b.publishTimeout = reader.duration(PUBLISH_TIMEOUT, Duration.ofSeconds(5), Duration.ZERO, Duration.ofHours(1));
+        b.drainTimeout = reader.duration(DRAIN_TIMEOUT, Duration.ofSeconds(30), Duration.ZERO, Duration.ofHours(1));
+        reader.rejectUnknownKeys(
+                PREFIX,
+                Set.of(
+                        HOST,
+                        PORT,
+                        VIRTUAL_HOST,
+                        USERNAME,
+                        PASSWORD,
+                        TLS,
+                        TLS_TRUST_STORE,
+                        TLS_TRUST_STORE_PASSWORD,
+                        QUEUE_TYPE,
+                        SHARDS,
+                        PREFETCH,
+                        MAX_IN_FLIGHT,
+                        NAME_PREFIX,
+                        CONNECTION_TIMEOUT,
+                        RECOVERY_INTERVAL,
+                        REBALANCE_INTERVAL));
+        return reader.problems().size() > before ? null : b.build();
+    }
+
+    /** Broker host. */
+    public String host() {
+        return host;
+    }
+
+    /** AMQP port. */
+    public int port() {
+        return port;
+    }
+
+    /** Virtual host. */
+    public String virtualHost() {
+        return virtualHost;
+    }
+
+    /** User name. */
+    public String username() {
+        return username;
+    }
+
+    /** Password. Never log it. */
+    public String password() {
+        return password;
+    }
+
+    /** Whether connections use TLS. */
+    public boolean tls() {
+        return tls;
+    }
+
+    /** Path of the TLS trust store, if set. */
+    public Optional<String> trustStore() {
+        return Optional.ofNullable(trustStore);
+    }
+
+    /** Password of the TLS trust store, if set. Never log it. */
+    public Optional<String> trustStorePassword() {
+        return Optional.ofNullable(trustStorePassword);
+    }
+
+    /** Type of the group queues. */
+    public QueueType queueType() {
+        return queueType;
+    }
+
+    /** Shard queues per subscription group. */
+    public int shards() {
+        return shards;
+    }
+
+    /** Unacknowledged deliveries per shard consumer. */
+    public int prefetch() {
+        return prefetch;
+    }
+
+    /** Published events awaiting a confirm at most. */
+    public int maxInFlight() {
+        return maxInFlight;
+    }
+
+    /** Prefix of every exchange and queue name. */
+    public String namePrefix() {
+        return namePrefix;
+    }
+
+    /** Connect timeout. */
+    public Duration connectionTimeout() {
+        return connectionTimeout;
+    }
+
+    /** Pause between reconnection attempts. */
+    public Duration recoveryInterval() {
+        return recoveryInterval;
+    }
+
+    /** How often members rebalance shards. */
+    public Duration rebalanceInterval() {
+        return rebalanceInterval;
+    }
+
+    /** How long publish waits for room or for the connection. */
+    public Duration publishTimeout() {
+        return publishTimeout;
+    }
+
+    /** How long close waits for work in progress. */
+    public Duration drainTimeout() {
+        return drainTimeout;
+    }
+
+    /** Every setting, passwords redacted. */
+    @Override
+    public String toString() {
+        return "RabbitBusConfig{host=" + host + ", port=" + port + ", virtualHost=" + virtualHost + ", username="
+                + username + ", password=" + ConfigKeys.REDACTED + ", tls=" + tls + ", trustStore=" + trustStore
+                + ", trustStorePassword=" + (trustStorePassword == null ? null : ConfigKeys.REDACTED)
+                + ", queueType=" + queueType.name().toLowerCase(Locale.ROOT) + ", shards=" + shards + ", prefetch="
+                + prefetch + ", maxInFlight=" + maxInFlight + ", namePrefix=" + namePrefix + ", connectionTimeout="
+                + connectionTimeout + ", recoveryInterval=" + recoveryInterval + ", rebalanceInterval="
+                + rebalanceInterval + ", publishTimeout=" + publishTimeout + ", drainTimeout=" + drainTimeout + '}';
+    }
+
+    /** Builds a {@link RabbitBusConfig}; setters check their argument. Not thread-safe. */
+    public static final class Builder {
+        private String host = DEFAULT_HOST;
+        private int port;
+        private String virtualHost = "/";
+        private String username = "guest";
+        private String password = "guest";
+        private boolean tls;
+        private @Nullable String trustStore;
+        private @Nullable String trustStorePassword;
+        private QueueType queueType = QueueType.QUORUM;
+        private int shards = DEFAULT_SHARDS;
+        private int prefetch = DEFAULT_PREFETCH;
+        private int maxInFlight = DEFAULT_MAX_IN_FLIGHT;
+        private String namePrefix = DEFAULT_NAME_PREFIX;
+        private Duration connectionTimeout = Duration.ofSeconds(10);
+        private Duration recoveryInterval = Duration.ofSeconds(1);
+        private Duration rebalanceInterval = Duration.ofMillis(500);
+        private Duration publishTimeout = Duration.ofSeconds(5);
+        private Duration drainTimeout = Duration.ofSeconds(30);
+
+        private Builder() {}
+
+        /** Broker host and port. */
+        public Builder endpoint(String host, int port) {
+            if (port < 1 || port > 65535) {
+                throw new IllegalArgumentException("port must be in [1, 65535], but was " + port);
+            }
+            this.host = Objects.requireNonNull(host, "host");
+            this.port = port;
+            return this;
+        }
+
+        /** Virtual host. */
+        public Builder virtualHost(String virtualHost) {
+            this.virtualHost = Objects.requireNonNull(virtualHost, "virtualHost");
+            return this;
+        }
+
+        /** Credentials. */
+        public Builder credentials(String username, String password) {
+            this.username = Objects.requireNonNull(username, "username");
+            this.password = Objects.requireNonNull(password, "password");
+            return this;
+        }
+
+        /** Queue type of the group queues. */
+        public Builder queueType(QueueType queueType) {
+            this.queueType = Objects.requireNonNull(queueType, "queueType");
+            return this;
+        }
+
+        /** Shard queues per group, 1-{@value RabbitBusConfig#BUCKETS}. */
+        public Builder shards(int shards) {
+            if (shards < 1 || shards > BUCKETS) {
+                throw new IllegalArgumentException("shards must be in [1, " + BUCKETS + "], but was " + shards);
+            }
+            this.shards = shards;
+            return this;
+        }
+
+        /** Published events awaiting their confirm at most, {@code >= 1}. */
+        public Builder maxInFlight(int maxInFlight) {
+            if (maxInFlight < 1) {
+                throw new IllegalArgumentException("maxInFlight must be >= 1, but was " + maxInFlight);
+            }
+            this.maxInFlight = maxInFlight;
+            return this;
+        }
+
+        /** Prefix of exchange and queue names. */
+        public Builder namePrefix(String namePrefix) {
+            if (!NAME_PREFIX_PATTERN.matcher(namePrefix).matches()) {
+                throw new IllegalArgumentException("namePrefix must be 1-50 characters from letters, digits, '.', '_'"
+                        + " and '-', not starting with '.', but was '" + namePrefix + "'");
+            }
+            this.namePrefix = namePrefix;
+            return this;
+        }
+
+        /** Publish timeout, {@code >= 0}. */
+        public Builder publishTimeout(Duration publishTimeout) {
+            if (publishTimeout.isNegative()) {
+                throw new IllegalArgumentException("publishTimeout must be >= 0, but was " + publishTimeout);
+            }
+            this.publishTimeout = publishTimeout;
+            return this;
+        }
+
+        /** Drain timeout, {@code >= 0}. */
+        public Builder drainTimeout(Duration drainTimeout) {
+            if (drainTimeout.isNegative()) {
+                throw new IllegalArgumentException("drainTimeout must be >= 0, but was " + drainTimeout);
+            }
+            this.drainTimeout = drainTimeout;
+            return this;
+        }
+
+        /** Pause between reconnection attempts, {@code > 0}. */
+        public Builder recoveryInterval(Duration recoveryInterval) {
+            if (recoveryInterval.isNegative() || recoveryInterval.isZero()) {
+                throw new IllegalArgumentException("recoveryInterval must be > 0, but was " + recoveryInterval);
+            }
+            this.recoveryInterval = recoveryInterval;
+            return this;
+        }
+
+        /** Builds the configuration. */
+        public RabbitBusConfig build() {
+            return new RabbitBusConfig(this);
+        }
+    }
+}
