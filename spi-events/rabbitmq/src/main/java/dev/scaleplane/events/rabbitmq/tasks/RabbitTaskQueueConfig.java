@@ -1,0 +1,507 @@
+package dev.scaleplane.events.rabbitmq.tasks;
+
+import dev.scaleplane.api.ConfigurationException;
+import dev.scaleplane.api.orchestration.TaskQueueOptions;
+import dev.scaleplane.api.spi.ConfigProperties;
+import dev.scaleplane.core.config.ConfigKeys;
+import dev.scaleplane.core.config.ConfigReader;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Settings of the RabbitMQ task queue, read from keys under {@value #PREFIX}.
+ *
+ * <table>
+ *   <caption>Configuration</caption>
+ *   <tr><th>key</th><th>default</th><th>meaning</th></tr>
+ *   <tr><td>{@code uri}</td><td>(none)</td><td>{@code amqp://user:pass@host:port/vhost} or {@code amqps://...};
+ *       when set, {@code host}, {@code port}, {@code virtual-host} and {@code username} must not be</td></tr>
+ *   <tr><td>{@code host}</td><td>127.0.0.1</td><td>broker host</td></tr>
+ *   <tr><td>{@code port}</td><td>5672 (5671 with TLS)</td><td>broker port</td></tr>
+ *   <tr><td>{@code virtual-host}</td><td>/</td><td>virtual host</td></tr>
+ *   <tr><td>{@code username}</td><td>guest</td><td>user</td></tr>
+ *   <tr><td>{@code password}</td><td>guest</td><td>password; never printed</td></tr>
+ *   <tr><td>{@code tls}</td><td>false</td><td>TLS with the JVM's default trust store (implied by
+ *       {@code amqps://})</td></tr>
+ *   <tr><td>{@code connection-timeout}</td><td>10s</td><td>TCP connect and AMQP handshake timeout</td></tr>
+ *   <tr><td>{@code confirm-timeout}</td><td>10s</td><td>how long a publish waits for the broker's confirm before
+ *       the operation fails</td></tr>
+ *   <tr><td>{@code queue}</td><td>{@value #DEFAULT_QUEUE}</td><td>base name of the queues (1-200 letters, digits,
+ *       {@code . _ -}); every process sharing this name shares the task queue</td></tr>
+ *   <tr><td>{@code queue-type}</td><td>quorum</td><td>{@code quorum} (replicated) or {@code classic}</td></tr>
+ *   <tr><td>{@code capacity}</td><td>100000</td><td>unfinished tasks before submit fails (the ledger queue's
+ *       {@code x-max-length})</td></tr>
+ *   <tr><td>{@code dead-letter-capacity}</td><td>100000</td><td>dead letters kept; beyond it the oldest are
+ *       dropped by the broker</td></tr>
+ *   <tr><td>{@code aging-interval}</td><td>10s</td><td>wait per priority level gained</td></tr>
+ *   <tr><td>{@code idempotency-window}</td><td>1h</td><td>how long an idempotency key returns the same task (in
+ *       this process)</td></tr>
+ *   <tr><td>{@code retention}</td><td>1h</td><td>how long finished tasks can be looked up (in this
+ *       process)</td></tr>
+ *   <tr><td>{@code prefetch}</td><td>16</td><td>messages held unacknowledged per priority band to pick the next
+ *       task by the aging rule, the key mutex and the type filter</td></tr>
+ *   <tr><td>{@code consumer-timeout}</td><td>30m</td><td>the broker's {@code consumer_timeout}: a lease can be
+ *       extended by heartbeats to at most this long after it was granted, less a safety margin</td></tr>
+ *   <tr><td>{@code hold-limit}</td><td>5m</td><td>a waiting (delayed) or prefetched message is held unacknowledged
+ *       at most this long before it goes back to the broker; must be below {@code consumer-timeout}</td></tr>
+ *   <tr><td>{@code idle-poll-interval}</td><td>100ms</td><td>a queue found empty is not polled again for this
+ *       long unless this process published to it: how late a lease call sees tasks another process
+ *       submitted</td></tr>
+ *   <tr><td>{@code delay-buckets}</td><td>1m,10m,1h,6h</td><td>TTL of the wait queues that carry delays longer
+ *       than {@code hold-limit}; the smallest must not exceed {@code hold-limit}</td></tr>
+ * </table>
+ *
+ * <p>The password, and a password in the URI, are redacted in {@link #toString()} and in configuration problems.
+ *
+ * <p>Immutable and thread-safe.
+ */
+public final class RabbitTaskQueueConfig {
+    /** Prefix of every key of this backend. */
+    public static final String PREFIX = "scaleplane.tasks.rabbitmq.";
+    /** Key of the connection URI. */
+    public static final String URI_KEY = PREFIX + "uri";
+    /** Key of the host. */
+    public static final String HOST = PREFIX + "host";
+    /** Key of the port. */
+    public static final String PORT = PREFIX + "port";
+    /** Key of the virtual host. */
+    public static final String VIRTUAL_HOST = PREFIX + "virtual-host";
+    /** Key of the user name. */
+    public static final String USERNAME = PREFIX + "username";
+    /** Key of the password. */
+    public static final String PASSWORD = PREFIX + "password";
+    /** Key of the TLS switch. */
+    public static final String TLS = PREFIX + "tls";
+    /** Key of the connection timeout. */
+    public static final String CONNECTION_TIMEOUT = PREFIX + "connection-timeout";
+    /** Key of the confirm timeout. */
+    public static final String CONFIRM_TIMEOUT = PREFIX + "confirm-timeout";
+    /** Key of the queue base name. */
+    public static final String QUEUE = PREFIX + "queue";
+    /** Key of the queue type. */
+    public static final String QUEUE_TYPE = PREFIX + "queue-type";
+    /** Key of the capacity. */
+    public static final String CAPACITY = PREFIX + "capacity";
+    /** Key of the dead-letter capacity. */
+    public static final String DEAD_LETTER_CAPACITY = PREFIX + "dead-letter-capacity";
+    /** Key of the aging interval. */
+    public static final String AGING_INTERVAL = PREFIX + "aging-interval";
+    /** Key of the idempotency window. */
+    public static final String IDEMPOTENCY_WINDOW = PREFIX + "idempotency-window";
+    /** Key of the retention. */
+    public static final String RETENTION = PREFIX + "retention";
+    /** Key of the prefetch per band. */
+    public static final String PREFETCH = PREFIX + "prefetch";
+    /** Key of the broker's consumer timeout. */
+    public static final String CONSUMER_TIMEOUT = PREFIX + "consumer-timeout";
+    /** Key of the hold limit. */
+    public static final String HOLD_LIMIT = PREFIX + "hold-limit";
+    /** Key of the idle poll interval. */
+    public static final String IDLE_POLL_INTERVAL = PREFIX + "idle-poll-interval";
+    /** Key of the delay buckets. */
+    public static final String DELAY_BUCKETS = PREFIX + "delay-buckets";
+
+    /** Default queue base name. */
+    public static final String DEFAULT_QUEUE = "scaleplane.tasks";
+
+    private static final Pattern QUEUE_NAME = Pattern.compile("[A-Za-z0-9._-]{1,200}");
+    private static final Pattern SHORT_DURATION = Pattern.compile("(\\d{1,12})(ms|s|m|h|d)");
+    private static final Pattern URI_PASSWORD = Pattern.compile("^(amqps?://[^:@/]*:)[^@/]*@");
+    private static final Duration MAX_TTL = Duration.ofDays(24); // x-message-ttl is a 32-bit millisecond count
+
+    /** How queues are replicated. */
+    public enum QueueType {
+        /** Raft-replicated quorum queues, durable; the default. */
+        QUORUM,
+        /** Classic queues, durable, single node. */
+        CLASSIC
+    }
+
+    private final String host;
+    private final int port;
+    private final String virtualHost;
+    private final String username;
+    private final String password;
+    private final boolean tls;
+    private final Duration connectionTimeout;
+    private final Duration confirmTimeout;
+    private final String queue;
+    private final QueueType queueType;
+    private final TaskQueueOptions options;
+    private final int prefetch;
+    private final Duration consumerTimeout;
+    private final Duration holdLimit;
+    private final List<Duration> delayBuckets;
+    private final Duration idlePollInterval;
+
+    private RabbitTaskQueueConfig(
+            String host,
+            int port,
+            String virtualHost,
+            String username,
+            String password,
+            boolean tls,
+            Duration connectionTimeout,
+            Duration confirmTimeout,
+            String queue,
+            QueueType queueType,
+            TaskQueueOptions options,
+            int prefetch,
+            Duration consumerTimeout,
+            Duration holdLimit,
+            List<Duration> delayBuckets,
+            Duration idlePollInterval) {
+        this.host = host;
+        this.port = port;
+        this.virtualHost = virtualHost;
+        this.username = username;
+        this.password = password;
+        this.tls = tls;
+        this.connectionTimeout = connectionTimeout;
+        this.confirmTimeout = confirmTimeout;
+        this.queue = queue;
+        this.queueType = queueType;
+        this.options = options;
+        this.prefetch = prefetch;
+        this.consumerTimeout = consumerTimeout;
+        this.holdLimit = holdLimit;
+        this.delayBuckets = List.copyOf(delayBuckets);
+        this.idlePollInterval = idlePollInterval;
+    }
+
+    /**
+     * Reads the configuration from the platform's properties.
+     *
+     * @throws ConfigurationException listing every invalid or unknown key under {@value #PREFIX}
+     */
+    public static RabbitTaskQueueConfig from(ConfigProperties properties) {
+        ConfigReader reader = new ConfigReader(properties);
+        RabbitTaskQueueConfig config = from(reader);
+        reader.throwIfInvalid();
+        return Objects.requireNonNull(config, "config");
+    }
+
+    /**
+     * Reads the configuration, recording every problem in {@code reader} instead of throwing.
+     *
+     * @return the configuration, or null if {@code reader} recorded a problem
+     */
+    public static @Nullable RabbitTaskQueueConfig from(ConfigReader reader) {
+        Objects.requireNonNull(reader, "reader");
+        int problemsBefore = reader.problems().size();
+        Optional<String> uri = reader.optional(URI_KEY);
+        String host = reader.string(HOST, "127.0.0.1").trim();
+        boolean tls = reader.bool(TLS, false);
+        String virtualHost = reader.string(VIRTUAL_HOST, "/");
+        String username = reader.string(USERNAME, "guest");
+        String password = reader.string(PASSWORD, "guest");
+        int port = reader.integer(PORT, tls ? 5671 : 5672, 1, 65535);
+        if (uri.isPresent()) {
+            for (String k : List.of(HOST, PORT, VIRTUAL_HOST, USERNAME)) {
+                if (reader.properties().get(k).isPresent()) {
+                    reader.check(
+                            false,
+                            k,
+                            reader.properties().get(k).orElse(null),
+                            "unset when " + URI_KEY + " is set (the URI names the host, port, virtual host and user)");
+                }
+            }
+            String shown = redactUri(uri.get().trim());
+            try {
+                URI u = new URI(uri.get().trim());
+                String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(Locale.ROOT);
+                if (reader.check(
+                        (scheme.equals("amqp") || scheme.equals("amqps")) && u.getHost() != null,
+                        URI_KEY,
+                        shown,
+                        "an AMQP URI such as amqp://user@127.0.0.1:5672/vhost")) {
+                    tls = tls || scheme.equals("amqps");
+                    host = u.getHost();
+                    port = u.getPort() > 0 ? u.getPort() : tls ? 5671 : 5672;
+                    String path = u.getPath();
+                    virtualHost = path == null || path.isEmpty() || path.equals("/") ? "/" : path.substring(1);
+                    String userInfo = u.getUserInfo();
+                    if (userInfo != null) {
+                        int colon = userInfo.indexOf(':');
+                        username = colon < 0 ? userInfo : userInfo.substring(0, colon);
+                        if (colon >= 0 && reader.properties().get(PASSWORD).isEmpty()) {
+                            password = userInfo.substring(colon + 1);
+                        }
+                    }
+                }
+            } catch (URISyntaxException e) {
+                reader.check(false, URI_KEY, shown, "an AMQP URI such as amqp://user@127.0.0.1:5672/vhost");
+            }
+        }
+        reader.check(!host.isEmpty(), HOST, host, "a host name or address");
+        Duration connectionTimeout = reader.duration(
+                CONNECTION_TIMEOUT, Duration.ofSeconds(10), Duration.ofMillis(100), Duration.ofHours(1));
+        Duration confirmTimeout =
+                reader.duration(CONFIRM_TIMEOUT, Duration.ofSeconds(10), Duration.ofMillis(100), Duration.ofHours(1));
+        String queue = reader.string(QUEUE, DEFAULT_QUEUE).trim();
+        reader.check(QUEUE_NAME.matcher(queue).matches(), QUEUE, queue, "1-200 letters, digits, '.', '_' or '-'");
+        QueueType queueType = reader.enumValue(QUEUE_TYPE, QueueType.class, QueueType.QUORUM);
+        TaskQueueOptions d = TaskQueueOptions.defaults();
+        Duration min = Duration.ofMillis(1);
+        Duration max = Duration.ofDays(365);
+        int capacity = reader.integer(CAPACITY, d.capacity(), 1, Integer.MAX_VALUE);
+        int deadLetterCapacity = reader.integer(DEAD_LETTER_CAPACITY, d.deadLetterCapacity(), 1, Integer.MAX_VALUE);
+        Duration aging = reader.duration(AGING_INTERVAL, d.agingInterval(), min, max);
+        Duration window = reader.duration(IDEMPOTENCY_WINDOW, d.idempotencyWindow(), min, max);
+        Duration retention = reader.duration(RETENTION, d.retention(), min, max);
+        int prefetch = reader.integer(PREFETCH, 16, 1, 1000);
+        Duration consumerTimeout =
+                reader.duration(CONSUMER_TIMEOUT, Duration.ofMinutes(30), Duration.ofSeconds(10), MAX_TTL);
+        Duration holdLimit = reader.duration(HOLD_LIMIT, Duration.ofMinutes(5), Duration.ofMillis(100), MAX_TTL);
+        reader.check(
+                holdLimit.compareTo(consumerTimeout) < 0,
+                HOLD_LIMIT,
+                reader.properties().get(HOLD_LIMIT).orElse(holdLimit.toString()),
+                "a duration below " + CONSUMER_TIMEOUT + " (" + consumerTimeout + ")");
+        Duration idlePoll =
+                reader.duration(IDLE_POLL_INTERVAL, Duration.ofMillis(100), Duration.ZERO, Duration.ofMinutes(1));
+        String bucketsText = reader.string(DELAY_BUCKETS, "1m,10m,1h,6h");
+        List<Duration> buckets = parseBuckets(bucketsText);
+        if (buckets == null) {
+            reader.check(
+                    false,
+                    DELAY_BUCKETS,
+                    bucketsText,
+                    "a comma-separated list of distinct durations between 1ms and 24d, e.g. 1m,10m,1h");
+        } else {
+            reader.check(
+                    buckets.get(0).compareTo(holdLimit) <= 0,
+                    DELAY_BUCKETS,
+                    bucketsText,
+                    "a smallest bucket not above " + HOLD_LIMIT + " (" + holdLimit + ")");
+        }
+        Set<String> known = new HashSet<>(Set.of(
+                URI_KEY,
+                HOST,
+                PORT,
+                VIRTUAL_HOST,
+                USERNAME,
+                PASSWORD,
+                TLS,
+                CONNECTION_TIMEOUT,
+                CONFIRM_TIMEOUT,
+                QUEUE,
+                QUEUE_TYPE,
+                CAPACITY,
+                DEAD_LETTER_CAPACITY,
+                AGING_INTERVAL,
+                IDEMPOTENCY_WINDOW,
+                RETENTION,
+                PREFETCH,
+                CONSUMER_TIMEOUT,
+                HOLD_LIMIT,
+                IDLE_POLL_INTERVAL,
+                DELAY_BUCKETS));
+        // A misspelt password key holds a password too: report it with the value redacted.
+        for (String key : new TreeSet<>(reader.properties().keys())) {
+            if (key.startsWith(PREFIX) && !known.contains(key) && looksLikePassword(key.substring(PREFIX.length()))) {
+                reader.check(false, key, ConfigKeys.REDACTED, "a known key; did you mean " + PASSWORD + "?");
+                known.add(key);
+            }
+        }
+        reader.rejectUnknownKeys(PREFIX, known);
+        if (reader.problems().size() > problemsBefore || buckets == null) {
+            return null;
+        }
+        TaskQueueOptions options = d.toBuilder()
+                .capacity(capacity)
+                .deadLetterCapacity(deadLetterCapacity)
+                .agingInterval(aging)
+                .idempotencyWindow(window)
+                .retention(retention)
+                .build();
+        return new RabbitTaskQueueConfig(
+                host,
+                port,
+                virtualHost,
+                username,
+                password,
+                tls,
+                connectionTimeout,
+                confirmTimeout,
+                queue,
+                queueType,
+                options,
+                prefetch,
+                consumerTimeout,
+                holdLimit,
+                buckets,
+                idlePoll);
+    }
+
+    /** This configuration with another queue base name (tests and tools use it for unique names). */
+    public RabbitTaskQueueConfig withQueue(String queue) {
+        if (!QUEUE_NAME.matcher(Objects.requireNonNull(queue, "queue")).matches()) {
+            throw new IllegalArgumentException(
+                    "queue must be 1-200 letters, digits, '.', '_' or '-', but was '" + queue + "'");
+        }
+        return new RabbitTaskQueueConfig(
+                host,
+                port,
+                virtualHost,
+                username,
+                password,
+                tls,
+                connectionTimeout,
+                confirmTimeout,
+                queue,
+                queueType,
+                options,
+                prefetch,
+                consumerTimeout,
+                holdLimit,
+                delayBuckets,
+                idlePollInterval);
+    }
+
+    private static @Nullable List<Duration> parseBuckets(String text) {
+        List<Duration> out = new ArrayList<>();
+        for (String part : text.split(",", -1)) {
+            Duration d = parseDuration(part.trim());
+            if (d == null || d.isNegative() || d.isZero() || d.compareTo(MAX_TTL) > 0 || d.toMillis() < 1) {
+                return null;
+            }
+            out.add(d);
+        }
+        List<Duration> sorted = new ArrayList<>(new TreeSet<>(out));
+        return sorted.size() == out.size() ? sorted : null;
+    }
+
+    private static @Nullable Duration parseDuration(String s) {
+        Matcher m = SHORT_DURATION.matcher(s);
+        if (m.matches()) {
+            long n = Long.parseLong(m.group(1));
+            return switch (m.group(2)) {
+                case "ms" -> Duration.ofMillis(n);
+                case "s" -> Duration.ofSeconds(n);
+                case "m" -> Duration.ofMinutes(n);
+                case "h" -> Duration.ofHours(n);
+                default -> Duration.ofDays(n);
+            };
+        }
+        try {
+            return Duration.parse(s);
+        } catch (DateTimeParseException e) {
+            return null;
+        }
+    }
+
+    /** Whether a key name is, or is a likely typo of, {@code password}. */
+    static boolean looksLikePassword(String name) {
+        String n = name.toLowerCase(Locale.ROOT);
+        return n.contains("pass") || n.contains("pwd") || n.contains("secret") || n.equals("pasword");
+    }
+
+    /** The URI with its password, if any, redacted. */
+    static String redactUri(String uri) {
+        return URI_PASSWORD.matcher(uri).replaceFirst("$1" + ConfigKeys.REDACTED + "@");
+    }
+
+    /** Broker host. */
+    public String host() {
+        return host;
+    }
+
+    /** Broker port. */
+    public int port() {
+        return port;
+    }
+
+    /** Virtual host. */
+    public String virtualHost() {
+        return virtualHost;
+    }
+
+    /** User name. */
+    public String username() {
+        return username;
+    }
+
+    /** The password. Never log it. */
+    public String password() {
+        return password;
+    }
+
+    /** Whether the connection uses TLS. */
+    public boolean tls() {
+        return tls;
+    }
+
+    /** Connect and handshake timeout. */
+    public Duration connectionTimeout() {
+        return connectionTimeout;
+    }
+
+    /** How long a publish waits for its confirm. */
+    public Duration confirmTimeout() {
+        return confirmTimeout;
+    }
+
+    /** Base name of the queues. */
+    public String queue() {
+        return queue;
+    }
+
+    /** Queue type of every queue the backend declares. */
+    public QueueType queueType() {
+        return queueType;
+    }
+
+    /** The task queue options (capacity, aging, windows) read from this configuration. */
+    public TaskQueueOptions options() {
+        return options;
+    }
+
+    /** Messages held per priority band for selection. */
+    public int prefetch() {
+        return prefetch;
+    }
+
+    /** The broker's consumer timeout, which bounds a lease's total length. */
+    public Duration consumerTimeout() {
+        return consumerTimeout;
+    }
+
+    /** Longest time a waiting or prefetched message stays unacknowledged. */
+    public Duration holdLimit() {
+        return holdLimit;
+    }
+
+    /** TTLs of the wait queues, ascending. */
+    public List<Duration> delayBuckets() {
+        return delayBuckets;
+    }
+
+    /** How long a queue found empty is not polled again, unless this process published to it. */
+    public Duration idlePollInterval() {
+        return idlePollInterval;
+    }
+
+    @Override
+    public String toString() {
+        return "RabbitTaskQueueConfig{host=" + host + ", port=" + port + ", virtualHost=" + virtualHost
+                + ", username=" + username + ", password=" + ConfigKeys.REDACTED + ", tls=" + tls
+                + ", connectionTimeout=" + connectionTimeout + ", confirmTimeout=" + confirmTimeout + ", queue="
+                + queue + ", queueType=" + queueType + ", options=" + options + ", prefetch=" + prefetch
+                + ", consumerTimeout=" + consumerTimeout + ", holdLimit=" + holdLimit + ", delayBuckets="
+                + delayBuckets + ", idlePollInterval=" + idlePollInterval + '}';
+    }
+}

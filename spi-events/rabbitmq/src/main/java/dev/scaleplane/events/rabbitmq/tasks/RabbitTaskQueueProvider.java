@@ -1,0 +1,81 @@
+package dev.scaleplane.events.rabbitmq.tasks;
+
+import dev.scaleplane.api.orchestration.TaskClock;
+import dev.scaleplane.api.orchestration.TaskQueue;
+import dev.scaleplane.api.orchestration.TaskQueueCapability;
+import dev.scaleplane.api.spi.ConfigProperties;
+import dev.scaleplane.api.spi.ProviderContext;
+import dev.scaleplane.api.spi.TaskQueueProvider;
+import java.util.EnumSet;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * The RabbitMQ task queue, name {@value #NAME}, configured under {@value RabbitTaskQueueConfig#PREFIX} (see
+ * {@link RabbitTaskQueueConfig}). Time comes from the context's {@link TaskClock} component, else from the platform
+ * clock with real delays.
+ *
+ * <h2>Capabilities</h2>
+ *
+ * <ul>
+ *   <li>{@link TaskQueueCapability#DURABLE}: durable queues (quorum by default), persistent messages, publisher
+ *       confirms on every submit, retry and dead letter; leases held by a process that dies go back to the broker.
+ *   <li>{@link TaskQueueCapability#CROSS_PROCESS}: every process configured with the same broker and
+ *       {@code queue} shares the tasks, the capacity (the ledger queue) and the dead letters.
+ *   <li>{@link TaskQueueCapability#DELAYED_TASKS}, {@link TaskQueueCapability#PRIORITIES} (with aging, exact among
+ *       the tasks this process holds) and {@link TaskQueueCapability#BOUNDED} (exact across processes).
+ * </ul>
+ *
+ * Not declared: {@link TaskQueueCapability#PER_KEY_MUTEX} and {@link TaskQueueCapability#IDEMPOTENCY}. Both are
+ * kept within one process (a key is never leased twice at once by one queue instance; an idempotency key returns
+ * the first handle inside the window for submissions to the same instance), but RabbitMQ offers no shared lock or
+ * de-duplication a second process would see, and the capabilities promise it to every process of a
+ * {@code CROSS_PROCESS} queue.
+ *
+ * <p>Stateless and cheap to instantiate.
+ */
+public final class RabbitTaskQueueProvider implements TaskQueueProvider {
+    /** The provider name. */
+    public static final String NAME = "rabbitmq";
+
+    private static final Set<TaskQueueCapability> CAPABILITIES = Set.copyOf(EnumSet.of(
+            TaskQueueCapability.DURABLE,
+            TaskQueueCapability.CROSS_PROCESS,
+            TaskQueueCapability.DELAYED_TASKS,
+            TaskQueueCapability.PRIORITIES,
+            TaskQueueCapability.BOUNDED));
+
+    /** Creates the provider; ServiceLoader calls this. */
+    public RabbitTaskQueueProvider() {}
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public Set<TaskQueueCapability> capabilities() {
+        return CAPABILITIES;
+    }
+
+    /** Checks every key under {@value RabbitTaskQueueConfig#PREFIX} without connecting. */
+    @Override
+    public void validate(ConfigProperties config) {
+        RabbitTaskQueueConfig.from(config);
+    }
+
+    /**
+     * Connects to the broker, declares the queues and returns the started queue.
+     *
+     * @throws dev.scaleplane.api.ConfigurationException listing every invalid setting
+     * @throws dev.scaleplane.api.ScaleplaneException if the broker cannot be reached or a queue exists with other
+     *     arguments (for example another capacity)
+     */
+    @Override
+    public TaskQueue create(ProviderContext context) {
+        RabbitTaskQueueConfig config = RabbitTaskQueueConfig.from(context.config());
+        TaskClock clock = context.component(TaskClock.class).orElseGet(() -> TaskClock.of(context.clock()));
+        return new RabbitTaskQueue(config, config.options(), clock, () -> ThreadLocalRandom.current()
+                .nextDouble());
+    }
+}

@@ -1,0 +1,53 @@
+package dev.scaleplane.events.rabbitmq.tasks;
+
+import dev.scaleplane.api.orchestration.TaskQueue;
+import dev.scaleplane.api.orchestration.TaskQueueCapability;
+import dev.scaleplane.api.orchestration.TaskQueueOptions;
+import dev.scaleplane.core.config.ScaleplaneProperties;
+import dev.scaleplane.events.rabbitmq.testing.SharedRabbit;
+import dev.scaleplane.tck.TaskQueueCompatibilityKit;
+import dev.scaleplane.tck.VirtualTaskClock;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+
+/**
+ * The RabbitMQ task queue passes the task queue TCK against the machine's broker (quorum queues, the default), in a
+ * throw-away virtual host, one set of queues per queue the kit creates.
+ */
+class RabbitTaskQueueCompatibilityTest extends TaskQueueCompatibilityKit {
+    private static SharedRabbit.VirtualHost vhost;
+
+    @BeforeAll
+    static void virtualHost() {
+        vhost = SharedRabbit.newVirtualHost();
+    }
+
+    @AfterAll
+    static void deleteVirtualHost() {
+        if (vhost != null) {
+            vhost.close();
+        }
+    }
+
+    static RabbitTaskQueueConfig config(String virtualHost) {
+        return RabbitTaskQueueConfig.from(ScaleplaneProperties.of(Map.of(
+                RabbitTaskQueueConfig.HOST, SharedRabbit.HOST,
+                RabbitTaskQueueConfig.PORT, String.valueOf(SharedRabbit.PORT),
+                RabbitTaskQueueConfig.USERNAME, SharedRabbit.USER,
+                RabbitTaskQueueConfig.PASSWORD, SharedRabbit.PASSWORD,
+                RabbitTaskQueueConfig.VIRTUAL_HOST, virtualHost)));
+    }
+
+    @Override
+    protected TaskQueue createQueue(TaskQueueOptions options, VirtualTaskClock clock) {
+        return new RabbitTaskQueue(
+                config(vhost.name()).withQueue(SharedRabbit.uniqueName("tck")), options, clock, () -> 0.5);
+    }
+
+    @Override
+    protected Set<TaskQueueCapability> capabilities() {
+        return new RabbitTaskQueueProvider().capabilities();
+    }
+}
