@@ -1,0 +1,99 @@
+package dev.scaleplane.samples.orchestration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.scaleplane.api.orchestration.TaskState;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+/** Runs the orchestration scenario end to end on the embedded bus and queue, on virtual time, and checks its report. */
+class OrchestrationSampleTest {
+
+    @Test
+    void runsTheScenarioAndMeetsEveryExpectation() throws Exception {
+        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+        OrchestrationSample.Outcome outcome;
+        try (PrintStream out = new PrintStream(buffer, true, StandardCharsets.UTF_8)) {
+            outcome = OrchestrationSample.run(out);
+        }
+        String printed = buffer.toString(StandardCharsets.UTF_8);
+
+        assertThat(outcome.failures()).as(printed).isEmpty();
+
+        // Every request became one task per cluster, and every task ended succeeded or with an explained dead letter.
+        assertThat(outcome.requests()).isEqualTo(OrchestrationSample.WAVES * OrchestrationSample.PER_WAVE);
+        int planned =
+                outcome.states().values().stream().mapToInt(Integer::intValue).sum();
+        assertThat(planned).isEqualTo(outcome.expectedTasks()).isGreaterThan(outcome.requests());
+        assertThat(outcome.count(TaskState.SUCCEEDED) + outcome.count(TaskState.DEAD_LETTERED))
+                .isEqualTo(planned);
+        assertThat(outcome.deadLetters()).hasSize(outcome.count(TaskState.DEAD_LETTERED));
+        assertThat(outcome.unexplained()).isEmpty();
+
+        // The flaky agent failed, was ejected, was probed back and took work again; nobody else failed.
+        DecisionLog.WorkerTally flaky = outcome.tally(Fleet.FLAKY);
+        assertThat(flaky.failed()).isPositive();
+        assertThat(flaky.ejections()).isPositive();
+        assertThat(flaky.returns()).isPositive();
+        assertThat(outcome.flakySuccessesAfterReturn()).isPositive();
+        assertThat(outcome.healthEvents())
+                .extracting(DecisionLog.HealthEvent::status)
+                .containsSubsequence(
+                        DecisionLog.Status.EJECTED,
+                        DecisionLog.Status.HALF_OPEN,
+                        DecisionLog.Status.PROBING,
+                        DecisionLog.Status.IN_ROTATION);
+        assertThat(outcome.decisions())
+                .filteredOn(d -> d.why().contains(Fleet.FLAKY + " ejected"))
+                .isNotEmpty()
+                .noneMatch(d -> d.worker().equals(Fleet.FLAKY));
+        assertThat(outcome.decisions())
+                .filteredOn(d -> d.worker().equals(Fleet.FLAKY) && d.why().startsWith("probe"))
+                .hasSize(flaky.returns()
+                        + (int) outcome.healthEvents().stream()
+                                .filter(e -> e.what().startsWith("probe failed"))
+                                .count());
+        assertThat(outcome.tallies())
+                .filteredOn(t -> !t.worker().equals(Fleet.FLAKY))
+                .allSatisfy(t -> {
+                    assertThat(t.failed()).isZero();
+                    assertThat(t.ejections()).isZero();
+                    assertThat(t.dispatched()).isPositive();
+                });
+
+        // Slots and the region constraint held; every dispatched task is in the table with its reason.
+        assertThat(outcome.tallies()).allSatisfy(t -> assertThat(t.maxRunning())
+                .isLessThanOrEqualTo(Fleet.WORKERS.stream()
+                        .filter(w -> w.id().equals(t.worker()))
+                        .findFirst()
+                        .orElseThrow()
+                        .slots()));
+        assertThat(outcome.slotViolations()).isEmpty();
+        assertThat(outcome.wrongRegion()).isEmpty();
+        assertThat(outcome.decisions())
+                .filteredOn(d -> !d.worker().equals("-"))
+                .hasSize(outcome.tallies().stream()
+                        .mapToInt(DecisionLog.WorkerTally::dispatched)
+                        .sum())
+                .allSatisfy(d -> assertThat(d.worker()).startsWith(d.region() + "-"));
+
+        // The metrics agree with what the run saw.
+        TaskMetrics m = outcome.metrics();
+        assertThat(m.submitted()).isEqualTo(planned);
+        assertThat(m.succeeded()).isEqualTo(outcome.count(TaskState.SUCCEEDED));
+        assertThat(m.dispatched()).isEqualTo(m.succeeded() + m.handlerFailures());
+        assertThat(m.handlerFailures()).isEqualTo(flaky.failed());
+        assertThat(m.leaseExpired()).isZero();
+        assertThat(m.workers()).hasSize(Fleet.WORKERS.size()).allSatisfy(w -> assertThat(w.busySlotSeconds())
+                .isPositive());
+
+        assertThat(printed)
+                .contains("Dispatch decisions")
+                .contains("probe dispatched")
+                .contains("probe succeeded: back in rotation")
+                .contains("Metrics (Micrometer registry")
+                .contains("OK: every expectation met.");
+    }
+}
