@@ -73,17 +73,22 @@ record TaskMetrics(
             rows.add(new WorkerRow(id, busy, slots == 0 || seconds == 0 ? 0 : busy / (slots * seconds)));
         }
         return new TaskMetrics(
-                (long) sum(registry.find(TaskQueueMetrics.SUBMITTED).meters()),
-                (long) sum(registry.find(TaskQueueMetrics.SUCCEEDED).meters()),
-                (long) sum(registry.find(TaskQueueMetrics.RETRIED).meters()),
-                (long) sum(registry.find(TaskQueueMetrics.DEAD_LETTERED).meters()),
-                (long) sum(registry.find(TaskQueueMetrics.LEASE_EXPIRED).meters()),
+                count(registry.find(TaskQueueMetrics.SUBMITTED).meters()),
+                count(registry.find(TaskQueueMetrics.SUCCEEDED).meters()),
+                count(registry.find(TaskQueueMetrics.RETRIED).meters()),
+                count(registry.find(TaskQueueMetrics.DEAD_LETTERED).meters()),
+                count(registry.find(TaskQueueMetrics.LEASE_EXPIRED).meters()),
                 percentiles(registry.find(TaskQueueMetrics.WAIT).timer()),
-                (long) sum(registry.find(DISPATCHED).meters()),
-                (long) sum(registry.find(FAILED).meters()),
-                (long) sum(registry.find(LEASE_LOST).meters()),
+                count(registry.find(DISPATCHED).meters()),
+                count(registry.find(FAILED).meters()),
+                count(registry.find(LEASE_LOST).meters()),
                 percentiles(registry.find(EXECUTION).timer()),
                 List.copyOf(rows));
+    }
+
+    /** {@link #sum} of counters, which count whole events. */
+    private static long count(Collection<Meter> meters) {
+        return Math.round(sum(meters));
     }
 
     /** The sum of the counts of counters (or of the values of gauges) with one name, over every tag set. */
