@@ -46,9 +46,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * <ul>
  *   <li>{@code scaleplane}: {@code platform.tasks()} (the in-memory queue, chosen by configuration) and an
  *       {@link Orchestrator} with {@code workers} workers of {@value #SLOTS} slots each, its default strategy
- *       (health-based then capacity-aware), its default executor with one thread per worker, and its background loop
- *       polling every millisecond. Everything a user gets is measured: leases with visibility timers and heartbeats,
- *       the dispatch decision, the handle's future.
+ *       (health-based then capacity-aware), its default executor with one thread per worker, its background loop
+ *       polling every millisecond, and the platform's meter registry for both the queue's and the orchestrator's
+ *       metrics. Everything a user gets is measured: leases with visibility timers and heartbeats, the dispatch
+ *       decision, the metrics, the handle's future.
  *   <li>{@code executor}: the peer, {@code CompletableFuture.runAsync(noop, pool)} on a {@link ThreadPoolExecutor}
  *       with {@code workers} threads and an unbounded queue: the floor of "run this on a pool and tell me when it is
  *       done" with no queue semantics at all.
@@ -126,6 +127,8 @@ public class TaskThroughputBenchmark {
         try {
             queue = platform.tasks();
             Orchestrator o = Orchestrator.builder(queue)
+                    // Metrics on, as a deployment runs it: the queue records into the same registry.
+                    .meterRegistry(platform.meterRegistry())
                     .threads(workers)
                     .pollInterval(Duration.ofMillis(1))
                     .build();
