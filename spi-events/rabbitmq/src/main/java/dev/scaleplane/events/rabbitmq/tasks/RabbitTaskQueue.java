@@ -109,6 +109,9 @@ public final class RabbitTaskQueue implements TaskQueue {
     /** A lease ends this long before the broker's consumer timeout would close the channel. */
     private static final Duration CONSUMER_TIMEOUT_MARGIN = Duration.ofSeconds(5);
 
+    private static final String H_ORIGIN = "x-sp-origin";
+    private static final String H_EVENT = "x-sp-event";
+
     private final RabbitTaskQueueConfig config;
     private final TaskQueueOptions options;
     private final TaskClock clock;
@@ -136,8 +139,14 @@ public final class RabbitTaskQueue implements TaskQueue {
 
     private final long idlePollNanos;
 
+    /** Tasks another process cancelled that this process may still find in a queue, with when to forget them. */
+    private final Map<String, Instant> remoteCancels = new LinkedHashMap<>();
+
+    private final String instanceId = UUID.randomUUID().toString();
+    private final String eventsExchange;
     private @Nullable Connection connection;
     private @Nullable Channel channel;
+    private @Nullable Channel eventsChannel;
     private long epoch;
     private long sequence;
     private boolean closed;
@@ -168,6 +177,7 @@ public final class RabbitTaskQueue implements TaskQueue {
         delayedQueue = q + ".delayed";
         deadQueue = q + ".dead";
         ledgerQueue = q + ".ledger";
+        eventsExchange = q + ".events";
         buckets = config.delayBuckets();
         idlePollNanos = config.idlePollInterval().toNanos();
         factory = new ConnectionFactory();
@@ -364,6 +374,7 @@ public final class RabbitTaskQueue implements TaskQueue {
                     // Otherwise the message is in the broker: it is dropped (and its token taken) when found.
                 }
                 finish(e, TaskState.CANCELLED, "cancelled", null);
+                publishEvent(taskId, TaskState.CANCELLED, null);
                 return true;
             }
         } finally {
@@ -453,6 +464,10 @@ public final class RabbitTaskQueue implements TaskQueue {
             ch = c.createChannel();
             ch.confirmSelect();
             declareTopology(ch);
+            Channel ech = eventsChannel;
+            if (ech == null || !ech.isOpen() || ech.getConnection() != c) {
+                subscribeEvents(c);
+            }
             channel = ch;
             epoch++;
             return ch;
@@ -496,6 +511,137 @@ public final class RabbitTaskQueue implements TaskQueue {
                             "",
                             "x-dead-letter-routing-key",
                             delayedQueue));
+        }
+    }
+
+    /**
+     * Listens to the events exchange on an exclusive, auto-deleted queue of this instance: how results,
+     * cancellations and state changes made by other processes reach this process's handles.
+     */
+    private void subscribeEvents(Connection c) throws IOException {
+        Channel ech = c.createChannel();
+        ech.exchangeDeclare(eventsExchange, "fanout", true);
+        String own = ech.queueDeclare("", false, true, true, Map.of()).getQueue();
+        ech.queueBind(own, eventsExchange, "");
+        ech.basicConsume(
+                own, true, (tag, delivery) -> onEvent(delivery.getProperties(), delivery.getBody()), tag -> {});
+        eventsChannel = ech;
+    }
+
+    /**
+     * Tells other processes about a state change. Best effort (no confirm): an event lost with its publisher only
+     * leaves another process's handle behind; the task itself is safe in the broker.
+     */
+    private void publishEvent(String taskId, TaskState state, @Nullable Object detail) {
+        Channel ech = eventsChannel;
+        if (ech == null || !ech.isOpen()) {
+            return;
+        }
+        Map<String, Object> headers = new HashMap<>();
+        headers.put(H_ORIGIN, instanceId);
+        headers.put(H_EVENT, state.name());
+        byte[] body = new byte[0];
+        if (detail != null) {
+            try {
+                body = TaskMessage.MAPPER.writeValueAsBytes(detail);
+                headers.put(TaskMessage.H_PAYLOAD_CLASS, detail.getClass().getName());
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                LOG.warn("The result of task {} does not encode as JSON; other processes see it as null", taskId);
+            }
+        }
+        try {
+            ech.basicPublish(
+                    eventsExchange,
+                    "",
+                    new AMQP.BasicProperties.Builder()
+                            .messageId(taskId)
+                            .headers(headers)
+                            .build(),
+                    body);
+        } catch (IOException e) {
+            LOG.warn("Could not publish the {} event of task {}: {}", state, taskId, e.toString());
+        }
+    }
+
+    /** An event from another process; runs on the connection's consumer thread. */
+    private void onEvent(AMQP.BasicProperties props, byte[] body) {
+        Map<String, Object> h = props.getHeaders() == null ? Map.of() : props.getHeaders();
+        String taskId = props.getMessageId();
+        String origin = TaskMessage.optional(h, H_ORIGIN);
+        String kind = TaskMessage.optional(h, H_EVENT);
+        if (taskId == null || kind == null || instanceId.equals(origin)) {
+            return;
+        }
+        try {
+            TaskState state = TaskState.valueOf(kind);
+            synchronized (this) {
+                if (closed) {
+                    return;
+                }
+                applyEvent(taskId, state, h, body);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("Ignoring an event of task {} from another process: {}", taskId, e.toString());
+        } finally {
+            runAfterUnlock();
+        }
+    }
+
+    private void applyEvent(String taskId, TaskState state, Map<String, Object> h, byte[] body) {
+        Entry e = tasks.get(taskId);
+        if (state == TaskState.CANCELLED) {
+            remoteCancels.put(taskId, clock.now().plus(options.retention()));
+            if (e == null || e.state.isTerminal()) {
+                return;
+            }
+            RabbitLease lease = e.lease;
+            if (lease != null) {
+                endLease(e, LeaseLostException.Reason.CANCELLED);
+                remoteCancels.remove(taskId);
+                dropHeld(lease.held, e);
+            } else {
+                Held held = findHeld(taskId);
+                if (held != null) {
+                    removeHeld(held);
+                    remoteCancels.remove(taskId);
+                    dropHeld(held, e);
+                }
+            }
+            // Not held here: whichever process finds the message drops it and takes its token.
+            finish(e, TaskState.CANCELLED, "cancelled by another process", null);
+            return;
+        }
+        if (e == null || e.state.isTerminal() || e.lease != null) {
+            return;
+        }
+        e.tokenOwed = false; // the other process owns the message now
+        switch (state) {
+            case SUCCEEDED -> {
+                Object result = decodeResult(h, body);
+                e.state = TaskState.SUCCEEDED;
+                CompletableFuture<@Nullable Object> f = e.future;
+                afterUnlock.add(() -> f.complete(result));
+                forgetLater(e);
+            }
+            case FAILED -> finish(e, TaskState.FAILED, "it failed in another process (deadline)", null);
+            case DEAD_LETTERED -> finish(e, TaskState.DEAD_LETTERED, "dead-lettered by another process", null);
+            default -> e.state = state;
+        }
+    }
+
+    private @Nullable Object decodeResult(Map<String, Object> h, byte[] body) {
+        String type = TaskMessage.optional(h, TaskMessage.H_PAYLOAD_CLASS);
+        if (type == null || body.length == 0) {
+            return null;
+        }
+        try {
+            return TaskMessage.MAPPER.readValue(body, Class.forName(type, false, loader));
+        } catch (ClassNotFoundException | IOException e) {
+            try {
+                return TaskMessage.MAPPER.readValue(body, Object.class);
+            } catch (IOException again) {
+                return null;
+            }
         }
     }
 
@@ -720,25 +866,49 @@ public final class RabbitTaskQueue implements TaskQueue {
      * a task this process already finished).
      */
     private boolean keep(Held h) {
+        if (!endedWhileAway(h, clock.now())) {
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * Drops {@code h} if its task already ended (cancelled here or by another process, finished here, or past its
+     * deadline): acknowledges it and takes its ledger token when it owes one.
+     *
+     * @return whether it was dropped
+     */
+    private boolean endedWhileAway(Held h, Instant now) {
         Entry e = tasks.get(h.msg.id);
-        Instant now = clock.now();
         Instant deadline = h.msg.request.deadline();
         if (e != null && e.state.isTerminal() && e.state != TaskState.DEAD_LETTERED) {
+            remoteCancels.remove(h.msg.id);
             dropHeld(h, e);
-            return false;
+            return true;
         }
-        if (deadline != null && !now.isBefore(deadline)) {
-            Entry known = e != null ? e : remember(h.msg);
-            if (!known.state.isTerminal()) {
-                finish(known, TaskState.FAILED, "its deadline " + deadline + " passed", null);
+        boolean cancelled = remoteCancels.remove(h.msg.id) != null;
+        if (cancelled || (deadline != null && !now.isBefore(deadline))) {
+            ack(h);
+            boolean owed = e != null ? e.tokenOwed : h.msg.counted;
+            if (e != null) {
+                e.tokenOwed = false;
+                if (!e.state.isTerminal()) {
+                    if (cancelled) {
+                        finish(e, TaskState.CANCELLED, "cancelled", null);
+                    } else {
+                        finish(e, TaskState.FAILED, "its deadline " + deadline + " passed", null);
+                    }
+                }
             }
-            dropHeld(h, known);
-            return false;
+            if (owed) {
+                takeToken();
+            }
+            if (!cancelled) {
+                publishEvent(h.msg.id, TaskState.FAILED, null);
+            }
+            return true;
         }
-        if (e == null) {
-            remember(h.msg);
-        }
-        return true;
+        return false;
     }
 
     /** Acknowledges a message whose task is finished, taking its ledger token if it still owes one. */
@@ -797,16 +967,12 @@ public final class RabbitTaskQueue implements TaskQueue {
 
     /** Re-checks a held candidate at grant time; drops it if its task ended while it was held. */
     private boolean stillValid(Held h, Instant now) {
-        Entry e = tasks.get(h.msg.id);
-        Instant deadline = h.msg.request.deadline();
-        boolean ended = e != null && e.state.isTerminal() && e.state != TaskState.DEAD_LETTERED;
-        boolean late = deadline != null && !now.isBefore(deadline);
-        if (!ended && !late) {
-            return true;
-        }
         held.get(h.msg.band()).remove(h);
-        keep(h);
-        return false;
+        if (endedWhileAway(h, now)) {
+            return false;
+        }
+        held.get(h.msg.band()).add(h);
+        return true;
     }
 
     private @Nullable Held firstEligible(int band, Set<String> types) {
@@ -843,6 +1009,7 @@ public final class RabbitTaskQueue implements TaskQueue {
         RabbitLease lease = new RabbitLease(e, h, task, workerId, System.nanoTime());
         e.lease = lease;
         lease.arm(now, visibilityTimeout);
+        publishEvent(e.id, TaskState.LEASED, null);
         return lease;
     }
 
@@ -1028,6 +1195,7 @@ public final class RabbitTaskQueue implements TaskQueue {
                     ? "a non-retryable failure"
                     : "all " + h.msg.maxAttempts + " attempts failed";
             finish(e, TaskState.DEAD_LETTERED, why, cause);
+            publishEvent(e.id, TaskState.DEAD_LETTERED, null);
             return new Lease.FailureOutcome(TaskState.DEAD_LETTERED, null);
         }
         // A lapsed lease is handed out again at once: the visibility timeout already made the task wait.
@@ -1036,6 +1204,7 @@ public final class RabbitTaskQueue implements TaskQueue {
         if (deadline != null && !retryAt.isBefore(deadline)) {
             dropHeld(h, e);
             finish(e, TaskState.FAILED, "the next attempt would start after its deadline " + deadline, cause);
+            publishEvent(e.id, TaskState.FAILED, null);
             return new Lease.FailureOutcome(TaskState.FAILED, null);
         }
         // Publish the retry before acknowledging the attempt: a crash in between may run it twice, never loses it.
@@ -1043,6 +1212,7 @@ public final class RabbitTaskQueue implements TaskQueue {
         ack(h);
         e.state = TaskState.QUEUED;
         e.failures = failures;
+        publishEvent(e.id, TaskState.QUEUED, null);
         return new Lease.FailureOutcome(TaskState.QUEUED, retryAt);
     }
 
@@ -1051,6 +1221,10 @@ public final class RabbitTaskQueue implements TaskQueue {
     }
 
     private void forgetExpired(Instant now) {
+        Iterator<Instant> cancels = remoteCancels.values().iterator();
+        while (cancels.hasNext() && !cancels.next().isAfter(now)) {
+            cancels.remove();
+        }
         for (Finished f = finished.peekFirst(); f != null && !f.forgetAt.isAfter(now); f = finished.peekFirst()) {
             finished.pollFirst();
             Entry e = f.entry;
@@ -1281,6 +1455,7 @@ public final class RabbitTaskQueue implements TaskQueue {
                     CompletableFuture<@Nullable Object> f = entry.future;
                     afterUnlock.add(() -> f.complete(result));
                     forgetLater(entry);
+                    publishEvent(entry.id, TaskState.SUCCEEDED, result);
                 }
             } finally {
                 runAfterUnlock();

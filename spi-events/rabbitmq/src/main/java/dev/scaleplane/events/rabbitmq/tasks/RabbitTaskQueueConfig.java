@@ -119,7 +119,7 @@ public final class RabbitTaskQueueConfig {
 
     private static final Pattern QUEUE_NAME = Pattern.compile("[A-Za-z0-9._-]{1,200}");
     private static final Pattern SHORT_DURATION = Pattern.compile("(\\d{1,12})(ms|s|m|h|d)");
-    private static final Pattern URI_PASSWORD = Pattern.compile("^(amqps?://[^:@/]*:)[^@/]*@");
+    private static final Pattern URI_PASSWORD = Pattern.compile("^([A-Za-z][A-Za-z0-9+.-]*://[^:@/]*:)[^@/]*@");
     private static final Duration MAX_TTL = Duration.ofDays(24); // x-message-ttl is a 32-bit millisecond count
 
     /** How queues are replicated. */
