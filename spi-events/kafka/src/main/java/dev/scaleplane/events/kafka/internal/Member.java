@@ -1,0 +1,742 @@
+package dev.scaleplane.events.kafka.internal;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import dev.scaleplane.api.RetryPolicy;
+import dev.scaleplane.api.ScaleplaneException;
+import dev.scaleplane.api.events.DeadLetter;
+import dev.scaleplane.api.events.Event;
+import dev.scaleplane.api.events.EventDecodingException;
+import dev.scaleplane.api.events.EventHandler;
+import dev.scaleplane.api.events.StartPosition;
+import dev.scaleplane.api.events.Subscription;
+import dev.scaleplane.api.events.SubscriptionOptions;
+import dev.scaleplane.core.bus.DeadLetterRecords;
+import dev.scaleplane.core.bus.EventScope;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One subscription: a Kafka consumer in the group named after the subscription group, reading the event topic and
+ * the group's retry topics, and a pool of {@code concurrency} handler threads.
+ *
+ * <h2>Order and offsets</h2>
+ *
+ * The poll thread hands each record to the lane of its (partition, key): a lane runs one record at a time in offset
+ * order on a handler thread, and different lanes run in parallel, so keys are independent even inside one
+ * partition. Each partition tracks the offsets fetched but not finished; the committed offset is the lowest
+ * unfinished one (or the next to fetch when all are finished), so a crash redelivers but never skips. Offsets are
+ * committed every {@code commit-interval}, and synchronously when partitions are revoked, after the running handler
+ * calls of those partitions finished (queued records of revoked partitions are dropped, not acknowledged: the new
+ * owner gets them from the committed offset).
+ *
+ * <h2>Retries</h2>
+ *
+ * A failed attempt is written to the group's retry topic with the attempt count and its due time, then the original
+ * offset counts as finished; the record comes back through the retry topic once due (the partition is paused and
+ * rewound until then), so a retry never blocks the partition it came from. After the last attempt, or on a
+ * non-retryable failure, the record goes to the dead-letter topic with the failure headers; undecodable records go
+ * there at once.
+ *
+ * <p>Thread-safety: {@link #close()} and {@link #isActive()} may be called from any thread; the consumer is used by
+ * the poll thread only.
+ */
+final class Member implements Subscription {
+    private static final Logger LOG = LoggerFactory.getLogger(Member.class);
+    private static final Duration POLL = Duration.ofMillis(50);
+    private static final AtomicInteger IDS = new AtomicInteger();
+
+    private final KafkaEventBus bus;
+    private final SubscriptionOptions options;
+    private final EventHandler<Object> handler;
+    private final KafkaEventBus.GroupMeters meters;
+    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final Set<String> retryTopics;
+    private final ExecutorService workers;
+    private final Thread pollThread;
+    private final Map<TopicPartition, PartitionState> partitions = new ConcurrentHashMap<>();
+    private final Map<TopicPartition, Long> delayed = new HashMap<>();
+    private final AtomicInteger pending = new AtomicInteger();
+    private final CompletableFuture<Void> firstAssignment = new CompletableFuture<>();
+    private final AtomicBoolean closing = new AtomicBoolean();
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private final Set<Thread> workerThreads = ConcurrentHashMap.newKeySet();
+    private final @Nullable Dedupe dedupe;
+    private volatile boolean running = true;
+    private boolean pausedForLimit;
+
+    Member(
+            KafkaEventBus bus,
+            SubscriptionOptions options,
+            EventHandler<Object> handler,
+            KafkaEventBus.GroupMeters meters) {
+        this.bus = bus;
+        this.options = options;
+        this.handler = handler;
+        this.meters = meters;
+        this.retryTopics = new HashSet<>(bus.topics.retryTopics(options.topic(), options.group()));
+        int id = IDS.incrementAndGet();
+        Map<String, Object> props = bus.config.consumerProperties(
+                "consumer-" + options.group() + "-" + id,
+                options.group(),
+                options.startPosition() == StartPosition.EARLIEST ? "earliest" : "latest");
+        // Faster group joins and hand-overs than the defaults (3 s heartbeats), at a negligible broker cost.
+        props.putIfAbsent("heartbeat.interval.ms", "500");
+        props.putIfAbsent("session.timeout.ms", "10000");
+        this.consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        this.dedupe = options.deduplicates()
+                ? new Dedupe(options.deduplicationWindow().toNanos(), options.deduplicationMaxEntries())
+                : null;
+        String name = "scaleplane-kafka-" + options.topic() + "-" + options.group() + "-" + id;
+        AtomicInteger n = new AtomicInteger();
+        this.workers = Executors.newFixedThreadPool(options.concurrency(), r -> {
+            Thread t = new Thread(
+                    () -> {
+                        workerThreads.add(Thread.currentThread());
+                        r.run();
+                    },
+                    name + "-handler-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        this.pollThread = new Thread(this::pollLoop, name + "-poll");
+        pollThread.setDaemon(true);
+    }
+
+    /** Starts polling and returns once the member has its first partition assignment. */
+    void start() {
+        pollThread.start();
+        try {
+            firstAssignment.get(60, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ScaleplaneException("interrupted while joining group " + options.group(), e);
+        } catch (ExecutionException e) {
+            throw new ScaleplaneException(
+                    "could not join consumer group " + options.group() + " on " + options.topic() + ": " + e.getCause(),
+                    e.getCause());
+        } catch (TimeoutException e) {
+            throw new ScaleplaneException("joining consumer group " + options.group() + " on " + options.topic()
+                    + " took over 60 s; is the broker at " + bus.config.bootstrapServers() + " up?");
+        }
+    }
+
+    @Override
+    public String topic() {
+        return options.topic();
+    }
+
+    @Override
+    public String group() {
+        return options.group();
+    }
+
+    @Override
+    public boolean isActive() {
+        return !closing.get();
+    }
+
+    int pendingCount() {
+        return pending.get();
+    }
+
+    @Override
+    public void close() {
+        if (closing.compareAndSet(false, true)) {
+            running = false;
+            consumer.wakeup();
+        }
+        if (workerThreads.contains(Thread.currentThread()) || Thread.currentThread() == pollThread) {
+            return; // called from this member's own handler: the poll thread finishes the close
+        }
+        if (!pollThread.isAlive() && stopped.getCount() > 0) {
+            return; // never started
+        }
+        try {
+            stopped.await(bus.config.drainTimeout().toMillis() + 15_000, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // Poll thread
+    // ---------------------------------------------------------------------------------------------------------------
+
+    private void pollLoop() {
+        try {
+            List<String> topics = new ArrayList<>();
+            topics.add(options.topic());
+            topics.addAll(bus.topics.retryTopics(options.topic(), options.group()));
+            consumer.subscribe(topics, new Rebalance());
+            long nextCommit = System.nanoTime() + bus.config.commitInterval().toNanos();
+            while (running) {
+                ConsumerRecords<byte[], byte[]> records;
+                try {
+                    records = consumer.poll(POLL);
+                } catch (WakeupException e) {
+                    break;
+                }
+                for (TopicPartition tp : records.partitions()) {
+                    dispatch(tp, records.records(tp));
+                }
+                flowControl();
+                updateLag();
+                if (System.nanoTime() - nextCommit >= 0) {
+                    commit(false);
+                    nextCommit = System.nanoTime() + bus.config.commitInterval().toNanos();
+                }
+            }
+        } catch (RuntimeException e) {
+            if (!firstAssignment.isDone()) {
+                firstAssignment.completeExceptionally(e);
+            } else if (running) {
+                LOG.error("subscription {} of group {} stopped: {}", options.topic(), options.group(), e.toString(), e);
+            }
+        } catch (Error e) {
+            firstAssignment.completeExceptionally(e);
+            throw e;
+        } finally {
+            shutdown();
+        }
+    }
+
+    private void shutdown() {
+        try {
+            Collection<PartitionState> all = List.copyOf(partitions.values());
+            all.forEach(this::revoke);
+            awaitIdle(all);
+            try {
+                commit(true);
+            } catch (RuntimeException e) {
+                LOG.warn("final commit of group {} failed: {}", options.group(), e.toString());
+            }
+            partitions.clear();
+            try {
+                consumer.close(Duration.ofSeconds(5));
+            } catch (RuntimeException e) {
+                LOG.debug("closing the consumer of group {}: {}", options.group(), e.toString());
+            }
+            workers.shutdownNow();
+        } finally {
+            closing.set(true);
+            meters.members.remove(this);
+            bus.removed(this);
+            if (!firstAssignment.isDone()) {
+                firstAssignment.completeExceptionally(new ScaleplaneException("the subscription closed"));
+            }
+            stopped.countDown();
+        }
+    }
+
+    private void dispatch(TopicPartition tp, List<ConsumerRecord<byte[], byte[]>> records) {
+        PartitionState st = partitions.get(tp);
+        if (st == null) {
+            return;
+        }
+        boolean retry = retryTopics.contains(tp.topic());
+        long now = System.currentTimeMillis();
+        for (ConsumerRecord<byte[], byte[]> r : records) {
+            if (retry) {
+                String due = Wire.header(r.headers(), Wire.DUE);
+                long dueMillis = due == null ? 0 : parseLong(due, 0);
+                if (dueMillis > now) {
+                    // Not due yet: rewind to it and pause the partition until it is. Later records of this retry
+                    // topic are due later still (same delay tier), so nothing behind it is held back needlessly.
+                    consumer.seek(tp, r.offset());
+                    consumer.pause(List.of(tp));
+                    delayed.put(tp, dueMillis);
+                    return;
+                }
+            }
+            String key = r.key() == null ? "" : new String(r.key(), UTF_8);
+            boolean start;
+            synchronized (st) {
+                st.unfinished.add(r.offset());
+                st.next = r.offset() + 1;
+                ArrayDeque<ConsumerRecord<byte[], byte[]>> lane = st.lanes.get(key);
+                if (lane != null) {
+                    lane.add(r);
+                    start = false;
+                } else {
+                    st.lanes.put(key, new ArrayDeque<>());
+                    st.running++;
+                    start = true;
+                }
+            }
+            pending.incrementAndGet();
+            if (start) {
+                workers.execute(() -> runLane(st, key, r));
+            }
+        }
+    }
+
+    private void flowControl() {
+        int max = bus.config.maxPending();
+        if (!pausedForLimit && pending.get() >= max) {
+            consumer.pause(consumer.assignment());
+            pausedForLimit = true;
+        } else if (pausedForLimit && pending.get() <= max / 2) {
+            Set<TopicPartition> resume = new HashSet<>(consumer.assignment());
+            resume.removeAll(delayed.keySet());
+            consumer.resume(resume);
+            pausedForLimit = false;
+        }
+        if (!delayed.isEmpty()) {
+            long now = System.currentTimeMillis();
+            for (Iterator<Map.Entry<TopicPartition, Long>> it =
+                            delayed.entrySet().iterator();
+                    it.hasNext(); ) {
+                Map.Entry<TopicPartition, Long> e = it.next();
+                if (e.getValue() <= now) {
+                    it.remove();
+                    if (!pausedForLimit && consumer.assignment().contains(e.getKey())) {
+                        consumer.resume(List.of(e.getKey()));
+                    }
+                }
+            }
+        }
+    }
+
+    private void updateLag() {
+        for (TopicPartition tp : partitions.keySet()) {
+            var lag = consumer.currentLag(tp);
+            if (lag.isPresent()) {
+                bus.lag(options.group(), tp).set(lag.getAsLong());
+            }
+        }
+    }
+
+    private void commit(boolean sync) {
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        for (PartitionState st : partitions.values()) {
+            long offset;
+            synchronized (st) {
+                offset = st.commitOffset();
+                if (offset < 0 || offset <= st.committed) {
+                    continue;
+                }
+                st.committed = offset;
+            }
+            offsets.put(st.tp, new OffsetAndMetadata(offset));
+        }
+        if (offsets.isEmpty()) {
+            return;
+        }
+        if (sync) {
+            consumer.commitSync(offsets, Duration.ofSeconds(10));
+        } else {
+            consumer.commitAsync(offsets, (done, failure) -> {
+                if (failure != null) {
+                    LOG.debug(
+                            "async commit of group {} failed (the next one retries): {}",
+                            options.group(),
+                            failure.toString());
+                    for (TopicPartition tp : offsets.keySet()) {
+                        PartitionState st = partitions.get(tp);
+                        if (st != null) {
+                            synchronized (st) {
+                                st.committed =
+                                        Math.min(st.committed, offsets.get(tp).offset() - 1);
+                            }
+                        }
+                    }
+                }
+            });
+        }
+    }
+
+    /** Marks a partition revoked and drops its queued (not started) records; they stay unfinished, so uncommitted. */
+    private void revoke(PartitionState st) {
+        synchronized (st) {
+            st.revoked = true;
+            for (ArrayDeque<ConsumerRecord<byte[], byte[]>> lane : st.lanes.values()) {
+                pending.addAndGet(-lane.size());
+                lane.clear();
+            }
+        }
+    }
+
+    private void awaitIdle(Collection<PartitionState> states) {
+        long deadline = System.nanoTime() + bus.config.drainTimeout().toNanos();
+        for (PartitionState st : states) {
+            synchronized (st) {
+                while (st.running > 0) {
+                    long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                    if (left <= 0) {
+                        LOG.warn(
+                                "handler calls of {} still running after the drain timeout; their records stay"
+                                        + " uncommitted and will be delivered again",
+                                st.tp);
+                        return;
+                    }
+                    try {
+                        st.wait(left);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return;
+                    }
+                }
+            }
+        }
+    }
+
+    private final class Rebalance implements ConsumerRebalanceListener {
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> revoked) {
+            List<PartitionState> states = new ArrayList<>();
+            for (TopicPartition tp : revoked) {
+                PartitionState st = partitions.get(tp);
+                if (st != null) {
+                    revoke(st);
+                    states.add(st);
+                }
+            }
+            awaitIdle(states);
+            try {
+                commit(true);
+            } catch (RuntimeException e) {
+                LOG.warn(
+                        "commit on revocation of group {} failed; the new owner redelivers from the last commit: {}",
+                        options.group(),
+                        e.toString());
+            }
+            revoked.forEach(tp -> {
+                partitions.remove(tp);
+                delayed.remove(tp);
+            });
+        }
+
+        @Override
+        public void onPartitionsLost(Collection<TopicPartition> lost) {
+            for (TopicPartition tp : lost) {
+                PartitionState st = partitions.remove(tp);
+                if (st != null) {
+                    revoke(st);
+                }
+                delayed.remove(tp);
+            }
+        }
+
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> assigned) {
+            try {
+                Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(new HashSet<>(assigned));
+                Map<TopicPartition, OffsetAndMetadata> initial = new HashMap<>();
+                for (TopicPartition tp : assigned) {
+                    PartitionState st = new PartitionState(tp);
+                    partitions.put(tp, st);
+                    bus.lag(options.group(), tp);
+                    if (committed.get(tp) == null) {
+                        // A new group starts where the partition is now (or at the beginning for EARLIEST); pinning
+                        // that position at once means events published after subscribe() returned are never
+                        // skipped, whichever member ends up owning the partition.
+                        long position = consumer.position(tp);
+                        initial.put(tp, new OffsetAndMetadata(position));
+                        st.committed = position;
+                    }
+                }
+                if (!initial.isEmpty()) {
+                    consumer.commitSync(initial, Duration.ofSeconds(10));
+                }
+                firstAssignment.complete(null);
+            } catch (RuntimeException e) {
+                firstAssignment.completeExceptionally(e);
+                throw e;
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // Handler threads
+    // ---------------------------------------------------------------------------------------------------------------
+
+    private void runLane(PartitionState st, String key, ConsumerRecord<byte[], byte[]> first) {
+        ConsumerRecord<byte[], byte[]> r = first;
+        while (r != null) {
+            boolean skip;
+            synchronized (st) {
+                skip = st.revoked;
+            }
+            boolean done = !skip && process(r);
+            synchronized (st) {
+                if (done) {
+                    st.unfinished.remove(r.offset());
+                }
+                pending.decrementAndGet();
+                ArrayDeque<ConsumerRecord<byte[], byte[]>> lane = st.lanes.get(key);
+                r = lane == null || st.revoked ? null : lane.poll();
+                if (r == null) {
+                    if (lane != null) {
+                        pending.addAndGet(-lane.size());
+                    }
+                    st.lanes.remove(key);
+                    st.running--;
+                    st.notifyAll();
+                }
+            }
+        }
+    }
+
+    /** Handles one record to the end (handled, filtered, duplicate, sent to retry or dead-lettered). */
+    private boolean process(ConsumerRecord<byte[], byte[]> r) {
+        int attemptsSoFar = (int) parseLong(Wire.header(r.headers(), Wire.ATTEMPTS), 0);
+        Event<?> event;
+        try {
+            event = bus.wire.decode(r.headers(), r.value());
+        } catch (RuntimeException e) {
+            DeadLetter.Reason reason =
+                    e instanceof EventDecodingException d && d.reason() == EventDecodingException.Reason.DATA_MISMATCH
+                            ? DeadLetter.Reason.INVALID
+                            : DeadLetter.Reason.UNDECODABLE;
+            Instant now = bus.busClock().instant();
+            return deadLetter(r, reason, e, 0, now, now);
+        }
+        if (!options.accepts(event.type())) {
+            return true;
+        }
+        String dedupeKey = null;
+        if (dedupe != null) {
+            dedupeKey = event.id() + '\u0000' + event.source();
+            if (dedupe.seen(dedupeKey, System.nanoTime())) {
+                meters.meters.deduplicated.increment();
+                return true;
+            }
+        }
+        Throwable failure = invoke(event);
+        if (failure == null) {
+            if (dedupe != null) {
+                dedupe.record(dedupeKey, System.nanoTime());
+            }
+            meters.meters.delivered.increment();
+            long latency = bus.busClock().millis() - event.time().toEpochMilli();
+            if (latency >= 0) {
+                meters.meters.latency.record(latency, TimeUnit.MILLISECONDS);
+            }
+            return true;
+        }
+        if (failure instanceof InterruptedException && !running) {
+            return false; // interrupted by close: the record stays unacknowledged
+        }
+        meters.meters.failed.increment();
+        int attempts = attemptsSoFar + 1;
+        Instant now = bus.busClock().instant();
+        String first = Wire.header(r.headers(), Wire.FIRST_FAILURE);
+        Instant firstFailure = first == null ? now : Instant.parse(first);
+        RetryPolicy policy = options.retryPolicy();
+        if (!policy.shouldRetry(failure, attempts)) {
+            DeadLetter.Reason reason =
+                    policy.isNonRetryable(failure) ? DeadLetter.Reason.NON_RETRYABLE : DeadLetter.Reason.HANDLER_FAILED;
+            return deadLetter(r, reason, failure, attempts, firstFailure, now);
+        }
+        meters.meters.retried.increment();
+        Duration delay =
+                policy.delayBefore(attempts, ThreadLocalRandom.current().nextDouble());
+        RecordHeaders headers = failureHeaders(r, failure, attempts, firstFailure, now);
+        Wire.put(headers, Wire.DUE, String.valueOf(System.currentTimeMillis() + Math.max(0, delay.toMillis())));
+        String retryTopic = bus.topics.retryTopicFor(options.topic(), options.group(), attempts);
+        return send(new ProducerRecord<>(retryTopic, null, r.key(), r.value(), headers));
+    }
+
+    private @Nullable Throwable invoke(Event<?> event) {
+        Event<?> previous = EventScope.enter(event);
+        try {
+            @SuppressWarnings("unchecked")
+            Event<Object> typed = (Event<Object>) event;
+            handler.handle(typed);
+            return null;
+        } catch (Throwable t) {
+            return t;
+        } finally {
+            EventScope.exit(previous);
+        }
+    }
+
+    private boolean deadLetter(
+            ConsumerRecord<byte[], byte[]> r,
+            DeadLetter.Reason reason,
+            Throwable failure,
+            int attempts,
+            Instant firstFailure,
+            Instant lastFailure) {
+        RecordHeaders headers = failureHeaders(r, failure, attempts, firstFailure, lastFailure);
+        headers.remove(Wire.DUE);
+        Wire.put(headers, Wire.REASON, reason.name());
+        Wire.put(headers, Wire.STACK_TRACE, DeadLetterRecords.stackTrace(failure));
+        boolean sent = send(new ProducerRecord<>(options.deadLetterDestination(), null, r.key(), r.value(), headers));
+        if (sent) {
+            meters.meters.deadLettered(reason).increment();
+            LOG.warn(
+                    "dead-lettered a record of {} for group {} to {}: {} after {} attempt(s): {}",
+                    options.topic(),
+                    options.group(),
+                    options.deadLetterDestination(),
+                    reason,
+                    attempts,
+                    DeadLetterRecords.message(failure));
+        }
+        return sent;
+    }
+
+    private RecordHeaders failureHeaders(
+            ConsumerRecord<byte[], byte[]> r, Throwable failure, int attempts, Instant first, Instant last) {
+        RecordHeaders headers = Wire.original(r.headers());
+        boolean fromEventTopic = r.topic().equals(options.topic());
+        Wire.put(headers, Wire.GROUP, options.group());
+        Wire.put(headers, Wire.ORIGINAL_TOPIC, options.topic());
+        Wire.put(
+                headers,
+                Wire.ORIGINAL_PARTITION,
+                fromEventTopic
+                        ? String.valueOf(r.partition())
+                        : orElse(Wire.header(r.headers(), Wire.ORIGINAL_PARTITION), String.valueOf(r.partition())));
+        Wire.put(
+                headers,
+                Wire.ORIGINAL_OFFSET,
+                fromEventTopic
+                        ? String.valueOf(r.offset())
+                        : orElse(Wire.header(r.headers(), Wire.ORIGINAL_OFFSET), String.valueOf(r.offset())));
+        Wire.put(headers, Wire.ATTEMPTS, String.valueOf(attempts));
+        Wire.put(headers, Wire.FIRST_FAILURE, first.toString());
+        Wire.put(headers, Wire.LAST_FAILURE, last.toString());
+        Wire.put(headers, Wire.EXCEPTION, failure.getClass().getName());
+        Wire.put(headers, Wire.MESSAGE, truncate(DeadLetterRecords.message(failure), 4096));
+        return headers;
+    }
+
+    /** Sends a retry or dead-letter record, retrying until the broker accepts it or the member stops. */
+    private boolean send(ProducerRecord<byte[], byte[]> record) {
+        while (true) {
+            try {
+                bus.producer.send(record).get();
+                return true;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            } catch (ExecutionException | RuntimeException e) {
+                if (!running) {
+                    return false;
+                }
+                LOG.warn("writing to {} failed, retrying: {}", record.topic(), e.toString());
+                try {
+                    Thread.sleep(500);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            }
+        }
+    }
+
+    private static String orElse(@Nullable String value, String fallback) {
+        return value == null ? fallback : value;
+    }
+
+    private static String truncate(String s, int max) {
+        return s.length() <= max ? s : s.substring(0, max);
+    }
+
+    static long parseLong(@Nullable String s, long fallback) {
+        if (s == null) {
+            return fallback;
+        }
+        try {
+            return Long.parseLong(s.trim());
+        } catch (NumberFormatException e) {
+            return fallback;
+        }
+    }
+
+    /** Offsets and lanes of one assigned partition; guarded by its own monitor. */
+    private static final class PartitionState {
+        final TopicPartition tp;
+        final TreeSet<Long> unfinished = new TreeSet<>();
+        final Map<String, ArrayDeque<ConsumerRecord<byte[], byte[]>>> lanes = new HashMap<>();
+        long next = -1;
+        long committed = -1;
+        int running;
+        boolean revoked;
+
+        PartitionState(TopicPartition tp) {
+            this.tp = tp;
+        }
+
+        /** The offset below which every fetched record is finished, or -1 when nothing was fetched. */
+        long commitOffset() {
+            if (next < 0) {
+                return -1;
+            }
+            return unfinished.isEmpty() ? next : unfinished.first();
+        }
+    }
+
+    /** Ids handled successfully within the window, oldest first; bounded. Thread-safe. */
+    private static final class Dedupe {
+        private final long windowNanos;
+        private final int maxEntries;
+        private final LinkedHashMap<String, Long> seen = new LinkedHashMap<>();
+
+        Dedupe(long windowNanos, int maxEntries) {
+            this.windowNanos = windowNanos;
+            this.maxEntries = maxEntries;
+        }
+
+        synchronized boolean seen(String key, long now) {
+            Iterator<Long> it = seen.values().iterator();
+            while (it.hasNext() && now - it.next() > windowNanos) {
+                it.remove();
+            }
+            return seen.containsKey(key);
+        }
+
+        synchronized void record(String key, long now) {
+            seen.put(key, now);
+            if (seen.size() > maxEntries) {
+                Iterator<String> it = seen.keySet().iterator();
+                it.next();
+                it.remove();
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "KafkaSubscription{topic=" + options.topic() + ", group=" + options.group() + ", active=" + isActive()
+                + '}';
+    }
+}

@@ -1,0 +1,120 @@
+package dev.scaleplane.events.kafka.internal;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import dev.scaleplane.api.events.Event;
+import dev.scaleplane.api.events.EventDecodingException;
+import dev.scaleplane.core.codec.BinaryBinding;
+import dev.scaleplane.core.codec.BinaryMessage;
+import dev.scaleplane.core.codec.EventCodec;
+import dev.scaleplane.events.kafka.KafkaBusConfig.WireFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Maps events to Kafka records and back with the CloudEvents Kafka protocol binding, and names the headers the bus
+ * adds to retry and dead-letter records. Stateless apart from the codec; thread-safe.
+ */
+final class Wire {
+    /** Prefix of every header the bus adds; these are stripped before an event is decoded or redriven. */
+    static final String PREFIX = "scaleplane_";
+
+    static final String ATTEMPTS = PREFIX + "attempts";
+    static final String DUE = PREFIX + "due";
+    static final String GROUP = PREFIX + "group";
+    static final String ORIGINAL_TOPIC = PREFIX + "original_topic";
+    static final String ORIGINAL_PARTITION = PREFIX + "original_partition";
+    static final String ORIGINAL_OFFSET = PREFIX + "original_offset";
+    static final String FIRST_FAILURE = PREFIX + "first_failure";
+    static final String LAST_FAILURE = PREFIX + "last_failure";
+    static final String EXCEPTION = PREFIX + "exception";
+    static final String MESSAGE = PREFIX + "exception_message";
+    static final String STACK_TRACE = PREFIX + "exception_stacktrace";
+    static final String REASON = PREFIX + "reason";
+
+    private static final String CONTENT_TYPE = BinaryBinding.KAFKA.contentTypeHeader();
+    private static final String SPEC_VERSION = BinaryBinding.KAFKA.header("specversion");
+
+    private final EventCodec codec;
+    private final WireFormat format;
+
+    Wire(EventCodec codec, WireFormat format) {
+        this.codec = codec;
+        this.format = format;
+    }
+
+    /** The record value and headers of an event in the configured content mode. */
+    Encoded encode(Event<?> event) {
+        RecordHeaders headers = new RecordHeaders();
+        if (format == WireFormat.STRUCTURED) {
+            headers.add(CONTENT_TYPE, EventCodec.STRUCTURED_CONTENT_TYPE.getBytes(UTF_8));
+            return new Encoded(codec.encodeStructured(event), headers);
+        }
+        BinaryMessage message = codec.encodeBinary(event, BinaryBinding.KAFKA);
+        message.headers().forEach((k, v) -> headers.add(k, v.getBytes(UTF_8)));
+        return new Encoded(message.body(), headers);
+    }
+
+    /**
+     * Decodes a record: binary mode when it has a {@code ce_specversion} header, structured mode when its content
+     * type is a CloudEvents format, else it is not a CloudEvent.
+     *
+     * @throws EventDecodingException when the record is not a valid event
+     */
+    Event<?> decode(Headers headers, byte @Nullable [] value) {
+        Map<String, String> map = strings(headers, false);
+        byte[] body = value == null ? new byte[0] : value;
+        if (map.containsKey(SPEC_VERSION)) {
+            return codec.decodeBinary(map, body, BinaryBinding.KAFKA);
+        }
+        String contentType = map.get(CONTENT_TYPE);
+        if (contentType != null && contentType.trim().startsWith("application/cloudevents")) {
+            return codec.decodeStructured(body);
+        }
+        throw new EventDecodingException(
+                EventDecodingException.Reason.MISSING_ATTRIBUTE,
+                "specversion",
+                "the record is not a CloudEvent: no " + SPEC_VERSION + " header (binary mode) and content type "
+                        + contentType + " is not application/cloudevents+json (structured mode)",
+                null);
+    }
+
+    /** Header values as UTF-8 strings, the last of repeated keys winning; with or without the bus's own headers. */
+    static Map<String, String> strings(Headers headers, boolean withBusHeaders) {
+        Map<String, String> map = new LinkedHashMap<>();
+        for (Header h : headers) {
+            if (withBusHeaders || !h.key().startsWith(PREFIX)) {
+                map.put(h.key(), h.value() == null ? "" : new String(h.value(), UTF_8));
+            }
+        }
+        return map;
+    }
+
+    /** The original headers (without the bus's), to carry over onto a retry or dead-letter record. */
+    static RecordHeaders original(Headers headers) {
+        RecordHeaders copy = new RecordHeaders();
+        for (Header h : headers) {
+            if (!h.key().startsWith(PREFIX)) {
+                copy.add(h);
+            }
+        }
+        return copy;
+    }
+
+    static @Nullable String header(Headers headers, String key) {
+        Header h = headers.lastHeader(key);
+        return h == null || h.value() == null ? null : new String(h.value(), UTF_8);
+    }
+
+    static void put(Headers headers, String key, String value) {
+        headers.remove(key);
+        headers.add(key, value.getBytes(UTF_8));
+    }
+
+    /** A record value with its headers. */
+    record Encoded(byte[] value, RecordHeaders headers) {}
+}

@@ -1,0 +1,122 @@
+package dev.scaleplane.events.kafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.scaleplane.api.ConfigurationException;
+import dev.scaleplane.core.config.ScaleplaneProperties;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class KafkaBusConfigTest {
+    private static final String SECRET = "hunter2-top-secret";
+
+    private static KafkaBusConfig config(Map<String, String> settings) {
+        return KafkaBusConfig.from(ScaleplaneProperties.of(settings));
+    }
+
+    @Test
+    void defaults_are_idempotent_acks_all_with_compression_and_the_standard_topic_sizes() {
+        KafkaBusConfig config = config(Map.of(KafkaBusConfig.BOOTSTRAP_SERVERS, "127.0.0.1:9092"));
+
+        Map<String, Object> producer = config.producerProperties("p");
+        assertThat(producer)
+                .containsEntry("enable.idempotence", "true")
+                .containsEntry("acks", "all")
+                .containsEntry("compression.type", "lz4")
+                .containsEntry("bootstrap.servers", "127.0.0.1:9092");
+        assertThat(config.partitionsFor("events")).isEqualTo(6);
+        assertThat(config.partitionsFor("commands")).isEqualTo(3);
+        assertThat(config.partitionsFor("notifications")).isEqualTo(3);
+        assertThat(config.partitionsFor("anything-else")).isEqualTo(KafkaBusConfig.DEFAULT_PARTITIONS);
+        assertThat(config.replicationFactor()).isEmpty();
+        assertThat(config.wireFormat()).isEqualTo(KafkaBusConfig.WireFormat.BINARY);
+        assertThat(config.consumerProperties("c", "g", "latest"))
+                .containsEntry("enable.auto.commit", "false")
+                .containsEntry("group.id", "g");
+    }
+
+    @Test
+    void every_problem_is_listed_at_once_with_secrets_redacted() {
+        Map<String, String> bad = new HashMap<>();
+        bad.put(KafkaBusConfig.BOOTSTRAP_SERVERS, "no-port-here");
+        bad.put(KafkaBusConfig.COMPRESSION, "brotli");
+        bad.put(KafkaBusConfig.PARTITIONS, "0");
+        bad.put(KafkaBusConfig.REPLICATION_FACTOR, "1");
+        bad.put(KafkaBusConfig.MIN_INSYNC_REPLICAS, "2");
+        bad.put(KafkaBusConfig.SECURITY_PROTOCOL, "SASL_SSL");
+        bad.put(KafkaBusConfig.SASL_MECHANISM, "KERBEROS-ISH");
+        bad.put(KafkaBusConfig.SASL_PASSWORD, SECRET);
+        bad.put(KafkaBusConfig.PREFIX + "ssl.truststore.password", SECRET);
+        bad.put(KafkaBusConfig.PREFIX + "bootstrap-server", "typo:1");
+        bad.put(KafkaBusConfig.TOPIC_PARTITIONS, "events=six");
+
+        assertThatThrownBy(() -> config(bad)).isInstanceOfSatisfying(ConfigurationException.class, e -> {
+            assertThat(e.problems())
+                    .extracting(ConfigurationException.Problem::key)
+                    .contains(
+                            KafkaBusConfig.BOOTSTRAP_SERVERS,
+                            KafkaBusConfig.COMPRESSION,
+                            KafkaBusConfig.PARTITIONS,
+                            KafkaBusConfig.MIN_INSYNC_REPLICAS,
+                            KafkaBusConfig.SASL_MECHANISM,
+                            KafkaBusConfig.SASL_USERNAME,
+                            KafkaBusConfig.PREFIX + "bootstrap-server",
+                            KafkaBusConfig.TOPIC_PARTITIONS);
+            assertThat(e.getMessage()).doesNotContain(SECRET);
+            assertThat(e.problems().toString()).doesNotContain(SECRET);
+        });
+    }
+
+    @Test
+    void bootstrap_servers_are_required() {
+        assertThatThrownBy(() -> config(Map.of()))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining(KafkaBusConfig.BOOTSTRAP_SERVERS);
+    }
+
+    @Test
+    void sasl_credentials_become_a_jaas_config_that_never_prints() {
+        KafkaBusConfig config = config(Map.of(
+                KafkaBusConfig.BOOTSTRAP_SERVERS,
+                "127.0.0.1:9092",
+                KafkaBusConfig.SECURITY_PROTOCOL,
+                "sasl_plaintext",
+                KafkaBusConfig.SASL_MECHANISM,
+                "SCRAM-SHA-512",
+                KafkaBusConfig.SASL_USERNAME,
+                "alice",
+                KafkaBusConfig.SASL_PASSWORD,
+                SECRET,
+                KafkaBusConfig.PREFIX + "ssl.keystore.password",
+                SECRET));
+
+        assertThat(config.commonClientProperties("x"))
+                .containsEntry("security.protocol", "SASL_PLAINTEXT")
+                .containsEntry("sasl.mechanism", "SCRAM-SHA-512")
+                .containsEntry("ssl.keystore.password", SECRET);
+        assertThat((String) config.commonClientProperties("x").get("sasl.jaas.config"))
+                .contains("ScramLoginModule")
+                .contains("username=\"alice\"")
+                .contains(SECRET);
+        assertThat(config.toString()).doesNotContain(SECRET).contains("<redacted>");
+    }
+
+    @Test
+    void client_settings_pass_through_per_client() {
+        KafkaBusConfig config = config(Map.of(
+                KafkaBusConfig.BOOTSTRAP_SERVERS,
+                "127.0.0.1:9092",
+                KafkaBusConfig.PREFIX + "producer.buffer.memory",
+                "1048576",
+                KafkaBusConfig.PREFIX + "consumer.fetch.min.bytes",
+                "1",
+                KafkaBusConfig.PREFIX + "admin.retries",
+                "3"));
+
+        assertThat(config.producerProperties("p")).containsEntry("buffer.memory", "1048576");
+        assertThat(config.consumerProperties("c", "g", "latest")).containsEntry("fetch.min.bytes", "1");
+        assertThat(config.adminProperties()).containsEntry("retries", "3");
+    }
+}
