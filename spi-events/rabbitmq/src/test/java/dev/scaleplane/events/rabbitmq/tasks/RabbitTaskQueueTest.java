@@ -1,0 +1,301 @@
+package dev.scaleplane.events.rabbitmq.tasks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import dev.scaleplane.api.RetryPolicy;
+import dev.scaleplane.api.events.EventTypeRegistry;
+import dev.scaleplane.api.orchestration.Lease;
+import dev.scaleplane.api.orchestration.LeaseLostException;
+import dev.scaleplane.api.orchestration.QueueFullException;
+import dev.scaleplane.api.orchestration.TaskClock;
+import dev.scaleplane.api.orchestration.TaskDeadLetter;
+import dev.scaleplane.api.orchestration.TaskFailedException;
+import dev.scaleplane.api.orchestration.TaskHandle;
+import dev.scaleplane.api.orchestration.TaskQueue;
+import dev.scaleplane.api.orchestration.TaskQueueOptions;
+import dev.scaleplane.api.orchestration.TaskRequest;
+import dev.scaleplane.api.orchestration.TaskState;
+import dev.scaleplane.api.spi.ConfigProperties;
+import dev.scaleplane.api.spi.ProviderContext;
+import dev.scaleplane.core.config.ScaleplaneProperties;
+import dev.scaleplane.events.rabbitmq.testing.SharedRabbit;
+import dev.scaleplane.tck.VirtualTaskClock;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What the TCK cannot see: several processes (queue instances with their own connections) sharing one queue, a
+ * process dying with a lease, delays riding the TTL wait queues on real time, undecodable messages, the consumer
+ * timeout cap, and the provider.
+ */
+class RabbitTaskQueueTest {
+    private static final Duration LONG = Duration.ofSeconds(20);
+    private static final RetryPolicy ONCE = RetryPolicy.builder().maxAttempts(1).build();
+
+    private static SharedRabbit.VirtualHost vhost;
+    private final List<TaskQueue> queues = new ArrayList<>();
+
+    @BeforeAll
+    static void virtualHost() {
+        vhost = SharedRabbit.newVirtualHost();
+    }
+
+    @AfterAll
+    static void deleteVirtualHost() {
+        if (vhost != null) {
+            vhost.close();
+        }
+    }
+
+    @AfterEach
+    void closeQueues() {
+        queues.forEach(TaskQueue::close);
+    }
+
+    private static Map<String, String> settings(String queue) {
+        Map<String, String> m = new HashMap<>();
+        m.put(RabbitTaskQueueConfig.HOST, SharedRabbit.HOST);
+        m.put(RabbitTaskQueueConfig.PORT, String.valueOf(SharedRabbit.PORT));
+        m.put(RabbitTaskQueueConfig.USERNAME, SharedRabbit.USER);
+        m.put(RabbitTaskQueueConfig.PASSWORD, SharedRabbit.PASSWORD);
+        m.put(RabbitTaskQueueConfig.VIRTUAL_HOST, vhost.name());
+        m.put(RabbitTaskQueueConfig.QUEUE, queue);
+        m.put(RabbitTaskQueueConfig.IDLE_POLL_INTERVAL, "20ms");
+        return m;
+    }
+
+    private RabbitTaskQueue open(Map<String, String> settings, TaskQueueOptions options, TaskClock clock) {
+        RabbitTaskQueueConfig config = RabbitTaskQueueConfig.from(ScaleplaneProperties.of(settings));
+        RabbitTaskQueue q = new RabbitTaskQueue(config, options, clock, () -> 0.5);
+        queues.add(q);
+        return q;
+    }
+
+    private static List<Lease> awaitLeases(TaskQueue q, String worker, int n) {
+        List<Lease> got = new ArrayList<>();
+        await().atMost(LONG).until(() -> {
+            got.addAll(q.lease(worker, n - got.size(), Duration.ofMinutes(1)));
+            return got.size() >= n;
+        });
+        return got;
+    }
+
+    @Test
+    void twoProcessesShareTasksCapacityResultsAndDeadLetters() {
+        String name = SharedRabbit.uniqueName("shared");
+        TaskQueueOptions options =
+                TaskQueueOptions.builder().capacity(3).retryPolicy(ONCE).build();
+        RabbitTaskQueue a = open(settings(name), options, TaskClock.system());
+        RabbitTaskQueue b = open(settings(name), options, TaskClock.system());
+
+        TaskHandle ok = a.submit(TaskRequest.of("job", "ok"));
+        TaskHandle bad = a.submit(TaskRequest.of("job", "bad"));
+        b.submit(TaskRequest.of("job", "from-b"));
+        assertThatThrownBy(() -> a.submit(TaskRequest.of("job", "one too many")))
+                .isInstanceOf(QueueFullException.class);
+        assertThat(b.size()).isEqualTo(3);
+
+        List<Lease> leases = awaitLeases(b, "worker-b", 3);
+        for (Lease l : leases) {
+            switch (l.task().payload(String.class)) {
+                case "bad" -> assertThat(
+                                l.fail(new IllegalStateException("boom")).state())
+                        .isEqualTo(TaskState.DEAD_LETTERED);
+                default -> l.complete("done:" + l.task().payload(String.class));
+            }
+        }
+        // the submitter learns outcomes decided in the other process
+        assertThat(ok.result()).succeedsWithin(LONG).isEqualTo("done:ok");
+        await().atMost(LONG).until(() -> a.state(ok.id()).orElseThrow() == TaskState.SUCCEEDED);
+        assertThat(bad.result())
+                .failsWithin(LONG)
+                .withThrowableOfType(java.util.concurrent.ExecutionException.class)
+                .withCauseInstanceOf(TaskFailedException.class);
+        assertThat(a.size()).isZero();
+
+        // the dead letters are shared: the submitter redrives what failed in the other process
+        TaskDeadLetter dl = a.deadLetters().find(bad.id()).orElseThrow();
+        assertThat(dl.lastFailure().workerId()).isEqualTo("worker-b");
+        assertThat(dl.lastFailure().message()).isEqualTo("boom");
+        TaskHandle again = a.deadLetters().redrive(bad.id());
+        Lease retry = awaitLeases(b, "worker-b", 1).get(0);
+        assertThat(retry.task().id()).isEqualTo(bad.id());
+        assertThat(retry.task().attempt()).isEqualTo(1);
+        retry.complete(42);
+        assertThat(again.result()).succeedsWithin(LONG).isEqualTo(42);
+    }
+
+    @Test
+    void aCancelInOneProcessStopsTheTaskInTheOther() {
+        String name = SharedRabbit.uniqueName("cancel");
+        RabbitTaskQueue a = open(settings(name), TaskQueueOptions.defaults(), TaskClock.system());
+        RabbitTaskQueue b = open(settings(name), TaskQueueOptions.defaults(), TaskClock.system());
+        TaskHandle leased = a.submit(TaskRequest.of("job", "leased"));
+        Lease lease = awaitLeases(b, "worker-b", 1).get(0);
+        TaskHandle queued = a.submit(TaskRequest.of("job", "queued"));
+        assertThat(leased.cancel()).isTrue();
+        assertThat(queued.cancel()).isTrue();
+        await().atMost(LONG).untilAsserted(() -> assertThatThrownBy(() -> lease.heartbeat(Duration.ofMinutes(1)))
+                .isInstanceOfSatisfying(LeaseLostException.class, e -> assertThat(e.reason())
+                        .isEqualTo(LeaseLostException.Reason.CANCELLED)));
+        // b drops the cancelled queued task when it finds it, and its token with it
+        List<Lease> handedOut = new ArrayList<>();
+        await().atMost(LONG).until(() -> {
+            handedOut.addAll(b.lease("worker-b", 5, Duration.ofMinutes(1)));
+            return b.size() == 0;
+        });
+        assertThat(handedOut).isEmpty();
+        assertThat(queued.state()).isEqualTo(TaskState.CANCELLED);
+    }
+
+    @Test
+    void aLeaseHeldByAProcessThatDiesGoesBackToTheBroker() {
+        String name = SharedRabbit.uniqueName("crash");
+        RabbitTaskQueue a = open(settings(name), TaskQueueOptions.defaults(), TaskClock.system());
+        RabbitTaskQueue b = open(settings(name), TaskQueueOptions.defaults(), TaskClock.system());
+        TaskHandle h = b.submit(TaskRequest.of("job", "survivor"));
+        Lease dying = awaitLeases(a, "worker-a", 1).get(0);
+        assertThat(b.lease("worker-b", 1, Duration.ofMinutes(1))).isEmpty();
+        a.close(); // the connection closes: the broker returns the unacknowledged delivery
+        assertThatThrownBy(() -> dying.complete("too late")).isInstanceOf(LeaseLostException.class);
+        Lease survivor = awaitLeases(b, "worker-b", 1).get(0);
+        assertThat(survivor.task().id()).isEqualTo(h.id());
+        survivor.complete("ok");
+        assertThat(h.result()).succeedsWithin(LONG).isEqualTo("ok");
+    }
+
+    @Test
+    void longDelaysRideTheTtlWaitQueuesOnRealTime() throws Exception {
+        String name = SharedRabbit.uniqueName("ttl");
+        Map<String, String> s = settings(name);
+        s.put(RabbitTaskQueueConfig.HOLD_LIMIT, "300ms");
+        s.put(RabbitTaskQueueConfig.DELAY_BUCKETS, "250ms,1s");
+        RabbitTaskQueue q = open(s, TaskQueueOptions.defaults(), TaskClock.system());
+        Instant notBefore = Instant.now().plusMillis(1_600);
+        TaskHandle h = q.submit(
+                TaskRequest.builder("job", "later").notBefore(notBefore).build());
+        try (Connection c = vhost.connectionFactory().newConnection();
+                Channel ch = c.createChannel()) {
+            assertThat(ch.messageCount(name + ".wait.1000ms")).isEqualTo(1);
+        }
+        List<Lease> got = new ArrayList<>();
+        await().atMost(LONG).pollInterval(Duration.ofMillis(50)).until(() -> {
+            Instant before = Instant.now();
+            List<Lease> leases = q.lease("w", 1, Duration.ofMinutes(1));
+            if (!leases.isEmpty()) {
+                assertThat(before.plusMillis(50))
+                        .as("not leased before its time")
+                        .isAfter(notBefore);
+            }
+            got.addAll(leases);
+            return !got.isEmpty();
+        });
+        assertThat(got.get(0).task().id()).isEqualTo(h.id());
+        assertThat(Instant.now()).isAfterOrEqualTo(notBefore);
+    }
+
+    @Test
+    void anUndecodableMessageIsDeadLetteredWithTheReasonAndItsBytes() throws Exception {
+        String name = SharedRabbit.uniqueName("garbage");
+        RabbitTaskQueue q = open(settings(name), TaskQueueOptions.defaults(), new VirtualTaskClock());
+        try (Connection c = vhost.connectionFactory().newConnection();
+                Channel ch = c.createChannel()) {
+            ch.basicPublish(
+                    "",
+                    name + ".p2",
+                    new AMQP.BasicProperties.Builder()
+                            .messageId("not-a-task")
+                            .deliveryMode(2)
+                            .build(),
+                    new byte[] {1, 2, 3});
+        }
+        // the lease call that finds it moves it to the dead letters and hands out nothing
+        assertThat(q.lease("w", 1, Duration.ofMinutes(1))).isEmpty();
+        TaskDeadLetter dl = q.deadLetters().find("not-a-task").orElseThrow();
+        assertThat(dl.reason()).isEqualTo(TaskDeadLetter.Reason.NON_RETRYABLE);
+        assertThat(dl.lastFailure().message()).contains("x-sp-type");
+        assertThat(dl.task().payload(byte[].class)).containsExactly(1, 2, 3);
+        assertThat(q.deadLetters().discard("not-a-task")).isTrue();
+        assertThat(q.deadLetters().list(10)).isEmpty();
+    }
+
+    @Test
+    void heartbeatsStopShortOfTheBrokersConsumerTimeout() {
+        Map<String, String> s = settings(SharedRabbit.uniqueName("timeout"));
+        s.put(RabbitTaskQueueConfig.CONSUMER_TIMEOUT, "10s");
+        s.put(RabbitTaskQueueConfig.HOLD_LIMIT, "1s");
+        s.put(RabbitTaskQueueConfig.DELAY_BUCKETS, "1s");
+        VirtualTaskClock clock = new VirtualTaskClock();
+        RabbitTaskQueue q = open(s, TaskQueueOptions.defaults(), clock);
+        q.submit(TaskRequest.of("job", "long"));
+        Lease lease = q.lease("w", 1, Duration.ofHours(1)).get(0);
+        // 10 s consumer timeout less the 5 s safety margin, less the real time since the grant
+        assertThat(lease.expiresAt()).isBeforeOrEqualTo(clock.now().plusSeconds(5));
+        assertThat(lease.heartbeat(Duration.ofHours(1)))
+                .isBeforeOrEqualTo(clock.now().plusSeconds(5));
+        assertThat(lease.heartbeat(Duration.ofSeconds(1))).isEqualTo(clock.now().plusSeconds(1));
+    }
+
+    @Test
+    void theProviderCreatesAWorkingQueueFromConfiguration() {
+        String name = SharedRabbit.uniqueName("provider");
+        VirtualTaskClock clock = new VirtualTaskClock();
+        ScaleplaneProperties config = ScaleplaneProperties.of(settings(name));
+        TaskQueue q = new RabbitTaskQueueProvider().create(new ProviderContext() {
+            @Override
+            public ConfigProperties config() {
+                return config;
+            }
+
+            @Override
+            public EventTypeRegistry eventTypes() {
+                return EventTypeRegistry.empty();
+            }
+
+            @Override
+            public Clock clock() {
+                return Clock.systemUTC();
+            }
+
+            @Override
+            public URI source() {
+                return URI.create("urn:test");
+            }
+
+            @Override
+            public <T> Optional<T> component(Class<T> type) {
+                return type == TaskClock.class ? Optional.of(type.cast(clock)) : Optional.empty();
+            }
+        });
+        queues.add(q);
+        TaskHandle h = q.submit(TaskRequest.builder("job", new Payload("x", 3))
+                .notBefore(clock.now().plusSeconds(5))
+                .build());
+        assertThat(q.lease("w", 1, Duration.ofMinutes(1))).isEmpty();
+        clock.advance(Duration.ofSeconds(5));
+        Lease lease = q.lease("w", 1, Duration.ofMinutes(1)).get(0);
+        assertThat(lease.task().payload(Payload.class)).isEqualTo(new Payload("x", 3));
+        lease.complete(null);
+        assertThat(h.result()).isCompletedWithValue(null);
+        assertThat(q.state(h.id())).contains(TaskState.SUCCEEDED);
+    }
+
+    /** A record payload, encoded as JSON and decoded back to its class. */
+    record Payload(String name, int n) {}
+}
