@@ -160,7 +160,8 @@ final class DecisionLog implements DispatchStrategy {
                     task.attempt(),
                     d.region(),
                     "-",
-                    "waits in the queue: " + (passedOver.length() == 0 ? "no " + d.region() + " worker" : passedOver)));
+                    "no worker now, waits: "
+                            + (passedOver.length() == 0 ? "no " + d.region() + " worker" : passedOver)));
         }
         return chosen;
     }

@@ -18,14 +18,12 @@ import java.util.Map;
  *
  * <p>Each task's idempotency key is {@code deploymentId/cluster}, so an event the bus delivers twice (delivery is at
  * least once) does not roll a cluster out twice: the second submission gets the first task's handle. Production
- * rollouts go first ({@link TaskPriority#HIGH}). Tasks carry the event's id as correlation id and its tenant.
+ * rollouts go first ({@link TaskPriority#HIGH}). Tasks carry the event's id as correlation id and its tenant; how
+ * often a failed rollout is retried is the queue's retry policy for the task type.
  *
  * <p>Called on a bus thread; the handles are kept under this object's lock and read by the sample's thread.
  */
 final class DeploymentPlanner implements EventHandler<DeploymentRequested> {
-
-    /** Attempts each cluster deployment gets before it is dead-lettered. */
-    static final int MAX_ATTEMPTS = 5;
 
     private final TaskQueue tasks;
     private final Map<String, TaskHandle> handles = new LinkedHashMap<>();
@@ -48,7 +46,6 @@ final class DeploymentPlanner implements EventHandler<DeploymentRequested> {
             TaskRequest task = TaskRequest.builder(ClusterDeployment.TASK_TYPE, d)
                     .priority("prod".equals(d.environment()) ? TaskPriority.HIGH : TaskPriority.NORMAL)
                     .idempotencyKey(d.key())
-                    .maxAttempts(MAX_ATTEMPTS)
                     .correlationId(event.id())
                     .tenant(event.tenant())
                     .build();

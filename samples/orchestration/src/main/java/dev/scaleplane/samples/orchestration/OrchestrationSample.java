@@ -1,5 +1,6 @@
 package dev.scaleplane.samples.orchestration;
 
+import dev.scaleplane.api.RetryPolicy;
 import dev.scaleplane.api.events.Event;
 import dev.scaleplane.api.events.EventBus;
 import dev.scaleplane.api.events.SubscriptionOptions;
@@ -11,6 +12,7 @@ import dev.scaleplane.api.orchestration.TaskDeadLetter;
 import dev.scaleplane.api.orchestration.TaskFailure;
 import dev.scaleplane.api.orchestration.TaskHandle;
 import dev.scaleplane.api.orchestration.TaskQueue;
+import dev.scaleplane.api.orchestration.TaskQueueOptions;
 import dev.scaleplane.api.orchestration.TaskState;
 import dev.scaleplane.api.orchestration.WorkerSpec;
 import dev.scaleplane.api.orchestration.WorkerView;
@@ -82,6 +84,16 @@ public final class OrchestrationSample {
             .slidingWindowSize(10)
             .minimumCalls(5)
             .coolDown(Duration.ofSeconds(15))
+            .build();
+
+    /**
+     * The queue's retry policy for cluster deployments: 5 attempts, 1 s apart. No jitter, so the run is the same every
+     * time; a fleet of real agents would keep the default full jitter so that retries do not arrive in lockstep.
+     */
+    static final RetryPolicy ROLLOUT_RETRIES = RetryPolicy.builder()
+            .maxAttempts(5)
+            .fixed(Duration.ofSeconds(1))
+            .jitter(0)
             .build();
 
     /** The step the virtual clock advances by, also the orchestrator's poll interval. */
@@ -187,6 +199,9 @@ public final class OrchestrationSample {
                         "scaleplane.store.provider", "memory",
                         "scaleplane.tasks.provider", "memory")))
                 .taskClock(clock)
+                .taskQueueOptions(TaskQueueOptions.builder()
+                        .retryPolicy(ClusterDeployment.TASK_TYPE, ROLLOUT_RETRIES)
+                        .build())
                 .meterRegistry(meters)
                 .build()) {
             EventBus events = platform.events();

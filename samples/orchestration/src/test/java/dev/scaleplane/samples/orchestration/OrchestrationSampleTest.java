@@ -96,4 +96,26 @@ class OrchestrationSampleTest {
                 .contains("Metrics (Micrometer registry")
                 .contains("OK: every expectation met.");
     }
+
+    @Test
+    void decidesTheSameWayEveryRun() throws Exception {
+        OrchestrationSample.Outcome first = runQuietly();
+        OrchestrationSample.Outcome second = runQuietly();
+
+        // Virtual time, one ordering key for the requests and a retry policy without jitter: nothing is left to chance.
+        assertThat(second.decisions()).isEqualTo(first.decisions());
+        assertThat(second.healthEvents()).isEqualTo(first.healthEvents());
+        assertThat(second.tallies()).isEqualTo(first.tallies());
+    }
+
+    private static OrchestrationSample.Outcome runQuietly() throws Exception {
+        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+        try (PrintStream out = new PrintStream(buffer, true, StandardCharsets.UTF_8)) {
+            OrchestrationSample.Outcome outcome = OrchestrationSample.run(out);
+            assertThat(outcome.failures())
+                    .as(buffer.toString(StandardCharsets.UTF_8))
+                    .isEmpty();
+            return outcome;
+        }
+    }
 }
