@@ -111,6 +111,9 @@ public final class RabbitTaskQueue implements TaskQueue {
 
     private static final String H_ORIGIN = "x-sp-origin";
     private static final String H_EVENT = "x-sp-event";
+    private static final String H_CLAIM_EXPIRES = "x-sp-claim-expires";
+    /** x-message-ttl and x-expires are 32-bit millisecond counts; 24 days stays well inside. */
+    private static final long MAX_TTL_MS = Duration.ofDays(24).toMillis();
 
     private final RabbitTaskQueueConfig config;
     private final TaskQueueOptions options;
@@ -129,6 +132,9 @@ public final class RabbitTaskQueue implements TaskQueue {
     private final List<TreeSet<Held>> held = new ArrayList<>();
     private final TreeSet<Held> waiting = new TreeSet<>(READY_ORDER);
     private final Set<String> leasedKeys = new HashSet<>();
+    /** Keys another process holds, found by the current lease call. */
+    private final Set<String> busyKeys = new HashSet<>();
+
     private final LinkedHashMap<String, Idempotency> idempotency = new LinkedHashMap<>();
     private final ArrayDeque<Finished> finished = new ArrayDeque<>();
     private final ArrayDeque<Runnable> pending = new ArrayDeque<>();
@@ -147,6 +153,7 @@ public final class RabbitTaskQueue implements TaskQueue {
     private @Nullable Connection connection;
     private @Nullable Channel channel;
     private @Nullable Channel eventsChannel;
+    private @Nullable Channel auxChannel;
     private long epoch;
     private long sequence;
     private boolean closed;
@@ -228,9 +235,10 @@ public final class RabbitTaskQueue implements TaskQueue {
                 if (key != null) {
                     expireIdempotencyKeys(now);
                     Idempotency first = idempotency.get(key);
-                    if (first != null) {
+                    if (first != null && first.expiresAt.isAfter(now)) {
                         return first.handle;
                     }
+                    idempotency.remove(key);
                 }
                 int maxAttempts = request.maxAttempts() > 0
                         ? request.maxAttempts()
@@ -249,13 +257,26 @@ public final class RabbitTaskQueue implements TaskQueue {
                         null,
                         null);
                 byte[] body = msg.body(); // encode before the token, so a bad payload takes no capacity
+                if (key != null) {
+                    Claim holder = claim(key, msg.id, now);
+                    if (holder != null) {
+                        return duplicateOf(holder, request, maxAttempts, now, key);
+                    }
+                }
                 Channel ch = channel();
-                if (!publish(
-                        ch,
-                        ledgerQueue,
-                        new AMQP.BasicProperties.Builder().deliveryMode(2).build(),
-                        new byte[0])) {
-                    throw new QueueFullException(request.type(), options.capacity());
+                try {
+                    if (!publish(
+                            ch,
+                            ledgerQueue,
+                            new AMQP.BasicProperties.Builder().deliveryMode(2).build(),
+                            new byte[0])) {
+                        throw new QueueFullException(request.type(), options.capacity());
+                    }
+                } catch (RuntimeException e) {
+                    if (key != null) {
+                        unclaim(key);
+                    }
+                    throw e;
                 }
                 try {
                     if (!publish(ch, destination(msg, now), msg.properties(), body)) {
@@ -264,6 +285,9 @@ public final class RabbitTaskQueue implements TaskQueue {
                     }
                 } catch (RuntimeException e) {
                     takeToken();
+                    if (key != null) {
+                        unclaim(key);
+                    }
                     throw e;
                 }
                 Entry e = new Entry(msg.id, request, maxAttempts, now);
@@ -281,6 +305,22 @@ public final class RabbitTaskQueue implements TaskQueue {
         } finally {
             runAfterUnlock();
         }
+    }
+
+    /**
+     * The handle of a task another process submitted first with the same idempotency key. Its state and result
+     * follow the events this process receives from then on; an outcome reached before is not known here.
+     */
+    private TaskHandle duplicateOf(Claim holder, TaskRequest request, int maxAttempts, Instant now, String key) {
+        Entry e = tasks.get(holder.taskId());
+        if (e == null) {
+            e = new Entry(holder.taskId(), request, maxAttempts, now);
+            e.remote = true;
+            tasks.put(e.id, e);
+            finished.addLast(new Finished(e, now.plus(options.retention())));
+        }
+        idempotency.put(key, new Idempotency(e.handle, holder.expiresAt()));
+        return e.handle;
     }
 
     @Override
@@ -302,6 +342,7 @@ public final class RabbitTaskQueue implements TaskQueue {
                 forgetExpired(now);
                 releaseStaleHolds();
                 drainDelayed(now);
+                busyKeys.clear();
                 List<Lease> leases = new ArrayList<>();
                 while (leases.size() < maxTasks) {
                     Held next = nextReady(now, types);
@@ -958,10 +999,15 @@ public final class RabbitTaskQueue implements TaskQueue {
             if (best == null) {
                 return null;
             }
-            if (stillValid(best, now)) {
-                return best;
+            if (!stillValid(best, now)) {
+                continue; // best was dropped (its task was cancelled or passed its deadline while held)
             }
-            // best was dropped (its task was cancelled or passed its deadline while held): choose again
+            String key = best.msg.request.key();
+            if (key != null && !lockKey(key)) {
+                busyKeys.add(key); // another process holds a task of this key: skip the key in this call
+                continue;
+            }
+            return best;
         }
     }
 
@@ -981,7 +1027,7 @@ public final class RabbitTaskQueue implements TaskQueue {
                 continue;
             }
             String key = h.msg.request.key();
-            if (key != null && leasedKeys.contains(key)) {
+            if (key != null && (leasedKeys.contains(key) || busyKeys.contains(key))) {
                 continue;
             }
             Entry e = tasks.get(h.msg.id);
@@ -1147,8 +1193,176 @@ public final class RabbitTaskQueue implements TaskQueue {
         String key = e.request.key();
         if (key != null) {
             leasedKeys.remove(key);
+            unlockKey(key);
         }
     }
+
+    // ---- cross-process key locks and idempotency claims, on the auxiliary channel, monitor held ----
+
+    /**
+     * The auxiliary channel, in confirm mode, for operations the broker may answer with a channel error (a lock
+     * held elsewhere, a claim queue declared with other arguments): such an error closes this channel only, never
+     * the one carrying the held deliveries.
+     */
+    private Channel aux() {
+        Channel a = auxChannel;
+        if (a != null && a.isOpen()) {
+            return a;
+        }
+        channel(); // connects if needed
+        try {
+            a = Objects.requireNonNull(connection, "connection").createChannel();
+            a.confirmSelect();
+            auxChannel = a;
+            return a;
+        } catch (IOException e) {
+            throw brokerFailure("open the auxiliary channel", e);
+        }
+    }
+
+    /**
+     * Takes the broker-wide lock of a task key: an exclusive queue of this connection. Another connection holding
+     * it makes the broker refuse the declaration (RESOURCE_LOCKED); a connection that dies releases its locks.
+     *
+     * @return whether this process now holds the key
+     */
+    private boolean lockKey(String key) {
+        try {
+            aux().queueDeclare(lockQueue(key), false, true, true, Map.of("x-queue-type", "classic"));
+            return true;
+        } catch (IOException e) {
+            auxChannel = null; // the broker closed it
+            if (isChannelError(e, 405)) {
+                return false;
+            }
+            throw brokerFailure("lock task key " + key, e);
+        }
+    }
+
+    private void unlockKey(String key) {
+        Connection c = connection;
+        if (closed || c == null || !c.isOpen()) {
+            return; // a closed connection took its exclusive queues, the locks, with it
+        }
+        try {
+            Channel a = auxChannel;
+            if (a == null || !a.isOpen()) {
+                a = c.createChannel();
+                a.confirmSelect();
+                auxChannel = a;
+            }
+            a.queueDelete(lockQueue(key));
+        } catch (IOException | RuntimeException e) {
+            auxChannel = null;
+            LOG.warn("Could not release the lock of task key {} on {}: {}", key, config.queue(), e.toString());
+        }
+    }
+
+    private String lockQueue(String key) {
+        return config.queue() + ".lock." + digest(key);
+    }
+
+    /**
+     * Claims an idempotency key for {@code taskId} across processes: a claim queue per key holds at most one
+     * message ({@code x-max-length=1}, {@code reject-publish}), so the first claim is confirmed and every later one
+     * nacked until the claim expires. The claim's expiry is read on the task clock; the queue's TTLs only clean up.
+     *
+     * @return null if the key is now claimed for {@code taskId}, else the claim holder's task id and expiry
+     */
+    private @Nullable Claim claim(String key, String taskId, Instant now) {
+        String name = claimQueue(key);
+        long ttl = Math.min(options.idempotencyWindow().toMillis(), MAX_TTL_MS);
+        Map<String, Object> args = Map.of(
+                "x-queue-type",
+                "classic",
+                "x-max-length",
+                1,
+                "x-overflow",
+                "reject-publish",
+                "x-message-ttl",
+                ttl,
+                "x-expires",
+                Math.min(ttl + 60_000, MAX_TTL_MS));
+        Instant expiresAt = now.plus(options.idempotencyWindow());
+        for (int tries = 0; tries < 5; tries++) {
+            try {
+                Channel a = aux();
+                a.queueDeclare(name, true, false, false, args);
+                a.basicPublish(
+                        "",
+                        name,
+                        new AMQP.BasicProperties.Builder()
+                                .messageId(taskId)
+                                .deliveryMode(2)
+                                .headers(Map.of(H_CLAIM_EXPIRES, expiresAt.toString()))
+                                .build(),
+                        new byte[0]);
+                if (a.waitForConfirms(config.confirmTimeout().toMillis())) {
+                    return null;
+                }
+                GetResponse r = a.basicGet(name, false);
+                if (r == null) {
+                    continue; // the claim expired in between: claim again
+                }
+                Map<String, Object> h = r.getProps().getHeaders() == null
+                        ? Map.of()
+                        : r.getProps().getHeaders();
+                String until = TaskMessage.optional(h, H_CLAIM_EXPIRES);
+                Instant holderExpires = until == null ? Instant.MIN : Instant.parse(until);
+                if (!holderExpires.isAfter(now)) {
+                    a.basicAck(r.getEnvelope().getDeliveryTag(), false); // stale by the task clock: remove it
+                    continue;
+                }
+                a.basicNack(r.getEnvelope().getDeliveryTag(), false, true);
+                return new Claim(Objects.requireNonNullElse(r.getProps().getMessageId(), ""), holderExpires);
+            } catch (IOException e) {
+                auxChannel = null;
+                throw brokerFailure("claim idempotency key " + key + " (queue " + name + ")", e);
+            } catch (TimeoutException e) {
+                throw new ScaleplaneException("no confirm for the claim of idempotency key " + key, e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ScaleplaneException("interrupted while claiming idempotency key " + key, e);
+            }
+        }
+        throw new ScaleplaneException(
+                "idempotency key " + key + " is being claimed and released concurrently;" + " try again");
+    }
+
+    /** Withdraws this process's claim after its submission failed. */
+    private void unclaim(String key) {
+        try {
+            GetResponse r = aux().basicGet(claimQueue(key), true);
+            if (r == null) {
+                LOG.warn("The claim of idempotency key {} was already gone", key);
+            }
+        } catch (IOException | RuntimeException e) {
+            auxChannel = null;
+            LOG.warn("Could not withdraw the claim of idempotency key {}: {}", key, e.toString());
+        }
+    }
+
+    private String claimQueue(String key) {
+        return config.queue() + ".idem." + digest(key);
+    }
+
+    private static String digest(String key) {
+        try {
+            byte[] d = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(key.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().formatHex(d, 0, 16);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
+    }
+
+    private static boolean isChannelError(IOException e, int code) {
+        return e.getCause() instanceof com.rabbitmq.client.ShutdownSignalException s
+                && s.getReason() instanceof AMQP.Channel.Close close
+                && close.getReplyCode() == code;
+    }
+
+    private record Claim(String taskId, Instant expiresAt) {}
 
     private void finish(Entry e, TaskState state, String why, @Nullable Throwable cause) {
         e.state = state;
@@ -1228,7 +1442,8 @@ public final class RabbitTaskQueue implements TaskQueue {
         for (Finished f = finished.peekFirst(); f != null && !f.forgetAt.isAfter(now); f = finished.peekFirst()) {
             finished.pollFirst();
             Entry e = f.entry;
-            if (e.state.isTerminal() && e.state != TaskState.DEAD_LETTERED && tasks.get(e.id) == e) {
+            boolean done = e.state.isTerminal() && e.state != TaskState.DEAD_LETTERED;
+            if ((done || (e.remote && e.lease == null)) && tasks.get(e.id) == e) {
                 tasks.remove(e.id);
             }
         }
@@ -1308,6 +1523,8 @@ public final class RabbitTaskQueue implements TaskQueue {
         List<TaskFailure> failures = List.of();
         /** Whether finishing this task must still take its ledger token. */
         boolean tokenOwed;
+        /** Known here only as the first task of an idempotency key submitted elsewhere; forgotten after retention. */
+        boolean remote;
 
         @Nullable
         RabbitLease lease;

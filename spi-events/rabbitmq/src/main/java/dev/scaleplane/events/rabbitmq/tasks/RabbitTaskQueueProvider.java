@@ -24,13 +24,13 @@ import java.util.concurrent.ThreadLocalRandom;
  *       {@code queue} shares the tasks, the capacity (the ledger queue) and the dead letters.
  *   <li>{@link TaskQueueCapability#DELAYED_TASKS}, {@link TaskQueueCapability#PRIORITIES} (with aging, exact among
  *       the tasks this process holds) and {@link TaskQueueCapability#BOUNDED} (exact across processes).
+ *   <li>{@link TaskQueueCapability#PER_KEY_MUTEX}: a leased key is locked broker-wide by an exclusive queue of the
+ *       leasing connection, which the broker deletes if that process dies.
+ *   <li>{@link TaskQueueCapability#IDEMPOTENCY}: an idempotency key is claimed broker-wide in a one-message claim
+ *       queue ({@code x-max-length=1}, {@code reject-publish}) whose expiry is read on the task clock. One queue
+ *       per key inside the window: suited to keys on a modest share of submissions, not to every task of a
+ *       high-rate stream.
  * </ul>
- *
- * Not declared: {@link TaskQueueCapability#PER_KEY_MUTEX} and {@link TaskQueueCapability#IDEMPOTENCY}. Both are
- * kept within one process (a key is never leased twice at once by one queue instance; an idempotency key returns
- * the first handle inside the window for submissions to the same instance), but RabbitMQ offers no shared lock or
- * de-duplication a second process would see, and the capabilities promise it to every process of a
- * {@code CROSS_PROCESS} queue.
  *
  * <p>Stateless and cheap to instantiate.
  */
@@ -43,6 +43,8 @@ public final class RabbitTaskQueueProvider implements TaskQueueProvider {
             TaskQueueCapability.CROSS_PROCESS,
             TaskQueueCapability.DELAYED_TASKS,
             TaskQueueCapability.PRIORITIES,
+            TaskQueueCapability.PER_KEY_MUTEX,
+            TaskQueueCapability.IDEMPOTENCY,
             TaskQueueCapability.BOUNDED));
 
     /** Creates the provider; ServiceLoader calls this. */

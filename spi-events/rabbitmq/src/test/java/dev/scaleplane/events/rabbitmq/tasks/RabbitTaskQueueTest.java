@@ -142,6 +142,51 @@ class RabbitTaskQueueTest {
     }
 
     @Test
+    void aKeyIsLeasedToOneProcessAtATime() {
+        String name = SharedRabbit.uniqueName("keys");
+        RabbitTaskQueue a = open(settings(name), TaskQueueOptions.defaults(), TaskClock.system());
+        RabbitTaskQueue b = open(settings(name), TaskQueueOptions.defaults(), TaskClock.system());
+        TaskHandle first =
+                a.submit(TaskRequest.builder("job", "1").key("acct-1").build());
+        TaskHandle second =
+                a.submit(TaskRequest.builder("job", "2").key("acct-1").build());
+        TaskHandle other =
+                a.submit(TaskRequest.builder("job", "3").key("acct-2").build());
+        Lease inA = awaitLeases(a, "worker-a", 1).get(0);
+        assertThat(inA.task().id()).isEqualTo(first.id());
+        List<Lease> inB = awaitLeases(b, "worker-b", 1);
+        assertThat(inB).extracting(l -> l.task().id()).containsExactly(other.id());
+        assertThat(b.lease("worker-b", 5, Duration.ofMinutes(1)))
+                .as("acct-1 is held by a")
+                .isEmpty();
+        inA.complete(null);
+        Lease next = awaitLeases(b, "worker-b", 1).get(0);
+        assertThat(next.task().id()).isEqualTo(second.id());
+        next.complete(null);
+        inB.get(0).complete(null);
+        assertThat(second.result()).succeedsWithin(LONG);
+    }
+
+    @Test
+    void anIdempotencyKeyIsOneTaskAcrossProcesses() {
+        String name = SharedRabbit.uniqueName("idem");
+        RabbitTaskQueue a = open(settings(name), TaskQueueOptions.defaults(), TaskClock.system());
+        RabbitTaskQueue b = open(settings(name), TaskQueueOptions.defaults(), TaskClock.system());
+        TaskHandle inA = a.submit(
+                TaskRequest.builder("job", "first").idempotencyKey("order-7").build());
+        TaskHandle inB = b.submit(
+                TaskRequest.builder("job", "second").idempotencyKey("order-7").build());
+        assertThat(inB.id()).isEqualTo(inA.id());
+        assertThat(b.size()).isEqualTo(1);
+        Lease lease = awaitLeases(b, "worker-b", 1).get(0);
+        assertThat(lease.task().payload(String.class)).isEqualTo("first");
+        lease.complete("once");
+        assertThat(inB.result()).succeedsWithin(LONG).isEqualTo("once");
+        assertThat(inA.result()).succeedsWithin(LONG).isEqualTo("once");
+        assertThat(b.lease("worker-b", 1, Duration.ofMinutes(1))).isEmpty();
+    }
+
+    @Test
     void aCancelInOneProcessStopsTheTaskInTheOther() {
         String name = SharedRabbit.uniqueName("cancel");
         RabbitTaskQueue a = open(settings(name), TaskQueueOptions.defaults(), TaskClock.system());
