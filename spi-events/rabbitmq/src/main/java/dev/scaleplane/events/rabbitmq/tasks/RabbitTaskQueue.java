@@ -815,6 +815,14 @@ public final class RabbitTaskQueue implements TaskQueue {
         }
     }
 
+    /** A failure on a channel other than the one holding deliveries: that channel and its holds are fine. */
+    private ScaleplaneException sideFailure(String what, Exception e) {
+        return new ScaleplaneException(
+                "RabbitMQ task queue " + config.queue() + " at " + config.host() + ":" + config.port() + ": cannot "
+                        + what + " (" + e + ")",
+                e);
+    }
+
     private ScaleplaneException brokerFailure(String what, Exception e) {
         lostChannel("cannot " + what + ": " + e);
         return new ScaleplaneException(
@@ -1216,7 +1224,7 @@ public final class RabbitTaskQueue implements TaskQueue {
             auxChannel = a;
             return a;
         } catch (IOException e) {
-            throw brokerFailure("open the auxiliary channel", e);
+            throw sideFailure("open the auxiliary channel", e);
         }
     }
 
@@ -1235,7 +1243,7 @@ public final class RabbitTaskQueue implements TaskQueue {
             if (isChannelError(e, 405)) {
                 return false;
             }
-            throw brokerFailure("lock task key " + key, e);
+            throw sideFailure("lock task key " + key, e);
         }
     }
 
@@ -1317,7 +1325,7 @@ public final class RabbitTaskQueue implements TaskQueue {
                 return new Claim(Objects.requireNonNullElse(r.getProps().getMessageId(), ""), holderExpires);
             } catch (IOException e) {
                 auxChannel = null;
-                throw brokerFailure("claim idempotency key " + key + " (queue " + name + ")", e);
+                throw sideFailure("claim idempotency key " + key + " (queue " + name + ")", e);
             } catch (TimeoutException e) {
                 throw new ScaleplaneException("no confirm for the claim of idempotency key " + key, e);
             } catch (InterruptedException e) {
@@ -1880,7 +1888,7 @@ public final class RabbitTaskQueue implements TaskQueue {
                     try {
                         ch = Objects.requireNonNull(connectionOf(channel())).createChannel();
                     } catch (IOException e) {
-                        throw brokerFailure("open a channel to read " + deadQueue, e);
+                        throw sideFailure("open a channel to read " + deadQueue, e);
                     }
                     List<Long> keep = new ArrayList<>();
                     try {
@@ -1908,7 +1916,7 @@ public final class RabbitTaskQueue implements TaskQueue {
                             ch.basicNack(tag, false, true);
                         }
                     } catch (IOException e) {
-                        throw brokerFailure("read " + deadQueue, e);
+                        throw sideFailure("read " + deadQueue, e);
                     } finally {
                         try {
                             if (ch.isOpen()) {
