@@ -93,30 +93,39 @@ public final class OrchestrationTable {
         if (!throughput.isEmpty()) {
             out.println();
             out.println("Orchestration throughput: no-op tasks/s, submitted to completed handle (higher is better)");
-            out.println("executor = ThreadPoolExecutor with one thread per worker running CompletableFuture.runAsync");
+            out.println(
+                    "scaleplane = queue + Orchestrator; queue = the same queue, consumer threads leasing and completing"
+                            + " directly (no orchestrator); executor = ThreadPoolExecutor, one thread per worker, runAsync");
             out.println();
             out.printf(
                     Locale.ROOT,
-                    "%7s %14s %7s %14s %7s %8s %s%n",
+                    "%7s %14s %7s %14s %7s %14s %7s %8s %8s %s%n",
                     "workers",
                     "scaleplane/s",
+                    "error",
+                    "queue/s",
                     "error",
                     "executor/s",
                     "error",
                     "sp/exec",
+                    "q/exec",
                     "goal >= 1,000,000/s");
             throughput.forEach((workers, byImpl) -> {
                 Score sp = byImpl.get("scaleplane");
+                Score q = byImpl.get("queue");
                 Score ex = byImpl.get("executor");
                 out.printf(
                         Locale.ROOT,
-                        "%7d %14s %7s %14s %7s %8s %s%n",
+                        "%7d %14s %7s %14s %7s %14s %7s %8s %8s %s%n",
                         workers,
-                        sp == null ? "n/a" : String.format(Locale.ROOT, "%,.0f", sp.score()),
+                        perSecond(sp),
                         relativeError(sp),
-                        ex == null ? "n/a" : String.format(Locale.ROOT, "%,.0f", ex.score()),
+                        perSecond(q),
+                        relativeError(q),
+                        perSecond(ex),
                         relativeError(ex),
-                        sp == null || ex == null ? "n/a" : String.format(Locale.ROOT, "%.3f", sp.score() / ex.score()),
+                        ratio(sp, ex),
+                        ratio(q, ex),
                         sp == null
                                 ? ""
                                 : sp.score() >= GOAL_TASKS_PER_SECOND
@@ -126,6 +135,10 @@ public final class OrchestrationTable {
                                                 "NOT MET (%.1f%% of it)",
                                                 100 * sp.score() / GOAL_TASKS_PER_SECOND));
             });
+            out.println();
+            out.println("iterations (min..max tasks/s), which show how noisy the machine was:");
+            throughput.forEach((workers, byImpl) -> byImpl.forEach((impl, s) -> out.printf(
+                    Locale.ROOT, "  %2d workers %-10s %,12.0f .. %,12.0f%n", workers, impl, s.min(), s.max())));
         }
         if (!decisions.isEmpty()) {
             out.println();
@@ -153,6 +166,14 @@ public final class OrchestrationTable {
                     nanos(byKey.get("decideWithSnapshots/100")),
                     nanos(byKey.get("decideWithSnapshots/1000"))));
         }
+    }
+
+    private static String perSecond(@Nullable Score s) {
+        return s == null ? "n/a" : String.format(Locale.ROOT, "%,.0f", s.score());
+    }
+
+    private static String ratio(@Nullable Score a, @Nullable Score b) {
+        return a == null || b == null ? "n/a" : String.format(Locale.ROOT, "%.3f", a.score() / b.score());
     }
 
     private static String nanos(@Nullable Score s) {

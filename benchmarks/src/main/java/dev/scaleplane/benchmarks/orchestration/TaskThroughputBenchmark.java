@@ -1,7 +1,9 @@
 package dev.scaleplane.benchmarks.orchestration;
 
+import dev.scaleplane.api.orchestration.Lease;
 import dev.scaleplane.api.orchestration.TaskHandle;
 import dev.scaleplane.api.orchestration.TaskQueue;
+import dev.scaleplane.api.orchestration.TaskQueueClosedException;
 import dev.scaleplane.api.orchestration.TaskRequest;
 import dev.scaleplane.api.orchestration.WorkerSpec;
 import dev.scaleplane.core.Scaleplane;
@@ -9,12 +11,15 @@ import dev.scaleplane.core.ScaleplanePlatform;
 import dev.scaleplane.core.config.ScaleplaneProperties;
 import dev.scaleplane.core.orchestration.Orchestrator;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import org.jspecify.annotations.Nullable;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -50,6 +55,10 @@ import org.openjdk.jmh.annotations.Warmup;
  *       polling every millisecond, and the platform's meter registry for both the queue's and the orchestrator's
  *       metrics. Everything a user gets is measured: leases with visibility timers and heartbeats, the dispatch
  *       decision, the metrics, the handle's future.
+ *   <li>{@code queue}: the same queue without an orchestrator: {@code workers} consumer threads each lease up to
+ *       {@value #SLOTS} tasks at a time and complete them, backing off briefly when nothing is ready. Not a product
+ *       configuration: it splits the cost between the queue (this row) and the orchestrator (the difference to
+ *       {@code scaleplane}).
  *   <li>{@code executor}: the peer, {@code CompletableFuture.runAsync(noop, pool)} on a {@link ThreadPoolExecutor}
  *       with {@code workers} threads and an unbounded queue: the floor of "run this on a pool and tell me when it is
  *       done" with no queue semantics at all.
@@ -81,8 +90,8 @@ public class TaskThroughputBenchmark {
 
     private static final String TYPE = "noop";
 
-    /** {@code scaleplane} or {@code executor}; see the class comment. */
-    @Param({"scaleplane", "executor"})
+    /** {@code scaleplane}, {@code queue} or {@code executor}; see the class comment. */
+    @Param({"scaleplane", "queue", "executor"})
     public String impl;
 
     /** Workers (Scaleplane) or pool threads (peer). */
@@ -94,6 +103,8 @@ public class TaskThroughputBenchmark {
     private @Nullable Orchestrator orchestrator;
     private @Nullable ThreadPoolExecutor pool;
     private final AtomicInteger ran = new AtomicInteger();
+    private final List<Thread> consumers = new ArrayList<>();
+    private volatile boolean stopping;
     private long expected;
     private final TaskRequest request = TaskRequest.of(TYPE, "payload");
     private final Runnable noop = ran::incrementAndGet;
@@ -104,6 +115,7 @@ public class TaskThroughputBenchmark {
     public void setUp() {
         switch (impl) {
             case "scaleplane" -> startScaleplane();
+            case "queue" -> startQueueConsumers();
             case "executor" -> {
                 pool = new ThreadPoolExecutor(workers, workers, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>());
                 pool.prestartAllCoreThreads();
@@ -114,16 +126,7 @@ public class TaskThroughputBenchmark {
     }
 
     private void startScaleplane() {
-        platform = Scaleplane.builder()
-                .config(ScaleplaneProperties.of(Map.of(
-                        "scaleplane.events.provider", "memory",
-                        // The benchmark jar also holds the PostgreSQL store; this platform needs no store.
-                        "scaleplane.store.provider", "memory",
-                        "scaleplane.tasks.provider", "memory",
-                        // Above the batch, so back-pressure never fails a submission.
-                        "scaleplane.tasks.memory.capacity", Integer.toString(4 * BATCH),
-                        "scaleplane.tasks.memory.retention", "1s")))
-                .build();
+        platform = platform();
         try {
             queue = platform.tasks();
             Orchestrator o = Orchestrator.builder(queue)
@@ -144,6 +147,53 @@ public class TaskThroughputBenchmark {
             platform.close();
             throw e;
         }
+    }
+
+    private void startQueueConsumers() {
+        platform = platform();
+        TaskQueue q = platform.tasks();
+        queue = q;
+        for (int i = 0; i < workers; i++) {
+            String id = "consumer-" + i;
+            Thread t = new Thread(() -> consume(q, id), id);
+            t.setDaemon(true);
+            consumers.add(t);
+            t.start();
+        }
+    }
+
+    private void consume(TaskQueue q, String id) {
+        Duration visibility = Duration.ofSeconds(30);
+        while (!stopping) {
+            List<Lease> leases;
+            try {
+                leases = q.lease(id, SLOTS, visibility);
+            } catch (TaskQueueClosedException e) {
+                return;
+            }
+            if (leases.isEmpty()) {
+                // Nothing ready: give the core to the submitter rather than spin on the queue's monitor.
+                LockSupport.parkNanos(20_000);
+                continue;
+            }
+            for (Lease lease : leases) {
+                ran.incrementAndGet();
+                lease.complete(null);
+            }
+        }
+    }
+
+    private static ScaleplanePlatform platform() {
+        return Scaleplane.builder()
+                .config(ScaleplaneProperties.of(Map.of(
+                        "scaleplane.events.provider", "memory",
+                        // The benchmark jar also holds the PostgreSQL store; this platform needs no store.
+                        "scaleplane.store.provider", "memory",
+                        "scaleplane.tasks.provider", "memory",
+                        // Above the batch, so back-pressure never fails a submission.
+                        "scaleplane.tasks.memory.capacity", Integer.toString(4 * BATCH),
+                        "scaleplane.tasks.memory.retention", "1s")))
+                .build();
     }
 
     /** Submits one batch and waits until every task of it completed. */
@@ -177,6 +227,10 @@ public class TaskThroughputBenchmark {
                         impl + "/" + workers + ": " + ran.get() + " task executions, expected exactly " + expected);
             }
         } finally {
+            stopping = true;
+            for (Thread t : consumers) {
+                t.join(TimeUnit.SECONDS.toMillis(DEADLINE_SECONDS));
+            }
             if (orchestrator != null) {
                 orchestrator.close();
             }
