@@ -291,7 +291,6 @@ public final class RabbitTaskQueue implements TaskQueue {
                     throw e;
                 }
                 Entry e = new Entry(msg.id, request, maxAttempts, now);
-                e.tokenOwed = true;
                 tasks.put(e.id, e);
                 if (key != null) {
                     idempotency.put(key, new Idempotency(e.handle, now.plus(options.idempotencyWindow())));
@@ -405,12 +404,12 @@ public final class RabbitTaskQueue implements TaskQueue {
                 RabbitLease lease = e.lease;
                 if (lease != null) {
                     endLease(e, LeaseLostException.Reason.CANCELLED);
-                    dropHeld(lease.held, e);
+                    dropHeld(lease.held);
                 } else {
                     Held h = findHeld(taskId);
                     if (h != null) {
                         removeHeld(h);
-                        dropHeld(h, e);
+                        dropHeld(h);
                     }
                     // Otherwise the message is in the broker: it is dropped (and its token taken) when found.
                 }
@@ -639,13 +638,13 @@ public final class RabbitTaskQueue implements TaskQueue {
             if (lease != null) {
                 endLease(e, LeaseLostException.Reason.CANCELLED);
                 remoteCancels.remove(taskId);
-                dropHeld(lease.held, e);
+                dropHeld(lease.held);
             } else {
                 Held held = findHeld(taskId);
                 if (held != null) {
                     removeHeld(held);
                     remoteCancels.remove(taskId);
-                    dropHeld(held, e);
+                    dropHeld(held);
                 }
             }
             // Not held here: whichever process finds the message drops it and takes its token.
@@ -655,7 +654,6 @@ public final class RabbitTaskQueue implements TaskQueue {
         if (e == null || e.state.isTerminal() || e.lease != null) {
             return;
         }
-        e.tokenOwed = false; // the other process owns the message now
         switch (state) {
             case SUCCEEDED -> {
                 Object result = decodeResult(h, body);
@@ -930,48 +928,46 @@ public final class RabbitTaskQueue implements TaskQueue {
     private boolean endedWhileAway(Held h, Instant now) {
         Entry e = tasks.get(h.msg.id);
         Instant deadline = h.msg.request.deadline();
-        if (e != null && e.state.isTerminal() && e.state != TaskState.DEAD_LETTERED) {
-            remoteCancels.remove(h.msg.id);
-            dropHeld(h, e);
-            return true;
-        }
         boolean cancelled = remoteCancels.remove(h.msg.id) != null;
-        if (cancelled || (deadline != null && !now.isBefore(deadline))) {
-            ack(h);
-            boolean owed = e != null ? e.tokenOwed : h.msg.counted;
-            if (e != null) {
-                e.tokenOwed = false;
-                if (!e.state.isTerminal()) {
-                    if (cancelled) {
-                        finish(e, TaskState.CANCELLED, "cancelled", null);
-                    } else {
-                        finish(e, TaskState.FAILED, "its deadline " + deadline + " passed", null);
-                    }
-                }
-            }
-            if (owed) {
-                takeToken();
-            }
-            if (!cancelled) {
-                publishEvent(h.msg.id, TaskState.FAILED, null);
-            }
+        if (e != null && e.state == TaskState.SUCCEEDED) {
+            ack(h); // a second copy of a task that succeeded (a crash between a publish and its ack made it)
             return true;
         }
-        return false;
+        if (e != null && (e.state == TaskState.CANCELLED || e.state == TaskState.FAILED)) {
+            dropHeld(h); // the task ended while its message waited in the broker
+            return true;
+        }
+        boolean late = deadline != null && !now.isBefore(deadline);
+        if (!cancelled && !late) {
+            return false;
+        }
+        dropHeld(h);
+        if (e != null && !e.state.isTerminal()) {
+            if (cancelled) {
+                finish(e, TaskState.CANCELLED, "cancelled", null);
+            } else {
+                finish(e, TaskState.FAILED, "its deadline " + deadline + " passed", null);
+            }
+        }
+        if (!cancelled) {
+            publishEvent(h.msg.id, TaskState.FAILED, null);
+        }
+        return true;
     }
 
-    /** Acknowledges a message whose task is finished, taking its ledger token if it still owes one. */
-    private void dropHeld(Held h, Entry e) {
+    /**
+     * Acknowledges the last message of a finished task and takes its ledger token, if it has one: the token leaves
+     * the ledger exactly when the task's last message leaves the broker, whichever process acknowledges it.
+     */
+    private void dropHeld(Held h) {
         ack(h);
-        if (e.tokenOwed) {
-            e.tokenOwed = false;
+        if (h.msg.counted) {
             takeToken();
         }
     }
 
     private Entry remember(TaskMessage msg) {
         Entry e = new Entry(msg.id, msg.request, msg.maxAttempts, msg.submittedAt);
-        e.tokenOwed = msg.counted;
         tasks.put(e.id, e);
         return e;
     }
@@ -1183,7 +1179,7 @@ public final class RabbitTaskQueue implements TaskQueue {
         Held h = findHeld(e.id);
         if (h != null) {
             removeHeld(h);
-            dropHeld(h, e);
+            dropHeld(h);
         }
         finish(e, TaskState.FAILED, "its deadline " + e.request.deadline() + " passed", null);
     }
@@ -1412,7 +1408,7 @@ public final class RabbitTaskQueue implements TaskQueue {
                 throw new ScaleplaneException("the broker refused the dead letter of task " + e.id);
             }
             e.failures = failures;
-            dropHeld(h, e);
+            dropHeld(h);
             String why = deadReason == TaskDeadLetter.Reason.NON_RETRYABLE
                     ? "a non-retryable failure"
                     : "all " + h.msg.maxAttempts + " attempts failed";
@@ -1424,7 +1420,7 @@ public final class RabbitTaskQueue implements TaskQueue {
         Instant retryAt = cause == null ? now : now.plus(policy.delayBefore(attempt, random.getAsDouble()));
         Instant deadline = e.request.deadline();
         if (deadline != null && !retryAt.isBefore(deadline)) {
-            dropHeld(h, e);
+            dropHeld(h);
             finish(e, TaskState.FAILED, "the next attempt would start after its deadline " + deadline, cause);
             publishEvent(e.id, TaskState.FAILED, null);
             return new Lease.FailureOutcome(TaskState.FAILED, null);
@@ -1529,8 +1525,6 @@ public final class RabbitTaskQueue implements TaskQueue {
         TaskState state = TaskState.QUEUED;
         int attempt;
         List<TaskFailure> failures = List.of();
-        /** Whether finishing this task must still take its ledger token. */
-        boolean tokenOwed;
         /** Known here only as the first task of an idempotency key submitted elsewhere; forgotten after retention. */
         boolean remote;
 
@@ -1675,7 +1669,7 @@ public final class RabbitTaskQueue implements TaskQueue {
                 synchronized (RabbitTaskQueue.this) {
                     checkHeld();
                     endLease(entry, LeaseLostException.Reason.ENDED);
-                    dropHeld(held, entry);
+                    dropHeld(held);
                     entry.state = TaskState.SUCCEEDED;
                     CompletableFuture<@Nullable Object> f = entry.future;
                     afterUnlock.add(() -> f.complete(result));
@@ -1867,7 +1861,6 @@ public final class RabbitTaskQueue implements TaskQueue {
                 e.future = new CompletableFuture<>();
                 e.handle = new Handle(e, e.future);
                 e.state = TaskState.QUEUED;
-                e.tokenOwed = counted;
             }
             e.attempt = 0;
             e.failures = List.of();

@@ -187,6 +187,28 @@ class RabbitTaskQueueTest {
     }
 
     @Test
+    void aTaskThatLapsesInOneProcessAndSucceedsInAnotherFreesItsSlot() {
+        String name = SharedRabbit.uniqueName("slot");
+        TaskQueueOptions one = TaskQueueOptions.builder().capacity(1).build();
+        RabbitTaskQueue a = open(settings(name), one, TaskClock.system());
+        RabbitTaskQueue b = open(settings(name), one, TaskClock.system());
+        TaskHandle h = a.submit(TaskRequest.of("job", "slow"));
+        List<Lease> inB = new ArrayList<>();
+        await().atMost(LONG).until(() -> {
+            inB.addAll(b.lease("worker-b", 1, Duration.ofMillis(300)));
+            return !inB.isEmpty();
+        });
+        // b's lease lapses; b hands the task back with the lapse in its history, a picks it up
+        Lease inA = awaitLeases(a, "worker-a", 1).get(0);
+        assertThat(inA.task().id()).isEqualTo(h.id());
+        assertThat(inA.task().attempt()).isEqualTo(2);
+        assertThatThrownBy(() -> inB.get(0).complete("late")).isInstanceOf(LeaseLostException.class);
+        inA.complete("done");
+        assertThat(a.size()).isZero();
+        assertThat(b.submit(TaskRequest.of("job", "fits again")).state()).isEqualTo(TaskState.QUEUED);
+    }
+
+    @Test
     void aCancelInOneProcessStopsTheTaskInTheOther() {
         String name = SharedRabbit.uniqueName("cancel");
         RabbitTaskQueue a = open(settings(name), TaskQueueOptions.defaults(), TaskClock.system());
