@@ -175,6 +175,9 @@ public final class KafkaEventBus extends AbstractEventBus {
                 topics.ensureGroupTopics(options.topic(), options.group(), dlq),
                 "the topics of group " + options.group() + " on " + options.topic(),
                 Duration.ofSeconds(30));
+        List<String> consumed = new java.util.ArrayList<>(topics.retryTopics(options.topic(), options.group()));
+        consumed.add(options.topic());
+        topics.awaitVisible(consumed, Duration.ofSeconds(30));
         GroupMeters meters = groupMeters.computeIfAbsent(
                 options.topic() + '\0' + options.group(), k -> new GroupMeters(options.topic(), options.group()));
         Member member = new Member(this, options, handler, meters);

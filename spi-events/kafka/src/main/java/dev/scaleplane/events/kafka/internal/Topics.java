@@ -71,6 +71,34 @@ final class Topics {
         return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new));
     }
 
+    /**
+     * Waits until the broker's metadata shows the topics: a topic is created by the controller and reaches the
+     * brokers' metadata a moment later, and a consumer that subscribes in between logs warnings and picks the topic
+     * up only at its next metadata refresh.
+     */
+    void awaitVisible(List<String> names, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            try {
+                admin.describeTopics(names).allTopicNames().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                return;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ScaleplaneException("interrupted while waiting for topics " + names, e);
+            } catch (ExecutionException | TimeoutException e) {
+                if (System.nanoTime() > deadline) {
+                    throw new ScaleplaneException("topics " + names + " did not appear within " + timeout, e);
+                }
+                try {
+                    Thread.sleep(20);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw new ScaleplaneException("interrupted while waiting for topics " + names, ie);
+                }
+            }
+        }
+    }
+
     /** Creates (or finds) the compacted ledger topic. */
     CompletableFuture<Void> ensureLedger() {
         return ensure(config.ledgerTopic(), 1, Map.of("cleanup.policy", "compact"));
