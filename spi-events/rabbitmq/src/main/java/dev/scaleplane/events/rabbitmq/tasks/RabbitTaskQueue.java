@@ -23,7 +23,10 @@ import dev.scaleplane.api.orchestration.TaskQueueClosedException;
 import dev.scaleplane.api.orchestration.TaskQueueOptions;
 import dev.scaleplane.api.orchestration.TaskRequest;
 import dev.scaleplane.api.orchestration.TaskState;
+import dev.scaleplane.core.orchestration.TaskQueueMetrics;
 import dev.scaleplane.events.rabbitmq.tasks.TaskMessage.UndecodableTaskException;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
@@ -93,9 +96,15 @@ import org.slf4j.LoggerFactory;
  *       call of any process holds it and sets a timer on its clock for its ready time. Longer delays ride the TTL
  *       queues first. Messages held longer than the hold limit (real time) go back to the broker, so no delivery
  *       reaches the broker's {@code consumer_timeout}.
- *   <li><b>Per-key mutex and idempotency keys</b> are kept by this process only (see the provider's capabilities).
+ *   <li><b>Per-key mutex</b>: a leased key is also locked broker-wide by an exclusive queue {@code Q.lock.<sha>}
+ *       of this connection; another process's declaration fails with {@code RESOURCE_LOCKED}, and the broker
+ *       deletes the lock when this process dies.
+ *   <li><b>Idempotency keys</b>: a key is claimed broker-wide by a one-message claim queue {@code Q.idem.<sha>}
+ *       ({@code x-max-length=1}, {@code reject-publish}); the claim's expiry is read on the task clock, the
+ *       queue's TTLs only clean up.
  *   <li><b>States and results</b>: {@link #state(String)}, {@link #handle(String)} and result futures know what
- *       this process did or saw; a task submitted here and completed by another process stays {@code QUEUED} here.
+ *       this process did, plus what other processes announce on the {@code Q.events} fanout exchange (best effort,
+ *       without confirms).
  * </ul>
  *
  * <p>Thread-safety: all methods may be called from any thread; broker operations are serialized on one channel
@@ -112,6 +121,7 @@ public final class RabbitTaskQueue implements TaskQueue {
     private static final String H_ORIGIN = "x-sp-origin";
     private static final String H_EVENT = "x-sp-event";
     private static final String H_CLAIM_EXPIRES = "x-sp-claim-expires";
+    private static final long METRICS_REFRESH_MS = 5_000;
     /** x-message-ttl and x-expires are 32-bit millisecond counts; 24 days stays well inside. */
     private static final long MAX_TTL_MS = Duration.ofDays(24).toMillis();
 
@@ -157,6 +167,12 @@ public final class RabbitTaskQueue implements TaskQueue {
     private long epoch;
     private long sequence;
     private boolean closed;
+    private final TaskQueueMetrics metrics;
+    /** Ready messages in the broker at the last count; read by the queued gauge without the monitor. */
+    private volatile long readyInBroker;
+
+    private volatile int heldNow;
+    private volatile int leasedNow;
 
     /**
      * Connects, declares the topology and returns a started queue.
@@ -169,6 +185,23 @@ public final class RabbitTaskQueue implements TaskQueue {
      */
     public RabbitTaskQueue(
             RabbitTaskQueueConfig config, TaskQueueOptions options, TaskClock clock, DoubleSupplier random) {
+        this(config, options, clock, random, new SimpleMeterRegistry());
+    }
+
+    /**
+     * Connects, declares the topology and returns a started queue that publishes its {@link TaskQueueMetrics} to
+     * {@code registry}, tagged {@code backend=rabbitmq}. The {@code queued} gauge counts the ready messages in the
+     * broker (all processes, refreshed every few seconds) plus the tasks this process holds without a lease; the
+     * {@code leased} gauge counts this process's leases; counters count what this process did.
+     *
+     * @throws ScaleplaneException if the broker cannot be reached or a queue exists with other arguments
+     */
+    public RabbitTaskQueue(
+            RabbitTaskQueueConfig config,
+            TaskQueueOptions options,
+            TaskClock clock,
+            DoubleSupplier random,
+            MeterRegistry registry) {
         this.config = Objects.requireNonNull(config, "config");
         this.options = Objects.requireNonNull(options, "options");
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -216,6 +249,9 @@ public final class RabbitTaskQueue implements TaskQueue {
         }
         long sweep = Math.max(50, config.holdLimit().toMillis() / 2);
         worker.scheduleWithFixedDelay(this::sweep, sweep, sweep, TimeUnit.MILLISECONDS);
+        metrics = new TaskQueueMetrics(
+                Objects.requireNonNull(registry, "registry"), "rabbitmq", this::queuedNow, () -> leasedNow);
+        worker.scheduleWithFixedDelay(this::countReady, 0, METRICS_REFRESH_MS, TimeUnit.MILLISECONDS);
     }
 
     // ---- public API ----
@@ -299,6 +335,7 @@ public final class RabbitTaskQueue implements TaskQueue {
                 if (deadline != null) {
                     clock.schedule(Duration.between(now, deadline), () -> later(() -> deadlinePassed(e)));
                 }
+                metrics.submitted();
                 return e.handle;
             }
         } finally {
@@ -351,6 +388,7 @@ public final class RabbitTaskQueue implements TaskQueue {
                     held.get(next.msg.band()).remove(next);
                     leases.add(grant(next, workerId, now, visibilityTimeout));
                 }
+                refreshLocalCounts();
                 return leases;
             }
         } finally {
@@ -414,6 +452,7 @@ public final class RabbitTaskQueue implements TaskQueue {
                     // Otherwise the message is in the broker: it is dropped (and its token taken) when found.
                 }
                 finish(e, TaskState.CANCELLED, "cancelled", null);
+                metrics.cancelled();
                 publishEvent(taskId, TaskState.CANCELLED, null);
                 return true;
             }
@@ -476,6 +515,7 @@ public final class RabbitTaskQueue implements TaskQueue {
             }
         } finally {
             worker.shutdownNow();
+            metrics.close();
             runAfterUnlock();
         }
     }
@@ -950,6 +990,9 @@ public final class RabbitTaskQueue implements TaskQueue {
             }
         }
         if (!cancelled) {
+            metrics.failed();
+        }
+        if (!cancelled) {
             publishEvent(h.msg.id, TaskState.FAILED, null);
         }
         return true;
@@ -1058,8 +1101,10 @@ public final class RabbitTaskQueue implements TaskQueue {
         Task task = new Task(e.id, h.msg.request, e.attempt, h.msg.maxAttempts, h.msg.submittedAt);
         RabbitLease lease = new RabbitLease(e, h, task, workerId, System.nanoTime());
         e.lease = lease;
+        leasedNow++;
         lease.arm(now, visibilityTimeout);
         publishEvent(e.id, TaskState.LEASED, null);
+        metrics.waited(Duration.between(h.msg.readyAt, now));
         return lease;
     }
 
@@ -1102,6 +1147,44 @@ public final class RabbitTaskQueue implements TaskQueue {
             removeHeld(h);
             requeue(h);
         }
+    }
+
+    private double queuedNow() {
+        return (double) readyInBroker + heldNow;
+    }
+
+    /** Refreshes what the gauges read: ready messages in the broker, and holds and leases of this process. */
+    private void countReady() {
+        try {
+            synchronized (this) {
+                if (closed || channel == null) {
+                    return;
+                }
+                long ready = 0;
+                Channel ch = channel();
+                List<String> counted = new ArrayList<>(List.of(bandQueues));
+                counted.add(delayedQueue);
+                buckets.forEach(b -> counted.add(waitQueue(b)));
+                for (String q : counted) {
+                    ready += ch.messageCount(q);
+                }
+                readyInBroker = ready;
+                refreshLocalCounts();
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("Counting the ready tasks of {} failed: {}", config.queue(), e.toString());
+        } finally {
+            runAfterUnlock();
+        }
+    }
+
+    /** Monitor held. */
+    private void refreshLocalCounts() {
+        int h = waiting.size();
+        for (TreeSet<Held> band : held) {
+            h += band.size();
+        }
+        heldNow = h;
     }
 
     private void sweep() {
@@ -1182,6 +1265,7 @@ public final class RabbitTaskQueue implements TaskQueue {
             dropHeld(h);
         }
         finish(e, TaskState.FAILED, "its deadline " + e.request.deadline() + " passed", null);
+        metrics.failed();
     }
 
     // ---- outcomes, monitor held ----
@@ -1192,6 +1276,7 @@ public final class RabbitTaskQueue implements TaskQueue {
             return;
         }
         e.lease = null;
+        leasedNow--;
         lease.lostReason = reason;
         lease.disarm();
         String key = e.request.key();
@@ -1413,6 +1498,7 @@ public final class RabbitTaskQueue implements TaskQueue {
                     ? "a non-retryable failure"
                     : "all " + h.msg.maxAttempts + " attempts failed";
             finish(e, TaskState.DEAD_LETTERED, why, cause);
+            metrics.deadLettered(deadReason);
             publishEvent(e.id, TaskState.DEAD_LETTERED, null);
             return new Lease.FailureOutcome(TaskState.DEAD_LETTERED, null);
         }
@@ -1422,6 +1508,7 @@ public final class RabbitTaskQueue implements TaskQueue {
         if (deadline != null && !retryAt.isBefore(deadline)) {
             dropHeld(h);
             finish(e, TaskState.FAILED, "the next attempt would start after its deadline " + deadline, cause);
+            metrics.failed();
             publishEvent(e.id, TaskState.FAILED, null);
             return new Lease.FailureOutcome(TaskState.FAILED, null);
         }
@@ -1431,6 +1518,7 @@ public final class RabbitTaskQueue implements TaskQueue {
         e.state = TaskState.QUEUED;
         e.failures = failures;
         publishEvent(e.id, TaskState.QUEUED, null);
+        metrics.retried();
         return new Lease.FailureOutcome(TaskState.QUEUED, retryAt);
     }
 
@@ -1675,6 +1763,7 @@ public final class RabbitTaskQueue implements TaskQueue {
                     afterUnlock.add(() -> f.complete(result));
                     forgetLater(entry);
                     publishEvent(entry.id, TaskState.SUCCEEDED, result);
+                    metrics.succeeded();
                 }
             } finally {
                 runAfterUnlock();
@@ -1738,6 +1827,7 @@ public final class RabbitTaskQueue implements TaskQueue {
                     TaskFailure.LEASE_EXPIRED,
                     "lease expired at " + expiresAt + " without a heartbeat",
                     at);
+            metrics.leaseExpired();
             failed(this, f, null, LeaseLostException.Reason.EXPIRED);
         }
 

@@ -6,6 +6,8 @@ import dev.scaleplane.api.orchestration.TaskQueueCapability;
 import dev.scaleplane.api.spi.ConfigProperties;
 import dev.scaleplane.api.spi.ProviderContext;
 import dev.scaleplane.api.spi.TaskQueueProvider;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.EnumSet;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
@@ -13,7 +15,8 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * The RabbitMQ task queue, name {@value #NAME}, configured under {@value RabbitTaskQueueConfig#PREFIX} (see
  * {@link RabbitTaskQueueConfig}). Time comes from the context's {@link TaskClock} component, else from the platform
- * clock with real delays.
+ * clock with real delays; its meters ({@code TaskQueueMetrics}, tag {@code backend=rabbitmq}) go to the context's
+ * {@code MeterRegistry} component.
  *
  * <h2>Capabilities</h2>
  *
@@ -77,7 +80,12 @@ public final class RabbitTaskQueueProvider implements TaskQueueProvider {
     public TaskQueue create(ProviderContext context) {
         RabbitTaskQueueConfig config = RabbitTaskQueueConfig.from(context.config());
         TaskClock clock = context.component(TaskClock.class).orElseGet(() -> TaskClock.of(context.clock()));
-        return new RabbitTaskQueue(config, config.options(), clock, () -> ThreadLocalRandom.current()
-                .nextDouble());
+        MeterRegistry registry = context.component(MeterRegistry.class).orElseGet(SimpleMeterRegistry::new);
+        return new RabbitTaskQueue(
+                config,
+                config.options(),
+                clock,
+                () -> ThreadLocalRandom.current().nextDouble(),
+                registry);
     }
 }

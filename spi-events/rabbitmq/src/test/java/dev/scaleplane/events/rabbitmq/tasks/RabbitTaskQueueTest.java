@@ -23,8 +23,10 @@ import dev.scaleplane.api.orchestration.TaskState;
 import dev.scaleplane.api.spi.ConfigProperties;
 import dev.scaleplane.api.spi.ProviderContext;
 import dev.scaleplane.core.config.ScaleplaneProperties;
+import dev.scaleplane.core.orchestration.TaskQueueMetrics;
 import dev.scaleplane.events.rabbitmq.testing.SharedRabbit;
 import dev.scaleplane.tck.VirtualTaskClock;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -206,6 +208,37 @@ class RabbitTaskQueueTest {
         inA.complete("done");
         assertThat(a.size()).isZero();
         assertThat(b.submit(TaskRequest.of("job", "fits again")).state()).isEqualTo(TaskState.QUEUED);
+    }
+
+    @Test
+    void metricsCountWhatThisProcessDid() {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        RabbitTaskQueueConfig config =
+                RabbitTaskQueueConfig.from(ScaleplaneProperties.of(settings(SharedRabbit.uniqueName("metrics"))));
+        VirtualTaskClock clock = new VirtualTaskClock();
+        RabbitTaskQueue q = new RabbitTaskQueue(config, TaskQueueOptions.defaults(), clock, () -> 0.5, registry);
+        queues.add(q);
+        q.submit(TaskRequest.of("job", "a"));
+        q.submit(TaskRequest.of("job", "b"));
+        List<Lease> leases = q.lease("w", 2, Duration.ofSeconds(30));
+        assertThat(registry.get(TaskQueueMetrics.LEASED).gauge().value()).isEqualTo(2);
+        leases.get(0).complete(null);
+        clock.advance(Duration.ofSeconds(30));
+        assertThat(q.state(leases.get(1).task().id())).contains(TaskState.QUEUED);
+        assertThat(registry.get(TaskQueueMetrics.SUBMITTED).functionCounter().count())
+                .isEqualTo(2);
+        assertThat(registry.get(TaskQueueMetrics.SUCCEEDED).functionCounter().count())
+                .isEqualTo(1);
+        assertThat(registry.get(TaskQueueMetrics.LEASE_EXPIRED)
+                        .functionCounter()
+                        .count())
+                .isEqualTo(1);
+        assertThat(registry.get(TaskQueueMetrics.RETRIED).functionCounter().count())
+                .isEqualTo(1);
+        assertThat(registry.get(TaskQueueMetrics.LEASED).gauge().value()).isZero();
+        assertThat(registry.get(TaskQueueMetrics.WAIT).timer().count()).isEqualTo(2);
+        q.close();
+        assertThat(registry.find(TaskQueueMetrics.SUBMITTED).functionCounter()).isNull();
     }
 
     @Test
