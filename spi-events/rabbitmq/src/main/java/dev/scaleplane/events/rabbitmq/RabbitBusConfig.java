@@ -5,10 +5,12 @@ import dev.scaleplane.api.spi.ConfigProperties;
 import dev.scaleplane.core.config.ConfigKeys;
 import dev.scaleplane.core.config.ConfigReader;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
@@ -234,26 +236,58 @@ public final class RabbitBusConfig {
                 REBALANCE_INTERVAL, Duration.ofMillis(500), Duration.ofMillis(10), Duration.ofMinutes(10));
         b.publishTimeout = reader.duration(PUBLISH_TIMEOUT, Duration.ofSeconds(5), Duration.ZERO, Duration.ofHours(1));
         b.drainTimeout = reader.duration(DRAIN_TIMEOUT, Duration.ofSeconds(30), Duration.ZERO, Duration.ofHours(1));
-        reader.rejectUnknownKeys(
-                PREFIX,
-                Set.of(
-                        HOST,
-                        PORT,
-                        VIRTUAL_HOST,
-                        USERNAME,
-                        PASSWORD,
-                        TLS,
-                        TLS_TRUST_STORE,
-                        TLS_TRUST_STORE_PASSWORD,
-                        QUEUE_TYPE,
-                        SHARDS,
-                        PREFETCH,
-                        MAX_IN_FLIGHT,
-                        NAME_PREFIX,
-                        CONNECTION_TIMEOUT,
-                        RECOVERY_INTERVAL,
-                        REBALANCE_INTERVAL));
+        Set<String> known = new HashSet<>(Set.of(
+                HOST,
+                PORT,
+                VIRTUAL_HOST,
+                USERNAME,
+                PASSWORD,
+                TLS,
+                TLS_TRUST_STORE,
+                TLS_TRUST_STORE_PASSWORD,
+                QUEUE_TYPE,
+                SHARDS,
+                PREFETCH,
+                MAX_IN_FLIGHT,
+                NAME_PREFIX,
+                CONNECTION_TIMEOUT,
+                RECOVERY_INTERVAL,
+                REBALANCE_INTERVAL));
+        // A misspelt password key holds a password too, but the core redacts only keys it recognizes as secret:
+        // report those typos here, value redacted, before the generic unknown-key check would print them.
+        for (String key : new TreeSet<>(reader.properties().keys())) {
+            if (key.startsWith(PREFIX) && !known.contains(key) && looksLikePassword(key.substring(PREFIX.length()))) {
+                reader.check(false, key, ConfigKeys.REDACTED, "a known key; did you mean " + PASSWORD + "?");
+                known.add(key);
+            }
+        }
+        reader.rejectUnknownKeys(PREFIX, known);
         return reader.problems().size() > before ? null : b.build();
+    }
+
+    /** Whether a key name is, or is a likely typo of, {@code password}. */
+    static boolean looksLikePassword(String name) {
+        String n = name.toLowerCase(Locale.ROOT);
+        if (n.contains("pass") || n.contains("pwd") || n.contains("secret")) {
+            return true;
+        }
+        String target = "password";
+        int[] previous = new int[target.length() + 1];
+        int[] current = new int[target.length() + 1];
+        for (int j = 0; j <= target.length(); j++) {
+            previous[j] = j;
+        }
+        for (int i = 1; i <= n.length(); i++) {
+            current[0] = i;
+            for (int j = 1; j <= target.length(); j++) {
+                int cost = n.charAt(i - 1) == target.charAt(j - 1) ? 0 : 1;
+                current[j] = Math.min(Math.min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
+            }
+            int[] t = previous;
+            previous = current;
+            current = t;
+        }
+        return previous[target.length()] <= 3;
     }
 
     /** Broker host. */

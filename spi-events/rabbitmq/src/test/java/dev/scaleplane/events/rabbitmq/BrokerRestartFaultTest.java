@@ -1,12 +1,14 @@
 package dev.scaleplane.events.rabbitmq;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.scaleplane.api.events.Event;
 import dev.scaleplane.api.events.EventBus;
 import dev.scaleplane.api.events.EventType;
 import dev.scaleplane.api.events.EventTypeRegistry;
+import dev.scaleplane.api.events.PublishTimeoutException;
 import dev.scaleplane.api.events.SubscriptionOptions;
 import dev.scaleplane.core.bus.BusMetrics;
 import dev.scaleplane.events.rabbitmq.testing.RabbitNode;
@@ -20,15 +22,20 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
  * Publishes 100,000 events while two groups consume them, and restarts the broker node twice in the middle: once
  * gracefully (rabbitmqctl stop, then start) and once with kill -9 of its Erlang VM. Every event whose publish future
  * succeeded must be handled at least once by both groups; the group subscribed with de-duplication must never hand an
- * event to its handler twice.
+ * event to its handler twice. Also: a publish while the broker is down waits for the connection within the publish
+ * timeout, then fails with {@link PublishTimeoutException}.
  */
 class BrokerRestartFaultTest {
     record Tick(int n) {}
@@ -36,28 +43,86 @@ class BrokerRestartFaultTest {
     static final EventType<Tick> TICK = EventType.of("dev.scaleplane.test.fault.tick.v1", Tick.class);
     static final int EVENTS = 100_000;
 
+    private static RabbitNode node;
+
+    @BeforeAll
+    static void startNode() {
+        node = RabbitNode.start();
+    }
+
+    @AfterAll
+    static void stopNode() {
+        if (node != null) {
+            node.close();
+        }
+    }
+
+    private static EventBus bus(String publishTimeout, SimpleMeterRegistry registry) {
+        Map<String, String> settings = Map.of(
+                RabbitBusConfig.HOST,
+                "127.0.0.1",
+                RabbitBusConfig.PORT,
+                Integer.toString(node.amqpPort()),
+                RabbitBusConfig.NAME_PREFIX,
+                SharedRabbit.uniqueName("fault"),
+                RabbitBusConfig.RECOVERY_INTERVAL,
+                "200ms",
+                RabbitBusConfig.PUBLISH_TIMEOUT,
+                publishTimeout,
+                RabbitBusConfig.DRAIN_TIMEOUT,
+                "10s");
+        return new RabbitEventBusProvider()
+                .create(TestContext.of(
+                        settings, EventTypeRegistry.builder().register(TICK).build(), URI.create("/fault"), registry));
+    }
+
     @Test
     void everyConfirmedEventIsConsumedAcrossAStopAndAKill() throws Exception {
-        try (RabbitNode node = RabbitNode.start()) {
-            SimpleMeterRegistry registry = new SimpleMeterRegistry();
-            Map<String, String> settings = Map.of(
-                    RabbitBusConfig.HOST, "127.0.0.1",
-                    RabbitBusConfig.PORT, Integer.toString(node.amqpPort()),
-                    RabbitBusConfig.NAME_PREFIX, SharedRabbit.uniqueName("fault"),
-                    RabbitBusConfig.RECOVERY_INTERVAL, "200ms",
-                    RabbitBusConfig.PUBLISH_TIMEOUT, "60s",
-                    RabbitBusConfig.DRAIN_TIMEOUT, "10s");
-            EventBus bus = new RabbitEventBusProvider()
-                    .create(TestContext.of(
-                            settings,
-                            EventTypeRegistry.builder().register(TICK).build(),
-                            URI.create("/fault"),
-                            registry));
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        EventBus bus = bus("60s", registry);
+        try {
+            run(node, bus, registry);
+        } finally {
+            bus.close();
+        }
+    }
+
+    @Test
+    void aPublishDuringAnOutageWaitsForRecoveryWithinThePublishTimeoutThenFails() throws Exception {
+        EventBus bus = bus("1s", new SimpleMeterRegistry());
+        try {
+            bus.publish(
+                            "outage",
+                            Event.builder(TICK, new Tick(0)).source("/fault").build())
+                    .get(10, TimeUnit.SECONDS);
+            node.stop();
             try {
-                run(node, bus, registry);
+                long start = System.nanoTime();
+                assertThatThrownBy(() -> bus.publish(
+                                        "outage",
+                                        Event.builder(TICK, new Tick(1))
+                                                .source("/fault")
+                                                .build())
+                                .get(30, TimeUnit.SECONDS))
+                        .isInstanceOf(ExecutionException.class)
+                        .cause()
+                        .isInstanceOf(PublishTimeoutException.class)
+                        .hasMessageContaining("connection to RabbitMQ to come back");
+                assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(990));
             } finally {
-                bus.close();
+                node.restart();
             }
+            await().atMost(Duration.ofSeconds(60))
+                    .ignoreExceptions()
+                    .until(() -> bus.publish(
+                                            "outage",
+                                            Event.builder(TICK, new Tick(2))
+                                                    .source("/fault")
+                                                    .build())
+                                    .get(10, TimeUnit.SECONDS)
+                            != null);
+        } finally {
+            bus.close();
         }
     }
 
