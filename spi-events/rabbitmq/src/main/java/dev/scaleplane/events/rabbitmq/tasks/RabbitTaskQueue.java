@@ -89,9 +89,11 @@ import org.slf4j.LoggerFactory;
  *       deliveries to their queues (that attempt is not counted: the history lives in the message). The broker's
  *       {@code consumer_timeout} closes a channel holding a delivery longer than it allows, so heartbeats never
  *       extend a lease beyond {@link RabbitTaskQueueConfig#consumerTimeout()} less a margin after it was granted.
- *   <li><b>Priorities and aging</b>: up to {@link RabbitTaskQueueConfig#prefetch()} messages per band are held
- *       unacknowledged by this process; the next lease is the held task with the best effective rank (exact among
- *       held tasks, the same rule as the in-memory queue). A task another process holds is not seen here.
+ *   <li><b>Priorities and aging</b>: a lease call fetches the heads of the five bands (up to
+ *       {@link RabbitTaskQueueConfig#prefetch()} per band to look past busy keys and other types) and leases the
+ *       one with the best effective rank, the same rule as the in-memory queue; what it fetched and did not lease
+ *       goes back at the end of the call, so no process sits on tasks another could run. Exact among the fetched
+ *       heads; a head another process is fetching at that moment is not seen.
  *   <li><b>Delays and retries</b>: a task ready within the hold limit waits in {@code Q.delayed}; the next lease
  *       call of any process holds it and sets a timer on its clock for its ready time. Longer delays ride the TTL
  *       queues first. Messages held longer than the hold limit (real time) go back to the broker, so no delivery
@@ -388,6 +390,7 @@ public final class RabbitTaskQueue implements TaskQueue {
                     held.get(next.msg.band()).remove(next);
                     leases.add(grant(next, workerId, now, visibilityTimeout));
                 }
+                returnUnleased();
                 refreshLocalCounts();
                 return leases;
             }
@@ -786,6 +789,7 @@ public final class RabbitTaskQueue implements TaskQueue {
         if (h.epoch != epoch) {
             return;
         }
+        emptyUntil.remove(h.queue); // it is not empty any more
         try {
             channel().basicNack(h.tag, false, true);
         } catch (IOException e) {
@@ -1185,6 +1189,20 @@ public final class RabbitTaskQueue implements TaskQueue {
             h += band.size();
         }
         heldNow = h;
+    }
+
+    /**
+     * Returns the ready messages this call fetched but did not lease, so that no process sits on tasks another
+     * process could run: holding them between calls would only save fetches. Waiting (delayed) messages stay held
+     * for their timers.
+     */
+    private void returnUnleased() {
+        for (TreeSet<Held> band : held) {
+            for (Held h : band) {
+                requeue(h);
+            }
+            band.clear();
+        }
     }
 
     private void sweep() {

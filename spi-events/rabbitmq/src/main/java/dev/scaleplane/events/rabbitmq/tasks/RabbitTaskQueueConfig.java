@@ -51,12 +51,14 @@ import org.jspecify.annotations.Nullable;
  *       this process)</td></tr>
  *   <tr><td>{@code retention}</td><td>1h</td><td>how long finished tasks can be looked up (in this
  *       process)</td></tr>
- *   <tr><td>{@code prefetch}</td><td>16</td><td>messages held unacknowledged per priority band to pick the next
- *       task by the aging rule, the key mutex and the type filter</td></tr>
+ *   <tr><td>{@code prefetch}</td><td>16</td><td>messages a lease call fetches at most per priority band to pick
+ *       the next task by the aging rule, the key mutex and the type filter; those not leased go back at the end of
+ *       the call</td></tr>
  *   <tr><td>{@code consumer-timeout}</td><td>30m</td><td>the broker's {@code consumer_timeout}: a lease can be
  *       extended by heartbeats to at most this long after it was granted, less a safety margin</td></tr>
- *   <tr><td>{@code hold-limit}</td><td>5m</td><td>a waiting (delayed) or prefetched message is held unacknowledged
- *       at most this long before it goes back to the broker; must be below {@code consumer-timeout}</td></tr>
+ *   <tr><td>{@code hold-limit}</td><td>5m</td><td>a task ready within this long waits held (unacknowledged) with a
+ *       timer on the task clock, and goes back to the broker if still held after this long (real time); must be
+ *       below {@code consumer-timeout}</td></tr>
  *   <tr><td>{@code idle-poll-interval}</td><td>100ms</td><td>a queue found empty is not polled again for this
  *       long unless this process published to it: how late a lease call sees tasks another process
  *       submitted</td></tr>
@@ -480,7 +482,7 @@ public final class RabbitTaskQueueConfig {
         return consumerTimeout;
     }
 
-    /** Longest time a waiting or prefetched message stays unacknowledged. */
+    /** Longest time a waiting (delayed) message stays held unacknowledged. */
     public Duration holdLimit() {
         return holdLimit;
     }

@@ -20,9 +20,11 @@ import dev.scaleplane.api.orchestration.TaskQueue;
 import dev.scaleplane.api.orchestration.TaskQueueOptions;
 import dev.scaleplane.api.orchestration.TaskRequest;
 import dev.scaleplane.api.orchestration.TaskState;
+import dev.scaleplane.api.orchestration.WorkerSpec;
 import dev.scaleplane.api.spi.ConfigProperties;
 import dev.scaleplane.api.spi.ProviderContext;
 import dev.scaleplane.core.config.ScaleplaneProperties;
+import dev.scaleplane.core.orchestration.Orchestrator;
 import dev.scaleplane.core.orchestration.TaskQueueMetrics;
 import dev.scaleplane.events.rabbitmq.testing.SharedRabbit;
 import dev.scaleplane.tck.VirtualTaskClock;
@@ -239,6 +241,49 @@ class RabbitTaskQueueTest {
         assertThat(registry.get(TaskQueueMetrics.WAIT).timer().count()).isEqualTo(2);
         q.close();
         assertThat(registry.find(TaskQueueMetrics.SUBMITTED).functionCounter()).isNull();
+    }
+
+    @Test
+    void theOrchestratorRunsTasksOnTheRabbitQueueFromManyThreads() throws Exception {
+        String name = SharedRabbit.uniqueName("orchestrated");
+        TaskQueueOptions options = TaskQueueOptions.builder()
+                .retryPolicy(RetryPolicy.builder()
+                        .fixed(Duration.ofMillis(50))
+                        .jitter(0)
+                        .maxAttempts(3)
+                        .build())
+                .build();
+        RabbitTaskQueue q = open(settings(name), options, TaskClock.system());
+        java.util.Set<String> firstAttemptsFailed = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        List<TaskHandle> handles = new ArrayList<>();
+        try (Orchestrator orchestrator = Orchestrator.builder(q)
+                .threads(4)
+                .pollInterval(Duration.ofMillis(20))
+                .visibilityTimeout(Duration.ofSeconds(30))
+                .build()) {
+            for (String worker : List.of("w1", "w2")) {
+                orchestrator.register(WorkerSpec.of(worker, 2), task -> {
+                    int n = task.payload(Integer.class);
+                    if (n % 5 == 0 && firstAttemptsFailed.add(task.id())) {
+                        throw new IllegalStateException("first attempt of " + n + " fails");
+                    }
+                    return n * 2;
+                });
+            }
+            orchestrator.start();
+            for (int i = 0; i < 40; i++) {
+                handles.add(q.submit(TaskRequest.builder("job", i)
+                        .key(i % 3 == 0 ? "k" + (i % 4) : null)
+                        .build()));
+            }
+            for (int i = 0; i < handles.size(); i++) {
+                assertThat(handles.get(i).result())
+                        .succeedsWithin(Duration.ofSeconds(60))
+                        .isEqualTo(i * 2);
+            }
+        }
+        assertThat(firstAttemptsFailed).hasSize(8);
+        assertThat(q.size()).isZero();
     }
 
     @Test
