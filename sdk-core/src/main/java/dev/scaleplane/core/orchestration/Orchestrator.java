@@ -16,11 +16,14 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -105,6 +108,15 @@ public final class Orchestrator implements AutoCloseable {
     private final Map<String, InFlight> retired = new HashMap<>();
 
     private final ArrayDeque<Lease> parked = new ArrayDeque<>();
+    /** Running attempts whose leases the heartbeat sweep extends. */
+    private final Set<Attempt> beating = new LinkedHashSet<>();
+    /** The next heartbeat sweep, while one is scheduled. */
+    private TaskClock.@Nullable Cancellable sweepTimer;
+    /** A dispatch round was asked for; see {@link #requestRound()}. */
+    private final AtomicBoolean roundRequested = new AtomicBoolean();
+    /** A thread is running requested rounds. */
+    private final AtomicBoolean dispatching = new AtomicBoolean();
+
     private int running;
     private boolean started;
     private boolean shutdown;
@@ -237,8 +249,9 @@ public final class Orchestrator implements AutoCloseable {
                     LOG.debug("Queue closed; orchestrator '{}' leases nothing", name);
                 }
             }
+            List<WorkerView> views = offered.isEmpty() ? List.of() : snapshots(now);
             for (Lease lease : offered) {
-                Attempt a = place(lease, now);
+                Attempt a = place(lease, now, views);
                 if (a != null) {
                     dispatched.add(a);
                 } else if (extend(lease)) {
@@ -369,10 +382,13 @@ public final class Orchestrator implements AutoCloseable {
         return views;
     }
 
-    /** Chooses a worker for the leased task and takes its slot; {@code null} if none. Lock held. */
-    private @Nullable Attempt place(Lease lease, Instant now) {
+    /**
+     * Chooses a worker for the leased task and takes its slot; {@code null} if none. {@code views} are this round's
+     * snapshots; the chosen worker's is replaced by a fresh one, so the next decision sees its new in-flight count
+     * without a snapshot of every worker per task. Lock held.
+     */
+    private @Nullable Attempt place(Lease lease, Instant now, List<WorkerView> views) {
         Task task = lease.task();
-        List<WorkerView> views = snapshots(now);
         Optional<WorkerView> chosen;
         try {
             chosen = strategy.choose(task, views);
@@ -385,7 +401,8 @@ public final class Orchestrator implements AutoCloseable {
         }
         WorkerView view = chosen.get();
         Worker w = workers.get(view.id());
-        if (w == null || !containsSame(views, view) || !w.healthy(now) || w.inFlight.count >= w.spec.slots()) {
+        int index = indexOfSame(views, view);
+        if (w == null || index < 0 || !w.healthy(now) || w.inFlight.count >= w.spec.slots()) {
             LOG.warn(
                     "Dispatch strategy {} chose {} for task {}, which is not an available candidate; no worker now",
                     strategy,
@@ -398,16 +415,17 @@ public final class Orchestrator implements AutoCloseable {
         metrics.dispatched.increment();
         Attempt a = new Attempt(w, lease);
         strategy.onDispatched(task, view);
+        views.set(index, w.view(now));
         return a;
     }
 
-    private static boolean containsSame(List<WorkerView> views, WorkerView view) {
-        for (WorkerView v : views) {
-            if (v == view) {
-                return true;
+    private static int indexOfSame(List<WorkerView> views, WorkerView view) {
+        for (int i = 0; i < views.size(); i++) {
+            if (views.get(i) == view) {
+                return i;
             }
         }
-        return false;
+        return -1;
     }
 
     private boolean extend(Lease lease) {
@@ -479,7 +497,9 @@ public final class Orchestrator implements AutoCloseable {
         final Lease lease;
         final AtomicBoolean reported = new AtomicBoolean();
         Instant startedAt = Instant.EPOCH;
-        TaskClock.@Nullable Cancellable heartbeat;
+        /** When the sweep next extends this attempt's lease. Lock held. */
+        Instant nextBeat = Instant.EPOCH;
+
         boolean finished;
 
         Attempt(Worker worker, Lease lease) {
@@ -490,7 +510,12 @@ public final class Orchestrator implements AutoCloseable {
         void begin() {
             synchronized (lock) {
                 startedAt = clock.now();
-                heartbeat = clock.schedule(heartbeatInterval, this::beat);
+                nextBeat = startedAt.plus(heartbeatInterval);
+                beating.add(this);
+                if (sweepTimer == null) {
+                    // every other running attempt beats no later than this one, so an armed sweep is early enough
+                    sweepTimer = clock.schedule(heartbeatInterval, Orchestrator.this::sweep);
+                }
             }
             try {
                 executor.execute(this);
@@ -526,11 +551,7 @@ public final class Orchestrator implements AutoCloseable {
                     return;
                 }
                 finished = true;
-                TaskClock.Cancellable h = heartbeat;
-                heartbeat = null;
-                if (h != null) {
-                    h.cancel();
-                }
+                beating.remove(this);
                 ran = Duration.between(startedAt, clock.now()).toNanos();
                 OrchestratorMetrics.WorkerMeters m = worker.meters;
                 if (m != null) {
@@ -557,12 +578,17 @@ public final class Orchestrator implements AutoCloseable {
             }
         }
 
-        /** Extends the lease while the worker is healthy; detects the lapse otherwise. Runs on the clock. */
-        private void beat() {
+        /**
+         * Extends the lease while the worker is healthy; detects the lapse otherwise. Runs in the sweep, without the
+         * lock.
+         *
+         * @return whether the sweep should go on extending it
+         */
+        boolean beat() {
             boolean healthy;
             synchronized (lock) {
                 if (finished) {
-                    return;
+                    return false;
                 }
                 healthy = worker.healthy(clock.now());
             }
@@ -576,17 +602,13 @@ public final class Orchestrator implements AutoCloseable {
                             lease.task().attempt(),
                             LeaseLostException.Reason.EXPIRED,
                             lease.expiresAt()));
-                    return;
+                    return false;
                 }
             } catch (LeaseLostException lost) {
                 report(lost);
-                return;
+                return false;
             }
-            synchronized (lock) {
-                if (!finished) {
-                    heartbeat = clock.schedule(heartbeatInterval, this::beat);
-                }
-            }
+            return true;
         }
 
         private void report(@Nullable Throwable failure) {
@@ -631,16 +653,76 @@ public final class Orchestrator implements AutoCloseable {
                 again = started && !shutdown;
             }
             if (again) {
-                clock.schedule(Duration.ZERO, Orchestrator.this::dispatchOnceQuietly);
+                requestRound();
             }
         }
     }
 
-    private void dispatchOnceQuietly() {
-        try {
-            dispatchOnce();
-        } catch (RuntimeException e) {
-            LOG.error("Dispatch round of orchestrator '{}' failed", name, e);
+    /**
+     * Runs a dispatch round now on this thread, or, if another thread is running rounds, makes it run one more. A
+     * freed slot is refilled at once by the thread that freed it, with no hop through the clock's timer thread, and
+     * handlers finishing together share one round instead of each paying for one.
+     */
+    private void requestRound() {
+        roundRequested.set(true);
+        while (roundRequested.get() && dispatching.compareAndSet(false, true)) {
+            try {
+                while (roundRequested.getAndSet(false)) {
+                    dispatchOnce();
+                }
+            } catch (RuntimeException e) {
+                LOG.error("Dispatch round of orchestrator '{}' failed", name, e);
+            } finally {
+                dispatching.set(false);
+            }
+        }
+    }
+
+    /**
+     * Extends the leases of the running attempts that are due, then arms itself for the next one due: one timer for
+     * all running attempts instead of one per attempt.
+     */
+    private void sweep() {
+        List<Attempt> due = new ArrayList<>();
+        synchronized (lock) {
+            sweepTimer = null;
+            Instant now = clock.now();
+            for (Iterator<Attempt> it = beating.iterator(); it.hasNext(); ) {
+                Attempt a = it.next();
+                if (!a.nextBeat.isAfter(now)) {
+                    it.remove();
+                    due.add(a);
+                }
+            }
+        }
+        List<Attempt> again = new ArrayList<>(due.size());
+        for (Attempt a : due) {
+            try {
+                if (a.beat()) {
+                    again.add(a);
+                }
+            } catch (RuntimeException e) {
+                LOG.error("Heartbeat of task {} failed", a.lease.task().id(), e);
+                again.add(a);
+            }
+        }
+        synchronized (lock) {
+            Instant now = clock.now();
+            for (Attempt a : again) {
+                if (!a.finished) {
+                    a.nextBeat = now.plus(heartbeatInterval);
+                    beating.add(a);
+                }
+            }
+            if (sweepTimer == null && !beating.isEmpty()) {
+                Instant next = null;
+                for (Attempt a : beating) {
+                    if (next == null || a.nextBeat.isBefore(next)) {
+                        next = a.nextBeat;
+                    }
+                }
+                sweepTimer = clock.schedule(Duration.between(now, next), this::sweep);
+            }
         }
     }
 

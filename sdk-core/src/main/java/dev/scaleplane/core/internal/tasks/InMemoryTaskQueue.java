@@ -25,19 +25,23 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.DoubleSupplier;
 import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
@@ -45,27 +49,40 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The embedded task queue: every structure behind one monitor, which keeps the aging rule, the key mutex and the
- * bound exact and simple; throughput work belongs to a later, measured change.
+ * The embedded task queue: every structure behind one monitor, which keeps the aging rule, the key limits and the
+ * bound exact and simple, with constant or logarithmic work per task on the common path.
  *
- * <p>Ready tasks sit in one set per priority level ordered by (ready time, sequence). Within a level the first
- * eligible task has the best effective rank (aging only depends on the wait), so a lease compares the first eligible
- * task of each of the five levels. Lease expiries and deadlines are timers on the {@link TaskClock}, because they
- * change what a waiting submitter sees; every timer re-checks the state it was set for, so a stale one does nothing.
- * Expired idempotency keys and finished tasks past their retention are purged lazily, by the next call. Futures complete after the monitor is released,
- * so user callbacks never run under it.
+ * <p>Each priority level has a ready line: a deque of tasks that were ready when queued (they arrive in ready order)
+ * and a heap of delayed tasks and retries, both ordered by (ready time, sequence). A level's first task has its best
+ * effective rank (aging only depends on the wait), so a lease compares the first task of each of the five levels. A
+ * first task that may not be leased now (its key at its concurrency limit, its type out of rate-limit permits) is
+ * parked until its key has a free place or its type's bucket refills, and each lease puts back the best of them by
+ * effective rank at its own time, so the order is exactly the brute-force one. Tasks leave a line lazily:
+ * a cancelled, failed or leased task's slot is dropped when met. Leases under way are indexed by expiry with one
+ * timer for the earliest; deadlines are timers on the {@link TaskClock}; every timer re-checks the state it was set
+ * for, so a stale one does nothing. Expired idempotency keys and finished tasks past their retention are purged
+ * lazily, by the next call. Futures complete after the monitor is released, so user callbacks never run under it.
  */
 public final class InMemoryTaskQueue implements TaskQueue {
     private static final Logger LOG = LoggerFactory.getLogger(InMemoryTaskQueue.class);
 
-    private static final Comparator<Entry> READY_ORDER =
-            Comparator.comparing((Entry e) -> e.readyAt).thenComparingLong(e -> e.sequence);
+    /** Order of ready tasks within a level: ready time, then submission sequence. */
+    private static final Comparator<Slot> READY_ORDER = InMemoryTaskQueue::compareReady;
 
     private final TaskQueueOptions options;
     private final TaskClock clock;
     private final DoubleSupplier random;
     private final Map<String, Entry> tasks = new HashMap<>();
-    private final List<TreeSet<Entry>> levels = new ArrayList<>();
+    private final Level[] levels = new Level[TaskPriority.values().length];
+    /** Ready tasks whose key is at its concurrency limit, by key, until a lease of the key ends. */
+    private final Map<String, Parked> keyWaiters = new HashMap<>();
+    /**
+     * Keys with parked tasks and a free place. Looked at by every lease, at its time: which waiter is best depends on
+     * aging, so it is decided when the lease happens, not when the place was freed.
+     */
+    private final Set<String> keysWithRoom = new LinkedHashSet<>();
+    /** Ready tasks whose type ran out of permits, by type, until the type's bucket refills. */
+    private final Map<String, Parked> rateWaiters = new HashMap<>();
     /** Leases held per task key, for the key concurrency limit. */
     private final Map<String, Integer> leasedKeys = new HashMap<>();
     /** Token buckets of the rate-limited types. */
@@ -77,6 +94,18 @@ public final class InMemoryTaskQueue implements TaskQueue {
     private final List<Runnable> afterUnlock = new ArrayList<>();
     private final DeadLettersView deadLettersView = new DeadLettersView();
     private final TaskQueueMetrics metrics;
+    /**
+     * Leases under way by expiry, with one timer for the earliest: a timer per lease cost a schedule and a cancel on
+     * the shared timer thread for every task.
+     */
+    private final TreeSet<MemoryLease> byExpiry = new TreeSet<>(MemoryLease::compareExpiry);
+
+    private TaskClock.@Nullable Cancellable expiryTimer;
+    private Instant expiryTimerAt = Instant.MAX;
+    private long leaseSequence;
+    /** Parked tasks put back in line so far; a change tells {@link #nextReady} to look at every level again. */
+    private long requeued;
+
     private long sequence;
     private int unfinished;
     private int leased;
@@ -101,8 +130,8 @@ public final class InMemoryTaskQueue implements TaskQueue {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.random = Objects.requireNonNull(random, "random");
         this.metrics = new TaskQueueMetrics(registry, "memory", this::queuedNow, this::leasedNow);
-        for (int i = 0; i < TaskPriority.values().length; i++) {
-            levels.add(new TreeSet<>(READY_ORDER));
+        for (int i = 0; i < levels.length; i++) {
+            levels[i] = new Level();
         }
         options.rateLimits().forEach((type, limit) -> buckets.put(type, new Bucket(limit, clock.now())));
     }
@@ -131,7 +160,7 @@ public final class InMemoryTaskQueue implements TaskQueue {
                 int maxAttempts = request.maxAttempts() > 0
                         ? request.maxAttempts()
                         : options.retryPolicyFor(request.type()).maxAttempts();
-                Entry e = new Entry(UUID.randomUUID().toString(), request, maxAttempts, now);
+                Entry e = new Entry(newId(), request, maxAttempts, now);
                 tasks.put(e.id, e);
                 unfinished++;
                 metrics.submitted();
@@ -167,13 +196,16 @@ public final class InMemoryTaskQueue implements TaskQueue {
                 }
                 Instant now = clock.now();
                 forgetExpired(now);
+                for (String key : List.copyOf(keysWithRoom)) {
+                    unparkKey(key);
+                }
+                unparkRateLimited(now);
                 List<Lease> leases = new ArrayList<>();
                 while (leases.size() < maxTasks) {
-                    Entry next = nextReady(now, types);
+                    Entry next = types.isEmpty() ? nextReady(now) : nextReadyOfTypes(now, types);
                     if (next == null) {
                         break;
                     }
-                    levels.get(next.request.priority().rank()).remove(next);
                     Instant deadline = next.request.deadline();
                     if (deadline != null && !now.isBefore(deadline)) {
                         finish(next, TaskState.FAILED, "its deadline " + deadline + " passed", null);
@@ -211,10 +243,7 @@ public final class InMemoryTaskQueue implements TaskQueue {
                 if (e == null || e.state.isTerminal()) {
                     return false;
                 }
-                if (e.state == TaskState.QUEUED) {
-                    levels.get(e.request.priority().rank()).remove(e);
-                }
-                finish(e, TaskState.CANCELLED, "cancelled", null);
+                finish(e, TaskState.CANCELLED, "cancelled", null); // its slot, if queued, is dropped lazily
                 return true;
             }
         } finally {
@@ -248,10 +277,21 @@ public final class InMemoryTaskQueue implements TaskQueue {
                                 new TaskQueueClosedException("task " + e.id + " was not finished")));
                     }
                 }
-                levels.forEach(TreeSet::clear);
+                for (Level level : levels) {
+                    level.fifo.clear();
+                    level.later.clear();
+                }
+                keyWaiters.clear();
+                keysWithRoom.clear();
+                rateWaiters.clear();
                 leasedKeys.clear();
                 unfinished = 0;
                 leased = 0;
+                TaskClock.Cancellable timer = expiryTimer;
+                expiryTimer = null;
+                if (timer != null) {
+                    timer.cancel();
+                }
                 metrics.close();
             }
         } finally {
@@ -262,6 +302,17 @@ public final class InMemoryTaskQueue implements TaskQueue {
     @Override
     public String toString() {
         return "InMemoryTaskQueue{" + options + '}';
+    }
+
+    /**
+     * A random (version 4) UUID from {@link ThreadLocalRandom}: {@link UUID#randomUUID()} draws from the shared
+     * {@code SecureRandom}, which took a tenth of the submit path under load. Ids only need to be unique, not secret.
+     */
+    private static String newId() {
+        ThreadLocalRandom r = ThreadLocalRandom.current();
+        long msb = (r.nextLong() & ~0xF000L) | 0x4000L;
+        long lsb = (r.nextLong() & ~(0xC000L << 48)) | (0x8000L << 48);
+        return new UUID(msb, lsb).toString();
     }
 
     private synchronized int queuedNow() {
@@ -278,39 +329,219 @@ public final class InMemoryTaskQueue implements TaskQueue {
         e.state = TaskState.QUEUED;
         e.readyAt = readyAt;
         e.sequence = sequence++;
-        levels.get(e.request.priority().rank()).add(e);
+        Slot slot = new Slot(e, e.sequence, readyAt);
+        Level level = levels[e.request.priority().rank()];
+        Slot last = level.fifo.peekLast();
+        // Tasks ready now arrive in ready order, so they append; delayed ones and retries go to the heap.
+        if (!readyAt.isAfter(clock.now()) && (last == null || compareReady(last, slot) <= 0)) {
+            level.fifo.addLast(slot);
+        } else {
+            level.later.add(slot);
+        }
     }
 
-    private @Nullable Entry nextReady(Instant now, Set<String> types) {
-        Entry best = null;
-        long bestRank = Long.MAX_VALUE;
+    private static int compareReady(Slot a, Slot b) {
+        int c = a.readyAt.compareTo(b.readyAt);
+        return c != 0 ? c : Long.compare(a.sequence, b.sequence);
+    }
+
+    /**
+     * The next task to lease: the first ready task of each level competes with its effective rank (aging only
+     * depends on the wait, so a level's first task has its best rank). A first task that may not be leased now (its
+     * key at its limit, its type out of permits) is parked until that changes, so it is looked at once, not on every
+     * lease.
+     */
+    private @Nullable Entry nextReady(Instant now) {
+        Slot best;
+        Level bestLevel;
         long agingNanos = options.agingInterval().toNanos();
-        for (TreeSet<Entry> level : levels) {
-            for (Entry e : level) {
-                if (e.readyAt.isAfter(now)) {
-                    break; // the rest of this level is not ready either
-                }
-                if (!types.isEmpty() && !types.contains(e.request.type())) {
+        long requeuedBefore;
+        do {
+            // parking a head may put waiters back into levels already looked at: then look again
+            requeuedBefore = requeued;
+            best = null;
+            bestLevel = null;
+            long bestRank = Long.MAX_VALUE;
+            for (Level level : levels) {
+                Slot head = head(level, now);
+                if (head == null) {
                     continue;
                 }
-                String key = e.request.key();
-                if (key != null && leasedKeys.getOrDefault(key, 0) >= options.keyConcurrencyFor(e.request.type())) {
-                    continue;
-                }
-                Bucket bucket = buckets.get(e.request.type());
-                if (bucket != null && !bucket.hasPermit(now)) {
-                    continue; // the type's rate limit: the task stays queued, it is not an attempt
-                }
-                long waited = Duration.between(e.readyAt, now).toNanos();
-                long rank = Math.max(0, e.request.priority().rank() - waited / agingNanos);
-                if (best == null || rank < bestRank || (rank == bestRank && READY_ORDER.compare(e, best) < 0)) {
-                    best = e;
+                long rank = rank(head, now, agingNanos);
+                if (best == null || rank < bestRank || (rank == bestRank && compareReady(head, best) < 0)) {
+                    best = head;
+                    bestLevel = level;
                     bestRank = rank;
                 }
-                break; // later tasks of this level waited less, so rank no better
+            }
+        } while (requeued != requeuedBefore);
+        if (best == null) {
+            return null;
+        }
+        if (bestLevel.fifo.peekFirst() == best) {
+            bestLevel.fifo.pollFirst();
+        } else {
+            bestLevel.later.poll();
+        }
+        return best.entry;
+    }
+
+    private static long rank(Slot slot, Instant now, long agingNanos) {
+        long waited = Duration.between(slot.readyAt, now).toNanos();
+        return Math.max(0, slot.entry.request.priority().rank() - waited / agingNanos);
+    }
+
+    /** The first ready, leasable task of a level, dropping stale slots and parking blocked tasks on the way. */
+    private @Nullable Slot head(Level level, Instant now) {
+        while (true) {
+            Slot a = level.fifo.peekFirst();
+            if (a != null && !a.isCurrent()) {
+                level.fifo.pollFirst();
+                continue;
+            }
+            Slot b = level.later.peek();
+            if (b != null && !b.isCurrent()) {
+                level.later.poll();
+                continue;
+            }
+            if (b != null && b.readyAt.isAfter(now)) {
+                b = null;
+            }
+            Slot first = a == null ? b : b == null || compareReady(a, b) <= 0 ? a : b;
+            if (first == null) {
+                return null;
+            }
+            Entry e = first.entry;
+            String key = e.request.key();
+            boolean keyBlocked = key != null && keyAtLimit(key, e.request.type());
+            Bucket bucket = buckets.get(e.request.type());
+            boolean rateBlocked = !keyBlocked && bucket != null && !bucket.hasPermit(now);
+            if (!keyBlocked && !rateBlocked) {
+                return first;
+            }
+            if (first == a) {
+                level.fifo.pollFirst();
+            } else {
+                level.later.poll();
+            }
+            (keyBlocked ? keyWaiters : rateWaiters)
+                    .computeIfAbsent(keyBlocked ? key : e.request.type(), k -> new Parked())
+                    .add(first);
+            // A task unparked for one reason may be parked for the other; the place or permit it was unparked for
+            // is then unused, and the next waiter for it must have its turn.
+            if (keyBlocked) {
+                if (bucket != null && rateWaiters.containsKey(e.request.type()) && bucket.hasPermit(now)) {
+                    unparkRate(e.request.type(), now);
+                }
+            } else if (key != null && keyWaiters.containsKey(key)) {
+                unparkKey(key);
             }
         }
-        return best;
+    }
+
+    private boolean keyAtLimit(String key, String type) {
+        Integer held = leasedKeys.get(key);
+        return held != null && held >= options.keyConcurrencyFor(type);
+    }
+
+    /**
+     * The next task of one of {@code types}: a scan of every ready task, without parking. Only leases restricted to
+     * types take this path, at a cost linear in the ready tasks.
+     */
+    private @Nullable Entry nextReadyOfTypes(Instant now, Set<String> types) {
+        Slot best = null;
+        long bestRank = Long.MAX_VALUE;
+        long agingNanos = options.agingInterval().toNanos();
+        for (Level level : levels) {
+            for (Collection<Slot> slots : List.of(level.fifo, level.later)) {
+                for (Slot slot : slots) {
+                    Entry e = slot.entry;
+                    if (!slot.isCurrent() || slot.readyAt.isAfter(now) || !types.contains(e.request.type())) {
+                        continue;
+                    }
+                    String key = e.request.key();
+                    if (key != null && keyAtLimit(key, e.request.type())) {
+                        continue;
+                    }
+                    Bucket bucket = buckets.get(e.request.type());
+                    if (bucket != null && !bucket.hasPermit(now)) {
+                        continue;
+                    }
+                    long rank = rank(slot, now, agingNanos);
+                    if (best == null || rank < bestRank || (rank == bestRank && compareReady(slot, best) < 0)) {
+                        best = slot;
+                        bestRank = rank;
+                    }
+                }
+            }
+        }
+        return best == null ? null : best.entry; // its slot goes stale when the task is leased
+    }
+
+    /**
+     * Puts tasks parked on a key back in line: the best by effective rank, as many as the key has free places. Only
+     * that many tasks of the key can be leased before another lease of it ends, so the rest may stay parked.
+     */
+    private void unparkKey(String key) {
+        Parked waiting = keyWaiters.get(key);
+        if (waiting == null) {
+            keysWithRoom.remove(key);
+            return;
+        }
+        Instant now = clock.now();
+        Integer held = leasedKeys.get(key);
+        for (Slot slot; (slot = waiting.peekBest(now, options.agingInterval())) != null; ) {
+            if (held != null && held >= options.keyConcurrencyFor(slot.entry.request.type())) {
+                break;
+            }
+            waiting.remove(slot);
+            requeue(slot);
+            held = held == null ? 1 : held + 1; // the place it may take; counted only to stop unparking
+        }
+        if (waiting.isEmpty()) {
+            keyWaiters.remove(key);
+            keysWithRoom.remove(key);
+        }
+    }
+
+    /** Puts tasks parked on a rate limit back in line: the best by effective rank, as many as their type has permits. */
+    private void unparkRateLimited(Instant now) {
+        if (rateWaiters.isEmpty()) {
+            return;
+        }
+        for (String type : List.copyOf(rateWaiters.keySet())) {
+            unparkRate(type, now);
+        }
+    }
+
+    /** Puts tasks of {@code type} parked on its rate limit back in line, as many as it has permits now. */
+    private void unparkRate(String type, Instant now) {
+        Parked waiting = rateWaiters.get(type);
+        if (waiting == null) {
+            return;
+        }
+        Bucket bucket = buckets.get(type);
+        if (bucket.hasPermit(now)) {
+            for (int i = 0; i < bucket.tokens; i++) {
+                Slot slot = waiting.peekBest(now, options.agingInterval());
+                if (slot == null) {
+                    break;
+                }
+                waiting.remove(slot);
+                requeue(slot);
+            }
+        }
+        if (waiting.isEmpty()) {
+            rateWaiters.remove(type);
+        }
+    }
+
+    /** Back into its level's heap, which keeps ready order wherever it falls; a stale slot is dropped. */
+    private void requeue(Slot slot) {
+        if (slot.isCurrent()) {
+            levels[slot.entry.request.priority().rank()].later.add(slot);
+            requeued++;
+        }
     }
 
     private Lease grant(Entry e, String workerId, Instant now, Duration visibilityTimeout) {
@@ -321,10 +552,13 @@ public final class InMemoryTaskQueue implements TaskQueue {
         String key = e.request.key();
         if (key != null) {
             leasedKeys.merge(key, 1, Integer::sum);
+            if (keyAtLimit(key, e.request.type())) {
+                keysWithRoom.remove(key);
+            }
         }
         Bucket bucket = buckets.get(e.request.type());
         if (bucket != null) {
-            bucket.take();
+            bucket.take(now);
         }
         Task task = new Task(e.id, e.request, e.attempt, e.maxAttempts, e.submittedAt);
         MemoryLease lease = new MemoryLease(e, task, workerId);
@@ -346,6 +580,9 @@ public final class InMemoryTaskQueue implements TaskQueue {
         String key = e.request.key();
         if (key != null) {
             leasedKeys.computeIfPresent(key, (k, n) -> n == 1 ? null : n - 1);
+            if (keyWaiters.containsKey(key)) {
+                keysWithRoom.add(key);
+            }
         }
     }
 
@@ -459,8 +696,35 @@ public final class InMemoryTaskQueue implements TaskQueue {
                 if (closed || e.state != TaskState.QUEUED || tasks.get(e.id) != e) {
                     return; // a leased attempt may still finish; a lapse or failure then sees the deadline
                 }
-                levels.get(e.request.priority().rank()).remove(e);
                 finish(e, TaskState.FAILED, "its deadline " + e.request.deadline() + " passed", null);
+            }
+        } finally {
+            runAfterUnlock();
+        }
+    }
+
+    /** The expiry timer: lapses every lease due, then arms for the earliest left. */
+    private void expireDue() {
+        try {
+            synchronized (this) {
+                expiryTimer = null;
+                expiryTimerAt = Instant.MAX;
+                if (closed) {
+                    return;
+                }
+                Instant now = clock.now();
+                for (MemoryLease first = byExpiry.isEmpty() ? null : byExpiry.first();
+                        first != null && !now.isBefore(first.expiresAt);
+                        first = byExpiry.isEmpty() ? null : byExpiry.first()) {
+                    first.disarm();
+                    if (first.entry.lease == first) {
+                        first.expire(now);
+                    }
+                }
+                if (!byExpiry.isEmpty()) {
+                    expiryTimerAt = byExpiry.first().expiresAt;
+                    expiryTimer = clock.schedule(Duration.between(now, expiryTimerAt), this::expireDue);
+                }
             }
         } finally {
             runAfterUnlock();
@@ -522,6 +786,82 @@ public final class InMemoryTaskQueue implements TaskQueue {
     private record Idempotency(TaskHandle handle, Instant expiresAt) {}
 
     /**
+     * A place in line of one enqueueing of a task. A task leaves the line lazily: once leased, cancelled or failed,
+     * or queued again under a new sequence, its old slot is stale and dropped when met.
+     */
+    private record Slot(Entry entry, long sequence, Instant readyAt) {
+        boolean isCurrent() {
+            return entry.state == TaskState.QUEUED && entry.sequence == sequence;
+        }
+    }
+
+    /**
+     * The ready line of one priority level: tasks ready when queued in arrival order (a deque, constant time), and
+     * delayed tasks, retries and unparked tasks in a heap by ready order. The level's first task is the earlier of
+     * the two heads.
+     */
+    private static final class Level {
+        final ArrayDeque<Slot> fifo = new ArrayDeque<>();
+        final PriorityQueue<Slot> later = new PriorityQueue<>(READY_ORDER);
+    }
+
+    /**
+     * Tasks parked on one key or one rate-limited type, a heap per priority level in ready order, so the best by
+     * effective rank is the best of five heads, as in the ready lines.
+     */
+    private static final class Parked {
+        @SuppressWarnings("unchecked")
+        private final PriorityQueue<Slot>[] levels = new PriorityQueue[TaskPriority.values().length];
+
+        void add(Slot slot) {
+            int rank = slot.entry.request.priority().rank();
+            if (levels[rank] == null) {
+                levels[rank] = new PriorityQueue<>(READY_ORDER);
+            }
+            levels[rank].add(slot);
+        }
+
+        /** The current slot with the best effective rank, dropping stale ones; {@code null} if none. */
+        @Nullable
+        Slot peekBest(Instant now, Duration aging) {
+            Slot best = null;
+            long bestRank = Long.MAX_VALUE;
+            for (PriorityQueue<Slot> level : levels) {
+                if (level == null) {
+                    continue;
+                }
+                while (!level.isEmpty() && !level.peek().isCurrent()) {
+                    level.poll();
+                }
+                Slot head = level.peek();
+                if (head == null) {
+                    continue;
+                }
+                long rank = rank(head, now, aging.toNanos());
+                if (best == null || rank < bestRank || (rank == bestRank && compareReady(head, best) < 0)) {
+                    best = head;
+                    bestRank = rank;
+                }
+            }
+            return best;
+        }
+
+        /** Removes {@code slot}, a head that {@link #peekBest} returned. */
+        void remove(Slot slot) {
+            levels[slot.entry.request.priority().rank()].poll();
+        }
+
+        boolean isEmpty() {
+            for (PriorityQueue<Slot> level : levels) {
+                if (level != null && !level.isEmpty()) {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+
+    /**
      * A token bucket on the queue's clock. Not resilience4j's {@code RateLimiter}: that one reads
      * {@code System.nanoTime()}, so it could not run on a virtual {@link TaskClock}, and it hands out permits to
      * callers who wait, while here a task over the limit simply stays queued. Monitor held for every access.
@@ -540,18 +880,25 @@ public final class InMemoryTaskQueue implements TaskQueue {
         }
 
         boolean hasPermit(Instant now) {
-            long earned = Duration.between(refilledAt, now).toNanos() / intervalNanos;
-            if (earned > 0) {
-                tokens = (int) Math.min(capacity, tokens + earned);
-                // a full bucket earns nothing more, so its count restarts now; otherwise keep the remainder so
-                // permits come back at an even pace
-                refilledAt = tokens == capacity ? now : refilledAt.plusNanos(earned * intervalNanos);
+            if (tokens < capacity) {
+                long earned = Duration.between(refilledAt, now).toNanos() / intervalNanos;
+                if (earned > 0) {
+                    tokens = (int) Math.min(capacity, tokens + earned);
+                    // keep the remainder, so permits come back at an even pace
+                    refilledAt = refilledAt.plusNanos(earned * intervalNanos);
+                }
             }
             return tokens > 0;
         }
 
-        /** Takes the permit {@link #hasPermit} just found. */
-        void take() {
+        /**
+         * Takes the permit {@link #hasPermit} just found. A full bucket starts counting its refill now: the answer
+         * never depends on when the bucket was looked at, only on when permits were taken.
+         */
+        void take(Instant now) {
+            if (tokens == capacity) {
+                refilledAt = now;
+            }
             tokens--;
         }
     }
@@ -600,7 +947,9 @@ public final class InMemoryTaskQueue implements TaskQueue {
         private final Task task;
         private final String workerId;
         private Instant expiresAt = Instant.EPOCH;
-        private TaskClock.@Nullable Cancellable expiry;
+        private final long sequence = leaseSequence++;
+        /** In {@link #byExpiry}. */
+        private boolean armed;
         /** Why this lease no longer holds its task; {@code null} while it does. Monitor held. */
         LeaseLostException.@Nullable Reason lostReason;
 
@@ -610,20 +959,33 @@ public final class InMemoryTaskQueue implements TaskQueue {
             this.workerId = workerId;
         }
 
-        /** Sets the expiry to {@code now + timeout} and its timer. Monitor held. */
+        /** Sets the expiry to {@code now + timeout} and indexes it; arms the queue's timer if it is the earliest. */
         void arm(Instant now, Duration timeout) {
             disarm();
             expiresAt = now.plus(timeout);
-            expiry = clock.schedule(timeout, this::lapse);
+            byExpiry.add(this);
+            armed = true;
+            if (expiresAt.isBefore(expiryTimerAt)) {
+                TaskClock.Cancellable old = expiryTimer;
+                if (old != null) {
+                    old.cancel();
+                }
+                expiryTimerAt = expiresAt;
+                expiryTimer = clock.schedule(Duration.between(now, expiresAt), InMemoryTaskQueue.this::expireDue);
+            }
         }
 
-        /** Cancels the expiry timer. Monitor held. */
+        /** Removes it from the expiry index; the timer stays and re-arms for whatever is earliest when it fires. */
         void disarm() {
-            TaskClock.Cancellable c = expiry;
-            expiry = null;
-            if (c != null) {
-                c.cancel();
+            if (armed) {
+                byExpiry.remove(this);
+                armed = false;
             }
+        }
+
+        int compareExpiry(MemoryLease other) {
+            int c = expiresAt.compareTo(other.expiresAt);
+            return c != 0 ? c : Long.compare(sequence, other.sequence);
         }
 
         @Override
@@ -713,19 +1075,6 @@ public final class InMemoryTaskQueue implements TaskQueue {
 
         private LeaseLostException lost(LeaseLostException.Reason reason) {
             return new LeaseLostException(entry.id, workerId, task.attempt(), reason, expiresAt);
-        }
-
-        private void lapse() {
-            try {
-                synchronized (InMemoryTaskQueue.this) {
-                    Instant now = clock.now();
-                    if (!closed && entry.lease == this && !now.isBefore(expiresAt)) {
-                        expire(now);
-                    }
-                }
-            } finally {
-                runAfterUnlock();
-            }
         }
 
         /** The lease lapsed: count the attempt and hand the task out again or give up. Monitor held. */
