@@ -623,8 +623,8 @@ public final class InMemoryTaskQueue implements TaskQueue {
         for (Finished f = finished.peekFirst(); f != null && !f.forgetAt.isAfter(now); f = finished.peekFirst()) {
             finished.pollFirst();
             Entry e = f.entry;
-            if (e.state.isTerminal() && !deadLetters.containsKey(e.id) && tasks.get(e.id) == e) {
-                tasks.remove(e.id);
+            if (e.state.isTerminal() && (e.state != TaskState.DEAD_LETTERED || !deadLetters.containsKey(e.id))) {
+                tasks.remove(e.id, e); // unless the id now belongs to another entry
             }
         }
     }
