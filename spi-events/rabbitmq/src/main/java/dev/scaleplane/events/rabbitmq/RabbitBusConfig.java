@@ -62,31 +62,52 @@ public final class RabbitBusConfig {
     /** Prefix of every key of this backend. */
     public static final String PREFIX = "scaleplane.events.rabbitmq.";
 
+    /** Key of the broker host. */
     public static final String HOST = PREFIX + "host";
+    /** Key of the AMQP port. */
     public static final String PORT = PREFIX + "port";
+    /** Key of the virtual host. */
     public static final String VIRTUAL_HOST = PREFIX + "virtual-host";
+    /** Key of the user name. */
     public static final String USERNAME = PREFIX + "username";
+    /** Key of the password. */
     public static final String PASSWORD = PREFIX + "password";
+    /** Key of the TLS switch. */
     public static final String TLS = PREFIX + "tls";
+    /** Key of the TLS trust store path. */
     public static final String TLS_TRUST_STORE = PREFIX + "tls-trust-store";
+    /** Key of the TLS trust store password. */
     public static final String TLS_TRUST_STORE_PASSWORD = PREFIX + "tls-trust-store-password";
+    /** Key of the group queue type. */
     public static final String QUEUE_TYPE = PREFIX + "queue-type";
+    /** Key of the shard count per group. */
     public static final String SHARDS = PREFIX + "shards";
+    /** Key of the prefetch per shard consumer. */
     public static final String PREFETCH = PREFIX + "prefetch";
+    /** Key of the unconfirmed publish window. */
     public static final String MAX_IN_FLIGHT = PREFIX + "max-in-flight";
+    /** Key of the name prefix. */
     public static final String NAME_PREFIX = PREFIX + "name-prefix";
+    /** Key of the connection timeout. */
     public static final String CONNECTION_TIMEOUT = PREFIX + "connection-timeout";
+    /** Key of the reconnection interval. */
     public static final String RECOVERY_INTERVAL = PREFIX + "recovery-interval";
+    /** Key of the rebalance interval. */
     public static final String REBALANCE_INTERVAL = PREFIX + "rebalance-interval";
     /** The bus-wide publish timeout key. */
     public static final String PUBLISH_TIMEOUT = "scaleplane.events.publish-timeout";
     /** The bus-wide drain timeout key. */
     public static final String DRAIN_TIMEOUT = "scaleplane.events.drain-timeout";
 
+    /** Default host. */
     public static final String DEFAULT_HOST = "localhost";
+    /** Default shards per group. */
     public static final int DEFAULT_SHARDS = 4;
+    /** Default prefetch. */
     public static final int DEFAULT_PREFETCH = 250;
+    /** Default unconfirmed publish window. */
     public static final int DEFAULT_MAX_IN_FLIGHT = 1024;
+    /** Default name prefix. */
     public static final String DEFAULT_NAME_PREFIX = "scaleplane";
     /**
      * Number of hash buckets in routing keys: the last routing-key word is the bucket, {@code 0} to {@code BUCKETS-1},
