@@ -293,7 +293,8 @@ public final class RabbitTaskQueue implements TaskQueue {
                         List.of(),
                         true,
                         null,
-                        null);
+                        null,
+                        0);
                 byte[] body = msg.body(); // encode before the token, so a bad payload takes no capacity
                 if (key != null) {
                     Claim holder = claim(key, msg.id, now);
@@ -973,8 +974,11 @@ public final class RabbitTaskQueue implements TaskQueue {
         Entry e = tasks.get(h.msg.id);
         Instant deadline = h.msg.request.deadline();
         boolean cancelled = remoteCancels.remove(h.msg.id) != null;
-        if (e != null && e.state == TaskState.SUCCEEDED) {
-            ack(h); // a second copy of a task that succeeded (a crash between a publish and its ack made it)
+        if (e != null && e.state == TaskState.SUCCEEDED
+                || e != null && e.state == TaskState.DEAD_LETTERED && h.msg.generation <= e.deadGeneration) {
+            // A copy of a task that already ended: a crash between a publish and its ack, or a broker crash
+            // that lost a recent acknowledgement, brought it back. A redrive has a newer generation.
+            ack(h);
             return true;
         }
         if (e != null && (e.state == TaskState.CANCELLED || e.state == TaskState.FAILED)) {
@@ -1511,6 +1515,7 @@ public final class RabbitTaskQueue implements TaskQueue {
                 throw new ScaleplaneException("the broker refused the dead letter of task " + e.id);
             }
             e.failures = failures;
+            e.deadGeneration = h.msg.generation;
             dropHeld(h);
             String why = deadReason == TaskDeadLetter.Reason.NON_RETRYABLE
                     ? "a non-retryable failure"
@@ -1633,6 +1638,8 @@ public final class RabbitTaskQueue implements TaskQueue {
         List<TaskFailure> failures = List.of();
         /** Known here only as the first task of an idempotency key submitted elsewhere; forgotten after retention. */
         boolean remote;
+        /** The generation of the message this process dead-lettered; -1 if none. */
+        int deadGeneration = -1;
 
         @Nullable
         RabbitLease lease;

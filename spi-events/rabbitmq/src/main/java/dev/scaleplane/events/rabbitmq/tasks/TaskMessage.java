@@ -50,6 +50,7 @@ final class TaskMessage {
     static final String H_COUNTED = "x-sp-counted";
     static final String H_DEAD_REASON = "x-sp-dead-reason";
     static final String H_DEAD_AT = "x-sp-dead-at";
+    static final String H_GENERATION = "x-sp-generation";
 
     static final ObjectMapper MAPPER = new ObjectMapper()
             .registerModule(new JavaTimeModule())
@@ -69,6 +70,8 @@ final class TaskMessage {
 
     final TaskDeadLetter.@Nullable Reason deadReason;
     final @Nullable Instant deadAt;
+    /** How often the task was redriven: tells a redrive from a stale copy of the dead-lettered message. */
+    final int generation;
 
     TaskMessage(
             String id,
@@ -80,7 +83,8 @@ final class TaskMessage {
             List<TaskFailure> failures,
             boolean counted,
             TaskDeadLetter.@Nullable Reason deadReason,
-            @Nullable Instant deadAt) {
+            @Nullable Instant deadAt,
+            int generation) {
         this.id = Objects.requireNonNull(id, "id");
         this.request = Objects.requireNonNull(request, "request");
         this.maxAttempts = maxAttempts;
@@ -91,6 +95,7 @@ final class TaskMessage {
         this.counted = counted;
         this.deadReason = deadReason;
         this.deadAt = deadAt;
+        this.generation = generation;
     }
 
     int band() {
@@ -99,15 +104,27 @@ final class TaskMessage {
 
     TaskMessage retry(int attemptsNow, List<TaskFailure> failuresNow, Instant readyAtNow) {
         return new TaskMessage(
-                id, request, maxAttempts, attemptsNow, submittedAt, readyAtNow, failuresNow, counted, null, null);
+                id,
+                request,
+                maxAttempts,
+                attemptsNow,
+                submittedAt,
+                readyAtNow,
+                failuresNow,
+                counted,
+                null,
+                null,
+                generation);
     }
 
     TaskMessage dead(int attemptsNow, List<TaskFailure> failuresNow, TaskDeadLetter.Reason reason, Instant at) {
-        return new TaskMessage(id, request, maxAttempts, attemptsNow, submittedAt, at, failuresNow, false, reason, at);
+        return new TaskMessage(
+                id, request, maxAttempts, attemptsNow, submittedAt, at, failuresNow, false, reason, at, generation);
     }
 
     TaskMessage redriven(Instant now, boolean countedNow) {
-        return new TaskMessage(id, request, maxAttempts, 0, submittedAt, now, List.of(), countedNow, null, null);
+        return new TaskMessage(
+                id, request, maxAttempts, 0, submittedAt, now, List.of(), countedNow, null, null, generation + 1);
     }
 
     AMQP.BasicProperties properties() {
@@ -134,6 +151,7 @@ final class TaskMessage {
         }
         put(h, H_DEAD_REASON, deadReason);
         put(h, H_DEAD_AT, deadAt);
+        h.put(H_GENERATION, String.valueOf(generation));
         return new AMQP.BasicProperties.Builder()
                 .messageId(id)
                 .contentType(CONTENT_TYPE)
@@ -196,6 +214,7 @@ final class TaskMessage {
             }
             String failures = optional(h, H_FAILURES);
             String reason = optional(h, H_DEAD_REASON);
+            String generation = optional(h, H_GENERATION);
             return new TaskMessage(
                     id,
                     b.build(),
@@ -206,7 +225,8 @@ final class TaskMessage {
                     failures == null ? List.of() : decodeFailures(failures),
                     Boolean.parseBoolean(required(h, H_COUNTED)),
                     reason == null ? null : TaskDeadLetter.Reason.valueOf(reason),
-                    instant(h, H_DEAD_AT));
+                    instant(h, H_DEAD_AT),
+                    generation == null ? 0 : Integer.parseInt(generation));
         } catch (UndecodableTaskException e) {
             throw e;
         } catch (RuntimeException e) {
