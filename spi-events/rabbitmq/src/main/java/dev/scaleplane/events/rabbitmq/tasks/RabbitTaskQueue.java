@@ -247,7 +247,13 @@ public final class RabbitTaskQueue implements TaskQueue {
             return t;
         });
         synchronized (this) {
-            channel();
+            try {
+                channel();
+            } catch (RuntimeException e) {
+                worker.shutdownNow();
+                closeConnection();
+                throw e;
+            }
         }
         long sweep = Math.max(50, config.holdLimit().toMillis() / 2);
         worker.scheduleWithFixedDelay(this::sweep, sweep, sweep, TimeUnit.MILLISECONDS);
@@ -858,19 +864,29 @@ public final class RabbitTaskQueue implements TaskQueue {
         }
     }
 
+    /** The most telling message of a client exception: the broker's reply text hides in the cause. */
+    private static String describe(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof com.rabbitmq.client.ShutdownSignalException || t.getMessage() != null) {
+                return t.toString();
+            }
+        }
+        return e.toString();
+    }
+
     /** A failure on a channel other than the one holding deliveries: that channel and its holds are fine. */
     private ScaleplaneException sideFailure(String what, Exception e) {
         return new ScaleplaneException(
                 "RabbitMQ task queue " + config.queue() + " at " + config.host() + ":" + config.port() + ": cannot "
-                        + what + " (" + e + ")",
+                        + what + " (" + describe(e) + ")",
                 e);
     }
 
     private ScaleplaneException brokerFailure(String what, Exception e) {
-        lostChannel("cannot " + what + ": " + e);
+        lostChannel("cannot " + what + ": " + describe(e));
         return new ScaleplaneException(
                 "RabbitMQ task queue " + config.queue() + " at " + config.host() + ":" + config.port() + ": cannot "
-                        + what + " (" + e + ")",
+                        + what + " (" + describe(e) + ")",
                 e);
     }
 

@@ -287,6 +287,27 @@ class RabbitTaskQueueTest {
     }
 
     @Test
+    void anUnreachableBrokerOrAnotherCapacityFailsTheStartClearly() throws Exception {
+        Map<String, String> nowhere = settings(SharedRabbit.uniqueName("nowhere"));
+        int closedPort;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closedPort = s.getLocalPort();
+        }
+        nowhere.put(RabbitTaskQueueConfig.PORT, String.valueOf(closedPort));
+        nowhere.put(RabbitTaskQueueConfig.CONNECTION_TIMEOUT, "2s");
+        assertThatThrownBy(() -> open(nowhere, TaskQueueOptions.defaults(), TaskClock.system()))
+                .isInstanceOf(dev.scaleplane.api.ScaleplaneException.class)
+                .hasMessageContaining("cannot connect to 127.0.0.1:" + closedPort);
+
+        String name = SharedRabbit.uniqueName("capacity");
+        open(settings(name), TaskQueueOptions.builder().capacity(5).build(), TaskClock.system());
+        assertThatThrownBy(() -> open(
+                        settings(name), TaskQueueOptions.builder().capacity(6).build(), TaskClock.system()))
+                .isInstanceOf(dev.scaleplane.api.ScaleplaneException.class)
+                .hasMessageContaining("x-max-length");
+    }
+
+    @Test
     void aCancelInOneProcessStopsTheTaskInTheOther() {
         String name = SharedRabbit.uniqueName("cancel");
         RabbitTaskQueue a = open(settings(name), TaskQueueOptions.defaults(), TaskClock.system());
