@@ -1,0 +1,484 @@
+package dev.scaleplane.events.kafka.tasks;
+
+import dev.scaleplane.api.ConfigurationException;
+import dev.scaleplane.api.orchestration.TaskQueueOptions;
+import dev.scaleplane.api.spi.ConfigProperties;
+import dev.scaleplane.core.config.ConfigKeys;
+import dev.scaleplane.core.config.ConfigReader;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Settings of the Kafka task queue, read from keys under {@value #PREFIX}.
+ *
+ * <table>
+ *   <caption>Configuration</caption>
+ *   <tr><th>key</th><th>default</th><th>meaning</th></tr>
+ *   <tr><td>{@code bootstrap-servers}</td><td>(required)</td><td>{@code host:port[,host:port...]}</td></tr>
+ *   <tr><td>{@code client-id}</td><td>{@code scaleplane-tasks}</td><td>prefix of the Kafka client ids</td></tr>
+ *   <tr><td>{@code topic-prefix}</td><td>{@value #DEFAULT_TOPIC_PREFIX}</td><td>names the topics
+ *       {@code <prefix>.tasks}, {@code <prefix>.state}, {@code <prefix>.dead} and the consumer group
+ *       {@code <prefix>.workers}</td></tr>
+ *   <tr><td>{@code partitions}</td><td>6</td><td>partitions of the tasks topic (the unit of work distribution
+ *       between processes) when it is created</td></tr>
+ *   <tr><td>{@code replication-factor}, {@code min-insync-replicas}</td><td>(broker default)</td><td>of created
+ *       topics</td></tr>
+ *   <tr><td>{@code capacity}, {@code dead-letter-capacity}</td><td>100000</td><td>see
+ *       {@link TaskQueueOptions}</td></tr>
+ *   <tr><td>{@code aging-interval}, {@code idempotency-window}, {@code retention}</td><td>10s, 1h, 1h</td><td>see
+ *       {@link TaskQueueOptions}</td></tr>
+ *   <tr><td>{@code send-timeout}</td><td>10s</td><td>how long a write waits for the broker's acknowledgement</td></tr>
+ *   <tr><td>{@code commit-interval}</td><td>200ms</td><td>how often finished offsets are committed</td></tr>
+ *   <tr><td>{@code session-timeout}, {@code heartbeat-interval}</td><td>10s, 1s</td><td>consumer group session;
+ *       a process that stops heart-beating loses its partitions (and its leases) after the session timeout</td></tr>
+ *   <tr><td>{@code start-timeout}</td><td>30s</td><td>how long creating the queue waits for its first partition
+ *       assignment</td></tr>
+ *   <tr><td>{@code security-protocol}, {@code sasl.mechanism}, {@code sasl.username}, {@code sasl.password},
+ *       {@code ssl.*}</td><td>{@code PLAINTEXT}</td><td>as for the Kafka event bus; secrets are never printed</td></tr>
+ *   <tr><td>{@code producer.*}, {@code consumer.*}, {@code admin.*}</td><td></td><td>any other client setting,
+ *       passed through unchecked</td></tr>
+ * </table>
+ *
+ * <p>Immutable and thread-safe. {@link #toString()} redacts every secret.
+ */
+public final class KafkaTaskQueueConfig {
+    /** Prefix of every key of this backend. */
+    public static final String PREFIX = "scaleplane.tasks.kafka.";
+    /** Key of the bootstrap servers. */
+    public static final String BOOTSTRAP_SERVERS = PREFIX + "bootstrap-servers";
+    /** Key of the client id prefix. */
+    public static final String CLIENT_ID = PREFIX + "client-id";
+    /** Key of the topic prefix. */
+    public static final String TOPIC_PREFIX = PREFIX + "topic-prefix";
+    /** Key of the partitions of the tasks topic. */
+    public static final String PARTITIONS = PREFIX + "partitions";
+    /** Key of the replication factor. */
+    public static final String REPLICATION_FACTOR = PREFIX + "replication-factor";
+    /** Key of the minimum in-sync replicas. */
+    public static final String MIN_INSYNC_REPLICAS = PREFIX + "min-insync-replicas";
+    /** Key of the capacity. */
+    public static final String CAPACITY = PREFIX + "capacity";
+    /** Key of the dead-letter capacity. */
+    public static final String DEAD_LETTER_CAPACITY = PREFIX + "dead-letter-capacity";
+    /** Key of the aging interval. */
+    public static final String AGING_INTERVAL = PREFIX + "aging-interval";
+    /** Key of the idempotency window. */
+    public static final String IDEMPOTENCY_WINDOW = PREFIX + "idempotency-window";
+    /** Key of the retention of finished tasks. */
+    public static final String RETENTION = PREFIX + "retention";
+    /** Key of the send timeout. */
+    public static final String SEND_TIMEOUT = PREFIX + "send-timeout";
+    /** Key of the commit interval. */
+    public static final String COMMIT_INTERVAL = PREFIX + "commit-interval";
+    /** Key of the consumer session timeout. */
+    public static final String SESSION_TIMEOUT = PREFIX + "session-timeout";
+    /** Key of the consumer heartbeat interval. */
+    public static final String HEARTBEAT_INTERVAL = PREFIX + "heartbeat-interval";
+    /** Key of the start timeout. */
+    public static final String START_TIMEOUT = PREFIX + "start-timeout";
+    /** Key of the security protocol. */
+    public static final String SECURITY_PROTOCOL = PREFIX + "security-protocol";
+    /** Key of the SASL mechanism. */
+    public static final String SASL_MECHANISM = PREFIX + "sasl.mechanism";
+    /** Key of the SASL user name. */
+    public static final String SASL_USERNAME = PREFIX + "sasl.username";
+    /** Key of the SASL password. */
+    public static final String SASL_PASSWORD = PREFIX + "sasl.password";
+    /** TLS keys passed to the clients as they are (without the prefix). */
+    public static final List<String> SSL_KEYS = List.of(
+            "ssl.truststore.location",
+            "ssl.truststore.password",
+            "ssl.truststore.type",
+            "ssl.keystore.location",
+            "ssl.keystore.password",
+            "ssl.keystore.type",
+            "ssl.key.password",
+            "ssl.endpoint.identification.algorithm");
+
+    /** Default topic prefix. */
+    public static final String DEFAULT_TOPIC_PREFIX = "scaleplane.tasks";
+
+    private static final List<String> PROTOCOLS = List.of("PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL");
+    private static final List<String> MECHANISMS = List.of("PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512");
+
+    private final String bootstrapServers;
+    private final String clientId;
+    private final String topicPrefix;
+    private final int partitions;
+    private final @Nullable Short replicationFactor;
+    private final @Nullable Integer minInsyncReplicas;
+    private final TaskQueueOptions options;
+    private final Duration sendTimeout;
+    private final Duration commitInterval;
+    private final Duration sessionTimeout;
+    private final Duration heartbeatInterval;
+    private final Duration startTimeout;
+    private final Map<String, String> security;
+    private final Map<String, String> producerOverrides;
+    private final Map<String, String> consumerOverrides;
+    private final Map<String, String> adminOverrides;
+
+    private KafkaTaskQueueConfig(Values v, String topicPrefix) {
+        bootstrapServers = v.bootstrapServers;
+        clientId = v.clientId;
+        this.topicPrefix = topicPrefix;
+        partitions = v.partitions;
+        replicationFactor = v.replicationFactor;
+        minInsyncReplicas = v.minInsyncReplicas;
+        options = Objects.requireNonNull(v.options);
+        sendTimeout = v.sendTimeout;
+        commitInterval = v.commitInterval;
+        sessionTimeout = v.sessionTimeout;
+        heartbeatInterval = v.heartbeatInterval;
+        startTimeout = v.startTimeout;
+        security = Map.copyOf(v.security);
+        producerOverrides = Map.copyOf(v.producer);
+        consumerOverrides = Map.copyOf(v.consumer);
+        adminOverrides = Map.copyOf(v.admin);
+    }
+
+    /**
+     * Reads and validates every setting.
+     *
+     * @throws ConfigurationException listing every invalid, missing or unknown key under {@value #PREFIX}, secret
+     *     values redacted
+     */
+    public static KafkaTaskQueueConfig from(ConfigProperties properties) {
+        ConfigReader reader = new ConfigReader(Objects.requireNonNull(properties, "properties"));
+        Values v = new Values();
+        Optional<String> servers = reader.optional(BOOTSTRAP_SERVERS).map(String::trim);
+        String expectServers = "host:port[,host:port...], e.g. 127.0.0.1:9092";
+        if (servers.isEmpty()) {
+            reader.check(false, BOOTSTRAP_SERVERS, null, expectServers);
+        } else {
+            boolean ok = !servers.get().isEmpty();
+            for (String server : servers.get().split(",")) {
+                ok &= server.trim().matches("[^:\\s]+:\\d{1,5}");
+            }
+            reader.check(ok, BOOTSTRAP_SERVERS, servers.get(), expectServers);
+            v.bootstrapServers = servers.get();
+        }
+        v.clientId = reader.string(CLIENT_ID, "scaleplane-tasks").trim();
+        reader.check(v.clientId.matches("[A-Za-z0-9._-]{1,100}"), CLIENT_ID, v.clientId, "1-100 of A-Z a-z 0-9 . _ -");
+        String topicPrefix = reader.string(TOPIC_PREFIX, DEFAULT_TOPIC_PREFIX).trim();
+        // The longest derived name is "<prefix>.workers"/".state"; Kafka topic names are at most 249 characters.
+        reader.check(
+                topicPrefix.matches("[A-Za-z0-9._-]{1,200}"), TOPIC_PREFIX, topicPrefix, "1-200 of A-Z a-z 0-9 . _ -");
+        v.partitions = reader.integer(PARTITIONS, 6, 1, 10_000);
+        if (reader.optional(REPLICATION_FACTOR).isPresent()) {
+            v.replicationFactor = (short) reader.integer(REPLICATION_FACTOR, 1, 1, Short.MAX_VALUE);
+        }
+        if (reader.optional(MIN_INSYNC_REPLICAS).isPresent()) {
+            v.minInsyncReplicas = reader.integer(MIN_INSYNC_REPLICAS, 1, 1, Short.MAX_VALUE);
+        }
+        if (v.replicationFactor != null && v.minInsyncReplicas != null) {
+            reader.check(
+                    v.minInsyncReplicas <= v.replicationFactor,
+                    MIN_INSYNC_REPLICAS,
+                    String.valueOf(v.minInsyncReplicas),
+                    "at most replication-factor (" + v.replicationFactor + ")");
+        }
+        TaskQueueOptions d = TaskQueueOptions.defaults();
+        Duration min = Duration.ofMillis(1);
+        Duration max = Duration.ofDays(365);
+        int capacity = reader.integer(CAPACITY, d.capacity(), 1, Integer.MAX_VALUE);
+        int deadLetterCapacity = reader.integer(DEAD_LETTER_CAPACITY, d.deadLetterCapacity(), 1, Integer.MAX_VALUE);
+        Duration aging = reader.duration(AGING_INTERVAL, d.agingInterval(), min, max);
+        Duration window = reader.duration(IDEMPOTENCY_WINDOW, d.idempotencyWindow(), min, max);
+        Duration retention = reader.duration(RETENTION, d.retention(), min, max);
+        v.sendTimeout =
+                reader.duration(SEND_TIMEOUT, Duration.ofSeconds(10), Duration.ofMillis(100), Duration.ofHours(1));
+        v.commitInterval =
+                reader.duration(COMMIT_INTERVAL, Duration.ofMillis(200), Duration.ofMillis(1), Duration.ofMinutes(10));
+        v.sessionTimeout =
+                reader.duration(SESSION_TIMEOUT, Duration.ofSeconds(10), Duration.ofSeconds(1), Duration.ofMinutes(30));
+        v.heartbeatInterval = reader.duration(
+                HEARTBEAT_INTERVAL, Duration.ofSeconds(1), Duration.ofMillis(100), Duration.ofMinutes(10));
+        reader.check(
+                v.heartbeatInterval.compareTo(v.sessionTimeout) < 0,
+                HEARTBEAT_INTERVAL,
+                reader.properties().get(HEARTBEAT_INTERVAL).orElse(v.heartbeatInterval.toString()),
+                "below " + SESSION_TIMEOUT + " (" + v.sessionTimeout + ")");
+        v.startTimeout =
+                reader.duration(START_TIMEOUT, Duration.ofSeconds(30), Duration.ofSeconds(1), Duration.ofHours(1));
+
+        String protocol = reader.string(SECURITY_PROTOCOL, "PLAINTEXT").trim().toUpperCase(Locale.ROOT);
+        reader.check(PROTOCOLS.contains(protocol), SECURITY_PROTOCOL, protocol, "one of " + PROTOCOLS);
+        v.security.put("security.protocol", protocol);
+        String mechanism = reader.string(SASL_MECHANISM, "PLAIN").trim().toUpperCase(Locale.ROOT);
+        reader.check(MECHANISMS.contains(mechanism), SASL_MECHANISM, mechanism, "one of " + MECHANISMS);
+        Optional<String> user = reader.optional(SASL_USERNAME);
+        Optional<String> password = reader.optional(SASL_PASSWORD);
+        if (protocol.startsWith("SASL_")) {
+            reader.check(user.isPresent(), SASL_USERNAME, null, "a user name (security-protocol is " + protocol + ")");
+            reader.check(
+                    password.isPresent(), SASL_PASSWORD, null, "a password (security-protocol is " + protocol + ")");
+            if (user.isPresent() && password.isPresent()) {
+                String module = mechanism.equals("PLAIN")
+                        ? "org.apache.kafka.common.security.plain.PlainLoginModule"
+                        : "org.apache.kafka.common.security.scram.ScramLoginModule";
+                v.security.put("sasl.mechanism", mechanism);
+                v.security.put(
+                        "sasl.jaas.config",
+                        module + " required username=\"" + escape(user.get()) + "\" password=\""
+                                + escape(password.get()) + "\";");
+            }
+        } else {
+            reader.check(
+                    user.isEmpty() && password.isEmpty(),
+                    SASL_USERNAME,
+                    user.orElse(null),
+                    "no SASL credentials unless security-protocol is SASL_PLAINTEXT or SASL_SSL");
+        }
+        for (String ssl : SSL_KEYS) {
+            reader.optional(PREFIX + ssl).ifPresent(value -> v.security.put(ssl, value.trim()));
+        }
+        Set<String> known = new HashSet<>(Set.of(
+                BOOTSTRAP_SERVERS,
+                CLIENT_ID,
+                TOPIC_PREFIX,
+                PARTITIONS,
+                REPLICATION_FACTOR,
+                MIN_INSYNC_REPLICAS,
+                CAPACITY,
+                DEAD_LETTER_CAPACITY,
+                AGING_INTERVAL,
+                IDEMPOTENCY_WINDOW,
+                RETENTION,
+                SEND_TIMEOUT,
+                COMMIT_INTERVAL,
+                SESSION_TIMEOUT,
+                HEARTBEAT_INTERVAL,
+                START_TIMEOUT,
+                SECURITY_PROTOCOL,
+                SASL_MECHANISM,
+                SASL_USERNAME,
+                SASL_PASSWORD,
+                PREFIX + "producer.*",
+                PREFIX + "consumer.*",
+                PREFIX + "admin.*"));
+        SSL_KEYS.forEach(k -> known.add(PREFIX + k));
+        for (String key : new TreeSet<>(properties.keys())) {
+            passThrough(reader, key, "producer.", v.producer, known);
+            passThrough(reader, key, "consumer.", v.consumer, known);
+            passThrough(reader, key, "admin.", v.admin, known);
+        }
+        // A misspelt secret key holds a secret too: report it with its value redacted.
+        for (String key : new TreeSet<>(properties.keys())) {
+            if (key.startsWith(PREFIX) && !known.contains(key) && looksSecret(key.substring(PREFIX.length()))) {
+                reader.check(false, key, ConfigKeys.REDACTED, "a known key; did you mean " + SASL_PASSWORD + "?");
+                known.add(key);
+            }
+        }
+        reader.rejectUnknownKeys(PREFIX, known);
+        reader.throwIfInvalid();
+        v.options = d.toBuilder()
+                .capacity(capacity)
+                .deadLetterCapacity(deadLetterCapacity)
+                .agingInterval(aging)
+                .idempotencyWindow(window)
+                .retention(retention)
+                .build();
+        return new KafkaTaskQueueConfig(v, topicPrefix);
+    }
+
+    private static void passThrough(
+            ConfigReader reader, String key, String section, Map<String, String> into, Set<String> known) {
+        String prefix = PREFIX + section;
+        if (key.startsWith(prefix) && key.length() > prefix.length()) {
+            reader.optional(key).ifPresent(value -> into.put(key.substring(prefix.length()), value.trim()));
+            known.add(key);
+        }
+    }
+
+    private static boolean looksSecret(String name) {
+        String lower = name.toLowerCase(Locale.ROOT);
+        return ConfigKeys.isSecret(name) || lower.matches(".*(pass|pasw|pwd|secret|token|jaas|credential).*");
+    }
+
+    private static String escape(String s) {
+        return s.replace("\\", "\\\\").replace("\"", "\\\"");
+    }
+
+    /** A copy with another topic prefix (tests use one per queue). */
+    public KafkaTaskQueueConfig withTopicPrefix(String prefix) {
+        Values v = values();
+        return new KafkaTaskQueueConfig(v, Objects.requireNonNull(prefix, "prefix"));
+    }
+
+    private Values values() {
+        Values v = new Values();
+        v.bootstrapServers = bootstrapServers;
+        v.clientId = clientId;
+        v.partitions = partitions;
+        v.replicationFactor = replicationFactor;
+        v.minInsyncReplicas = minInsyncReplicas;
+        v.options = options;
+        v.sendTimeout = sendTimeout;
+        v.commitInterval = commitInterval;
+        v.sessionTimeout = sessionTimeout;
+        v.heartbeatInterval = heartbeatInterval;
+        v.startTimeout = startTimeout;
+        v.security.putAll(security);
+        v.producer.putAll(producerOverrides);
+        v.consumer.putAll(consumerOverrides);
+        v.admin.putAll(adminOverrides);
+        return v;
+    }
+
+    /** The queue options read from this configuration (retry policy: the defaults). */
+    public TaskQueueOptions options() {
+        return options;
+    }
+
+    /** The topic prefix. */
+    public String topicPrefix() {
+        return topicPrefix;
+    }
+
+    /** The tasks topic. */
+    public String tasksTopic() {
+        return topicPrefix + ".tasks";
+    }
+
+    /** The compacted state topic. */
+    public String stateTopic() {
+        return topicPrefix + ".state";
+    }
+
+    /** The compacted dead-letter topic. */
+    public String deadTopic() {
+        return topicPrefix + ".dead";
+    }
+
+    /** The consumer group of the workers. */
+    public String group() {
+        return topicPrefix + ".workers";
+    }
+
+    /** Partitions of the tasks topic when it is created. */
+    public int partitions() {
+        return partitions;
+    }
+
+    /** Replication factor of created topics; empty for the broker's default. */
+    public Optional<Short> replicationFactor() {
+        return Optional.ofNullable(replicationFactor);
+    }
+
+    /** {@code min.insync.replicas} of created topics; empty for the broker's default. */
+    public Optional<Integer> minInsyncReplicas() {
+        return Optional.ofNullable(minInsyncReplicas);
+    }
+
+    /** How long a write waits for its acknowledgement. */
+    public Duration sendTimeout() {
+        return sendTimeout;
+    }
+
+    /** How often finished offsets are committed. */
+    public Duration commitInterval() {
+        return commitInterval;
+    }
+
+    /** How long creating the queue waits for its first assignment. */
+    public Duration startTimeout() {
+        return startTimeout;
+    }
+
+    private Map<String, Object> common(String role) {
+        Map<String, Object> props = new LinkedHashMap<>();
+        props.put("bootstrap.servers", bootstrapServers);
+        props.put("client.id", clientId + "-" + role);
+        props.putAll(security);
+        return props;
+    }
+
+    /** Producer settings: idempotent, {@code acks=all}, no linger, then {@code producer.*}. */
+    public Map<String, Object> producerProperties(String role) {
+        Map<String, Object> props = common(role);
+        props.put("enable.idempotence", "true");
+        props.put("acks", "all");
+        // Every write is awaited before the call returns: batching would only add latency.
+        props.put("linger.ms", "0");
+        props.put("max.block.ms", String.valueOf(sendTimeout.toMillis()));
+        props.put("delivery.timeout.ms", String.valueOf(Math.max(sendTimeout.toMillis(), 1000)));
+        props.put("request.timeout.ms", String.valueOf(Math.max(sendTimeout.toMillis() - 1, 500)));
+        props.putAll(producerOverrides);
+        return props;
+    }
+
+    /** Consumer settings; a member of the workers' group when {@code group} is true, then {@code consumer.*}. */
+    public Map<String, Object> consumerProperties(String role, boolean group) {
+        Map<String, Object> props = common(role);
+        if (group) {
+            props.put("group.id", group());
+            props.put("session.timeout.ms", String.valueOf(sessionTimeout.toMillis()));
+            props.put("heartbeat.interval.ms", String.valueOf(heartbeatInterval.toMillis()));
+        }
+        props.put("enable.auto.commit", "false");
+        props.put("auto.offset.reset", "earliest");
+        props.put("isolation.level", "read_uncommitted");
+        props.putAll(consumerOverrides);
+        return props;
+    }
+
+    /** Admin client settings, then {@code admin.*}. */
+    public Map<String, Object> adminProperties() {
+        Map<String, Object> props = common("admin");
+        props.putAll(adminOverrides);
+        return props;
+    }
+
+    @Override
+    public String toString() {
+        Map<String, Object> shown = new TreeMap<>();
+        shown.put("bootstrapServers", bootstrapServers);
+        shown.put("clientId", clientId);
+        shown.put("topicPrefix", topicPrefix);
+        shown.put("partitions", partitions);
+        shown.put("replicationFactor", replicationFactor);
+        shown.put("minInsyncReplicas", minInsyncReplicas);
+        shown.put("options", options);
+        security.forEach((k, val) -> shown.put(k, ConfigKeys.redact(k, val)));
+        producerOverrides.forEach((k, val) -> shown.put("producer." + k, ConfigKeys.redact(k, val)));
+        consumerOverrides.forEach((k, val) -> shown.put("consumer." + k, ConfigKeys.redact(k, val)));
+        adminOverrides.forEach((k, val) -> shown.put("admin." + k, ConfigKeys.redact(k, val)));
+        return "KafkaTaskQueueConfig" + shown;
+    }
+
+    private static final class Values {
+        String bootstrapServers = "";
+        String clientId = "";
+        int partitions;
+
+        @Nullable
+        Short replicationFactor;
+
+        @Nullable
+        Integer minInsyncReplicas;
+
+        @Nullable
+        TaskQueueOptions options;
+
+        Duration sendTimeout = Duration.ZERO;
+        Duration commitInterval = Duration.ZERO;
+        Duration sessionTimeout = Duration.ZERO;
+        Duration heartbeatInterval = Duration.ZERO;
+        Duration startTimeout = Duration.ZERO;
+        final Map<String, String> security = new LinkedHashMap<>();
+        final Map<String, String> producer = new LinkedHashMap<>();
+        final Map<String, String> consumer = new LinkedHashMap<>();
+        final Map<String, String> admin = new LinkedHashMap<>();
+    }
+}

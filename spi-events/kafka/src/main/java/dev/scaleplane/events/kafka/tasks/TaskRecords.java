@@ -1,0 +1,202 @@
+package dev.scaleplane.events.kafka.tasks;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.scaleplane.api.events.TraceParent;
+import dev.scaleplane.api.orchestration.TaskFailure;
+import dev.scaleplane.api.orchestration.TaskPriority;
+import dev.scaleplane.api.orchestration.TaskRequest;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The JSON records of the three topics. A task record is a full snapshot of a task (request, attempts recorded so
+ * far, ready time, failure history, version), so replaying one partition rebuilds its tasks without any other topic.
+ * Payloads and results are JSON, decoded back to the class named beside them. Instants are ISO-8601 of the queue's
+ * {@code TaskClock}, exact to the nanosecond.
+ */
+final class TaskRecords {
+    static final ObjectMapper MAPPER = new ObjectMapper()
+            .registerModule(new JavaTimeModule())
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+    /** Kinds of records on the tasks topic. */
+    static final String TASK = "task";
+
+    static final String DONE = "done";
+    static final String CANCEL = "cancel";
+
+    private TaskRecords() {}
+
+    /** A task as stored: what every record of one task version carries. */
+    record Snapshot(
+            String id,
+            TaskRequest request,
+            int maxAttempts,
+            int attempts,
+            Instant submittedAt,
+            Instant readyAt,
+            List<TaskFailure> failures,
+            long version) {}
+
+    static byte[] bytes(JsonNode node) {
+        try {
+            return MAPPER.writeValueAsBytes(node);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot encode " + node + ": " + e.getMessage(), e);
+        }
+    }
+
+    static JsonNode parse(byte @Nullable [] value) throws IOException {
+        if (value == null) {
+            throw new IOException("record has no value");
+        }
+        return MAPPER.readTree(value);
+    }
+
+    static String text(byte @Nullable [] value) {
+        return value == null ? "" : new String(value, StandardCharsets.UTF_8);
+    }
+
+    /** Encodes a payload or result with its class name. */
+    static void putValue(ObjectNode into, String field, @Nullable Object value) {
+        if (value == null) {
+            into.set(field, NullNode.getInstance());
+            return;
+        }
+        try {
+            into.set(field, MAPPER.valueToTree(value));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(
+                    field + " of class " + value.getClass().getName() + " cannot be encoded as JSON: " + e.getMessage(),
+                    e);
+        }
+        into.put(field + "Class", value.getClass().getName());
+    }
+
+    /** Decodes a value written by {@link #putValue}. */
+    static @Nullable Object getValue(JsonNode from, String field) throws IOException {
+        JsonNode node = from.get(field);
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        String className = from.path(field + "Class").asText("");
+        try {
+            Class<?> type = Class.forName(className, false, classLoader());
+            return MAPPER.treeToValue(node, type);
+        } catch (ClassNotFoundException e) {
+            throw new IOException("class " + className + " of the " + field + " is not on the class path", e);
+        }
+    }
+
+    private static ClassLoader classLoader() {
+        ClassLoader cl = Thread.currentThread().getContextClassLoader();
+        return cl != null ? cl : TaskRecords.class.getClassLoader();
+    }
+
+    static ObjectNode task(Snapshot s) {
+        ObjectNode n = MAPPER.createObjectNode();
+        n.put("kind", TASK);
+        n.put("id", s.id());
+        n.put("version", s.version());
+        TaskRequest r = s.request();
+        n.put("type", r.type());
+        putValue(n, "payload", r.payload());
+        n.put("priority", r.priority().name());
+        putText(n, "key", r.key());
+        putText(n, "notBefore", r.notBefore() == null ? null : r.notBefore().toString());
+        putText(n, "deadline", r.deadline() == null ? null : r.deadline().toString());
+        n.put("requestedAttempts", r.maxAttempts());
+        putText(n, "idempotencyKey", r.idempotencyKey());
+        putText(n, "tenant", r.tenant());
+        putText(n, "correlationId", r.correlationId());
+        putText(
+                n,
+                "traceparent",
+                r.traceparent() == null ? null : r.traceparent().toString());
+        n.put("maxAttempts", s.maxAttempts());
+        n.put("attempts", s.attempts());
+        n.put("submittedAt", s.submittedAt().toString());
+        n.put("readyAt", s.readyAt().toString());
+        ArrayNode failures = n.putArray("failures");
+        for (TaskFailure f : s.failures()) {
+            ObjectNode fn = failures.addObject();
+            fn.put("attempt", f.attempt());
+            fn.put("workerId", f.workerId());
+            fn.put("exceptionType", f.exceptionType());
+            fn.put("message", f.message());
+            fn.put("at", f.at().toString());
+        }
+        return n;
+    }
+
+    static Snapshot snapshot(JsonNode n) throws IOException {
+        try {
+            TaskRequest.Builder b = TaskRequest.builder(n.get("type").asText(), nonNull(getValue(n, "payload")))
+                    .priority(TaskPriority.valueOf(n.get("priority").asText()))
+                    .key(optText(n, "key"))
+                    .notBefore(optInstant(n, "notBefore"))
+                    .deadline(optInstant(n, "deadline"))
+                    .maxAttempts(n.path("requestedAttempts").asInt(0))
+                    .idempotencyKey(optText(n, "idempotencyKey"))
+                    .tenant(optText(n, "tenant"))
+                    .correlationId(optText(n, "correlationId"));
+            String traceparent = optText(n, "traceparent");
+            if (traceparent != null) {
+                b.traceparent(TraceParent.parse(traceparent));
+            }
+            List<TaskFailure> failures = new ArrayList<>();
+            for (JsonNode f : n.path("failures")) {
+                failures.add(new TaskFailure(
+                        f.get("attempt").asInt(),
+                        f.get("workerId").asText(),
+                        f.get("exceptionType").asText(),
+                        f.get("message").asText(),
+                        Instant.parse(f.get("at").asText())));
+            }
+            return new Snapshot(
+                    n.get("id").asText(),
+                    b.build(),
+                    n.get("maxAttempts").asInt(),
+                    n.get("attempts").asInt(),
+                    Instant.parse(n.get("submittedAt").asText()),
+                    Instant.parse(n.get("readyAt").asText()),
+                    failures,
+                    n.get("version").asLong());
+        } catch (RuntimeException e) {
+            throw new IOException("malformed task record: " + e, e);
+        }
+    }
+
+    private static Object nonNull(@Nullable Object payload) throws IOException {
+        if (payload == null) {
+            throw new IOException("task record without payload");
+        }
+        return payload;
+    }
+
+    static void putText(ObjectNode n, String field, @Nullable String value) {
+        if (value != null) {
+            n.put(field, value);
+        }
+    }
+
+    static @Nullable String optText(JsonNode n, String field) {
+        JsonNode v = n.get(field);
+        return v == null || v.isNull() ? null : v.asText();
+    }
+
+    static @Nullable Instant optInstant(JsonNode n, String field) {
+        String v = optText(n, field);
+        return v == null ? null : Instant.parse(v);
+    }
+}
