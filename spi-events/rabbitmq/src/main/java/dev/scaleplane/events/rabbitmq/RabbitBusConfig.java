@@ -110,7 +110,7 @@ public final class RabbitBusConfig {
     /** Default name prefix. */
     public static final String DEFAULT_NAME_PREFIX = "scaleplane";
     /**
-     * Number of hash buckets in routing keys: the last routing-key word is the bucket, {@code 0} to {@code BUCKETS-1},
+     * Number of hash buckets in routing keys: the first routing-key word is the bucket, {@code 0} to {@code BUCKETS-1},
      * and each shard queue of a group binds the buckets {@code b} with {@code b % shards == shard}.
      */
     public static final int BUCKETS = 64;

@@ -80,7 +80,7 @@ class RabbitEventBusCompatibilityTest extends EventBusCompatibilityKit {
                 String contentType = (String) headers.remove("content-type");
                 ch.basicPublish(
                         new Names(PREFIX, RabbitBusConfig.DEFAULT_SHARDS).exchange(topic),
-                        "garbage.0",
+                        "0.garbage",
                         true,
                         new AMQP.BasicProperties.Builder()
                                 .headers(headers)

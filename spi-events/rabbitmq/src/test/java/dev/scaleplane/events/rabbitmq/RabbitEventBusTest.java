@@ -156,7 +156,7 @@ class RabbitEventBusTest {
         assertThat(p.getContentType()).isEqualTo("application/json");
         assertThat(p.getMessageId()).isEqualTo(event.id());
         assertThat(p.getDeliveryMode()).as("persistent").isEqualTo(2);
-        assertThat(r.getEnvelope().getRoutingKey()).isEqualTo(NOTE.name() + "." + Names.bucket("key-1"));
+        assertThat(r.getEnvelope().getRoutingKey()).isEqualTo(Names.bucket("key-1") + "." + NOTE.name());
         assertThat(new String(r.getBody(), StandardCharsets.UTF_8)).isEqualTo("{\"text\":\"note 1\",\"n\":1}");
     }
 

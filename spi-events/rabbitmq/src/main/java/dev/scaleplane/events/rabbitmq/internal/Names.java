@@ -9,9 +9,11 @@ import java.util.Locale;
  * prefix ({@code P} below):
  *
  * <ul>
- *   <li>topic {@code t}: topic exchange {@code P.t}; routing key {@code <event type>.<bucket>};
+ *   <li>topic {@code t}: topic exchange {@code P.t}; routing key {@code <bucket>.<event type>};
  *   <li>group {@code g} of topic {@code t}: quorum (or classic) queues {@code P.t.g.0} .. {@code P.t.g.<shards-1>},
- *       shard {@code s} bound with {@code #.<b>} for every bucket {@code b} with {@code b % shards == s};
+ *       shard {@code s} bound with {@code <b>.#} for every bucket {@code b} with {@code b % shards == s} (a single
+ *       shard binds {@code #}). The bucket comes first because the broker matches a literal first word directly,
+ *       while a leading {@code #} makes it try every split of the key.
  *   <li>the classic queue {@code P.t.g.members}, which no message reaches: each member of the group consumes from
  *       it, so its consumer count tells members how many there are;
  *   <li>dead-letter destination {@code d}: classic queue {@code P.dlq.d};
@@ -72,9 +74,21 @@ public final class Names {
         return shards;
     }
 
-    /** The routing key of an event: its type, a dot, and the bucket of its ordering key. */
+    /** The routing key of an event: the bucket of its ordering key, a dot, and its type. */
     public static String routingKey(String type, String orderingKey) {
-        return type + "." + bucket(orderingKey);
+        return bucket(orderingKey) + "." + type;
+    }
+
+    /** The binding keys of shard {@code shard}. */
+    public String[] bindingKeys(int shard) {
+        if (shards == 1) {
+            return new String[] {"#"};
+        }
+        String[] keys = new String[(RabbitBusConfig.BUCKETS - shard + shards - 1) / shards];
+        for (int b = shard, i = 0; b < RabbitBusConfig.BUCKETS; b += shards, i++) {
+            keys[i] = b + ".#";
+        }
+        return keys;
     }
 
     /** The shard a key's events go to. */

@@ -368,8 +368,8 @@ public final class RabbitEventBus extends AbstractEventBus {
             for (int s = 0; s < shards; s++) {
                 String queue = group.shardQueues[s];
                 ch.queueDeclare(queue, true, false, false, args);
-                for (int b = s; b < RabbitBusConfig.BUCKETS; b += shards) {
-                    ch.queueBind(queue, exchange, "#." + b);
+                for (String key : names.bindingKeys(s)) {
+                    ch.queueBind(queue, exchange, key);
                 }
             }
             return null;
