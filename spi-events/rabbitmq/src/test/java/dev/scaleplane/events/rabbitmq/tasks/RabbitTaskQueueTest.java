@@ -308,6 +308,23 @@ class RabbitTaskQueueTest {
     }
 
     @Test
+    void aTypeFilterLeavesOtherTypesToOtherProcessesAtOnce() {
+        String name = SharedRabbit.uniqueName("types");
+        RabbitTaskQueue a = open(settings(name), TaskQueueOptions.defaults(), TaskClock.system());
+        RabbitTaskQueue b = open(settings(name), TaskQueueOptions.defaults(), TaskClock.system());
+        TaskHandle email = a.submit(TaskRequest.of("email", "hello"));
+        TaskHandle report = a.submit(TaskRequest.of("report", "q3"));
+        List<Lease> reports = a.lease("reporter", 5, Duration.ofMinutes(1), java.util.Set.of("report"));
+        assertThat(reports).extracting(l -> l.task().id()).containsExactly(report.id());
+        // the email task a fetched and passed over is back in the broker, not held by a
+        Lease inB = b.lease("mailer", 5, Duration.ofMinutes(1)).get(0);
+        assertThat(inB.task().id()).isEqualTo(email.id());
+        inB.complete(null);
+        reports.get(0).complete(null);
+        assertThat(a.size()).isZero();
+    }
+
+    @Test
     void aCancelInOneProcessStopsTheTaskInTheOther() {
         String name = SharedRabbit.uniqueName("cancel");
         RabbitTaskQueue a = open(settings(name), TaskQueueOptions.defaults(), TaskClock.system());
