@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
+import dev.scaleplane.api.ConfigurationException;
 import dev.scaleplane.api.RetryPolicy;
 import dev.scaleplane.api.events.EventTypeRegistry;
 import dev.scaleplane.api.orchestration.Lease;
@@ -23,6 +24,8 @@ import dev.scaleplane.api.orchestration.TaskState;
 import dev.scaleplane.api.orchestration.WorkerSpec;
 import dev.scaleplane.api.spi.ConfigProperties;
 import dev.scaleplane.api.spi.ProviderContext;
+import dev.scaleplane.core.Scaleplane;
+import dev.scaleplane.core.ScaleplanePlatform;
 import dev.scaleplane.core.config.ScaleplaneProperties;
 import dev.scaleplane.core.orchestration.Orchestrator;
 import dev.scaleplane.core.orchestration.TaskQueueMetrics;
@@ -322,6 +325,31 @@ class RabbitTaskQueueTest {
         inB.complete(null);
         reports.get(0).complete(null);
         assertThat(a.size()).isZero();
+    }
+
+    @Test
+    void thePlatformSelectsTheRabbitQueueAndRejectsItsBadSettingsWhenBuilt() {
+        Map<String, String> settings = settings(SharedRabbit.uniqueName("platform"));
+        settings.put("scaleplane.events.provider", "memory");
+        settings.put("scaleplane.tasks.provider", "rabbitmq");
+        VirtualTaskClock clock = new VirtualTaskClock();
+        try (ScaleplanePlatform platform = Scaleplane.builder()
+                .config(ScaleplaneProperties.of(settings))
+                .taskClock(clock)
+                .build()) {
+            assertThat(platform.tasks()).isInstanceOf(RabbitTaskQueue.class);
+            TaskHandle h = platform.tasks().submit(TaskRequest.of("deploy", "service-a"));
+            Lease lease = platform.tasks().lease("w", 1, Duration.ofMinutes(1)).get(0);
+            lease.complete("deployed");
+            assertThat(h.result()).isCompletedWithValue("deployed");
+        }
+        settings.put(RabbitTaskQueueConfig.PREFIX + "queue-typ", "classic");
+        assertThatThrownBy(() -> Scaleplane.builder()
+                        .config(ScaleplaneProperties.of(settings))
+                        .build()
+                        .close())
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("did you mean " + RabbitTaskQueueConfig.QUEUE_TYPE);
     }
 
     @Test
