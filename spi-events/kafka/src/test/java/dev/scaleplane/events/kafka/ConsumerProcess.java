@@ -27,8 +27,13 @@ public final class ConsumerProcess {
     public static void main(String[] args) throws Exception {
         Platform platform = Scaleplane.builder()
                 .eventTypes(TckBusSettings.tckEventTypes())
-                .config(ScaleplaneProperties.of(
-                        Map.of("scaleplane.events.provider", "kafka", KafkaBusConfig.BOOTSTRAP_SERVERS, args[0])))
+                .config(ScaleplaneProperties.of(Map.of(
+                        "scaleplane.events.provider",
+                        "kafka",
+                        "scaleplane.tasks.provider",
+                        "memory",
+                        KafkaBusConfig.BOOTSTRAP_SERVERS,
+                        args[0])))
                 .build();
         BufferedWriter out = Files.newBufferedWriter(
                 Path.of(args[3]), StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);

@@ -26,7 +26,13 @@ class KafkaEventBusCompatibilityTest extends EventBusCompatibilityKit {
                 settings.source(),
                 settings.publishTimeout(),
                 settings.drainTimeout(),
-                Map.of(KafkaBusConfig.MAX_IN_FLIGHT, String.valueOf(settings.bufferCapacity())));
+                // Four partitions: enough for competing members, and fewer for the one broker to carry through the
+                // hundreds of topics the kit creates.
+                Map.of(
+                        KafkaBusConfig.MAX_IN_FLIGHT,
+                        String.valueOf(settings.bufferCapacity()),
+                        KafkaBusConfig.PARTITIONS,
+                        "4"));
         EventBus bus = platform.events();
         platforms.put(bus, platform);
         return bus;

@@ -53,6 +53,7 @@ class KafkaSecurityTest {
     private static Platform platform(String password) {
         Map<String, String> config = new HashMap<>();
         config.put("scaleplane.events.provider", "kafka");
+        config.put("scaleplane.tasks.provider", "memory");
         config.put(KafkaBusConfig.BOOTSTRAP_SERVERS, TestKafka.broker().saslBootstrapServers());
         config.put(KafkaBusConfig.SECURITY_PROTOCOL, "SASL_PLAINTEXT");
         config.put(KafkaBusConfig.SASL_MECHANISM, "PLAIN");

@@ -42,6 +42,8 @@ final class TestKafka {
     static Map<String, String> config(Map<String, String> extra) {
         Map<String, String> config = new HashMap<>();
         config.put("scaleplane.events.provider", "kafka");
+        // These tests are about the bus; the module's task queue has its own tests and settings.
+        config.put("scaleplane.tasks.provider", "memory");
         config.put(KafkaBusConfig.BOOTSTRAP_SERVERS, broker().bootstrapServers());
         config.putAll(extra);
         return config;

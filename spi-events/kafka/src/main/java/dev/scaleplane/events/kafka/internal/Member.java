@@ -1,7 +1,5 @@
 package dev.scaleplane.events.kafka.internal;
 
-import static java.nio.charset.StandardCharsets.UTF_8;
-
 import dev.scaleplane.api.RetryPolicy;
 import dev.scaleplane.api.ScaleplaneException;
 import dev.scaleplane.api.events.DeadLetter;
@@ -15,7 +13,6 @@ import dev.scaleplane.core.bus.DeadLetterRecords;
 import dev.scaleplane.core.bus.EventScope;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -30,8 +27,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -57,9 +52,10 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>Order and offsets</h2>
  *
- * The poll thread hands each record to the lane of its (partition, key): a lane runs one record at a time in offset
- * order on a handler thread, and different lanes run in parallel, so keys are independent even inside one
- * partition. Each partition tracks the offsets fetched but not finished; the committed offset is the lowest
+ * The poll thread hands each record to the handler thread its key hashes to (one queue per thread): a key's records
+ * run one at a time in offset order, and different keys run in parallel up to the subscription's concurrency, even
+ * inside one partition. Fixed key-to-thread routing costs one queue hand-off per record, where starting a task per
+ * record cost a thread wake-up each; the price is that a slow key delays the keys that share its thread. Each partition tracks the offsets fetched but not finished; the committed offset is the lowest
  * unfinished one (or the next to fetch when all are finished), so a crash redelivers but never skips. Offsets are
  * committed every {@code commit-interval}, and synchronously when partitions are revoked, after the running handler
  * calls of those partitions finished (queued records of revoked partitions are dropped, not acknowledged: the new
@@ -87,7 +83,7 @@ final class Member implements Subscription {
     private final KafkaEventBus.GroupMeters meters;
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final Set<String> retryTopics;
-    private final ExecutorService workers;
+    private final Worker[] workers;
     private final Thread pollThread;
     private final Map<TopicPartition, PartitionState> partitions = new ConcurrentHashMap<>();
     private final Map<TopicPartition, Long> delayed = new HashMap<>();
@@ -118,28 +114,28 @@ final class Member implements Subscription {
         // Faster group joins and hand-overs than the defaults (3 s heartbeats), at a negligible broker cost.
         props.putIfAbsent("heartbeat.interval.ms", "500");
         props.putIfAbsent("session.timeout.ms", "10000");
+        // Range assignment gives partition i of every subscribed topic to the same member, so a key's records on the
+        // event topic and on the retry topics (same partition count, same key hash) meet in one member.
+        props.put("partition.assignment.strategy", "org.apache.kafka.clients.consumer.RangeAssignor");
         this.consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         this.dedupe = options.deduplicates()
                 ? new Dedupe(options.deduplicationWindow().toNanos(), options.deduplicationMaxEntries())
                 : null;
         String name = "scaleplane-kafka-" + options.topic() + "-" + options.group() + "-" + id;
-        AtomicInteger n = new AtomicInteger();
-        this.workers = Executors.newFixedThreadPool(options.concurrency(), r -> {
-            Thread t = new Thread(
-                    () -> {
-                        workerThreads.add(Thread.currentThread());
-                        r.run();
-                    },
-                    name + "-handler-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        this.workers = new Worker[options.concurrency()];
+        for (int i = 0; i < workers.length; i++) {
+            workers[i] = new Worker(name + "-handler-" + (i + 1));
+            workerThreads.add(workers[i].thread);
+        }
         this.pollThread = new Thread(this::pollLoop, name + "-poll");
         pollThread.setDaemon(true);
     }
 
     /** Starts polling and returns once the member has its first partition assignment. */
     void start() {
+        for (Worker w : workers) {
+            w.thread.start();
+        }
         pollThread.start();
         try {
             firstAssignment.get(60, TimeUnit.SECONDS);
@@ -252,7 +248,9 @@ final class Member implements Subscription {
             } catch (RuntimeException e) {
                 LOG.debug("closing the consumer of group {}: {}", options.group(), e.toString());
             }
-            workers.shutdownNow();
+            for (Worker w : workers) {
+                w.stop();
+            }
         } finally {
             closing.set(true);
             meters.members.remove(this);
@@ -284,25 +282,14 @@ final class Member implements Subscription {
                     return;
                 }
             }
-            String key = r.key() == null ? "" : new String(r.key(), UTF_8);
-            boolean start;
             synchronized (st) {
                 st.unfinished.add(r.offset());
                 st.next = r.offset() + 1;
-                ArrayDeque<ConsumerRecord<byte[], byte[]>> lane = st.lanes.get(key);
-                if (lane != null) {
-                    lane.add(r);
-                    start = false;
-                } else {
-                    st.lanes.put(key, new ArrayDeque<>());
-                    st.running++;
-                    start = true;
-                }
             }
             pending.incrementAndGet();
-            if (start) {
-                workers.execute(() -> runLane(st, key, r));
-            }
+            byte[] key = r.key();
+            int hash = key == null ? 0 : java.util.Arrays.hashCode(key);
+            workers[Math.floorMod(hash, workers.length)].queue.add(new Work(st, r));
         }
     }
 
@@ -381,14 +368,10 @@ final class Member implements Subscription {
         }
     }
 
-    /** Marks a partition revoked and drops its queued (not started) records; they stay unfinished, so uncommitted. */
+    /** Marks a partition revoked: its queued records are skipped, stay unfinished, so uncommitted. */
     private void revoke(PartitionState st) {
         synchronized (st) {
             st.revoked = true;
-            for (ArrayDeque<ConsumerRecord<byte[], byte[]>> lane : st.lanes.values()) {
-                pending.addAndGet(-lane.size());
-                lane.clear();
-            }
         }
     }
 
@@ -486,36 +469,35 @@ final class Member implements Subscription {
     // Handler threads
     // ---------------------------------------------------------------------------------------------------------------
 
-    private void runLane(PartitionState st, String key, ConsumerRecord<byte[], byte[]> first) {
-        ConsumerRecord<byte[], byte[]> r = first;
-        while (r != null) {
-            boolean skip;
-            synchronized (st) {
-                skip = st.revoked;
+    /** Runs one record on its handler thread, unless its partition was revoked meanwhile. */
+    private void runWork(Work work) {
+        PartitionState st = work.state;
+        synchronized (st) {
+            if (st.revoked) {
+                pending.decrementAndGet();
+                return;
             }
-            boolean done = !skip && process(r);
+            st.running++;
+        }
+        boolean done = false;
+        try {
+            done = process(work.record);
+        } finally {
             synchronized (st) {
                 if (done) {
-                    st.unfinished.remove(r.offset());
+                    st.unfinished.remove(work.record.offset());
                 }
-                pending.decrementAndGet();
-                ArrayDeque<ConsumerRecord<byte[], byte[]>> lane = st.lanes.get(key);
-                r = lane == null || st.revoked ? null : lane.poll();
-                if (r == null) {
-                    if (lane != null) {
-                        pending.addAndGet(-lane.size());
-                    }
-                    st.lanes.remove(key);
-                    st.running--;
+                st.running--;
+                if (st.running == 0) {
                     st.notifyAll();
                 }
             }
+            pending.decrementAndGet();
         }
     }
 
     /** Handles one record to the end (handled, filtered, duplicate, sent to retry or dead-lettered). */
     private boolean process(ConsumerRecord<byte[], byte[]> r) {
-        int attemptsSoFar = (int) parseLong(Wire.header(r.headers(), Wire.ATTEMPTS), 0);
         Event<?> event;
         try {
             event = bus.wire.decode(r.headers(), r.value());
@@ -544,9 +526,12 @@ final class Member implements Subscription {
                 dedupe.record(dedupeKey, System.nanoTime());
             }
             meters.meters.delivered.increment();
-            long latency = bus.busClock().millis() - event.time().toEpochMilli();
-            if (latency >= 0) {
-                meters.meters.latency.record(latency, TimeUnit.MILLISECONDS);
+            Worker worker = Worker.current();
+            if (worker != null && worker.sampleLatency(System.nanoTime())) {
+                long latency = bus.busClock().millis() - event.time().toEpochMilli();
+                if (latency >= 0) {
+                    meters.meters.latency.record(latency, TimeUnit.MILLISECONDS);
+                }
             }
             return true;
         }
@@ -554,7 +539,7 @@ final class Member implements Subscription {
             return false; // interrupted by close: the record stays unacknowledged
         }
         meters.meters.failed.increment();
-        int attempts = attemptsSoFar + 1;
+        int attempts = (int) parseLong(Wire.header(r.headers(), Wire.ATTEMPTS), 0) + 1;
         Instant now = bus.busClock().instant();
         String first = Wire.header(r.headers(), Wire.FIRST_FAILURE);
         Instant firstFailure = first == null ? now : Instant.parse(first);
@@ -682,11 +667,10 @@ final class Member implements Subscription {
         }
     }
 
-    /** Offsets and lanes of one assigned partition; guarded by its own monitor. */
+    /** Offsets of one assigned partition; guarded by its own monitor. */
     private static final class PartitionState {
         final TopicPartition tp;
         final TreeSet<Long> unfinished = new TreeSet<>();
-        final Map<String, ArrayDeque<ConsumerRecord<byte[], byte[]>>> lanes = new HashMap<>();
         long next = -1;
         long committed = -1;
         int running;
@@ -702,6 +686,73 @@ final class Member implements Subscription {
                 return -1;
             }
             return unfinished.isEmpty() ? next : unfinished.first();
+        }
+    }
+
+    /** A record and the state of its partition, queued for a handler thread. */
+    private record Work(PartitionState state, ConsumerRecord<byte[], byte[]> record) {}
+
+    /** One handler thread and its queue. */
+    private final class Worker implements Runnable {
+        /**
+         * Recording into the percentile timer costs more than the rest of a delivery, so under load only every
+         * 64th delivery is recorded; sparse deliveries (none recorded for a millisecond) all are.
+         */
+        private static final int SAMPLE_EVERY = 64;
+
+        private static final long SPARSE_NANOS = 1_000_000;
+        private static final ThreadLocal<Worker> CURRENT = new ThreadLocal<>();
+
+        final java.util.concurrent.LinkedBlockingQueue<Work> queue = new java.util.concurrent.LinkedBlockingQueue<>();
+        final Thread thread;
+        private volatile boolean stopping;
+        private long delivered;
+        private long lastSample;
+
+        Worker(String name) {
+            thread = new Thread(this, name);
+            thread.setDaemon(true);
+        }
+
+        static @Nullable Worker current() {
+            return CURRENT.get();
+        }
+
+        boolean sampleLatency(long now) {
+            if ((++delivered % SAMPLE_EVERY) == 0 || now - lastSample > SPARSE_NANOS) {
+                lastSample = now;
+                return true;
+            }
+            return false;
+        }
+
+        void stop() {
+            stopping = true;
+            thread.interrupt();
+        }
+
+        @Override
+        public void run() {
+            CURRENT.set(this);
+            List<Work> batch = new ArrayList<>();
+            while (!stopping) {
+                try {
+                    batch.add(queue.take());
+                } catch (InterruptedException e) {
+                    if (stopping) {
+                        break;
+                    }
+                    continue;
+                }
+                queue.drainTo(batch, 1024);
+                for (Work work : batch) {
+                    runWork(work);
+                }
+                batch.clear();
+            }
+            // Whatever is still queued was never started: it stays unfinished and uncommitted.
+            pending.addAndGet(-queue.size());
+            queue.clear();
         }
     }
 

@@ -22,7 +22,8 @@ import org.apache.kafka.common.errors.TopicExistsException;
  *
  * <p>Per subscription group {@code g} of topic {@code t}: retry topics {@code t.g.retry-1 .. t.g.retry-N} (retry
  * {@code n} goes to {@code min(n, N)}, so each retry topic holds records of about the same delay and its due times
- * grow with its offsets) and the dead-letter topic {@code t.g.dlq} (one partition, so dead letters list oldest
+ * grow with its offsets; each has as many partitions as the event topic, so a key lands on the same partition number
+ * and, with the range assignor, on the same member, whose de-duplication then sees every copy of an event) and the dead-letter topic {@code t.g.dlq} (one partition, so dead letters list oldest
  * first), unless the subscription names another destination. Thread-safe.
  */
 final class Topics {
