@@ -66,7 +66,9 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>{@code Q.p0} .. {@code Q.p4}: one work queue per {@linkplain TaskPriority priority band}, because quorum
- *       queues on RabbitMQ 3.10 do not support {@code x-max-priority}.
+ *       queues on RabbitMQ 3.10 do not support {@code x-max-priority}; with fewer
+ *       {@linkplain RabbitTaskQueueConfig#priorityBands() bands}, neighbouring priorities share a queue and are
+ *       first-in first-out among themselves.
  *   <li>{@code Q.delayed}: tasks that are not ready yet (delayed submissions and retry backoffs), with their ready
  *       time in a header.
  *   <li>{@code Q.wait.<ms>}: one TTL queue per {@linkplain RabbitTaskQueueConfig#delayBuckets() delay bucket}, each
@@ -114,7 +116,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class RabbitTaskQueue implements TaskQueue {
     private static final Logger LOG = LoggerFactory.getLogger(RabbitTaskQueue.class);
-    private static final int BANDS = TaskPriority.values().length;
+    private static final int LEVELS = TaskPriority.values().length;
     private static final Comparator<Held> READY_ORDER =
             Comparator.comparing((Held h) -> h.msg.readyAt).thenComparingLong(h -> h.seq);
     /** A lease ends this long before the broker's consumer timeout would close the channel. */
@@ -133,7 +135,8 @@ public final class RabbitTaskQueue implements TaskQueue {
     private final DoubleSupplier random;
     private final ConnectionFactory factory;
     private final ClassLoader loader;
-    private final String[] bandQueues = new String[BANDS];
+    private final int bands;
+    private final String[] bandQueues;
     private final String delayedQueue;
     private final String deadQueue;
     private final String ledgerQueue;
@@ -212,7 +215,9 @@ public final class RabbitTaskQueue implements TaskQueue {
                 ? Thread.currentThread().getContextClassLoader()
                 : RabbitTaskQueue.class.getClassLoader();
         String q = config.queue();
-        for (int i = 0; i < BANDS; i++) {
+        bands = config.priorityBands();
+        bandQueues = new String[bands];
+        for (int i = 0; i < bands; i++) {
             bandQueues[i] = q + ".p" + i;
             held.add(new TreeSet<>(READY_ORDER));
         }
@@ -394,7 +399,7 @@ public final class RabbitTaskQueue implements TaskQueue {
                     if (next == null) {
                         break;
                     }
-                    held.get(next.msg.band()).remove(next);
+                    held.get(band(next.msg)).remove(next);
                     leases.add(grant(next, workerId, now, visibilityTimeout));
                 }
                 returnUnleased();
@@ -734,6 +739,14 @@ public final class RabbitTaskQueue implements TaskQueue {
         }
     }
 
+    /**
+     * The band of a task: its priority's rank spread over the configured bands (five bands: one per priority; two:
+     * {@code HIGHEST}, {@code HIGH}, {@code NORMAL} in the first, {@code LOW}, {@code LOWEST} in the second).
+     */
+    private int band(TaskMessage msg) {
+        return msg.request.priority().rank() * bands / LEVELS;
+    }
+
     private String waitQueue(Duration bucket) {
         return config.queue() + ".wait." + bucket.toMillis() + "ms";
     }
@@ -742,7 +755,7 @@ public final class RabbitTaskQueue implements TaskQueue {
     private String destination(TaskMessage msg, Instant now) {
         Duration delay = Duration.between(now, msg.readyAt);
         if (delay.isNegative() || delay.isZero()) {
-            return bandQueues[msg.band()];
+            return bandQueues[band(msg)];
         }
         if (delay.compareTo(config.holdLimit()) <= 0) {
             return delayedQueue;
@@ -942,7 +955,7 @@ public final class RabbitTaskQueue implements TaskQueue {
 
     /** Holds messages of {@code Q.delayed}: ready ones join their band, the others wait for their timer. */
     private void drainDelayed(Instant now) {
-        int limit = config.prefetch() * BANDS * 4;
+        int limit = config.prefetch() * LEVELS * 4;
         while (waiting.size() < limit) {
             Held h = fetch(delayedQueue);
             if (h == null) {
@@ -952,7 +965,7 @@ public final class RabbitTaskQueue implements TaskQueue {
                 continue;
             }
             if (!h.msg.readyAt.isAfter(now)) {
-                held.get(h.msg.band()).add(h);
+                held.get(band(h.msg)).add(h);
             } else if (Duration.between(now, h.msg.readyAt).compareTo(config.holdLimit()) > 0) {
                 publishTask(h.msg, now); // still far off: back to a TTL wait queue
                 ack(h);
@@ -965,7 +978,7 @@ public final class RabbitTaskQueue implements TaskQueue {
 
     private void becameReady(Held h) {
         if (h.epoch == epoch && waiting.remove(h)) {
-            held.get(h.msg.band()).add(h);
+            held.get(band(h.msg)).add(h);
         }
     }
 
@@ -1044,7 +1057,7 @@ public final class RabbitTaskQueue implements TaskQueue {
         while (true) {
             Held best = null;
             long bestRank = Long.MAX_VALUE;
-            for (int band = 0; band < BANDS; band++) {
+            for (int band = 0; band < bands; band++) {
                 Held candidate = firstEligible(band, types);
                 while (candidate == null && held.get(band).size() < config.prefetch()) {
                     Held h = fetch(bandQueues[band]);
@@ -1052,7 +1065,7 @@ public final class RabbitTaskQueue implements TaskQueue {
                         break;
                     }
                     if (keep(h)) {
-                        held.get(h.msg.band()).add(h);
+                        held.get(band(h.msg)).add(h);
                         candidate = firstEligible(band, types);
                     }
                 }
@@ -1084,11 +1097,11 @@ public final class RabbitTaskQueue implements TaskQueue {
 
     /** Re-checks a held candidate at grant time; drops it if its task ended while it was held. */
     private boolean stillValid(Held h, Instant now) {
-        held.get(h.msg.band()).remove(h);
+        held.get(band(h.msg)).remove(h);
         if (endedWhileAway(h, now)) {
             return false;
         }
-        held.get(h.msg.band()).add(h);
+        held.get(band(h.msg)).add(h);
         return true;
     }
 
@@ -1149,7 +1162,7 @@ public final class RabbitTaskQueue implements TaskQueue {
     }
 
     private void removeHeld(Held h) {
-        held.get(h.msg.band()).remove(h);
+        held.get(band(h.msg)).remove(h);
         if (waiting.remove(h)) {
             h.cancelTimer();
         }

@@ -51,6 +51,9 @@ import org.jspecify.annotations.Nullable;
  *       this process)</td></tr>
  *   <tr><td>{@code retention}</td><td>1h</td><td>how long finished tasks can be looked up (in this
  *       process)</td></tr>
+ *   <tr><td>{@code priority-bands}</td><td>5</td><td>work queues the five priorities are spread over: 5 keeps
+ *       every priority exact; fewer queues make the priorities sharing a band first-in first-out among
+ *       themselves</td></tr>
  *   <tr><td>{@code prefetch}</td><td>16</td><td>messages a lease call fetches at most per priority band to pick
  *       the next task by the aging rule, the key mutex and the type filter; those not leased go back at the end of
  *       the call</td></tr>
@@ -111,6 +114,8 @@ public final class RabbitTaskQueueConfig {
     public static final String CONSUMER_TIMEOUT = PREFIX + "consumer-timeout";
     /** Key of the hold limit. */
     public static final String HOLD_LIMIT = PREFIX + "hold-limit";
+    /** Key of the number of priority bands. */
+    public static final String PRIORITY_BANDS = PREFIX + "priority-bands";
     /** Key of the idle poll interval. */
     public static final String IDLE_POLL_INTERVAL = PREFIX + "idle-poll-interval";
     /** Key of the delay buckets. */
@@ -148,6 +153,7 @@ public final class RabbitTaskQueueConfig {
     private final Duration holdLimit;
     private final List<Duration> delayBuckets;
     private final Duration idlePollInterval;
+    private final int priorityBands;
 
     private RabbitTaskQueueConfig(
             String host,
@@ -165,7 +171,8 @@ public final class RabbitTaskQueueConfig {
             Duration consumerTimeout,
             Duration holdLimit,
             List<Duration> delayBuckets,
-            Duration idlePollInterval) {
+            Duration idlePollInterval,
+            int priorityBands) {
         this.host = host;
         this.port = port;
         this.virtualHost = virtualHost;
@@ -182,6 +189,7 @@ public final class RabbitTaskQueueConfig {
         this.holdLimit = holdLimit;
         this.delayBuckets = List.copyOf(delayBuckets);
         this.idlePollInterval = idlePollInterval;
+        this.priorityBands = priorityBands;
     }
 
     /**
@@ -265,6 +273,7 @@ public final class RabbitTaskQueueConfig {
         Duration window = reader.duration(IDEMPOTENCY_WINDOW, d.idempotencyWindow(), min, max);
         Duration retention = reader.duration(RETENTION, d.retention(), min, max);
         int prefetch = reader.integer(PREFETCH, 16, 1, 1000);
+        int priorityBands = reader.integer(PRIORITY_BANDS, 5, 1, 5);
         Duration consumerTimeout =
                 reader.duration(CONSUMER_TIMEOUT, Duration.ofMinutes(30), Duration.ofSeconds(10), MAX_TTL);
         Duration holdLimit = reader.duration(HOLD_LIMIT, Duration.ofMinutes(5), Duration.ofMillis(100), MAX_TTL);
@@ -311,6 +320,7 @@ public final class RabbitTaskQueueConfig {
                 CONSUMER_TIMEOUT,
                 HOLD_LIMIT,
                 IDLE_POLL_INTERVAL,
+                PRIORITY_BANDS,
                 DELAY_BUCKETS));
         // A misspelt password key holds a password too: report it with the value redacted.
         for (String key : new TreeSet<>(reader.properties().keys())) {
@@ -346,7 +356,8 @@ public final class RabbitTaskQueueConfig {
                 consumerTimeout,
                 holdLimit,
                 buckets,
-                idlePoll);
+                idlePoll,
+                priorityBands);
     }
 
     /** This configuration with another queue base name (tests and tools use it for unique names). */
@@ -371,7 +382,8 @@ public final class RabbitTaskQueueConfig {
                 consumerTimeout,
                 holdLimit,
                 delayBuckets,
-                idlePollInterval);
+                idlePollInterval,
+                priorityBands);
     }
 
     private static @Nullable List<Duration> parseBuckets(String text) {
@@ -492,6 +504,11 @@ public final class RabbitTaskQueueConfig {
         return delayBuckets;
     }
 
+    /** Work queues the five priorities are spread over, 1 to 5. */
+    public int priorityBands() {
+        return priorityBands;
+    }
+
     /** How long a queue found empty is not polled again, unless this process published to it. */
     public Duration idlePollInterval() {
         return idlePollInterval;
@@ -504,6 +521,6 @@ public final class RabbitTaskQueueConfig {
                 + ", connectionTimeout=" + connectionTimeout + ", confirmTimeout=" + confirmTimeout + ", queue="
                 + queue + ", queueType=" + queueType + ", options=" + options + ", prefetch=" + prefetch
                 + ", consumerTimeout=" + consumerTimeout + ", holdLimit=" + holdLimit + ", delayBuckets="
-                + delayBuckets + ", idlePollInterval=" + idlePollInterval + '}';
+                + delayBuckets + ", idlePollInterval=" + idlePollInterval + ", priorityBands=" + priorityBands + '}';
     }
 }

@@ -98,10 +98,6 @@ final class TaskMessage {
         this.generation = generation;
     }
 
-    int band() {
-        return request.priority().rank();
-    }
-
     TaskMessage retry(int attemptsNow, List<TaskFailure> failuresNow, Instant readyAtNow) {
         return new TaskMessage(
                 id,

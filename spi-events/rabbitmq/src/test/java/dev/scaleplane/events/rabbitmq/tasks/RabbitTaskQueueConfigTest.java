@@ -40,6 +40,7 @@ class RabbitTaskQueueConfigTest {
                 .containsExactly(
                         Duration.ofMinutes(1), Duration.ofMinutes(10), Duration.ofHours(1), Duration.ofHours(6));
         assertThat(c.idlePollInterval()).isEqualTo(Duration.ofMillis(100));
+        assertThat(c.priorityBands()).isEqualTo(5);
     }
 
     @Test
@@ -63,6 +64,7 @@ class RabbitTaskQueueConfigTest {
                 Map.entry(RabbitTaskQueueConfig.HOLD_LIMIT, "30s"),
                 Map.entry(RabbitTaskQueueConfig.DELAY_BUCKETS, "10m, 30s"),
                 Map.entry(RabbitTaskQueueConfig.IDLE_POLL_INTERVAL, "0ms"),
+                Map.entry(RabbitTaskQueueConfig.PRIORITY_BANDS, "2"),
                 Map.entry(RabbitTaskQueueConfig.CONNECTION_TIMEOUT, "3s"),
                 Map.entry(RabbitTaskQueueConfig.CONFIRM_TIMEOUT, "4s")));
         assertThat(c.host()).isEqualTo("rabbit.internal");
@@ -83,6 +85,7 @@ class RabbitTaskQueueConfigTest {
         assertThat(c.holdLimit()).isEqualTo(Duration.ofSeconds(30));
         assertThat(c.delayBuckets()).containsExactly(Duration.ofSeconds(30), Duration.ofMinutes(10));
         assertThat(c.idlePollInterval()).isZero();
+        assertThat(c.priorityBands()).isEqualTo(2);
         assertThat(c.connectionTimeout()).isEqualTo(Duration.ofSeconds(3));
         assertThat(c.confirmTimeout()).isEqualTo(Duration.ofSeconds(4));
         assertThat(c.toString()).doesNotContain("s3cret").contains("<redacted>");
@@ -113,6 +116,8 @@ class RabbitTaskQueueConfigTest {
                         "bad name!",
                         RabbitTaskQueueConfig.PREFETCH,
                         "0",
+                        RabbitTaskQueueConfig.PRIORITY_BANDS,
+                        "6",
                         RabbitTaskQueueConfig.HOLD_LIMIT,
                         "1h",
                         RabbitTaskQueueConfig.DELAY_BUCKETS,
@@ -130,6 +135,7 @@ class RabbitTaskQueueConfigTest {
                                     RabbitTaskQueueConfig.QUEUE_TYPE,
                                     RabbitTaskQueueConfig.QUEUE,
                                     RabbitTaskQueueConfig.PREFETCH,
+                                    RabbitTaskQueueConfig.PRIORITY_BANDS,
                                     RabbitTaskQueueConfig.HOLD_LIMIT,
                                     RabbitTaskQueueConfig.DELAY_BUCKETS,
                                     RabbitTaskQueueConfig.PREFIX + "capacty",

@@ -17,6 +17,7 @@ import dev.scaleplane.api.orchestration.TaskClock;
 import dev.scaleplane.api.orchestration.TaskDeadLetter;
 import dev.scaleplane.api.orchestration.TaskFailedException;
 import dev.scaleplane.api.orchestration.TaskHandle;
+import dev.scaleplane.api.orchestration.TaskPriority;
 import dev.scaleplane.api.orchestration.TaskQueue;
 import dev.scaleplane.api.orchestration.TaskQueueOptions;
 import dev.scaleplane.api.orchestration.TaskRequest;
@@ -350,6 +351,21 @@ class RabbitTaskQueueTest {
                         .close())
                 .isInstanceOf(ConfigurationException.class)
                 .hasMessageContaining("did you mean " + RabbitTaskQueueConfig.QUEUE_TYPE);
+    }
+
+    @Test
+    void fewerBandsKeepPrioritiesAcrossBandsAndOrderOfArrivalWithinOne() {
+        Map<String, String> s = settings(SharedRabbit.uniqueName("bands"));
+        s.put(RabbitTaskQueueConfig.PRIORITY_BANDS, "2");
+        RabbitTaskQueue q = open(s, TaskQueueOptions.defaults(), new VirtualTaskClock());
+        for (TaskPriority p :
+                List.of(TaskPriority.LOWEST, TaskPriority.NORMAL, TaskPriority.LOW, TaskPriority.HIGHEST)) {
+            q.submit(TaskRequest.builder("job", p.name()).priority(p).build());
+        }
+        // HIGHEST and NORMAL share the first band, in the order they came; LOWEST and LOW the second
+        assertThat(q.lease("w", 4, Duration.ofMinutes(1)))
+                .extracting(l -> l.task().payload(String.class))
+                .containsExactly("NORMAL", "HIGHEST", "LOWEST", "LOW");
     }
 
     @Test
