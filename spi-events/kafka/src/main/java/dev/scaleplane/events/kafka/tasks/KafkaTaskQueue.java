@@ -233,7 +233,8 @@ public final class KafkaTaskQueue implements TaskQueue {
     }
 
     private int provisionTopics() {
-        try (Admin admin = Admin.create(config.adminProperties())) {
+        Admin admin = Admin.create(config.adminProperties());
+        try {
             Optional<Short> rf = config.replicationFactor();
             Map<String, String> compact = new HashMap<>();
             compact.put("cleanup.policy", "compact");
@@ -282,6 +283,10 @@ public final class KafkaTaskQueue implements TaskQueue {
                     "cannot reach Kafka at " + config.adminProperties().get("bootstrap.servers") + " to set up "
                             + config.topicPrefix() + ": " + e,
                     e);
+        } finally {
+            // A bounded close: the default waits for pending calls up to the API timeout (a minute) when the
+            // brokers are unreachable.
+            admin.close(Duration.ofSeconds(2));
         }
     }
 
@@ -437,7 +442,12 @@ public final class KafkaTaskQueue implements TaskQueue {
                 if (e.lease != null) {
                     e.lease.end(LeaseLostException.Reason.CANCELLED);
                 }
-                finish(e, TaskState.CANCELLED, null, "cancelled");
+                try {
+                    finish(e, TaskState.CANCELLED, null, "cancelled");
+                } catch (RuntimeException ex) {
+                    restoreAfterFailedWrite(e);
+                    throw ex;
+                }
                 metrics.cancelled();
                 cancelled = true;
             } else {
@@ -486,8 +496,7 @@ public final class KafkaTaskQueue implements TaskQueue {
                 }
             }
         }
-        workConsumer.wakeup();
-        viewConsumer.wakeup();
+        // No wakeup: the loops see the flag within one poll and the work loop commits its last offsets.
         join(workThread);
         join(viewThread);
         producer.close(Duration.ofSeconds(5));
@@ -517,7 +526,6 @@ public final class KafkaTaskQueue implements TaskQueue {
 
     /** Ends a task this member owns: done record, terminal state, future. */
     private void finish(Entry e, TaskState state, @Nullable Object result, String why) {
-        removeEntry(e);
         e.version++;
         ObjectNode done = TaskRecords.MAPPER.createObjectNode();
         done.put("kind", TaskRecords.DONE);
@@ -529,9 +537,25 @@ public final class KafkaTaskQueue implements TaskQueue {
         RecordMetadata meta = await(sendTask(e.partition, e.routingKey, done), "finish");
         ownOffsets.computeIfAbsent(meta.partition(), p -> new HashSet<>()).add(meta.offset());
         await(st, "finish");
+        // Only now that the end is written: a failed write leaves the task to be run again (at-least-once).
+        removeEntry(e);
         finishedVersions.put(e.snapshot.id(), e.version);
         finishedAt.put(e.snapshot.id(), clock.now());
         applyState(sv);
+    }
+
+    /**
+     * After a write the broker did not acknowledge: an owned task that is neither leased nor queued any more (its
+     * lease was released before the write) is queued again with what is known, so it is not stranded in memory.
+     */
+    private void restoreAfterFailedWrite(Entry e) {
+        if (entries.get(e.snapshot.id()) == e && e.lease == null) {
+            TreeSet<Entry> band = bands.get(e.snapshot.request().priority());
+            if (!band.contains(e)) {
+                e.seq = ++sequence;
+                band.add(e);
+            }
+        }
     }
 
     private void removeEntry(Entry e) {
@@ -603,7 +627,6 @@ public final class KafkaTaskQueue implements TaskQueue {
 
     private void deadLetter(Entry e, TaskDeadLetter.Reason reason, String why) {
         Snapshot s = e.snapshot;
-        removeEntry(e);
         e.version++;
         Instant now = clock.now();
         Task task = new Task(s.id(), s.request(), Math.max(1, s.attempts()), s.maxAttempts(), s.submittedAt());
@@ -666,7 +689,17 @@ public final class KafkaTaskQueue implements TaskQueue {
             metrics.leaseExpired();
             TaskFailure f = new TaskFailure(
                     lease.task.attempt(), lease.workerId, TaskFailure.LEASE_EXPIRED, "lease expired at " + now, now);
-            afterFailedAttempt(e, f, now, null);
+            try {
+                afterFailedAttempt(e, f, now, null);
+            } catch (RuntimeException ex) {
+                // A clock action must not throw: keep the task queued here; its record in Kafka is still valid.
+                log.error(
+                        "Kafka task queue {}: recording the lapse of task {} failed: {}",
+                        config.topicPrefix(),
+                        e.snapshot.id(),
+                        ex.toString());
+                restoreAfterFailedWrite(e);
+            }
         }
         drainCompletions();
     }
@@ -678,12 +711,21 @@ public final class KafkaTaskQueue implements TaskQueue {
             }
             e.deadlineTimer = null;
             if (e.lease == null) {
-                finish(
-                        e,
-                        TaskState.FAILED,
-                        null,
-                        "deadline " + e.snapshot.request().deadline() + " passed");
-                metrics.failed();
+                try {
+                    finish(
+                            e,
+                            TaskState.FAILED,
+                            null,
+                            "deadline " + e.snapshot.request().deadline() + " passed");
+                    metrics.failed();
+                } catch (RuntimeException ex) {
+                    // A clock action must not throw; the next owner (or the next lease here) finds the deadline past.
+                    log.error(
+                            "Kafka task queue {}: ending task {} at its deadline failed: {}",
+                            config.topicPrefix(),
+                            e.snapshot.id(),
+                            ex.toString());
+                }
             }
             // An attempt under lease at the deadline may still complete; its failure or lapse ends it FAILED.
         }
@@ -765,6 +807,7 @@ public final class KafkaTaskQueue implements TaskQueue {
             e = new Entry(partition, routingKey(s));
             entries.put(s.id(), e);
         }
+        finishedAt.remove(s.id());
         e.snapshot = s;
         e.version = s.version();
         e.offset = offset;
@@ -883,6 +926,12 @@ public final class KafkaTaskQueue implements TaskQueue {
             boolean old = en.getValue().isBefore(horizon);
             if (old) {
                 finishedVersions.remove(en.getKey());
+                // The member that saw the end deletes the state record once retention passed, so the compacted
+                // state topic (read whole by every process at start) holds unfinished and recent tasks only.
+                StateView sv = states.get(en.getKey());
+                if (sv == null || sv.state.isTerminal()) { // not redriven meanwhile
+                    producer.send(new ProducerRecord<>(stateTopic, en.getKey(), null));
+                }
             }
             return old;
         });
@@ -973,8 +1022,22 @@ public final class KafkaTaskQueue implements TaskQueue {
             while (!closed) {
                 ConsumerRecords<String, byte[]> records = workConsumer.poll(POLL);
                 synchronized (lock) {
-                    for (ConsumerRecord<String, byte[]> rec : records) {
-                        applyTaskRecord(rec);
+                    for (TopicPartition tp : records.partitions()) {
+                        for (ConsumerRecord<String, byte[]> rec : records.records(tp)) {
+                            try {
+                                applyTaskRecord(rec);
+                            } catch (RuntimeException ex) {
+                                // Applying it needed a write the broker refused: read it again on the next poll.
+                                log.warn(
+                                        "Kafka task queue {}: record {}@{} will be read again: {}",
+                                        config.topicPrefix(),
+                                        tp,
+                                        rec.offset(),
+                                        ex.toString());
+                                workConsumer.seek(tp, rec.offset());
+                                break;
+                            }
+                        }
                     }
                     for (Iterator<Map.Entry<Integer, Long>> it =
                                     hydrating.entrySet().iterator();
@@ -1373,7 +1436,12 @@ public final class KafkaTaskQueue implements TaskQueue {
                         entry.snapshot.readyAt(),
                         entry.snapshot.failures(),
                         entry.version);
-                finish(entry, TaskState.SUCCEEDED, result, "");
+                try {
+                    finish(entry, TaskState.SUCCEEDED, result, "");
+                } catch (RuntimeException ex) {
+                    restoreAfterFailedWrite(entry);
+                    throw ex;
+                }
                 metrics.succeeded();
             }
             drainCompletions();
@@ -1395,11 +1463,16 @@ public final class KafkaTaskQueue implements TaskQueue {
                         failure.getMessage() == null ? "" : failure.getMessage(),
                         now);
                 RetryPolicy policy = options.retryPolicyFor(task.type());
-                if (policy.isNonRetryable(failure)) {
-                    outcome = afterFailedAttempt(entry, f, now, TaskDeadLetter.Reason.NON_RETRYABLE);
-                } else {
-                    Instant retryAt = now.plus(policy.delayBefore(task.attempt(), random.getAsDouble()));
-                    outcome = afterFailedAttempt(entry, f, retryAt, null);
+                try {
+                    if (policy.isNonRetryable(failure)) {
+                        outcome = afterFailedAttempt(entry, f, now, TaskDeadLetter.Reason.NON_RETRYABLE);
+                    } else {
+                        Instant retryAt = now.plus(policy.delayBefore(task.attempt(), random.getAsDouble()));
+                        outcome = afterFailedAttempt(entry, f, retryAt, null);
+                    }
+                } catch (RuntimeException ex) {
+                    restoreAfterFailedWrite(entry);
+                    throw ex;
                 }
             }
             drainCompletions();
@@ -1534,6 +1607,7 @@ public final class KafkaTaskQueue implements TaskQueue {
             await(st, "redrive");
             applyDead(taskId, version, null);
             finishedVersions.remove(taskId);
+            finishedAt.remove(taskId);
             applyState(sv);
             futures.put(taskId, new CompletableFuture<>());
             adoptOwnWrite(meta, s);

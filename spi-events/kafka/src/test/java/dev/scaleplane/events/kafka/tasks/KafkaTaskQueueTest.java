@@ -1,0 +1,377 @@
+package dev.scaleplane.events.kafka.tasks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.scaleplane.api.RetryPolicy;
+import dev.scaleplane.api.ScaleplaneException;
+import dev.scaleplane.api.events.EventTypeRegistry;
+import dev.scaleplane.api.orchestration.Lease;
+import dev.scaleplane.api.orchestration.LeaseLostException;
+import dev.scaleplane.api.orchestration.TaskClock;
+import dev.scaleplane.api.orchestration.TaskDeadLetter;
+import dev.scaleplane.api.orchestration.TaskHandle;
+import dev.scaleplane.api.orchestration.TaskQueue;
+import dev.scaleplane.api.orchestration.TaskQueueOptions;
+import dev.scaleplane.api.orchestration.TaskRequest;
+import dev.scaleplane.api.orchestration.TaskState;
+import dev.scaleplane.api.orchestration.WorkerSpec;
+import dev.scaleplane.api.spi.ConfigProperties;
+import dev.scaleplane.api.spi.ProviderContext;
+import dev.scaleplane.core.config.ScaleplaneProperties;
+import dev.scaleplane.core.orchestration.Orchestrator;
+import dev.scaleplane.core.orchestration.TaskQueueMetrics;
+import dev.scaleplane.tck.VirtualTaskClock;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.utils.Utils;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What the kit cannot show on one queue instance: several processes (queue instances with their own clients and
+ * group membership) sharing one queue, a restart replaying unfinished tasks, cancels and dead letters across
+ * processes, an undecodable record, the provider, metrics and the Orchestrator, all against a real broker.
+ */
+class KafkaTaskQueueTest {
+    private static final Duration VISIBILITY = Duration.ofMinutes(1);
+    private static final TaskQueueOptions FAST_RETRY = TaskQueueOptions.builder()
+            .retryPolicy(RetryPolicy.builder()
+                    .fixed(Duration.ofMillis(1))
+                    .jitter(0)
+                    .maxAttempts(3)
+                    .build())
+            .build();
+
+    private final List<TaskQueue> queues = new CopyOnWriteArrayList<>();
+
+    @AfterEach
+    void closeQueues() {
+        queues.forEach(TaskQueue::close);
+    }
+
+    private KafkaTaskQueue open(String prefix, TaskQueueOptions options, TaskClock clock, MeterRegistry registry) {
+        KafkaTaskQueue q = new KafkaTaskQueue(TaskTestKafka.config(prefix), options, clock, () -> 0.5, registry);
+        queues.add(q);
+        return q;
+    }
+
+    private KafkaTaskQueue open(String prefix) {
+        return open(prefix, FAST_RETRY, TaskClock.system(), new SimpleMeterRegistry());
+    }
+
+    /** Two members of one group, each owning one of the two partitions once the rebalance settled. */
+    private List<KafkaTaskQueue> twoProcesses(String prefix) {
+        KafkaTaskQueue a = open(prefix);
+        KafkaTaskQueue b = open(prefix);
+        await().atMost(Duration.ofSeconds(60))
+                .until(() ->
+                        a.ownedPartitions().size() == 1 && b.ownedPartitions().size() == 1);
+        return List.of(a, b);
+    }
+
+    private static int partitionOf(String key) {
+        return Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % 2;
+    }
+
+    @Test
+    void twoProcessesShareTheTasksAndEveryHandleLearnsTheResult() {
+        String prefix = TaskTestKafka.uniquePrefix("share");
+        List<KafkaTaskQueue> qs = twoProcesses(prefix);
+        List<TaskHandle> handles = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            handles.add(qs.get(0).submit(TaskRequest.of("job", i)));
+        }
+        Map<Integer, Integer> leasedBy = new ConcurrentHashMap<>();
+        await().atMost(Duration.ofSeconds(60)).until(() -> {
+            for (int i = 0; i < 2; i++) {
+                for (Lease l : qs.get(i).lease("w" + i, 5, VISIBILITY)) {
+                    leasedBy.merge(i, 1, Integer::sum);
+                    l.complete(l.task().payload(Integer.class) * 2);
+                }
+            }
+            return handles.stream().allMatch(h -> h.result().isDone());
+        });
+        for (int i = 0; i < handles.size(); i++) {
+            assertThat(handles.get(i).result()).isCompletedWithValue(i * 2);
+        }
+        assertThat(leasedBy)
+                .as("both members leased tasks of their own partition")
+                .containsKeys(0, 1);
+        assertThat(leasedBy.values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(20);
+        // The other process learns every outcome from the state topic.
+        await().atMost(Duration.ofSeconds(30)).until(() -> handles.stream()
+                .allMatch(h -> qs.get(1).state(h.id()).orElse(TaskState.QUEUED) == TaskState.SUCCEEDED));
+        assertThat(qs.get(1).handle(handles.get(3).id()).orElseThrow().result())
+                .succeedsWithin(Duration.ofSeconds(10))
+                .isEqualTo(6);
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> qs.get(0).size() == 0 && qs.get(1).size() == 0);
+    }
+
+    @Test
+    void aRestartedProcessReplaysItsUnfinishedTasksAndNotTheFinishedOnes() {
+        String prefix = TaskTestKafka.uniquePrefix("restart");
+        KafkaTaskQueue first = open(prefix);
+        List<TaskHandle> handles = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            handles.add(first.submit(TaskRequest.of("job", i)));
+        }
+        List<Lease> leases = first.lease("w", 10, VISIBILITY);
+        assertThat(leases).hasSize(4);
+        Map<Integer, Lease> byPayload = new HashMap<>();
+        leases.forEach(l -> byPayload.put(l.task().payload(Integer.class), l));
+        byPayload.get(0).complete("done before the restart");
+        assertThat(byPayload.get(1).fail(new IllegalStateException("first try")).state())
+                .isEqualTo(TaskState.QUEUED);
+        // 2 and 3 stay leased: the process "dies" with them.
+        first.close();
+        assertThatThrownBy(() -> byPayload.get(2).complete(null)).isInstanceOf(LeaseLostException.class);
+
+        KafkaTaskQueue second = open(prefix);
+        assertThat(second.state(handles.get(0).id())).contains(TaskState.SUCCEEDED);
+        List<Lease> replayed = new ArrayList<>();
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            replayed.addAll(second.lease("w2", 10, VISIBILITY));
+            return replayed.size() >= 3;
+        });
+        Map<Integer, Integer> attempts = new HashMap<>();
+        replayed.forEach(
+                l -> attempts.put(l.task().payload(Integer.class), l.task().attempt()));
+        assertThat(attempts)
+                .as("the failed attempt counts; attempts that died with their process do not")
+                .containsExactlyInAnyOrderEntriesOf(Map.of(1, 2, 2, 1, 3, 1));
+        replayed.forEach(l -> l.complete("after"));
+        assertThat(second.handle(handles.get(1).id()).orElseThrow().result())
+                .succeedsWithin(Duration.ofSeconds(10))
+                .isEqualTo("after");
+        assertThat(second.lease("w2", 10, VISIBILITY)).isEmpty();
+        assertThat(second.size()).isZero();
+    }
+
+    @Test
+    void aCancelInAnotherProcessEndsTheOwnersLease() {
+        String prefix = TaskTestKafka.uniquePrefix("cancel");
+        List<KafkaTaskQueue> qs = twoProcesses(prefix);
+        KafkaTaskQueue submitter = qs.get(0);
+        KafkaTaskQueue owner = qs.get(1);
+        int ownersPartition = owner.ownedPartitions().iterator().next();
+        String key = "k0";
+        for (int i = 1; partitionOf(key) != ownersPartition; i++) {
+            key = "k" + i;
+        }
+        TaskHandle h = submitter.submit(TaskRequest.builder("job", "x").key(key).build());
+        assertThat(submitter.lease("w", 1, VISIBILITY))
+                .as("not the submitter's partition")
+                .isEmpty();
+        List<Lease> leased = new ArrayList<>();
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            leased.addAll(owner.lease("w", 1, VISIBILITY));
+            return !leased.isEmpty();
+        });
+        assertThat(submitter.cancel(h.id())).isTrue();
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThatThrownBy(() -> leased.get(0).heartbeat(VISIBILITY))
+                        .isInstanceOfSatisfying(LeaseLostException.class, e -> assertThat(e.reason())
+                                .isEqualTo(LeaseLostException.Reason.CANCELLED)));
+        await().atMost(Duration.ofSeconds(30)).until(() -> h.result().isCancelled());
+        assertThat(h.state()).isEqualTo(TaskState.CANCELLED);
+    }
+
+    @Test
+    void deadLettersAreSeenAndRedrivenFromAnotherProcess() {
+        String prefix = TaskTestKafka.uniquePrefix("dead");
+        List<KafkaTaskQueue> qs = twoProcesses(prefix);
+        TaskHandle h = qs.get(0)
+                .submit(TaskRequest.builder("job", "payload").maxAttempts(1).build());
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            for (KafkaTaskQueue q : qs) {
+                for (Lease l : q.lease("w", 1, VISIBILITY)) {
+                    assertThat(l.fail(new IllegalStateException("broken")).state())
+                            .isEqualTo(TaskState.DEAD_LETTERED);
+                    return true;
+                }
+            }
+            return false;
+        });
+        assertThat(h.result()).failsWithin(Duration.ofSeconds(30));
+        for (KafkaTaskQueue q : qs) {
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> q.deadLetters().find(h.id()).isPresent());
+            TaskDeadLetter dl = q.deadLetters().find(h.id()).orElseThrow();
+            assertThat(dl.reason()).isEqualTo(TaskDeadLetter.Reason.ATTEMPTS_EXHAUSTED);
+            assertThat(dl.lastFailure().message()).isEqualTo("broken");
+            assertThat(dl.task().payload(String.class)).isEqualTo("payload");
+        }
+        TaskHandle again = qs.get(1).deadLetters().redrive(h.id());
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            for (KafkaTaskQueue q : qs) {
+                for (Lease l : q.lease("w", 1, VISIBILITY)) {
+                    assertThat(l.task().attempt()).isEqualTo(1);
+                    l.complete("fixed");
+                    return true;
+                }
+            }
+            return false;
+        });
+        assertThat(again.result()).succeedsWithin(Duration.ofSeconds(30)).isEqualTo("fixed");
+        for (KafkaTaskQueue q : qs) {
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> q.deadLetters().find(h.id()).isEmpty()
+                            && q.state(h.id()).orElseThrow() == TaskState.SUCCEEDED);
+        }
+    }
+
+    @Test
+    void anUndecodableRecordIsDeadLetteredWithTheReasonAndLosesNothing() {
+        String prefix = TaskTestKafka.uniquePrefix("garbage");
+        KafkaTaskQueue q = open(prefix);
+        Map<String, Object> props = new HashMap<>();
+        props.put("bootstrap.servers", TaskTestKafka.broker().bootstrapServers());
+        try (KafkaProducer<String, byte[]> raw =
+                new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
+            raw.send(new ProducerRecord<>(prefix + ".tasks", 0, "k", "not a task".getBytes(StandardCharsets.UTF_8)))
+                    .get();
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+        TaskHandle after = q.submit(TaskRequest.of("job", "fine"));
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> !q.deadLetters().list(10).isEmpty());
+        TaskDeadLetter dl = q.deadLetters().list(10).get(0);
+        assertThat(dl.reason()).isEqualTo(TaskDeadLetter.Reason.NON_RETRYABLE);
+        assertThat(dl.task().payload(String.class)).isEqualTo("not a task");
+        assertThat(dl.lastFailure().message()).isNotBlank();
+        Lease lease = q.lease("w", 5, VISIBILITY).get(0);
+        assertThat(lease.task().id()).isEqualTo(after.id());
+    }
+
+    @Test
+    void theProviderCreatesAWorkingQueueWithMetricsTaggedKafka() {
+        String prefix = TaskTestKafka.uniquePrefix("provider");
+        VirtualTaskClock clock = new VirtualTaskClock();
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        ScaleplaneProperties config = ScaleplaneProperties.of(TaskTestKafka.settings(prefix));
+        TaskQueue q = new KafkaTaskQueueProvider().create(new ProviderContext() {
+            @Override
+            public ConfigProperties config() {
+                return config;
+            }
+
+            @Override
+            public EventTypeRegistry eventTypes() {
+                return EventTypeRegistry.empty();
+            }
+
+            @Override
+            public Clock clock() {
+                return Clock.systemUTC();
+            }
+
+            @Override
+            public URI source() {
+                return URI.create("urn:test");
+            }
+
+            @Override
+            public <T> Optional<T> component(Class<T> type) {
+                if (type == TaskClock.class) {
+                    return Optional.of(type.cast(clock));
+                }
+                return type == MeterRegistry.class ? Optional.of(type.cast(registry)) : Optional.empty();
+            }
+        });
+        queues.add(q);
+        TaskHandle h = q.submit(TaskRequest.builder("job", new Payload("x", 3))
+                .notBefore(clock.now().plusSeconds(5))
+                .build());
+        assertThat(q.lease("w", 1, VISIBILITY)).isEmpty();
+        clock.advance(Duration.ofSeconds(5));
+        Lease lease = q.lease("w", 1, VISIBILITY).get(0);
+        assertThat(lease.task().payload(Payload.class)).isEqualTo(new Payload("x", 3));
+        lease.complete(new Payload("y", 4));
+        assertThat(h.result()).isCompletedWithValue(new Payload("y", 4));
+        assertThat(registry.get(TaskQueueMetrics.SUBMITTED)
+                        .tag("backend", "kafka")
+                        .functionCounter()
+                        .count())
+                .isEqualTo(1.0);
+        assertThat(registry.get(TaskQueueMetrics.SUCCEEDED)
+                        .tag("backend", "kafka")
+                        .functionCounter()
+                        .count())
+                .isEqualTo(1.0);
+    }
+
+    @Test
+    void anUnreachableBrokerFailsTheStartClearly() throws Exception {
+        int closedPort;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closedPort = s.getLocalPort();
+        }
+        Map<String, String> settings = TaskTestKafka.settings(TaskTestKafka.uniquePrefix("nowhere"));
+        settings.put(KafkaTaskQueueConfig.BOOTSTRAP_SERVERS, "127.0.0.1:" + closedPort);
+        settings.put(KafkaTaskQueueConfig.START_TIMEOUT, "2s");
+        KafkaTaskQueueConfig config = KafkaTaskQueueConfig.from(ScaleplaneProperties.of(settings));
+        assertThatThrownBy(() -> new KafkaTaskQueue(
+                        config, TaskQueueOptions.defaults(), TaskClock.system(), () -> 0.5, new SimpleMeterRegistry()))
+                .isInstanceOf(ScaleplaneException.class)
+                .hasMessageContaining("127.0.0.1:" + closedPort);
+    }
+
+    @Test
+    void theOrchestratorRunsTasksOnTheKafkaQueue() {
+        String prefix = TaskTestKafka.uniquePrefix("orchestrated");
+        KafkaTaskQueue q = open(prefix);
+        Set<String> firstAttemptsFailed = ConcurrentHashMap.newKeySet();
+        List<TaskHandle> handles = new ArrayList<>();
+        try (Orchestrator orchestrator = Orchestrator.builder(q)
+                .threads(4)
+                .pollInterval(Duration.ofMillis(20))
+                .visibilityTimeout(Duration.ofSeconds(30))
+                .build()) {
+            for (String worker : List.of("w1", "w2")) {
+                orchestrator.register(WorkerSpec.of(worker, 2), task -> {
+                    int n = task.payload(Integer.class);
+                    if (n % 5 == 0 && firstAttemptsFailed.add(task.id())) {
+                        throw new IllegalStateException("first attempt of " + n + " fails");
+                    }
+                    return n * 2;
+                });
+            }
+            orchestrator.start();
+            for (int i = 0; i < 30; i++) {
+                handles.add(q.submit(TaskRequest.builder("job", i)
+                        .key(i % 3 == 0 ? "k" + (i % 4) : null)
+                        .build()));
+            }
+            for (int i = 0; i < handles.size(); i++) {
+                assertThat(handles.get(i).result())
+                        .succeedsWithin(Duration.ofSeconds(60))
+                        .isEqualTo(i * 2);
+            }
+        }
+        assertThat(firstAttemptsFailed).hasSize(6);
+        assertThat(q.size()).isZero();
+    }
+
+    /** A record payload, encoded as JSON and decoded back to its class. */
+    record Payload(String name, int n) {}
+}
