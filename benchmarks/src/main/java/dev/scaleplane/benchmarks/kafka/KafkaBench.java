@@ -1,0 +1,99 @@
+package dev.scaleplane.benchmarks.kafka;
+
+import dev.scaleplane.kafka.testing.KafkaBroker;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+
+/**
+ * Runs the Kafka benchmarks against one broker in one run: starts a real broker through the test fixture
+ * ({@link KafkaBroker}), runs {@link KafkaPublishBenchmark} and {@link KafkaConsumeBenchmark} with JMH (forks get the
+ * broker's address), then {@link KafkaLatency} at 20,000 events per second for the SDK and the raw client, and prints
+ * the figures and the SDK / raw ratios against the goals of the Kafka issue.
+ *
+ * <p>Usage (what {@code benchmarks/kafka.sh} runs): {@code java -cp benchmarks.jar
+ * dev.scaleplane.benchmarks.kafka.KafkaBench [jmh-result.json]}
+ */
+public final class KafkaBench {
+    private static final double PUBLISH_GOAL = 0.95;
+    private static final double CONSUME_GOAL = 0.9;
+    private static final double LATENCY_GOAL = 1.2;
+    private static final int RATE = 20_000;
+
+    private KafkaBench() {}
+
+    /**
+     * Runs everything and prints the table.
+     *
+     * @param args optional path of the JMH JSON result file to write
+     */
+    public static void main(String[] args) throws Exception {
+        try (KafkaBroker broker = KafkaBroker.builder().build().start()) {
+            String bootstrap = broker.bootstrapServers();
+            System.out.println("Broker: " + bootstrap + " (pid " + broker.pid() + ")");
+            ChainedOptionsBuilder options = new OptionsBuilder()
+                    .include(KafkaPublishBenchmark.class.getName())
+                    .include(KafkaConsumeBenchmark.class.getName())
+                    .jvmArgsAppend("-D" + KafkaBenchSupport.BOOTSTRAP_PROPERTY + "=" + bootstrap);
+            if (args.length > 0) {
+                options.resultFormat(org.openjdk.jmh.results.format.ResultFormatType.JSON)
+                        .result(args[0]);
+            }
+            Collection<RunResult> results = new Runner(options.build()).run();
+            Map<String, Double> scores = new LinkedHashMap<>();
+            for (RunResult r : results) {
+                String name = r.getParams().getBenchmark();
+                String impl = r.getParams().getParam("impl");
+                double score = r.getPrimaryResult().getScore();
+                if (name.endsWith("consume")) {
+                    score = 1e9 / score; // SingleShotTime, nanoseconds per record -> records per second
+                }
+                scores.put(name.substring(name.lastIndexOf('.') + 1) + "/" + impl, score);
+            }
+            KafkaLatency.Result sdk =
+                    KafkaLatency.measure("scaleplane", bootstrap, RATE, Duration.ofSeconds(5), Duration.ofSeconds(15));
+            KafkaLatency.Result raw =
+                    KafkaLatency.measure("raw", bootstrap, RATE, Duration.ofSeconds(5), Duration.ofSeconds(15));
+
+            System.out.println();
+            System.out.println("Kafka backend: SDK against raw kafka-clients, same run, same broker");
+            row("publish (records/s)", scores.get("publish/scaleplane"), scores.get("publish/raw"), PUBLISH_GOAL, true);
+            row(
+                    "consume+handle (records/s)",
+                    scores.get("consume/scaleplane"),
+                    scores.get("consume/raw"),
+                    CONSUME_GOAL,
+                    true);
+            System.out.printf(
+                    Locale.ROOT,
+                    "end-to-end latency at %d/s: samples sdk=%d raw=%d%n",
+                    RATE,
+                    sdk.samples(),
+                    raw.samples());
+            row("  p50 latency (us)", sdk.p50(), raw.p50(), Double.NaN, false);
+            row("  p99 latency (us)", sdk.p99(), raw.p99(), LATENCY_GOAL, false);
+            row("  p99.9 latency (us)", sdk.p999(), raw.p999(), Double.NaN, false);
+        }
+    }
+
+    private static void row(String what, Double sdk, Double raw, double goal, boolean higherIsBetter) {
+        if (sdk == null || raw == null) {
+            System.out.printf(Locale.ROOT, "%-30s n/a%n", what);
+            return;
+        }
+        double ratio = sdk / raw;
+        String verdict = Double.isNaN(goal)
+                ? ""
+                : (higherIsBetter ? ratio >= goal : ratio <= goal)
+                        ? "  meets goal " + (higherIsBetter ? ">= " : "<= ") + goal
+                        : "  MISSES goal " + (higherIsBetter ? ">= " : "<= ") + goal;
+        System.out.printf(
+                Locale.ROOT, "%-30s sdk %,12.1f   raw %,12.1f   ratio %.3f%s%n", what, sdk, raw, ratio, verdict);
+    }
+}

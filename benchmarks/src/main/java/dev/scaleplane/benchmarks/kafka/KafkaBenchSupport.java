@@ -1,0 +1,136 @@
+package dev.scaleplane.benchmarks.kafka;
+
+import dev.scaleplane.api.Platform;
+import dev.scaleplane.api.events.Event;
+import dev.scaleplane.api.events.EventTypeRegistry;
+import dev.scaleplane.core.Scaleplane;
+import dev.scaleplane.core.config.ScaleplaneProperties;
+import dev.scaleplane.events.kafka.KafkaBusConfig;
+import dev.scaleplane.kafka.testing.KafkaBroker;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * What the Kafka benchmarks share: the broker (named by system property {@value #BOOTSTRAP_PROPERTY}, which
+ * {@code benchmarks/kafka.sh} sets to the broker it started; otherwise one started in this JVM through the test
+ * fixture), the bus configuration, and a raw producer built from exactly the bus's producer settings, so both sides
+ * run with identical client settings (1 KiB values, {@code acks=all}, idempotence, lz4, 5 ms linger).
+ */
+final class KafkaBenchSupport {
+    /** System property naming the broker to use. */
+    static final String BOOTSTRAP_PROPERTY = "scaleplane.bench.kafka.bootstrap";
+    /** Payload size of every benchmark record. */
+    static final int VALUE_SIZE = 1024;
+    /** Partitions of every benchmark topic. */
+    static final int PARTITIONS = 6;
+    /** Keys rotate over this many values. */
+    static final int KEYS = 64;
+
+    static final String[] KEY_NAMES = new String[KEYS];
+    static final byte[][] KEY_BYTES = new byte[KEYS][];
+
+    static {
+        for (int i = 0; i < KEYS; i++) {
+            KEY_NAMES[i] = "key-" + i;
+            KEY_BYTES[i] = KEY_NAMES[i].getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        }
+    }
+
+    private KafkaBenchSupport() {}
+
+    static String bootstrap() {
+        String configured = System.getProperty(BOOTSTRAP_PROPERTY);
+        return configured != null && !configured.isBlank()
+                ? configured
+                : KafkaBroker.shared().bootstrapServers();
+    }
+
+    static Map<String, String> busSettings(String bootstrap) {
+        Map<String, String> settings = new HashMap<>();
+        settings.put("scaleplane.events.provider", "kafka");
+        settings.put(KafkaBusConfig.BOOTSTRAP_SERVERS, bootstrap);
+        settings.put(KafkaBusConfig.PARTITIONS, String.valueOf(PARTITIONS));
+        // The benchmark jar also holds the PostgreSQL store; these benchmarks need no store at all.
+        settings.put("scaleplane.store.provider", "memory");
+        settings.put("scaleplane.tasks.provider", "memory");
+        return settings;
+    }
+
+    static Platform platform(String bootstrap) {
+        return Scaleplane.builder()
+                .eventTypes(EventTypeRegistry.platformDefaults())
+                .config(ScaleplaneProperties.of(busSettings(bootstrap)))
+                .build();
+    }
+
+    /** A raw producer with exactly the producer settings the bus uses. */
+    static KafkaProducer<byte[], byte[]> rawProducer(String bootstrap) {
+        KafkaBusConfig config = KafkaBusConfig.from(ScaleplaneProperties.of(busSettings(bootstrap)));
+        Properties props = new Properties();
+        props.putAll(config.producerProperties("raw-producer"));
+        return new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    static void createTopic(String bootstrap, String topic) throws Exception {
+        Properties props = new Properties();
+        props.put("bootstrap.servers", bootstrap);
+        try (Admin admin = Admin.create(props)) {
+            admin.createTopics(List.of(new NewTopic(topic, PARTITIONS, (short) 1)))
+                    .all()
+                    .get(60, TimeUnit.SECONDS);
+            // Created by the controller is not yet served by the broker: wait until every partition has a leader,
+            // so the first measured batch does not wait for (or time out on) the topic's metadata.
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (true) {
+                try {
+                    TopicDescription d = admin.describeTopics(List.of(topic))
+                            .allTopicNames()
+                            .get(10, TimeUnit.SECONDS)
+                            .get(topic);
+                    if (d.partitions().size() == PARTITIONS
+                            && d.partitions().stream().allMatch(p -> p.leader() != null)) {
+                        return;
+                    }
+                } catch (java.util.concurrent.ExecutionException e) {
+                    if (System.nanoTime() > deadline) {
+                        throw e;
+                    }
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("topic " + topic + " has no leader for every partition");
+                }
+                Thread.sleep(50);
+            }
+        }
+    }
+
+    /** A 1 KiB value whose first 8 bytes are {@code stamp} (a {@link System#nanoTime()} for latency). */
+    static byte[] value(long stamp) {
+        byte[] value = new byte[VALUE_SIZE];
+        ByteBuffer.wrap(value).putLong(stamp);
+        return value;
+    }
+
+    static long stamp(byte[] value) {
+        return ByteBuffer.wrap(value).getLong();
+    }
+
+    /** A bus event of 1 KiB of opaque bytes, ordered by one of {@link #KEYS} keys. */
+    static Event<byte[]> event(int i, byte[] value) {
+        return Event.builder("dev.scaleplane.bench.blob.v1", value)
+                .source(URI.create("/bench"))
+                .subject(KEY_NAMES[i % KEYS])
+                .dataContentType("application/octet-stream")
+                .build();
+    }
+}
