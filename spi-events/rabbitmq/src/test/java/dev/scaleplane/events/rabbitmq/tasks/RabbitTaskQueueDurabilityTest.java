@@ -67,7 +67,7 @@ class RabbitTaskQueueDurabilityTest {
                 Lease lost = onLeased;
                 assertThatThrownBy(() -> lost.complete("too late")).isInstanceOf(LeaseLostException.class);
                 List<String> again = new ArrayList<>();
-                await().atMost(Duration.ofSeconds(30)).until(() -> {
+                await().atMost(Duration.ofSeconds(90)).until(() -> {
                     q.lease("w", 5, Duration.ofMinutes(1)).forEach(l -> {
                         again.add(l.task().payload(String.class));
                         l.complete(null);
@@ -85,7 +85,7 @@ class RabbitTaskQueueDurabilityTest {
                 node.kill();
                 node.restart();
                 List<String> afterKill = new ArrayList<>();
-                await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> {
+                await().atMost(Duration.ofSeconds(90)).ignoreExceptions().until(() -> {
                     q.lease("w", 5, Duration.ofMinutes(1)).forEach(l -> {
                         afterKill.add(l.task().payload(String.class));
                         l.complete(null);
