@@ -171,7 +171,9 @@ class BrokerRestartFaultTest {
                 if (e == null) {
                     confirmed.add(event.id());
                 } else {
-                    Throwable cause = e.getCause() != null ? e.getCause() : e;
+                    Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null
+                            ? e.getCause()
+                            : e;
                     String message = String.valueOf(cause.getMessage());
                     // Group by what happened, not by event: drop the event id from the message.
                     String what = cause.getClass().getSimpleName() + ": "
@@ -208,6 +210,9 @@ class BrokerRestartFaultTest {
                 .as("every publish completed")
                 .isEqualTo(EVENTS);
         assertThat(confirmed).as("confirmed events").isNotEmpty();
+        assertThat(failures.keySet())
+                .as("failed publishes fail with PublishException")
+                .allSatisfy(what -> assertThat(what).matches("Publish(Timeout)?Exception: .*"));
         assertThat(missing(confirmed, atLeastOnce))
                 .as("confirmed events the plain group never handled")
                 .isEmpty();

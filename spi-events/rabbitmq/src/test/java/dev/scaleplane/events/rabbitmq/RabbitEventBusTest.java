@@ -208,6 +208,28 @@ class RabbitEventBusTest {
     }
 
     @Test
+    void anExchangeDeletedBehindTheBusFailsOnePublishThenIsDeclaredAgain() throws Exception {
+        String prefix = SharedRabbit.uniqueName("deleted");
+        EventBus bus = bus(prefix, Map.of());
+        Map<String, Event<Object>> got = new ConcurrentHashMap<>();
+        bus.publish("orders", fullEvent(0)).get(10, TimeUnit.SECONDS);
+        rawChannel().exchangeDelete(new Names(prefix, 4).exchange("orders"));
+
+        // The broker closes the publishing channel (404): that publish fails with the reason, nothing hangs.
+        assertThatThrownBy(() -> bus.publish("orders", fullEvent(1)).get(10, TimeUnit.SECONDS))
+                .isInstanceOf(ExecutionException.class)
+                .cause()
+                .isInstanceOf(PublishException.class)
+                .hasMessageContaining("NOT_FOUND");
+
+        // A new channel is opened and the exchange declared again: publishing and delivery work again.
+        bus.subscribe(SubscriptionOptions.of("orders", "g"), e -> got.put(e.id(), e));
+        Event<Note> later = fullEvent(2);
+        bus.publish("orders", later).get(10, TimeUnit.SECONDS);
+        await().atMost(WAIT).until(() -> got.containsKey(later.id()));
+    }
+
+    @Test
     void aDeadLetterCarriesXDeathAndTheFailureHeaders() throws Exception {
         String prefix = SharedRabbit.uniqueName("dlx");
         EventBus bus = bus(prefix, Map.of());

@@ -28,7 +28,8 @@ import org.jspecify.annotations.Nullable;
  * <p>Futures complete on the client's connection thread: callbacks must not block. Thread-safe.
  */
 public final class ConfirmPublisher {
-    private final Channel channel;
+    private final Connection connection;
+    private volatile Channel channel;
     private final Semaphore window;
     private final int windowSize;
     private final ConcurrentSkipListMap<Long, Pending> pending = new ConcurrentSkipListMap<>();
@@ -50,20 +51,10 @@ public final class ConfirmPublisher {
 
     /** Opens the channel on {@code connection} and turns on confirms. */
     public ConfirmPublisher(Connection connection, int windowSize) throws IOException {
+        this.connection = connection;
         this.windowSize = windowSize;
         this.window = new Semaphore(windowSize);
-        this.channel = connection.createChannel();
-        channel.confirmSelect();
-        channel.addConfirmListener(this::acked, this::nacked);
-        channel.addReturnListener(r -> {
-            long seq = Headers.number(r.getProperties().getHeaders(), Headers.PUBLISH_SEQ, -1);
-            Pending p = pending.get(seq);
-            if (p != null) {
-                p.returned = r.getReplyCode() + " " + r.getReplyText() + " (exchange '" + r.getExchange()
-                        + "', routing key '" + r.getRoutingKey() + "')";
-            }
-        });
-        channel.addShutdownListener(this::lost);
+        this.channel = open();
         if (connection instanceof Recoverable r) {
             r.addRecoveryListener(new RecoveryListener() {
                 @Override
@@ -77,6 +68,22 @@ public final class ConfirmPublisher {
                 public void handleRecoveryStarted(Recoverable recoverable) {}
             });
         }
+    }
+
+    private Channel open() throws IOException {
+        Channel ch = connection.createChannel();
+        ch.confirmSelect();
+        ch.addConfirmListener(this::acked, this::nacked);
+        ch.addReturnListener(r -> {
+            long seq = Headers.number(r.getProperties().getHeaders(), Headers.PUBLISH_SEQ, -1);
+            Pending p = pending.get(seq);
+            if (p != null) {
+                p.returned = r.getReplyCode() + " " + r.getReplyText() + " (exchange '" + r.getExchange()
+                        + "', routing key '" + r.getRoutingKey() + "')";
+            }
+        });
+        ch.addShutdownListener(this::lost);
+        return ch;
     }
 
     /**
@@ -112,7 +119,8 @@ public final class ConfirmPublisher {
                 return CompletableFuture.failedFuture(
                         new PublishException(topic, eventId, "the publisher is closed", null));
             }
-            if (!channel.isOpen()) {
+            Channel ch = channel;
+            if (!ch.isOpen()) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     window.release();
@@ -133,10 +141,10 @@ public final class ConfirmPublisher {
             long seq = -1;
             try {
                 synchronized (publishLock) {
-                    seq = channel.getNextPublishSeqNo();
+                    seq = ch.getNextPublishSeqNo();
                     headers.put(Headers.PUBLISH_SEQ, seq);
                     pending.put(seq, p);
-                    channel.basicPublish(
+                    ch.basicPublish(
                             exchange, routingKey, true, props.headers(headers).build(), body);
                 }
                 return p.future;
@@ -166,7 +174,8 @@ public final class ConfirmPublisher {
     public void close(Duration timeout) {
         closed = true;
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (!pending.isEmpty() && System.nanoTime() - deadline < 0 && channel.isOpen()) {
+        Channel ch = channel;
+        while (!pending.isEmpty() && System.nanoTime() - deadline < 0 && ch.isOpen()) {
             try {
                 Thread.sleep(5);
             } catch (InterruptedException e) {
@@ -175,8 +184,8 @@ public final class ConfirmPublisher {
             }
         }
         try {
-            if (channel.isOpen()) {
-                channel.close();
+            if (ch.isOpen()) {
+                ch.close();
             }
         } catch (IOException | java.util.concurrent.TimeoutException | AlreadyClosedException e) {
             // closing anyway: the remaining futures are failed below
@@ -222,10 +231,41 @@ public final class ConfirmPublisher {
     }
 
     private void lost(ShutdownSignalException cause) {
-        failAll(
-                "the connection to RabbitMQ was lost before the broker confirmed; the event may or may not have been"
-                        + " accepted",
-                cause);
+        if (cause.isHardError() || cause.isInitiatedByApplication()) {
+            failAll(
+                    "the connection to RabbitMQ was lost before the broker confirmed; the event may or may not have"
+                            + " been accepted",
+                    cause);
+            return;
+        }
+        // A channel error (for example a publish to an exchange deleted behind the bus's back) closes only this
+        // channel, and automatic recovery reopens channels only after a lost connection: open a new one here, on
+        // another thread, because this listener runs on the connection's reader thread, which opening needs.
+        failAll("the broker closed the publishing channel: " + cause.getMessage(), cause);
+        if (!closed) {
+            Thread t = new Thread(this::reopen, "scaleplane-rabbitmq-reopen-publisher");
+            t.setDaemon(true);
+            t.start();
+        }
+    }
+
+    private void reopen() {
+        while (!closed && connection.isOpen()) {
+            try {
+                channel = open();
+                synchronized (recovered) {
+                    recovered.notifyAll();
+                }
+                return;
+            } catch (IOException | RuntimeException e) {
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
     }
 
     private void failAll(String message, @Nullable Throwable cause) {

@@ -6,6 +6,7 @@ import com.rabbitmq.client.BuiltinExchangeType;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
+import com.rabbitmq.client.ShutdownSignalException;
 import dev.scaleplane.api.ScaleplaneException;
 import dev.scaleplane.api.events.DeadLetters;
 import dev.scaleplane.api.events.Event;
@@ -210,6 +211,11 @@ public final class RabbitEventBus extends AbstractEventBus {
                         event.id())
                 .handle((seq, e) -> {
                     if (e != null) {
+                        // A channel error (not a lost connection) may mean the exchange was deleted: declare it
+                        // again on the next publish.
+                        if (e.getCause() instanceof ShutdownSignalException s && !s.isHardError()) {
+                            declaredExchanges.remove(exchange);
+                        }
                         metrics.publishFailed(topic).increment();
                         throw e instanceof RuntimeException re
                                 ? re
