@@ -230,6 +230,34 @@ class RabbitEventBusTest {
     }
 
     @Test
+    void aGroupQueueDeletedBehindTheBusIsDeclaredAgainAndConsumed() throws Exception {
+        String prefix = SharedRabbit.uniqueName("requeue");
+        EventBus bus = bus(prefix, Map.of());
+        Map<String, Event<Object>> got = new ConcurrentHashMap<>();
+        bus.subscribe(SubscriptionOptions.of("orders", "g"), e -> got.put(e.id(), e));
+        Event<Note> before = fullEvent(1);
+        bus.publish("orders", before).get(10, TimeUnit.SECONDS);
+        await().atMost(WAIT).until(() -> got.containsKey(before.id()));
+        Names names = new Names(prefix, 4);
+
+        rawChannel().queueDelete(names.shardQueue("orders", "g", names.shardOf(before.orderingKey())));
+
+        Event<Note> after = fullEvent(6); // same key as event 1: key-1
+        await().atMost(WAIT).pollInterval(Duration.ofMillis(200)).until(() -> {
+            bus.publish(
+                            "orders",
+                            Event.builder(NOTE, new Note("probe", 0))
+                                    .source("/rabbit/test")
+                                    .partitionKey("key-1")
+                                    .build())
+                    .get(10, TimeUnit.SECONDS);
+            return got.values().stream().anyMatch(e -> ((Note) e.data()).text().equals("probe"));
+        });
+        bus.publish("orders", after).get(10, TimeUnit.SECONDS);
+        await().atMost(WAIT).until(() -> got.containsKey(after.id()));
+    }
+
+    @Test
     void aDeadLetterCarriesXDeathAndTheFailureHeaders() throws Exception {
         String prefix = SharedRabbit.uniqueName("dlx");
         EventBus bus = bus(prefix, Map.of());

@@ -277,6 +277,26 @@ final class Member implements Subscription {
             return true;
         }
 
+        /** After a broker-side cancel of the consumer of {@code cancelledGeneration}. */
+        void redeclareAndReopen(int cancelledGeneration) {
+            synchronized (this) {
+                if (closing || generation != cancelledGeneration) {
+                    return;
+                }
+            }
+            try {
+                bus.declareGroupAgain(group);
+                closeChannel();
+                open();
+            } catch (IOException | RuntimeException e) {
+                log.warn(
+                        "re-registering on {} failed; releasing it so the next rebalance retries: {}",
+                        queue,
+                        e.toString());
+                release();
+            }
+        }
+
         void awaitIdle(long deadline) {
             synchronized (this) {
                 while (running > 0) {
@@ -327,6 +347,19 @@ final class Member implements Subscription {
         @Override
         public void handleDelivery(String tag, Envelope envelope, AMQP.BasicProperties props, byte[] body) {
             shard.deliver(new Work(shard, generation, getChannel(), envelope, props, body, keyOf(props)));
+        }
+
+        /**
+         * The broker cancelled the consumer: its queue was deleted behind the bus. Declare the group's topology again
+         * and register anew, off the connection thread, so the member keeps receiving what is published from now on.
+         */
+        @Override
+        public void handleCancel(String consumerTag) {
+            if (closing) {
+                return;
+            }
+            log.warn("the broker cancelled the consumer of {} (queue deleted?); declaring it again", shard.queue);
+            bus.scheduler().execute(() -> shard.redeclareAndReopen(generation));
         }
     }
 

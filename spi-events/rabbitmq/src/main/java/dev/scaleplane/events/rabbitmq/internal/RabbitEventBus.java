@@ -357,6 +357,12 @@ public final class RabbitEventBus extends AbstractEventBus {
         declaredExchanges.add(exchange);
     }
 
+    /** Declares a group's exchange, queues and bindings again, e.g. after one was deleted behind the bus. */
+    void declareGroupAgain(GroupState group) throws IOException {
+        declaredExchanges.remove(names.exchange(group.topic));
+        declareGroup(group.topic, group);
+    }
+
     private void declareGroup(String topic, GroupState group) throws IOException {
         declareExchange(names.exchange(topic));
         String exchange = names.exchange(topic);
