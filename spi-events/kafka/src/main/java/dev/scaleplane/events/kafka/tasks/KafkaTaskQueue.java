@@ -1483,9 +1483,14 @@ public final class KafkaTaskQueue implements TaskQueue {
     /** The submitter's view of a task: state from the state view, one result future per generation. */
     private final class Handle implements TaskHandle {
         private final String id;
+        private TaskState lastKnown = TaskState.QUEUED;
 
         Handle(String id) {
             this.id = id;
+            StateView sv = states.get(id);
+            if (sv != null) {
+                lastKnown = sv.state;
+            }
         }
 
         @Override
@@ -1521,10 +1526,11 @@ public final class KafkaTaskQueue implements TaskQueue {
         public TaskState state() {
             synchronized (lock) {
                 StateView sv = states.get(id);
-                if (sv == null) {
-                    throw new NoSuchElementException("task " + id + " is no longer known (retention passed)");
+                if (sv != null) {
+                    lastKnown = sv.state;
                 }
-                return sv.state;
+                // Forgotten after the retention (or deleted by its finisher): the last state this handle saw.
+                return lastKnown;
             }
         }
 

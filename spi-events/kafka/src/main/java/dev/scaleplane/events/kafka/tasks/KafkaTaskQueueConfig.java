@@ -425,6 +425,9 @@ public final class KafkaTaskQueueConfig {
             props.put("group.id", group());
             props.put("session.timeout.ms", String.valueOf(sessionTimeout.toMillis()));
             props.put("heartbeat.interval.ms", String.valueOf(heartbeatInterval.toMillis()));
+            // Incremental rebalancing: a member joining or leaving revokes only the partitions that move, so only
+            // their leases are lost (the eager default would end every lease of every member).
+            props.put("partition.assignment.strategy", "org.apache.kafka.clients.consumer.CooperativeStickyAssignor");
         }
         props.put("enable.auto.commit", "false");
         props.put("auto.offset.reset", "earliest");

@@ -127,6 +127,52 @@ class KafkaTaskQueueTest {
     }
 
     @Test
+    void aJoiningMemberTakesOverOnePartitionAndOnlyItsLeasesAreLost() {
+        String prefix = TaskTestKafka.uniquePrefix("rebalance");
+        KafkaTaskQueue a = open(prefix);
+        assertThat(a.ownedPartitions()).containsExactlyInAnyOrder(0, 1);
+        List<TaskHandle> handles = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            handles.add(a.submit(TaskRequest.of("job", i)));
+        }
+        List<Lease> held = a.lease("a", 10, VISIBILITY);
+        assertThat(held).hasSize(10);
+        assertThat(held).extracting(l -> partitionOf(l.task().id())).contains(0, 1);
+
+        KafkaTaskQueue b = open(prefix);
+        await().atMost(Duration.ofSeconds(60))
+                .until(() ->
+                        a.ownedPartitions().size() == 1 && b.ownedPartitions().size() == 1);
+        int moved = b.ownedPartitions().iterator().next();
+        List<Lease> kept = new ArrayList<>();
+        for (Lease l : held) {
+            if (partitionOf(l.task().id()) == moved) {
+                assertThatThrownBy(() -> l.heartbeat(VISIBILITY))
+                        .isInstanceOfSatisfying(LeaseLostException.class, e -> assertThat(e.reason())
+                                .isEqualTo(LeaseLostException.Reason.EXPIRED));
+            } else {
+                l.heartbeat(VISIBILITY);
+                kept.add(l);
+            }
+        }
+        kept.forEach(l -> l.complete("kept by a"));
+        List<Lease> takenOver = new ArrayList<>();
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            takenOver.addAll(b.lease("b", 10, VISIBILITY));
+            return takenOver.size() == 10 - kept.size();
+        });
+        assertThat(takenOver)
+                .as("the attempt that was cut short is not counted")
+                .allSatisfy(l -> assertThat(l.task().attempt()).isEqualTo(1));
+        takenOver.forEach(l -> l.complete("taken over by b"));
+        for (TaskHandle h : handles) {
+            assertThat(h.result()).succeedsWithin(Duration.ofSeconds(30));
+        }
+        assertThat(a.lease("a", 10, VISIBILITY)).isEmpty();
+        assertThat(b.lease("b", 10, VISIBILITY)).isEmpty();
+    }
+
+    @Test
     void aRestartedProcessReplaysItsUnfinishedTasksAndNotTheFinishedOnes() {
         String prefix = TaskTestKafka.uniquePrefix("restart");
         KafkaTaskQueue first = open(prefix);
@@ -326,9 +372,11 @@ class KafkaTaskQueueTest {
         try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             closedPort = s.getLocalPort();
         }
-        Map<String, String> settings = TaskTestKafka.settings(TaskTestKafka.uniquePrefix("nowhere"));
-        settings.put(KafkaTaskQueueConfig.BOOTSTRAP_SERVERS, "127.0.0.1:" + closedPort);
-        settings.put(KafkaTaskQueueConfig.START_TIMEOUT, "2s");
+        Map<String, String> settings = Map.of(
+                KafkaTaskQueueConfig.BOOTSTRAP_SERVERS,
+                "127.0.0.1:" + closedPort,
+                KafkaTaskQueueConfig.START_TIMEOUT,
+                "2s");
         KafkaTaskQueueConfig config = KafkaTaskQueueConfig.from(ScaleplaneProperties.of(settings));
         assertThatThrownBy(() -> new KafkaTaskQueue(
                         config, TaskQueueOptions.defaults(), TaskClock.system(), () -> 0.5, new SimpleMeterRegistry()))
