@@ -153,7 +153,13 @@ public final class RabbitTaskQueue implements TaskQueue {
     private final LinkedHashMap<String, Idempotency> idempotency = new LinkedHashMap<>();
     private final ArrayDeque<Finished> finished = new ArrayDeque<>();
     private final ArrayDeque<Runnable> pending = new ArrayDeque<>();
-    private final List<Runnable> afterUnlock = new ArrayList<>();
+    /**
+     * Future completions recorded under the monitor, run by the same thread once it released it: per thread, so
+     * that a caller finds its own outcome completed when its call returns, even while the worker thread is
+     * draining completions of its own.
+     */
+    private final ThreadLocal<List<Runnable>> afterUnlock = ThreadLocal.withInitial(ArrayList::new);
+
     private final DeadLettersView deadLettersView = new DeadLettersView();
     /** Queues found empty, with when to ask again: polling five empty bands on every lease call is wasted work. */
     private final Map<String, Long> emptyUntil = new HashMap<>();
@@ -517,8 +523,10 @@ public final class RabbitTaskQueue implements TaskQueue {
                     if (!e.state.isTerminal()) {
                         endLease(e, LeaseLostException.Reason.CLOSED);
                         CompletableFuture<@Nullable Object> f = e.future;
-                        afterUnlock.add(() -> f.completeExceptionally(new TaskQueueClosedException(
-                                "task " + e.id + " was not finished in this process; it stays in the broker")));
+                        afterUnlock
+                                .get()
+                                .add(() -> f.completeExceptionally(new TaskQueueClosedException(
+                                        "task " + e.id + " was not finished in this process; it stays in the broker")));
                     }
                 }
                 held.forEach(TreeSet::clear);
@@ -714,7 +722,7 @@ public final class RabbitTaskQueue implements TaskQueue {
                 Object result = decodeResult(h, body);
                 e.state = TaskState.SUCCEEDED;
                 CompletableFuture<@Nullable Object> f = e.future;
-                afterUnlock.add(() -> f.complete(result));
+                afterUnlock.get().add(() -> f.complete(result));
                 forgetLater(e);
             }
             case FAILED -> finish(e, TaskState.FAILED, "it failed in another process (deadline)", null);
@@ -1508,11 +1516,11 @@ public final class RabbitTaskQueue implements TaskQueue {
         e.state = state;
         CompletableFuture<@Nullable Object> f = e.future;
         switch (state) {
-            case CANCELLED -> afterUnlock.add(() -> f.cancel(false));
+            case CANCELLED -> afterUnlock.get().add(() -> f.cancel(false));
             case FAILED, DEAD_LETTERED -> {
                 TaskFailedException failure =
                         new TaskFailedException(e.id, e.request.type(), state, e.attempt, why, cause);
-                afterUnlock.add(() -> f.completeExceptionally(failure));
+                afterUnlock.get().add(() -> f.completeExceptionally(failure));
             }
             default -> throw new IllegalStateException("not a failure state: " + state);
         }
@@ -1604,14 +1612,12 @@ public final class RabbitTaskQueue implements TaskQueue {
     }
 
     private void runAfterUnlock() {
-        List<Runnable> actions;
-        synchronized (this) {
-            if (afterUnlock.isEmpty()) {
-                return;
-            }
-            actions = new ArrayList<>(afterUnlock);
-            afterUnlock.clear();
+        List<Runnable> mine = afterUnlock.get();
+        if (mine.isEmpty() || Thread.holdsLock(this)) {
+            return; // a nested call: the outermost one runs them, outside the monitor
         }
+        List<Runnable> actions = new ArrayList<>(mine);
+        mine.clear();
         actions.forEach(Runnable::run);
     }
 
@@ -1814,7 +1820,7 @@ public final class RabbitTaskQueue implements TaskQueue {
                     dropHeld(held);
                     entry.state = TaskState.SUCCEEDED;
                     CompletableFuture<@Nullable Object> f = entry.future;
-                    afterUnlock.add(() -> f.complete(result));
+                    afterUnlock.get().add(() -> f.complete(result));
                     forgetLater(entry);
                     publishEvent(entry.id, TaskState.SUCCEEDED, result);
                     metrics.succeeded();
