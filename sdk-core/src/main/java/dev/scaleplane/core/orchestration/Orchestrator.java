@@ -50,7 +50,9 @@ import org.slf4j.LoggerFactory;
  *   <li><b>Back-pressure</b>: when every healthy worker is full nothing is leased, so tasks wait in the queue; the
  *       queue's own bound then limits submissions. If the strategy declines every worker for a task it leased (a
  *       health or label filter), the orchestrator keeps that lease, extends it on each round and offers the task
- *       again before leasing more; it is neither failed nor counted as another attempt.
+ *       again first; it is neither failed nor counted as another attempt. Such parked tasks do not keep free workers
+ *       idle: each round still leases for the slots left free, as long as fewer than
+ *       {@linkplain Builder#maxParked(int) maxParked} leases are parked.
  *   <li><b>Health</b>: a worker registered with {@link #registerRemote} is healthy while its last
  *       {@link #heartbeat(String)} is at most {@code missedHeartbeats × heartbeatInterval} old. An unhealthy worker is
  *       shown to the strategy with {@code healthy() == false} (so no built-in chooses it) and the leases of its
@@ -84,6 +86,9 @@ public final class Orchestrator implements AutoCloseable {
     /** Default name, used as the lease holder. */
     public static final String DEFAULT_NAME = "orchestrator";
 
+    /** Default {@linkplain Builder#maxParked(int) bound} on leases held for tasks no worker accepts now. */
+    public static final int DEFAULT_MAX_PARKED = 64;
+
     /** Default number of heartbeat intervals a remote worker may miss before it is unhealthy. */
     public static final int DEFAULT_MISSED_HEARTBEATS = 3;
 
@@ -100,6 +105,8 @@ public final class Orchestrator implements AutoCloseable {
     private final Duration livenessWindow;
     private final Duration pollInterval;
     private final Duration closeTimeout;
+    private final int maxParked;
+    private final Set<String> types;
     private final OrchestratorMetrics metrics;
 
     private final Object lock = new Object();
@@ -149,6 +156,8 @@ public final class Orchestrator implements AutoCloseable {
         this.livenessWindow = b.heartbeatInterval.multipliedBy(b.missedHeartbeats);
         this.pollInterval = b.pollInterval;
         this.closeTimeout = b.closeTimeout;
+        this.maxParked = b.maxParked;
+        this.types = b.types;
         this.metrics = new OrchestratorMetrics(
                 b.meterRegistry != null ? b.meterRegistry : new CompositeMeterRegistry(), b.name);
     }
@@ -239,24 +248,22 @@ public final class Orchestrator implements AutoCloseable {
                 return 0;
             }
             Instant now = clock.now();
+            List<WorkerView> views = snapshots(now);
             List<Lease> offered = new ArrayList<>(parked);
             parked.clear();
-            int free = freeSlots(now) - offered.size();
-            if (free > 0) {
+            placeAll(offered, now, views, dispatched);
+            // Lease for the slots still free. Parked tasks do not hold those slots back (a task waiting for a busy
+            // "eu" worker must not keep a free "us" worker idle), but their number is bounded, so a backlog no
+            // worker accepts cannot pile up leases.
+            int wanted = Math.min(freeSlots(now), maxParked - parked.size());
+            if (wanted > 0) {
+                List<Lease> leased = List.of();
                 try {
-                    offered.addAll(queue.lease(name, free, visibilityTimeout));
+                    leased = queue.lease(name, wanted, visibilityTimeout, types);
                 } catch (TaskQueueClosedException e) {
                     LOG.debug("Queue closed; orchestrator '{}' leases nothing", name);
                 }
-            }
-            List<WorkerView> views = offered.isEmpty() ? List.of() : snapshots(now);
-            for (Lease lease : offered) {
-                Attempt a = place(lease, now, views);
-                if (a != null) {
-                    dispatched.add(a);
-                } else if (extend(lease)) {
-                    parked.addLast(lease);
-                }
+                placeAll(leased, now, views, dispatched);
             }
         }
         for (Attempt a : dispatched) {
@@ -358,6 +365,18 @@ public final class Orchestrator implements AutoCloseable {
         synchronized (lock) {
             if (!shutdown) {
                 loop = clock.schedule(pollInterval, this::tick);
+            }
+        }
+    }
+
+    /** Places each lease or parks it, extended, for the next round. Lock held. */
+    private void placeAll(List<Lease> leases, Instant now, List<WorkerView> views, List<Attempt> dispatched) {
+        for (Lease lease : leases) {
+            Attempt a = place(lease, now, views);
+            if (a != null) {
+                dispatched.add(a);
+            } else if (extend(lease)) {
+                parked.addLast(lease);
             }
         }
     }
@@ -782,6 +801,8 @@ public final class Orchestrator implements AutoCloseable {
         private Duration pollInterval = Duration.ofMillis(100);
         private Duration closeTimeout = Duration.ofSeconds(30);
         private @Nullable MeterRegistry meterRegistry;
+        private int maxParked = DEFAULT_MAX_PARKED;
+        private Set<String> types = Set.of();
 
         private Builder(TaskQueue queue) {
             this.queue = Objects.requireNonNull(queue, "queue");
@@ -883,6 +904,28 @@ public final class Orchestrator implements AutoCloseable {
          */
         public Builder meterRegistry(MeterRegistry meterRegistry) {
             this.meterRegistry = Objects.requireNonNull(meterRegistry, "meterRegistry");
+            return this;
+        }
+
+        /**
+         * Leases of tasks no worker accepts now (every candidate declined by the strategy: full, ejected, wrong
+         * labels) that the orchestrator holds and offers again each round, at most. While fewer are held it goes on
+         * leasing for free slots, so other tasks reach idle workers; at the limit it leases no more until one is
+         * placed. Default {@value Orchestrator#DEFAULT_MAX_PARKED}. To keep tasks that only some workers can run
+         * from waiting behind each other, give them their own types and an orchestrator per type set
+         * ({@link #types(Set)}).
+         */
+        public Builder maxParked(int maxParked) {
+            if (maxParked < 0) {
+                throw new IllegalArgumentException("maxParked must be >= 0, but was " + maxParked);
+            }
+            this.maxParked = maxParked;
+            return this;
+        }
+
+        /** Lease only tasks of these types; empty (the default) for every type. */
+        public Builder types(Set<String> types) {
+            this.types = Set.copyOf(Objects.requireNonNull(types, "types"));
             return this;
         }
 

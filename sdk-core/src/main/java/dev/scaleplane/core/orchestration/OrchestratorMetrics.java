@@ -12,22 +12,33 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.function.ToDoubleFunction;
 
 /**
- * The dispatch side of the task metrics, one set per orchestrator, tagged {@code orchestrator}; per-worker meters are
- * also tagged {@code worker}. The names are listed on {@link Orchestrator.Builder#meterRegistry}.
+ * The dispatch side of the task metrics: the names an {@link Orchestrator} publishes, one set per orchestrator,
+ * tagged {@code orchestrator}; per-worker meters are also tagged {@code worker}. What each means is listed on
+ * {@link Orchestrator.Builder#meterRegistry}. Instances are created by the orchestrator only.
  *
  * <p>Thread-safe: counters are lock-free; worker meters are added and removed under the orchestrator's lock.
  */
-final class OrchestratorMetrics {
-    static final String DISPATCHED = "scaleplane.orchestrator.dispatched";
-    static final String SUCCEEDED = "scaleplane.orchestrator.succeeded";
-    static final String FAILED = "scaleplane.orchestrator.failed";
-    static final String LEASE_LOST = "scaleplane.orchestrator.lease.lost";
-    static final String EXECUTION = "scaleplane.orchestrator.execution";
-    static final String IN_FLIGHT = "scaleplane.orchestrator.worker.in_flight";
-    static final String SLOTS = "scaleplane.orchestrator.worker.slots";
-    static final String UTILIZATION = "scaleplane.orchestrator.worker.utilization";
-    static final String HEALTHY = "scaleplane.orchestrator.worker.healthy";
-    static final String BUSY = "scaleplane.orchestrator.worker.busy";
+public final class OrchestratorMetrics {
+    /** Meter name; see {@link Orchestrator.Builder#meterRegistry}. */
+    public static final String DISPATCHED = "scaleplane.orchestrator.dispatched";
+    /** Meter name; see {@link Orchestrator.Builder#meterRegistry}. */
+    public static final String SUCCEEDED = "scaleplane.orchestrator.succeeded";
+    /** Meter name; see {@link Orchestrator.Builder#meterRegistry}. */
+    public static final String FAILED = "scaleplane.orchestrator.failed";
+    /** Meter name; see {@link Orchestrator.Builder#meterRegistry}. */
+    public static final String LEASE_LOST = "scaleplane.orchestrator.lease.lost";
+    /** Meter name; see {@link Orchestrator.Builder#meterRegistry}. */
+    public static final String EXECUTION = "scaleplane.orchestrator.execution";
+    /** Meter name; see {@link Orchestrator.Builder#meterRegistry}. */
+    public static final String IN_FLIGHT = "scaleplane.orchestrator.worker.in_flight";
+    /** Meter name; see {@link Orchestrator.Builder#meterRegistry}. */
+    public static final String SLOTS = "scaleplane.orchestrator.worker.slots";
+    /** Meter name; see {@link Orchestrator.Builder#meterRegistry}. */
+    public static final String UTILIZATION = "scaleplane.orchestrator.worker.utilization";
+    /** Meter name; see {@link Orchestrator.Builder#meterRegistry}. */
+    public static final String HEALTHY = "scaleplane.orchestrator.worker.healthy";
+    /** Meter name; see {@link Orchestrator.Builder#meterRegistry}. */
+    public static final String BUSY = "scaleplane.orchestrator.worker.busy";
 
     private final MeterRegistry registry;
     private final String orchestrator;

@@ -18,8 +18,10 @@ import dev.scaleplane.tck.VirtualTaskClock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -121,7 +123,7 @@ class OrchestratorTest {
         try (Orchestrator o = orchestrator().executor(manual).build()) {
             int[] slots = {1, 2, 3, 5};
             for (int i = 0; i < slots.length; i++) {
-                o.register(new WorkerSpec("w" + i, slots[i], 1 + i, java.util.Map.of()), task -> {
+                o.register(new WorkerSpec("w" + i, slots[i], 1 + i, Map.of()), task -> {
                     if (random.nextInt(10) == 0) {
                         throw new IllegalStateException("random failure");
                     }
@@ -509,6 +511,81 @@ class OrchestratorTest {
             assertThatThrownBy(() -> o.register(WorkerSpec.of("w1", 2), task -> "ok"))
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("already registered");
+        }
+    }
+
+    @Test
+    void aTaskNoFreeWorkerAcceptsDoesNotKeepAnotherWorkerIdle() {
+        DispatchStrategy sameRegion = DispatchStrategies.capacityAware(
+                (task, worker) -> worker.spec().labels().get("region").equals(task.payload(String.class)));
+        try (Orchestrator o =
+                orchestrator().executor(manual).strategy(sameRegion).build()) {
+            o.register(WorkerSpec.of("eu-1", 1).withLabels(Map.of("region", "eu")), task -> "eu");
+            o.register(WorkerSpec.of("us-1", 1).withLabels(Map.of("region", "us")), task -> "us");
+            TaskHandle eu1 = submit("eu");
+            TaskHandle eu2 = submit("eu");
+            TaskHandle eu3 = submit("eu");
+            TaskHandle us1 = submit("us");
+
+            for (int round = 0; round < 3; round++) {
+                o.dispatchOnce(); // eu-1 runs eu1 (held by the manual executor); eu2 and eu3 wait parked
+            }
+
+            assertThat(view(o, "us-1").inFlight())
+                    .as("us-1 got the us task past the parked eu tasks")
+                    .isEqualTo(1);
+            assertThat(us1.state()).isEqualTo(TaskState.LEASED);
+            manual.runAll();
+            assertThat(us1.result()).isCompletedWithValue("us");
+            assertThat(eu1.result()).isCompletedWithValue("eu");
+            for (int round = 0; round < 4; round++) {
+                o.dispatchOnce();
+                manual.runAll();
+            }
+            assertThat(eu2.result()).isCompletedWithValue("eu");
+            assertThat(eu3.result()).isCompletedWithValue("eu");
+        }
+    }
+
+    @Test
+    void atMaxParkedNothingMoreIsLeasedUntilAParkedTaskIsPlaced() {
+        DispatchStrategy sameRegion = DispatchStrategies.capacityAware(
+                (task, worker) -> worker.spec().labels().get("region").equals(task.payload(String.class)));
+        try (Orchestrator o = orchestrator()
+                .executor(manual)
+                .strategy(sameRegion)
+                .maxParked(1)
+                .build()) {
+            o.register(WorkerSpec.of("eu-1", 1).withLabels(Map.of("region", "eu")), task -> "eu");
+            o.register(WorkerSpec.of("us-1", 1).withLabels(Map.of("region", "us")), task -> "us");
+            submit("eu");
+            submit("eu");
+            TaskHandle us1 = submit("us");
+
+            for (int round = 0; round < 3; round++) {
+                o.dispatchOnce();
+            }
+
+            assertThat(us1.state()).as("one eu task parked: the limit").isEqualTo(TaskState.QUEUED);
+            manual.runAll(); // eu-1 frees its slot: the parked eu task is placed, leasing resumes
+            o.dispatchOnce();
+            o.dispatchOnce();
+            assertThat(us1.state()).isEqualTo(TaskState.LEASED);
+            manual.runAll();
+        }
+    }
+
+    @Test
+    void anOrchestratorWithTypesLeasesOnlyThose() {
+        try (Orchestrator o = orchestrator().types(Set.of("deploy")).build()) {
+            o.register(WorkerSpec.of("w1", 4), task -> "ran");
+            TaskHandle deploy = submit("x");
+            TaskHandle other = queue.submit(TaskRequest.of("rollback", "y"));
+
+            o.dispatchOnce();
+
+            assertThat(deploy.result()).isCompletedWithValue("ran");
+            assertThat(other.state()).isEqualTo(TaskState.QUEUED);
         }
     }
 }
