@@ -323,8 +323,11 @@ public final class KafkaTaskQueue implements TaskQueue {
             int partition = partitionOf(routingKey);
             StateView sv = new StateView(
                     id, TaskState.QUEUED, 1, request.type(), 0, partition, routingKey, idem, now, null, "");
+            // Encoded before anything is written: a payload that is not JSON fails submit and leaves no trace.
+            ObjectNode record = TaskRecords.task(s);
+            TaskRecords.bytes(record);
             Future<RecordMetadata> state = sendState(sv);
-            RecordMetadata meta = await(sendTask(partition, routingKey, TaskRecords.task(s)), "submit");
+            RecordMetadata meta = await(sendTask(partition, routingKey, record), "submit");
             await(state, "submit");
             futures.put(id, new CompletableFuture<>());
             applyState(sv);

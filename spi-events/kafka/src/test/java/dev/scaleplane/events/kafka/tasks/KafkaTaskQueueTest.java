@@ -9,6 +9,7 @@ import dev.scaleplane.api.ScaleplaneException;
 import dev.scaleplane.api.events.EventTypeRegistry;
 import dev.scaleplane.api.orchestration.Lease;
 import dev.scaleplane.api.orchestration.LeaseLostException;
+import dev.scaleplane.api.orchestration.QueueFullException;
 import dev.scaleplane.api.orchestration.TaskClock;
 import dev.scaleplane.api.orchestration.TaskDeadLetter;
 import dev.scaleplane.api.orchestration.TaskHandle;
@@ -307,6 +308,42 @@ class KafkaTaskQueueTest {
         assertThat(dl.lastFailure().message()).isNotBlank();
         Lease lease = q.lease("w", 5, VISIBILITY).get(0);
         assertThat(lease.task().id()).isEqualTo(after.id());
+    }
+
+    @Test
+    void inOneProcessCapacityAndIdempotencyKeysHoldAndABadPayloadLeavesNoTrace() {
+        VirtualTaskClock clock = new VirtualTaskClock();
+        KafkaTaskQueue q = open(
+                TaskTestKafka.uniquePrefix("local"),
+                TaskQueueOptions.builder()
+                        .capacity(2)
+                        .idempotencyWindow(Duration.ofMinutes(1))
+                        .build(),
+                clock,
+                new SimpleMeterRegistry());
+        assertThatThrownBy(() -> q.submit(TaskRequest.of("job", new Object())))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("java.lang.Object");
+        assertThat(q.size()).isZero();
+
+        TaskHandle first =
+                q.submit(TaskRequest.builder("job", "1").idempotencyKey("k").build());
+        clock.advance(Duration.ofSeconds(59));
+        TaskHandle again =
+                q.submit(TaskRequest.builder("job", "2").idempotencyKey("k").build());
+        assertThat(again.id()).isEqualTo(first.id());
+        q.submit(TaskRequest.of("job", "other"));
+        assertThatThrownBy(() -> q.submit(TaskRequest.of("job", "one too many")))
+                .isInstanceOfSatisfying(
+                        QueueFullException.class, e -> assertThat(e.capacity()).isEqualTo(2));
+        List<Lease> leases = q.lease("w", 10, VISIBILITY);
+        assertThat(leases).hasSize(2);
+        leases.forEach(l -> l.complete(l.task().payload(String.class)));
+        assertThat(again.result()).isCompletedWithValue("1");
+        clock.advance(Duration.ofSeconds(1));
+        assertThat(q.submit(TaskRequest.builder("job", "3").idempotencyKey("k").build())
+                        .id())
+                .isNotEqualTo(first.id());
     }
 
     @Test
