@@ -382,10 +382,14 @@ public final class KafkaBroker implements AutoCloseable {
         Process p = process;
         if (p != null) {
             p.destroyForcibly();
+            try {
+                p.waitFor(10, TimeUnit.SECONDS); // files are deleted only once the broker no longer writes them
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
-        if (this == shared || closed) {
-            deleteDataDir();
-        }
+        // The JVM that owns the broker is exiting, so nobody can restart it: its data only fills the temp folder.
+        deleteDataDir();
     }
 
     private List<String> javaCommand(String mainClass) {
