@@ -19,6 +19,9 @@ public final class TaskQueueOptions {
     /** Default {@link #capacity()}. */
     public static final int DEFAULT_CAPACITY = 100_000;
 
+    /** Default {@link #retentionCapacity()}. */
+    public static final int DEFAULT_RETENTION_CAPACITY = 100_000;
+
     /** Default {@link #deadLetterCapacity()}. */
     public static final int DEFAULT_DEAD_LETTER_CAPACITY = 100_000;
 
@@ -31,6 +34,7 @@ public final class TaskQueueOptions {
     private final Duration idempotencyWindow;
     private final Duration retention;
     private final int deadLetterCapacity;
+    private final int retentionCapacity;
     private final int keyConcurrency;
     private final Map<String, Integer> keyConcurrencies;
     private final Map<String, TaskRateLimit> rateLimits;
@@ -43,6 +47,7 @@ public final class TaskQueueOptions {
         idempotencyWindow = b.idempotencyWindow;
         retention = b.retention;
         deadLetterCapacity = b.deadLetterCapacity;
+        retentionCapacity = b.retentionCapacity;
         keyConcurrency = b.keyConcurrency;
         keyConcurrencies = Map.copyOf(b.keyConcurrencies);
         rateLimits = Map.copyOf(b.rateLimits);
@@ -98,6 +103,15 @@ public final class TaskQueueOptions {
         return retention;
     }
 
+    /**
+     * Finished tasks remembered at most, whatever their age: beyond it the oldest are forgotten before their
+     * {@link #retention()}, so a queue's memory stays bounded at any throughput. Dead letters are kept apart, bounded by
+     * {@link #deadLetterCapacity()}.
+     */
+    public int retentionCapacity() {
+        return retentionCapacity;
+    }
+
     /** Dead letters kept; beyond it the oldest are dropped. */
     public int deadLetterCapacity() {
         return deadLetterCapacity;
@@ -138,7 +152,8 @@ public final class TaskQueueOptions {
     public String toString() {
         return "TaskQueueOptions{capacity=" + capacity + ", retryPolicy=" + retryPolicy + ", retryPolicies="
                 + retryPolicies + ", agingInterval=" + agingInterval + ", idempotencyWindow=" + idempotencyWindow
-                + ", retention=" + retention + ", deadLetterCapacity=" + deadLetterCapacity + ", keyConcurrency="
+                + ", retention=" + retention + ", retentionCapacity=" + retentionCapacity + ", deadLetterCapacity="
+                + deadLetterCapacity + ", keyConcurrency="
                 + keyConcurrency + ", keyConcurrencies=" + keyConcurrencies + ", rateLimits=" + rateLimits + '}';
     }
 
@@ -151,6 +166,7 @@ public final class TaskQueueOptions {
         private Duration idempotencyWindow = Duration.ofHours(1);
         private Duration retention = Duration.ofHours(1);
         private int deadLetterCapacity = DEFAULT_DEAD_LETTER_CAPACITY;
+        private int retentionCapacity = DEFAULT_RETENTION_CAPACITY;
         private int keyConcurrency = 1;
         private final Map<String, Integer> keyConcurrencies = new LinkedHashMap<>();
         private final Map<String, TaskRateLimit> rateLimits = new LinkedHashMap<>();
@@ -165,6 +181,7 @@ public final class TaskQueueOptions {
             idempotencyWindow = o.idempotencyWindow;
             retention = o.retention;
             deadLetterCapacity = o.deadLetterCapacity;
+            retentionCapacity = o.retentionCapacity;
             keyConcurrency = o.keyConcurrency;
             keyConcurrencies.putAll(o.keyConcurrencies);
             rateLimits.putAll(o.rateLimits);
@@ -216,6 +233,12 @@ public final class TaskQueueOptions {
                 throw new IllegalArgumentException("deadLetterCapacity must be >= 1, but was " + deadLetterCapacity);
             }
             this.deadLetterCapacity = deadLetterCapacity;
+            return this;
+        }
+
+        /** Finished tasks remembered at most. Default {@value TaskQueueOptions#DEFAULT_RETENTION_CAPACITY}. */
+        public Builder retentionCapacity(int retentionCapacity) {
+            this.retentionCapacity = atLeastOne(retentionCapacity, "retentionCapacity");
             return this;
         }
 

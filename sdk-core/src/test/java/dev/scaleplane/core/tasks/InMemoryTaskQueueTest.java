@@ -478,6 +478,23 @@ class InMemoryTaskQueueTest {
     }
 
     @Test
+    void beyondTheRetentionCapacityTheOldestFinishedTasksAreForgottenEarly() {
+        queue.close();
+        queue = queue(TaskQueueOptions.builder().retentionCapacity(2).build());
+        List<TaskHandle> handles = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            handles.add(queue.submit(TaskRequest.of("t", i)));
+            leaseOne("w").complete(i);
+        }
+        assertThat(queue.state(handles.get(0).id())).as("the oldest, beyond 2").isEmpty();
+        assertThat(queue.state(handles.get(1).id())).contains(TaskState.SUCCEEDED);
+        assertThat(queue.state(handles.get(2).id())).contains(TaskState.SUCCEEDED);
+        assertThat(handles.get(0).result())
+                .as("its handle still holds the result")
+                .isCompletedWithValue(0);
+    }
+
+    @Test
     void closingFailsUnfinishedTasksAndRefusesWork() {
         TaskHandle queued = queue.submit(TaskRequest.of("t", "q"));
         TaskHandle leased = queue.submit(TaskRequest.of("t", "l"));

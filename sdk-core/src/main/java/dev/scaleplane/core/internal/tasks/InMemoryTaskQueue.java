@@ -617,15 +617,22 @@ public final class InMemoryTaskQueue implements TaskQueue {
      */
     private void forgetLater(Entry e) {
         finished.addLast(new Finished(e, clock.now().plus(options.retention())));
+        // the count bound keeps memory flat at any rate: an hour of finished tasks at 100k/s would not fit
+        while (finished.size() > options.retentionCapacity()) {
+            forget(finished.pollFirst().entry);
+        }
     }
 
     private void forgetExpired(Instant now) {
         for (Finished f = finished.peekFirst(); f != null && !f.forgetAt.isAfter(now); f = finished.peekFirst()) {
             finished.pollFirst();
-            Entry e = f.entry;
-            if (e.state.isTerminal() && (e.state != TaskState.DEAD_LETTERED || !deadLetters.containsKey(e.id))) {
-                tasks.remove(e.id, e); // unless the id now belongs to another entry
-            }
+            forget(f.entry);
+        }
+    }
+
+    private void forget(Entry e) {
+        if (e.state.isTerminal() && (e.state != TaskState.DEAD_LETTERED || !deadLetters.containsKey(e.id))) {
+            tasks.remove(e.id, e); // unless the id now belongs to another entry
         }
     }
 

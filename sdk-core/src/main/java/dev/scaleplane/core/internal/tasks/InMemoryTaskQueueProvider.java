@@ -33,6 +33,8 @@ import java.util.concurrent.ThreadLocalRandom;
  *       up</td></tr>
  *   <tr><td>{@code scaleplane.tasks.memory.dead-letter-capacity}</td><td>100000</td><td>dead letters kept before
  *       the oldest are dropped</td></tr>
+ *   <tr><td>{@code scaleplane.tasks.memory.retention-capacity}</td><td>100000</td><td>finished tasks remembered at
+ *       most, the oldest forgotten first</td></tr>
  *   <tr><td>{@code scaleplane.tasks.memory.key-concurrency}</td><td>1</td><td>tasks of one key under lease at once,
  *       for types without an override</td></tr>
  * </table>
@@ -50,6 +52,7 @@ public final class InMemoryTaskQueueProvider implements TaskQueueProvider {
     static final String RETENTION = "scaleplane.tasks.memory.retention";
     static final String DEAD_LETTER_CAPACITY = "scaleplane.tasks.memory.dead-letter-capacity";
     static final String KEY_CONCURRENCY = "scaleplane.tasks.memory.key-concurrency";
+    static final String RETENTION_CAPACITY = "scaleplane.tasks.memory.retention-capacity";
 
     private static final Set<TaskQueueCapability> CAPABILITIES = Set.copyOf(EnumSet.of(
             TaskQueueCapability.DELAYED_TASKS,
@@ -106,9 +109,17 @@ public final class InMemoryTaskQueueProvider implements TaskQueueProvider {
         Duration retention = config.duration(RETENTION, d.retention(), min, max);
         int deadLetters = config.integer(DEAD_LETTER_CAPACITY, d.deadLetterCapacity(), 1, Integer.MAX_VALUE);
         int keyConcurrency = config.integer(KEY_CONCURRENCY, d.keyConcurrency(), 1, Integer.MAX_VALUE);
+        int retentionCapacity = config.integer(RETENTION_CAPACITY, d.retentionCapacity(), 1, Integer.MAX_VALUE);
         config.rejectUnknownKeys(
                 "scaleplane.tasks.memory.",
-                Set.of(CAPACITY, AGING_INTERVAL, IDEMPOTENCY_WINDOW, RETENTION, DEAD_LETTER_CAPACITY, KEY_CONCURRENCY));
+                Set.of(
+                        CAPACITY,
+                        AGING_INTERVAL,
+                        IDEMPOTENCY_WINDOW,
+                        RETENTION,
+                        RETENTION_CAPACITY,
+                        DEAD_LETTER_CAPACITY,
+                        KEY_CONCURRENCY));
         config.throwIfInvalid();
         return d.toBuilder()
                 .capacity(capacity)
@@ -117,6 +128,7 @@ public final class InMemoryTaskQueueProvider implements TaskQueueProvider {
                 .retention(retention)
                 .deadLetterCapacity(deadLetters)
                 .keyConcurrency(keyConcurrency)
+                .retentionCapacity(retentionCapacity)
                 .build();
     }
 }
