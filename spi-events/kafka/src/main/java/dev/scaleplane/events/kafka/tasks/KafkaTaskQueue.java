@@ -78,7 +78,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A {@link TaskQueue} on Kafka. See {@link KafkaTaskQueueProvider} for the capabilities and {@code README-tasks.md}
+ * A {@link TaskQueue} on Kafka. See {@link KafkaTaskQueueProvider} for the capabilities and the module README
  * for what is exact and what is approximate.
  *
  * <h2>Model</h2>
