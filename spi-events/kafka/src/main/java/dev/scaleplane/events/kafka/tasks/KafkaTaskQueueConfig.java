@@ -24,7 +24,8 @@ import org.jspecify.annotations.Nullable;
  * <table>
  *   <caption>Configuration</caption>
  *   <tr><th>key</th><th>default</th><th>meaning</th></tr>
- *   <tr><td>{@code bootstrap-servers}</td><td>(required)</td><td>{@code host:port[,host:port...]}</td></tr>
+ *   <tr><td>{@code bootstrap-servers}</td><td>{@code scaleplane.events.kafka.bootstrap-servers}</td><td>{@code
+ *       host:port[,host:port...]}; required if the bus's is not set</td></tr>
  *   <tr><td>{@code client-id}</td><td>{@code scaleplane-tasks}</td><td>prefix of the Kafka client ids</td></tr>
  *   <tr><td>{@code topic-prefix}</td><td>{@value #DEFAULT_TOPIC_PREFIX}</td><td>names the topics
  *       {@code <prefix>.tasks}, {@code <prefix>.state}, {@code <prefix>.dead} and the consumer group
@@ -56,6 +57,9 @@ public final class KafkaTaskQueueConfig {
     public static final String PREFIX = "scaleplane.tasks.kafka.";
     /** Key of the bootstrap servers. */
     public static final String BOOTSTRAP_SERVERS = PREFIX + "bootstrap-servers";
+
+    /** The event bus's brokers, used when {@value #BOOTSTRAP_SERVERS} is not set. */
+    public static final String EVENTS_BOOTSTRAP_SERVERS = "scaleplane.events.kafka.bootstrap-servers";
     /** Key of the client id prefix. */
     public static final String CLIENT_ID = PREFIX + "client-id";
     /** Key of the topic prefix. */
@@ -156,8 +160,12 @@ public final class KafkaTaskQueueConfig {
     public static KafkaTaskQueueConfig from(ConfigProperties properties) {
         ConfigReader reader = new ConfigReader(Objects.requireNonNull(properties, "properties"));
         Values v = new Values();
-        Optional<String> servers = reader.optional(BOOTSTRAP_SERVERS).map(String::trim);
-        String expectServers = "host:port[,host:port...], e.g. 127.0.0.1:9092";
+        // Configured once for both: the queue falls back to the event bus's brokers.
+        Optional<String> servers = reader.optional(BOOTSTRAP_SERVERS)
+                .or(() -> reader.optional(EVENTS_BOOTSTRAP_SERVERS))
+                .map(String::trim);
+        String expectServers = "host:port[,host:port...], e.g. 127.0.0.1:9092 (or set " + EVENTS_BOOTSTRAP_SERVERS
+                + " for both the bus and the queue)";
         if (servers.isEmpty()) {
             reader.check(false, BOOTSTRAP_SERVERS, null, expectServers);
         } else {

@@ -154,6 +154,16 @@ class KafkaTaskQueueConfigTest {
     }
 
     @Test
+    void withoutItsOwnBrokersTheQueueUsesTheEventBussBrokers() {
+        KafkaTaskQueueConfig c = read(Map.of(KafkaTaskQueueConfig.EVENTS_BOOTSTRAP_SERVERS, "k1:9092,k2:9093"));
+        assertThat(c.toString()).contains("k1:9092,k2:9093");
+        KafkaTaskQueueConfig own = read(Map.of(
+                KafkaTaskQueueConfig.EVENTS_BOOTSTRAP_SERVERS, "k1:9092",
+                KafkaTaskQueueConfig.BOOTSTRAP_SERVERS, "t1:9092"));
+        assertThat(own.toString()).contains("t1:9092").doesNotContain("k1:9092");
+    }
+
+    @Test
     void saslCredentialsWithoutASaslProtocolAreRejected() {
         assertThatThrownBy(() -> read(Map.of(
                         KafkaTaskQueueConfig.BOOTSTRAP_SERVERS, SERVERS,
