@@ -50,6 +50,20 @@ public final class ConfigKeys {
         return false;
     }
 
+    /**
+     * Whether the last part of a key, such as {@code pasword} in {@code scaleplane.store.postgres.pasword}, names a
+     * password or is a likely typo of {@code password} (it mentions {@code pass}, {@code pwd} or {@code secret}, or is
+     * at most three edits away). A backend uses it to report a misspelt password key with its value redacted before
+     * the generic unknown-key check, which cannot know the value is secret, would print it.
+     */
+    public static boolean looksLikePassword(String name) {
+        String n = Objects.requireNonNull(name, "name").toLowerCase(Locale.ROOT);
+        return n.contains("pass")
+                || n.contains("pwd")
+                || n.contains("secret")
+                || ConfigReader.editDistance(n, "password") <= 3;
+    }
+
     /** {@code value}, or {@value #REDACTED} when {@code key} {@linkplain #isSecret(String) is secret}; null stays null. */
     public static @Nullable String redact(String key, @Nullable String value) {
         return value != null && isSecret(key) ? REDACTED : value;

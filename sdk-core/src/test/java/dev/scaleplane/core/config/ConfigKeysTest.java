@@ -2,6 +2,7 @@ package dev.scaleplane.core.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -62,5 +63,15 @@ class ConfigKeysTest {
     })
     void defaultKeysReadUnderscoreAsDot(String variable, String key) {
         assertThat(ConfigKeys.defaultKeyFor(variable)).isEqualTo(key);
+    }
+
+    @Test
+    void recognizesMisspeltPasswordKeys() {
+        assertThat(ConfigKeys.looksLikePassword("pasword")).isTrue();
+        assertThat(ConfigKeys.looksLikePassword("passwd")).isTrue();
+        assertThat(ConfigKeys.looksLikePassword("pw")).isFalse();
+        assertThat(ConfigKeys.looksLikePassword("passwort")).isTrue();
+        assertThat(ConfigKeys.looksLikePassword("pool-sise")).isFalse();
+        assertThat(ConfigKeys.looksLikePassword("schema")).isFalse();
     }
 }

@@ -6,7 +6,6 @@ import dev.scaleplane.core.config.ConfigKeys;
 import dev.scaleplane.core.config.ConfigReader;
 import java.time.Duration;
 import java.util.HashSet;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -177,7 +176,9 @@ public final class PostgresStoreConfig {
         // A misspelt password key holds a password too, but the core only redacts keys it recognizes as secret:
         // report those typos here, with the value redacted, before the generic unknown-key check sees them.
         for (String key : new TreeSet<>(reader.properties().keys())) {
-            if (key.startsWith(PREFIX) && !known.contains(key) && looksLikePassword(key.substring(PREFIX.length()))) {
+            if (key.startsWith(PREFIX)
+                    && !known.contains(key)
+                    && ConfigKeys.looksLikePassword(key.substring(PREFIX.length()))) {
                 reader.check(false, key, ConfigKeys.REDACTED, "a known key; did you mean " + PASSWORD + "?");
                 known.add(key);
             }
@@ -242,32 +243,6 @@ public final class PostgresStoreConfig {
     /** How often live subscriptions poll when no notification arrives. */
     public Duration pollInterval() {
         return pollInterval;
-    }
-
-    /** Whether a key name is, or is a likely typo of, {@code password}. */
-    static boolean looksLikePassword(String name) {
-        String n = name.toLowerCase(Locale.ROOT);
-        if (n.contains("pass") || n.contains("pwd") || n.contains("secret")) {
-            return true;
-        }
-        // Edit distance to "password" of at most 3: insertions, deletions, substitutions.
-        String target = "password";
-        int[] previous = new int[target.length() + 1];
-        int[] current = new int[target.length() + 1];
-        for (int j = 0; j <= target.length(); j++) {
-            previous[j] = j;
-        }
-        for (int i = 1; i <= n.length(); i++) {
-            current[0] = i;
-            for (int j = 1; j <= target.length(); j++) {
-                int cost = n.charAt(i - 1) == target.charAt(j - 1) ? 0 : 1;
-                current[j] = Math.min(Math.min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
-            }
-            int[] swap = previous;
-            previous = current;
-            current = swap;
-        }
-        return previous[target.length()] <= 3;
     }
 
     /** The URL with a {@code password} parameter, if any, redacted. */

@@ -91,16 +91,6 @@ class PostgresStoreConfigTest {
     }
 
     @Test
-    void recognizesMisspeltPasswordKeys() {
-        assertThat(PostgresStoreConfig.looksLikePassword("pasword")).isTrue();
-        assertThat(PostgresStoreConfig.looksLikePassword("passwd")).isTrue();
-        assertThat(PostgresStoreConfig.looksLikePassword("pw")).isFalse();
-        assertThat(PostgresStoreConfig.looksLikePassword("passwort")).isTrue();
-        assertThat(PostgresStoreConfig.looksLikePassword("pool-sise")).isFalse();
-        assertThat(PostgresStoreConfig.looksLikePassword("schema")).isFalse();
-    }
-
-    @Test
     void toStringRedactsThePasswordAndAPasswordInTheUrl() {
         PostgresStoreConfig config = PostgresStoreConfig.builder()
                 .url("jdbc:postgresql://db/app?ssl=true&password=hunter2&x=1")

@@ -277,38 +277,15 @@ public final class RabbitBusConfig {
         // A misspelt password key holds a password too, but the core redacts only keys it recognizes as secret:
         // report those typos here, value redacted, before the generic unknown-key check would print them.
         for (String key : new TreeSet<>(reader.properties().keys())) {
-            if (key.startsWith(PREFIX) && !known.contains(key) && looksLikePassword(key.substring(PREFIX.length()))) {
+            if (key.startsWith(PREFIX)
+                    && !known.contains(key)
+                    && ConfigKeys.looksLikePassword(key.substring(PREFIX.length()))) {
                 reader.check(false, key, ConfigKeys.REDACTED, "a known key; did you mean " + PASSWORD + "?");
                 known.add(key);
             }
         }
         reader.rejectUnknownKeys(PREFIX, known);
         return reader.problems().size() > before ? null : b.build();
-    }
-
-    /** Whether a key name is, or is a likely typo of, {@code password}. */
-    static boolean looksLikePassword(String name) {
-        String n = name.toLowerCase(Locale.ROOT);
-        if (n.contains("pass") || n.contains("pwd") || n.contains("secret")) {
-            return true;
-        }
-        String target = "password";
-        int[] previous = new int[target.length() + 1];
-        int[] current = new int[target.length() + 1];
-        for (int j = 0; j <= target.length(); j++) {
-            previous[j] = j;
-        }
-        for (int i = 1; i <= n.length(); i++) {
-            current[0] = i;
-            for (int j = 1; j <= target.length(); j++) {
-                int cost = n.charAt(i - 1) == target.charAt(j - 1) ? 0 : 1;
-                current[j] = Math.min(Math.min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
-            }
-            int[] t = previous;
-            previous = current;
-            current = t;
-        }
-        return previous[target.length()] <= 3;
     }
 
     /** Broker host. */

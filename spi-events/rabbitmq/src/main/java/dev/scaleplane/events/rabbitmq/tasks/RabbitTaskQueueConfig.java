@@ -324,7 +324,9 @@ public final class RabbitTaskQueueConfig {
                 DELAY_BUCKETS));
         // A misspelt password key holds a password too: report it with the value redacted.
         for (String key : new TreeSet<>(reader.properties().keys())) {
-            if (key.startsWith(PREFIX) && !known.contains(key) && looksLikePassword(key.substring(PREFIX.length()))) {
+            if (key.startsWith(PREFIX)
+                    && !known.contains(key)
+                    && ConfigKeys.looksLikePassword(key.substring(PREFIX.length()))) {
                 reader.check(false, key, ConfigKeys.REDACTED, "a known key; did you mean " + PASSWORD + "?");
                 known.add(key);
             }
@@ -416,12 +418,6 @@ public final class RabbitTaskQueueConfig {
         } catch (DateTimeParseException e) {
             return null;
         }
-    }
-
-    /** Whether a key name is, or is a likely typo of, {@code password}. */
-    static boolean looksLikePassword(String name) {
-        String n = name.toLowerCase(Locale.ROOT);
-        return n.contains("pass") || n.contains("pwd") || n.contains("secret") || n.equals("pasword");
     }
 
     /** The URI with its password, if any, redacted. */
