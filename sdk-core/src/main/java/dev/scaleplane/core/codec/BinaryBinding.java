@@ -35,10 +35,35 @@ public enum BinaryBinding {
 
     private final String prefix;
     private final String contentTypeHeader;
+    // Header names of the attributes every encoder writes, built once instead of per message.
+    final String specVersionHeader;
+    final String idHeader;
+    final String sourceHeader;
+    final String typeHeader;
+    final String subjectHeader;
+    final String timeHeader;
+    final String tenantHeader;
+    final String clusterHeader;
+    final String correlationIdHeader;
+    final String causationIdHeader;
+    final String partitionKeyHeader;
+    final String traceParentHeader;
 
     BinaryBinding(String prefix, String contentTypeHeader) {
         this.prefix = prefix;
         this.contentTypeHeader = contentTypeHeader;
+        this.specVersionHeader = prefix + "specversion";
+        this.idHeader = prefix + "id";
+        this.sourceHeader = prefix + "source";
+        this.typeHeader = prefix + "type";
+        this.subjectHeader = prefix + "subject";
+        this.timeHeader = prefix + "time";
+        this.tenantHeader = prefix + "tenant";
+        this.clusterHeader = prefix + "cluster";
+        this.correlationIdHeader = prefix + "correlationid";
+        this.causationIdHeader = prefix + "causationid";
+        this.partitionKeyHeader = prefix + "partitionkey";
+        this.traceParentHeader = prefix + "traceparent";
     }
 
     /** The prefix of attribute headers, e.g. {@code ce_} for Kafka. */

@@ -39,6 +39,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.BiConsumer;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -460,37 +461,53 @@ public final class EventCodec {
      *     context attribute name
      */
     public BinaryMessage encodeBinary(Event<?> event, BinaryBinding binding) {
+        Map<String, String> headers = new LinkedHashMap<>(32);
+        byte[] body = encodeBinary(event, binding, headers::put);
+        return new BinaryMessage(headers, body);
+    }
+
+    /**
+     * Encodes an event in binary content mode straight into a transport's headers: the same headers, in the same
+     * order, as {@link #encodeBinary(Event, BinaryBinding)}, handed to {@code headers} one at a time instead of
+     * collected in a map. For backends that build their own header structure on the publish path.
+     *
+     * @param headers receives each header name and value, never null
+     * @return the message body (the event's data encoded, or the byte array payload itself)
+     * @throws EventEncodingException if the data cannot be encoded (see {@link #encodeBinary(Event, BinaryBinding)})
+     */
+    public byte[] encodeBinary(Event<?> event, BinaryBinding binding, BiConsumer<String, String> headers) {
         Objects.requireNonNull(event, "event");
         Objects.requireNonNull(binding, "binding");
-        String prefix = binding.prefix();
-        Map<String, String> headers = new LinkedHashMap<>(32);
-        headers.put(prefix + "specversion", event.specVersion());
-        headers.put(prefix + "id", event.id());
-        headers.put(prefix + "source", event.source().toString());
-        headers.put(prefix + "type", event.type());
-        putOptional(headers, prefix, "subject", event.subject());
-        headers.put(prefix + "time", Rfc3339.format(event.time()));
-        putOptional(headers, prefix, "tenant", event.tenant());
-        putOptional(headers, prefix, "cluster", event.cluster());
-        putOptional(headers, prefix, "correlationid", event.correlationId());
-        putOptional(headers, prefix, "causationid", event.causationId());
-        putOptional(headers, prefix, "partitionkey", event.partitionKey());
+        Objects.requireNonNull(headers, "headers");
+        // The body first: an event whose data cannot be encoded emits no headers at all.
+        byte[] body = binaryBody(event);
+        headers.accept(binding.specVersionHeader, event.specVersion());
+        headers.accept(binding.idHeader, event.id());
+        headers.accept(binding.sourceHeader, event.source().toString());
+        headers.accept(binding.typeHeader, event.type());
+        putOptional(headers, binding.subjectHeader, event.subject());
+        headers.accept(binding.timeHeader, Rfc3339.format(event.time()));
+        putOptional(headers, binding.tenantHeader, event.tenant());
+        putOptional(headers, binding.clusterHeader, event.cluster());
+        putOptional(headers, binding.correlationIdHeader, event.correlationId());
+        putOptional(headers, binding.causationIdHeader, event.causationId());
+        putOptional(headers, binding.partitionKeyHeader, event.partitionKey());
         TraceParent traceparent = event.traceparent();
         if (traceparent != null) {
-            headers.put(prefix + "traceparent", traceparent.toString());
+            headers.accept(binding.traceParentHeader, traceparent.toString());
         }
         if (!event.extensions().isEmpty()) {
             for (String name : sortedExtensionNames(event)) {
-                headers.put(prefix + name, event.extensions().get(name));
+                headers.accept(binding.header(name), event.extensions().get(name));
             }
         }
-        headers.put(binding.contentTypeHeader(), event.dataContentType());
-        return new BinaryMessage(headers, binaryBody(event));
+        headers.accept(binding.contentTypeHeader(), event.dataContentType());
+        return body;
     }
 
-    private static void putOptional(Map<String, String> headers, String prefix, String name, @Nullable String value) {
+    private static void putOptional(BiConsumer<String, String> headers, String name, @Nullable String value) {
         if (value != null) {
-            headers.put(prefix + name, value);
+            headers.accept(name, value);
         }
     }
 

@@ -17,6 +17,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -70,6 +71,22 @@ class EventCodecRoundTripTest {
         BinaryMessage minimalMessage = codec.encodeBinary(minimal, BinaryBinding.KAFKA);
         assertThat(codec.decodeBinary(minimalMessage.headers(), minimalMessage.body(), BinaryBinding.KAFKA))
                 .isEqualTo(minimal);
+    }
+
+    @ParameterizedTest
+    @MethodSource("payloads")
+    void streamedBinaryHeadersAreTheMessageHeadersInOrder(Object payload) {
+        for (Event<Object> event : List.of(CatalogSamples.fullEvent(payload), CatalogSamples.minimalEvent(payload))) {
+            for (BinaryBinding binding : BinaryBinding.values()) {
+                List<String> streamed = new ArrayList<>();
+                byte[] body = codec.encodeBinary(event, binding, (k, v) -> streamed.add(k + "=" + v));
+                BinaryMessage message = codec.encodeBinary(event, binding);
+                List<String> expected = new ArrayList<>();
+                message.headers().forEach((k, v) -> expected.add(k + "=" + v));
+                assertThat(streamed).containsExactlyElementsOf(expected);
+                assertThat(body).isEqualTo(message.body());
+            }
+        }
     }
 
     @ParameterizedTest

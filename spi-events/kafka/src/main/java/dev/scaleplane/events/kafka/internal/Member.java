@@ -32,6 +32,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -94,7 +95,8 @@ final class Member implements Subscription {
     private final Set<Thread> workerThreads = ConcurrentHashMap.newKeySet();
     private final @Nullable Dedupe dedupe;
     private volatile boolean running = true;
-    private boolean pausedForLimit;
+    /** Written by the poll thread; read by handler threads to know when to wake it. */
+    private volatile boolean pausedForLimit;
 
     Member(
             KafkaEventBus bus,
@@ -202,9 +204,16 @@ final class Member implements Subscription {
             consumer.subscribe(topics, new Rebalance());
             long nextCommit = System.nanoTime() + bus.config.commitInterval().toNanos();
             while (running) {
+                if (pausedForLimit) {
+                    // Every assigned partition is paused, so poll(POLL) would sit out its whole timeout: wait for
+                    // the handlers to make room instead, and resume the moment they have.
+                    awaitRoom();
+                    flowControl();
+                }
                 ConsumerRecords<byte[], byte[]> records;
                 try {
-                    records = consumer.poll(POLL);
+                    // While still paused, poll only to keep the group session and run rebalance callbacks.
+                    records = consumer.poll(pausedForLimit ? Duration.ZERO : POLL);
                 } catch (WakeupException e) {
                     break;
                 }
@@ -293,6 +302,26 @@ final class Member implements Subscription {
         }
     }
 
+    /** Parks the poll thread until the handlers brought the pending records down to the resume mark, or POLL. */
+    private void awaitRoom() {
+        long deadline = System.nanoTime() + POLL.toNanos();
+        int resumeAt = bus.config.maxPending() / 2;
+        while (running && pending.get() > resumeAt) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return;
+            }
+            LockSupport.parkNanos(this, left);
+        }
+    }
+
+    /** Called by a handler thread after it finished a record: wakes the poll thread once there is room again. */
+    private void finished() {
+        if (pending.decrementAndGet() <= bus.config.maxPending() / 2 && pausedForLimit) {
+            LockSupport.unpark(pollThread);
+        }
+    }
+
     private void flowControl() {
         int max = bus.config.maxPending();
         if (!pausedForLimit && pending.get() >= max) {
@@ -321,10 +350,10 @@ final class Member implements Subscription {
     }
 
     private void updateLag() {
-        for (TopicPartition tp : partitions.keySet()) {
-            var lag = consumer.currentLag(tp);
+        for (PartitionState st : partitions.values()) {
+            var lag = consumer.currentLag(st.tp);
             if (lag.isPresent()) {
-                bus.lag(options.group(), tp).set(lag.getAsLong());
+                st.lag.set(lag.getAsLong());
             }
         }
     }
@@ -442,9 +471,8 @@ final class Member implements Subscription {
                 Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(new HashSet<>(assigned));
                 Map<TopicPartition, OffsetAndMetadata> initial = new HashMap<>();
                 for (TopicPartition tp : assigned) {
-                    PartitionState st = new PartitionState(tp);
+                    PartitionState st = new PartitionState(tp, bus.lag(options.group(), tp));
                     partitions.put(tp, st);
-                    bus.lag(options.group(), tp);
                     if (committed.get(tp) == null) {
                         // A new group starts where the partition is now (or at the beginning for EARLIEST); pinning
                         // that position at once means events published after subscribe() returned are never
@@ -474,7 +502,7 @@ final class Member implements Subscription {
         PartitionState st = work.state;
         synchronized (st) {
             if (st.revoked) {
-                pending.decrementAndGet();
+                finished();
                 return;
             }
             st.running++;
@@ -492,7 +520,7 @@ final class Member implements Subscription {
                     st.notifyAll();
                 }
             }
-            pending.decrementAndGet();
+            finished();
         }
     }
 
@@ -670,14 +698,16 @@ final class Member implements Subscription {
     /** Offsets of one assigned partition; guarded by its own monitor. */
     private static final class PartitionState {
         final TopicPartition tp;
+        final java.util.concurrent.atomic.AtomicLong lag;
         final TreeSet<Long> unfinished = new TreeSet<>();
         long next = -1;
         long committed = -1;
         int running;
         boolean revoked;
 
-        PartitionState(TopicPartition tp) {
+        PartitionState(TopicPartition tp, java.util.concurrent.atomic.AtomicLong lag) {
             this.tp = tp;
+            this.lag = lag;
         }
 
         /** The offset below which every fetched record is finished, or -1 when nothing was fetched. */

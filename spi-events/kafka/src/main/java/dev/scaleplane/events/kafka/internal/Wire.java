@@ -5,13 +5,14 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import dev.scaleplane.api.events.Event;
 import dev.scaleplane.api.events.EventDecodingException;
 import dev.scaleplane.core.codec.BinaryBinding;
-import dev.scaleplane.core.codec.BinaryMessage;
 import dev.scaleplane.core.codec.EventCodec;
 import dev.scaleplane.events.kafka.KafkaBusConfig.WireFormat;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.jspecify.annotations.Nullable;
 
@@ -49,14 +50,34 @@ final class Wire {
 
     /** The record value and headers of an event in the configured content mode. */
     Encoded encode(Event<?> event) {
-        RecordHeaders headers = new RecordHeaders();
         if (format == WireFormat.STRUCTURED) {
-            headers.add(CONTENT_TYPE, EventCodec.STRUCTURED_CONTENT_TYPE.getBytes(UTF_8));
-            return new Encoded(codec.encodeStructured(event), headers);
+            return new Encoded(
+                    codec.encodeStructured(event),
+                    List.of(new RecordHeader(CONTENT_TYPE, EventCodec.STRUCTURED_CONTENT_TYPE.getBytes(UTF_8))));
         }
-        BinaryMessage message = codec.encodeBinary(event, BinaryBinding.KAFKA);
-        message.headers().forEach((k, v) -> headers.add(k, v.getBytes(UTF_8)));
-        return new Encoded(message.body(), headers);
+        // Headers straight into an array, presized: no intermediate map, no list growth on the publish path.
+        HeaderArray collected = new HeaderArray();
+        byte[] body = codec.encodeBinary(event, BinaryBinding.KAFKA, collected);
+        return new Encoded(body, collected.toList());
+    }
+
+    /** Collects encoded headers into an array. */
+    private static final class HeaderArray implements java.util.function.BiConsumer<String, String> {
+        private Header[] headers = new Header[12];
+        private int size;
+
+        @Override
+        public void accept(String key, String value) {
+            if (size == headers.length) {
+                headers = java.util.Arrays.copyOf(headers, size * 2);
+            }
+            headers[size++] = new RecordHeader(key, value.getBytes(UTF_8));
+        }
+
+        /** A fixed-size view; the producer record copies it once into its own headers. */
+        List<Header> toList() {
+            return java.util.Arrays.asList(headers).subList(0, size);
+        }
     }
 
     /**
@@ -116,5 +137,5 @@ final class Wire {
     }
 
     /** A record value with its headers. */
-    record Encoded(byte[] value, RecordHeaders headers) {}
+    record Encoded(byte[] value, List<Header> headers) {}
 }
