@@ -60,10 +60,21 @@ public final class KafkaBench {
                     KafkaLatency.measure("scaleplane", bootstrap, RATE, Duration.ofSeconds(5), Duration.ofSeconds(15));
             KafkaLatency.Result raw =
                     KafkaLatency.measure("raw", bootstrap, RATE, Duration.ofSeconds(5), Duration.ofSeconds(15));
+            // Which side a latency difference comes from: SDK publishing to a raw consumer, and the reverse.
+            KafkaLatency.Result sdkPublish = KafkaLatency.measure(
+                    "scaleplane", "raw", bootstrap, RATE, Duration.ofSeconds(5), Duration.ofSeconds(15));
+            KafkaLatency.Result sdkConsume = KafkaLatency.measure(
+                    "raw", "scaleplane", bootstrap, RATE, Duration.ofSeconds(5), Duration.ofSeconds(15));
 
             System.out.println();
             System.out.println("Kafka backend: SDK against raw kafka-clients, same run, same broker");
             row("publish (records/s)", scores.get("publish/scaleplane"), scores.get("publish/raw"), PUBLISH_GOAL, true);
+            row(
+                    "  vs raw with CE headers",
+                    scores.get("publish/scaleplane"),
+                    scores.get("publish/raw-cloudevents"),
+                    Double.NaN,
+                    true);
             row(
                     "consume+handle (records/s)",
                     scores.get("consume/scaleplane"),
@@ -79,6 +90,14 @@ public final class KafkaBench {
             row("  p50 latency (us)", sdk.p50(), raw.p50(), Double.NaN, false);
             row("  p99 latency (us)", sdk.p99(), raw.p99(), LATENCY_GOAL, false);
             row("  p99.9 latency (us)", sdk.p999(), raw.p999(), Double.NaN, false);
+            System.out.printf(
+                    Locale.ROOT,
+                    "  by side: SDK publish -> raw consumer p50 %,.1f / p99 %,.1f us;"
+                            + " raw publish -> SDK subscription p50 %,.1f / p99 %,.1f us%n",
+                    sdkPublish.p50(),
+                    sdkPublish.p99(),
+                    sdkConsume.p50(),
+                    sdkConsume.p99());
         }
     }
 

@@ -18,6 +18,8 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
@@ -37,6 +39,8 @@ final class KafkaBenchSupport {
     static final int KEYS = 64;
 
     static final String[] KEY_NAMES = new String[KEYS];
+    private static final URI SOURCE = URI.create("/bench");
+    private static final String TYPE = "dev.scaleplane.bench.blob.v1";
     static final byte[][] KEY_BYTES = new byte[KEYS][];
 
     static {
@@ -121,14 +125,38 @@ final class KafkaBenchSupport {
         return value;
     }
 
+    private static final Header SPEC_VERSION = new RecordHeader("ce_specversion", bytes("1.0"));
+    private static final Header SOURCE_HEADER = new RecordHeader("ce_source", bytes(SOURCE.toString()));
+    private static final Header TYPE_HEADER = new RecordHeader("ce_type", bytes(TYPE));
+    private static final Header CONTENT_TYPE = new RecordHeader("content-type", bytes("application/octet-stream"));
+
+    /**
+     * The CloudEvents binary-mode headers of the bus's benchmark event, as an application using kafka-clients would
+     * write them by hand: constant attributes encoded once, a fresh id and time per record.
+     */
+    static List<Header> cloudEventHeaders(int key) {
+        return List.of(
+                SPEC_VERSION,
+                new RecordHeader("ce_id", bytes(Event.newId())),
+                SOURCE_HEADER,
+                TYPE_HEADER,
+                new RecordHeader("ce_subject", KEY_BYTES[key]),
+                new RecordHeader("ce_time", bytes(java.time.Instant.now().toString())),
+                CONTENT_TYPE);
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
     static long stamp(byte[] value) {
         return ByteBuffer.wrap(value).getLong();
     }
 
     /** A bus event of 1 KiB of opaque bytes, ordered by one of {@link #KEYS} keys. */
     static Event<byte[]> event(int i, byte[] value) {
-        return Event.builder("dev.scaleplane.bench.blob.v1", value)
-                .source(URI.create("/bench"))
+        return Event.builder(TYPE, value)
+                .source(SOURCE)
                 .subject(KEY_NAMES[i % KEYS])
                 .dataContentType("application/octet-stream")
                 .build();

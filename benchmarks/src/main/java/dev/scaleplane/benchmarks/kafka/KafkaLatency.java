@@ -31,7 +31,19 @@ final class KafkaLatency {
     record Result(String impl, double p50, double p99, double p999, int samples) {}
 
     static Result measure(String impl, String bootstrap, int rate, Duration warmup, Duration measure) throws Exception {
-        String topic = "bench-latency-" + impl + "-" + Long.toHexString(System.nanoTime());
+        return measure(impl, impl, bootstrap, rate, warmup, measure);
+    }
+
+    /**
+     * Latency with the publishing and the consuming side chosen separately ({@code scaleplane} or {@code raw}), to
+     * tell which side a difference comes from. A raw publisher feeding an SDK subscription writes the CloudEvents
+     * headers by hand, as the subscription only accepts CloudEvents.
+     */
+    static Result measure(
+            String publisher, String consumer, String bootstrap, int rate, Duration warmup, Duration measure)
+            throws Exception {
+        String impl = publisher.equals(consumer) ? publisher : publisher + "->" + consumer;
+        String topic = "bench-latency-" + publisher + "-" + consumer + "-" + Long.toHexString(System.nanoTime());
         KafkaBenchSupport.createTopic(bootstrap, topic);
         int capacity = (int) (rate * (warmup.toSeconds() + measure.toSeconds() + 5));
         long[] latencies = new long[capacity];
@@ -44,7 +56,10 @@ final class KafkaLatency {
         KafkaProducer<byte[], byte[]> producer = null;
         try {
             EventBus bus = platform.events();
-            if (impl.equals("scaleplane")) {
+            if (!publisher.equals("scaleplane")) {
+                producer = KafkaBenchSupport.rawProducer(bootstrap);
+            }
+            if (consumer.equals("scaleplane")) {
                 subscription = bus.subscribe(SubscriptionOptions.of(topic, topic + "-group"), e -> {
                     long latency = System.nanoTime() - KafkaBenchSupport.stamp((byte[]) e.data());
                     if (recording.get()) {
@@ -55,7 +70,6 @@ final class KafkaLatency {
                     }
                 });
             } else {
-                producer = KafkaBenchSupport.rawProducer(bootstrap);
                 Properties props = new Properties();
                 props.put("bootstrap.servers", bootstrap);
                 props.put("group.id", topic + "-group");
@@ -107,8 +121,16 @@ final class KafkaLatency {
                 }
                 byte[] value = KafkaBenchSupport.value(System.nanoTime());
                 if (producer != null) {
-                    producer.send(new ProducerRecord<>(
-                            topic, KafkaBenchSupport.KEY_BYTES[i % KafkaBenchSupport.KEYS], value));
+                    int k = i % KafkaBenchSupport.KEYS;
+                    producer.send(
+                            consumer.equals("scaleplane")
+                                    ? new ProducerRecord<>(
+                                            topic,
+                                            null,
+                                            KafkaBenchSupport.KEY_BYTES[k],
+                                            value,
+                                            KafkaBenchSupport.cloudEventHeaders(k))
+                                    : new ProducerRecord<>(topic, KafkaBenchSupport.KEY_BYTES[k], value));
                 } else {
                     bus.publish(topic, KafkaBenchSupport.event(i, value));
                 }
