@@ -35,15 +35,15 @@ final class KafkaLatency {
     }
 
     /**
-     * Latency with the publishing and the consuming side chosen separately ({@code scaleplane} or {@code raw}), to
+     * Latency with the publishing and the subscribing side chosen separately ({@code scaleplane} or {@code raw}), to
      * tell which side a difference comes from. A raw publisher feeding an SDK subscription writes the CloudEvents
      * headers by hand, as the subscription only accepts CloudEvents.
      */
     static Result measure(
-            String publisher, String consumer, String bootstrap, int rate, Duration warmup, Duration measure)
+            String publisher, String subscriber, String bootstrap, int rate, Duration warmup, Duration measure)
             throws Exception {
-        String impl = publisher.equals(consumer) ? publisher : publisher + "->" + consumer;
-        String topic = "bench-latency-" + publisher + "-" + consumer + "-" + Long.toHexString(System.nanoTime());
+        String impl = publisher.equals(subscriber) ? publisher : publisher + "->" + subscriber;
+        String topic = "bench-latency-" + publisher + "-" + subscriber + "-" + Long.toHexString(System.nanoTime());
         KafkaBenchSupport.createTopic(bootstrap, topic);
         int capacity = (int) (rate * (warmup.toSeconds() + measure.toSeconds() + 5));
         long[] latencies = new long[capacity];
@@ -59,7 +59,7 @@ final class KafkaLatency {
             if (!publisher.equals("scaleplane")) {
                 producer = KafkaBenchSupport.rawProducer(bootstrap);
             }
-            if (consumer.equals("scaleplane")) {
+            if (subscriber.equals("scaleplane")) {
                 subscription = bus.subscribe(SubscriptionOptions.of(topic, topic + "-group"), e -> {
                     long latency = System.nanoTime() - KafkaBenchSupport.stamp((byte[]) e.data());
                     if (recording.get()) {
@@ -123,7 +123,7 @@ final class KafkaLatency {
                 if (producer != null) {
                     int k = i % KafkaBenchSupport.KEYS;
                     producer.send(
-                            consumer.equals("scaleplane")
+                            subscriber.equals("scaleplane")
                                     ? new ProducerRecord<>(
                                             topic,
                                             null,
