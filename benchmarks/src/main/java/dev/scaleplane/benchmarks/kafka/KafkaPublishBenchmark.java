@@ -37,7 +37,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Fork(1)
 @Warmup(iterations = 2, time = 3)
-@Measurement(iterations = 4, time = 3)
+@Measurement(iterations = 6, time = 3)
 public class KafkaPublishBenchmark {
     static final int BATCH = 2_000;
 

@@ -128,7 +128,7 @@ public final class KafkaBusConfig {
     /** Default publish in-flight bound. */
     public static final int DEFAULT_MAX_IN_FLIGHT = 10_000;
     /** Default per-subscription pending bound. */
-    public static final int DEFAULT_MAX_PENDING = 2_000;
+    public static final int DEFAULT_MAX_PENDING = 10_000;
     /** Default number of retry topics per group. */
     public static final int DEFAULT_RETRY_TOPICS = 3;
     /** Default ledger topic. */

@@ -56,22 +56,66 @@ final class Wire {
                     List.of(new RecordHeader(CONTENT_TYPE, EventCodec.STRUCTURED_CONTENT_TYPE.getBytes(UTF_8))));
         }
         // Headers straight into an array, presized: no intermediate map, no list growth on the publish path.
-        HeaderArray collected = new HeaderArray();
+        HeaderArray collected = new HeaderArray(stable);
         byte[] body = codec.encodeBinary(event, BinaryBinding.KAFKA, collected);
         return new Encoded(body, collected.toList());
     }
 
+    /**
+     * Encoded headers of the attributes that repeat from event to event (spec version, source, type, content type),
+     * shared by every record that carries them, as an application writing its own headers would keep them. Bounded:
+     * past {@value #MAX_STABLE} values new ones are simply encoded each time.
+     */
+    private static final class StableHeaders {
+        private static final int MAX_STABLE = 4096;
+        private final Map<String, Map<String, Header>> byKey = new java.util.concurrent.ConcurrentHashMap<>();
+        private final java.util.concurrent.atomic.AtomicInteger size = new java.util.concurrent.atomic.AtomicInteger();
+
+        StableHeaders() {
+            for (String key : List.of(
+                    SPEC_VERSION,
+                    BinaryBinding.KAFKA.header("source"),
+                    BinaryBinding.KAFKA.header("type"),
+                    CONTENT_TYPE)) {
+                byKey.put(key, new java.util.concurrent.ConcurrentHashMap<>());
+            }
+        }
+
+        Header header(String key, String value) {
+            Map<String, Header> values = byKey.get(key);
+            if (values == null) {
+                return new RecordHeader(key, value.getBytes(UTF_8));
+            }
+            Header known = values.get(value);
+            if (known != null) {
+                return known;
+            }
+            Header header = new RecordHeader(key, value.getBytes(UTF_8));
+            if (size.get() < MAX_STABLE && values.putIfAbsent(value, header) == null) {
+                size.incrementAndGet();
+            }
+            return header;
+        }
+    }
+
+    private final StableHeaders stable = new StableHeaders();
+
     /** Collects encoded headers into an array. */
     private static final class HeaderArray implements java.util.function.BiConsumer<String, String> {
+        private final StableHeaders stable;
         private Header[] headers = new Header[12];
         private int size;
+
+        HeaderArray(StableHeaders stable) {
+            this.stable = stable;
+        }
 
         @Override
         public void accept(String key, String value) {
             if (size == headers.length) {
                 headers = java.util.Arrays.copyOf(headers, size * 2);
             }
-            headers[size++] = new RecordHeader(key, value.getBytes(UTF_8));
+            headers[size++] = stable.header(key, value);
         }
 
         /** A fixed-size view; the producer record copies it once into its own headers. */
