@@ -22,7 +22,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -57,7 +56,9 @@ import org.slf4j.LoggerFactory;
  * run one at a time in offset order, and different keys run in parallel up to the subscription's concurrency, even
  * inside one partition. Fixed key-to-thread routing costs one queue hand-off per record, where starting a task per
  * record cost a thread wake-up each; the price is that a slow key delays the keys that share its thread. Each partition tracks the offsets fetched but not finished; the committed offset is the lowest
- * unfinished one (or the next to fetch when all are finished), so a crash redelivers but never skips. Offsets are
+ * unfinished one (or the next to fetch when all are finished), so a crash redelivers but never skips. Fetching pauses at {@code max-pending} unfinished records (the poll thread is woken the
+ * moment handlers bring that down to half), and per partition once {@value #SPAN_FACTOR} times {@code max-pending}
+ * records wait behind its oldest unfinished one, which bounds what a crash redelivers. Offsets are
  * committed every {@code commit-interval}, and synchronously when partitions are revoked, after the running handler
  * calls of those partitions finished (queued records of revoked partitions are dropped, not acknowledged: the new
  * owner gets them from the committed offset).
@@ -77,6 +78,8 @@ final class Member implements Subscription {
     private static final Logger LOG = LoggerFactory.getLogger(Member.class);
     private static final Duration POLL = Duration.ofMillis(50);
     private static final AtomicInteger IDS = new AtomicInteger();
+    /** A partition pauses once this many times max-pending records are tracked behind its oldest unfinished one. */
+    private static final int SPAN_FACTOR = 4;
 
     private final KafkaEventBus bus;
     private final SubscriptionOptions options;
@@ -88,6 +91,9 @@ final class Member implements Subscription {
     private final Thread pollThread;
     private final Map<TopicPartition, PartitionState> partitions = new ConcurrentHashMap<>();
     private final Map<TopicPartition, Long> delayed = new HashMap<>();
+    /** Partitions paused because too many records wait behind their oldest unfinished one; poll thread only. */
+    private final Set<TopicPartition> stalled = new HashSet<>();
+
     private final AtomicInteger pending = new AtomicInteger();
     private final CompletableFuture<Void> firstAssignment = new CompletableFuture<>();
     private final AtomicBoolean closing = new AtomicBoolean();
@@ -276,10 +282,11 @@ final class Member implements Subscription {
         if (st == null) {
             return;
         }
-        boolean retry = retryTopics.contains(tp.topic());
-        long now = System.currentTimeMillis();
-        for (ConsumerRecord<byte[], byte[]> r : records) {
-            if (retry) {
+        int count = records.size();
+        if (retryTopics.contains(tp.topic())) {
+            long now = System.currentTimeMillis();
+            for (int i = 0; i < count; i++) {
+                ConsumerRecord<byte[], byte[]> r = records.get(i);
                 String due = Wire.header(r.headers(), Wire.DUE);
                 long dueMillis = due == null ? 0 : parseLong(due, 0);
                 if (dueMillis > now) {
@@ -288,17 +295,27 @@ final class Member implements Subscription {
                     consumer.seek(tp, r.offset());
                     consumer.pause(List.of(tp));
                     delayed.put(tp, dueMillis);
-                    return;
+                    count = i;
+                    break;
                 }
             }
-            synchronized (st) {
-                st.unfinished.add(r.offset());
-                st.next = r.offset() + 1;
+        }
+        if (count == 0) {
+            return;
+        }
+        // One lock round per fetched batch, not per record; the queue hand-off happens outside it.
+        Work[] batch = new Work[count];
+        synchronized (st) {
+            for (int i = 0; i < count; i++) {
+                ConsumerRecord<byte[], byte[]> r = records.get(i);
+                batch[i] = new Work(st, r, st.track(r.offset()));
             }
-            pending.incrementAndGet();
-            byte[] key = r.key();
+        }
+        pending.addAndGet(count);
+        for (Work work : batch) {
+            byte[] key = work.record.key();
             int hash = key == null ? 0 : java.util.Arrays.hashCode(key);
-            workers[Math.floorMod(hash, workers.length)].queue.add(new Work(st, r));
+            workers[Math.floorMod(hash, workers.length)].queue.add(work);
         }
     }
 
@@ -330,8 +347,28 @@ final class Member implements Subscription {
         } else if (pausedForLimit && pending.get() <= max / 2) {
             Set<TopicPartition> resume = new HashSet<>(consumer.assignment());
             resume.removeAll(delayed.keySet());
+            resume.removeAll(stalled);
             consumer.resume(resume);
             pausedForLimit = false;
+        }
+        // A record that stays unfinished while later ones of its partition finish (a slow key, concurrency > 1)
+        // holds the commit offset back; the partition stops fetching once too many records wait behind it, so
+        // what a crash would redeliver, and what tracking them costs, stays bounded.
+        long spanLimit = (long) SPAN_FACTOR * max;
+        for (PartitionState st : partitions.values()) {
+            long span;
+            synchronized (st) {
+                span = st.span();
+            }
+            if (span >= spanLimit) {
+                if (stalled.add(st.tp)) {
+                    consumer.pause(List.of(st.tp));
+                }
+            } else if (span <= spanLimit / 2 && stalled.remove(st.tp)) {
+                if (!pausedForLimit && !delayed.containsKey(st.tp)) {
+                    consumer.resume(List.of(st.tp));
+                }
+            }
         }
         if (!delayed.isEmpty()) {
             long now = System.currentTimeMillis();
@@ -341,7 +378,9 @@ final class Member implements Subscription {
                 Map.Entry<TopicPartition, Long> e = it.next();
                 if (e.getValue() <= now) {
                     it.remove();
-                    if (!pausedForLimit && consumer.assignment().contains(e.getKey())) {
+                    if (!pausedForLimit
+                            && !stalled.contains(e.getKey())
+                            && consumer.assignment().contains(e.getKey())) {
                         consumer.resume(List.of(e.getKey()));
                     }
                 }
@@ -451,6 +490,7 @@ final class Member implements Subscription {
             revoked.forEach(tp -> {
                 partitions.remove(tp);
                 delayed.remove(tp);
+                stalled.remove(tp);
             });
         }
 
@@ -462,6 +502,7 @@ final class Member implements Subscription {
                     revoke(st);
                 }
                 delayed.remove(tp);
+                stalled.remove(tp);
             }
         }
 
@@ -513,7 +554,7 @@ final class Member implements Subscription {
         } finally {
             synchronized (st) {
                 if (done) {
-                    st.unfinished.remove(work.record.offset());
+                    st.finish(work.sequence);
                 }
                 st.running--;
                 if (st.running == 0) {
@@ -695,11 +736,20 @@ final class Member implements Subscription {
         }
     }
 
-    /** Offsets of one assigned partition; guarded by its own monitor. */
+    /**
+     * Offsets of one assigned partition; guarded by its own monitor. Records are tracked in fetch order, which is
+     * offset order, in a ring indexed by a running sequence number: tracking and finishing are O(1) without boxing,
+     * and the commit offset is the oldest unfinished record's.
+     */
     private static final class PartitionState {
         final TopicPartition tp;
         final java.util.concurrent.atomic.AtomicLong lag;
-        final TreeSet<Long> unfinished = new TreeSet<>();
+        private long[] offsets = new long[1024];
+        private boolean[] finished = new boolean[1024];
+        /** Sequence numbers: [head, tail) are tracked, head is the oldest unfinished one when head < tail. */
+        private long head;
+
+        private long tail;
         long next = -1;
         long committed = -1;
         int running;
@@ -710,17 +760,55 @@ final class Member implements Subscription {
             this.lag = lag;
         }
 
+        /** Tracks a fetched record (offsets increase from call to call) and returns its sequence number. */
+        long track(long offset) {
+            if (tail - head == offsets.length) {
+                grow();
+            }
+            int slot = (int) (tail & (offsets.length - 1));
+            offsets[slot] = offset;
+            finished[slot] = false;
+            next = offset + 1;
+            return tail++;
+        }
+
+        /** Marks a tracked record finished and drops the finished prefix. */
+        void finish(long sequence) {
+            int mask = offsets.length - 1;
+            finished[(int) (sequence & mask)] = true;
+            while (head < tail && finished[(int) (head & mask)]) {
+                head++;
+            }
+        }
+
+        private void grow() {
+            int capacity = offsets.length;
+            long[] newOffsets = new long[capacity * 2];
+            boolean[] newFinished = new boolean[capacity * 2];
+            for (long seq = head; seq < tail; seq++) {
+                newOffsets[(int) (seq & (capacity * 2 - 1))] = offsets[(int) (seq & (capacity - 1))];
+                newFinished[(int) (seq & (capacity * 2 - 1))] = finished[(int) (seq & (capacity - 1))];
+            }
+            offsets = newOffsets;
+            finished = newFinished;
+        }
+
+        /** Records tracked from the oldest unfinished one on, finished or not. */
+        long span() {
+            return tail - head;
+        }
+
         /** The offset below which every fetched record is finished, or -1 when nothing was fetched. */
         long commitOffset() {
             if (next < 0) {
                 return -1;
             }
-            return unfinished.isEmpty() ? next : unfinished.first();
+            return head < tail ? offsets[(int) (head & (offsets.length - 1))] : next;
         }
     }
 
-    /** A record and the state of its partition, queued for a handler thread. */
-    private record Work(PartitionState state, ConsumerRecord<byte[], byte[]> record) {}
+    /** A record, the state of its partition and its sequence number there, queued for a handler thread. */
+    private record Work(PartitionState state, ConsumerRecord<byte[], byte[]> record, long sequence) {}
 
     /** One handler thread and its queue. */
     private final class Worker implements Runnable {
