@@ -750,6 +750,11 @@ public final class EventCodec {
     }
 
     /** Attributes collected while decoding one message, validated as they arrive. Not thread-safe. */
+    /** The source decoded last, shared by every decoding thread (one immutable pair, so always consistent). */
+    private volatile @Nullable ParsedSource lastSource;
+
+    private record ParsedSource(String text, URI uri) {}
+
     private final class Attributes {
         @Nullable
         String specVersion;
@@ -903,8 +908,15 @@ public final class EventCodec {
             if (value.isEmpty()) {
                 throw invalid("source", "source must not be empty", null);
             }
+            // Consumers see the same few sources over and over; an equals check costs far less than parsing.
+            ParsedSource last = lastSource;
+            if (last != null && last.text.equals(value)) {
+                return last.uri;
+            }
             try {
-                return new URI(value);
+                URI uri = new URI(value);
+                lastSource = new ParsedSource(value, uri);
+                return uri;
             } catch (URISyntaxException e) {
                 throw invalid("source", "source must be a URI reference, but was '" + value + "'", e);
             }

@@ -150,7 +150,8 @@ final class Wire {
 
     /** Header values as UTF-8 strings, the last of repeated keys winning; with or without the bus's own headers. */
     static Map<String, String> strings(Headers headers, boolean withBusHeaders) {
-        Map<String, String> map = new LinkedHashMap<>();
+        // Sized for the CloudEvents attributes plus a few transport headers without a resize.
+        Map<String, String> map = new LinkedHashMap<>(32);
         for (Header h : headers) {
             if (withBusHeaders || !h.key().startsWith(PREFIX)) {
                 map.put(h.key(), h.value() == null ? "" : new String(h.value(), UTF_8));
