@@ -94,6 +94,12 @@ public final class KafkaBench {
                     scores.get("consume/raw"),
                     CONSUME_GOAL,
                     true);
+            row(
+                    "  vs raw reading CE headers",
+                    scores.get("consume/scaleplane"),
+                    scores.get("consume/raw-cloudevents"),
+                    Double.NaN,
+                    true);
             System.out.printf(
                     Locale.ROOT,
                     "end-to-end latency at %d/s: samples sdk=%d raw=%d%n",

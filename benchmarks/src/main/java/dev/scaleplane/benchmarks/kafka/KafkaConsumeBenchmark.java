@@ -5,6 +5,7 @@ import dev.scaleplane.api.events.EventBus;
 import dev.scaleplane.api.events.StartPosition;
 import dev.scaleplane.api.events.Subscription;
 import dev.scaleplane.api.events.SubscriptionOptions;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -19,6 +20,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -51,8 +53,12 @@ import org.openjdk.jmh.annotations.Warmup;
 public class KafkaConsumeBenchmark {
     static final int RECORDS = 200_000;
 
-    /** {@code scaleplane} (the SDK bus) or {@code raw} (kafka-clients). */
-    @Param({"scaleplane", "raw"})
+    /**
+     * {@code scaleplane} (the SDK bus), {@code raw} (kafka-clients, touching each value) or {@code raw-cloudevents}
+     * (kafka-clients, also reading every header into a map of strings, the least a hand-written CloudEvents consumer
+     * does).
+     */
+    @Param({"scaleplane", "raw", "raw-cloudevents"})
     public String impl;
 
     private String bootstrap;
@@ -107,7 +113,7 @@ public class KafkaConsumeBenchmark {
     @Benchmark
     @OperationsPerInvocation(RECORDS)
     public long consume() throws Exception {
-        return impl.equals("scaleplane") ? sdk() : raw();
+        return impl.equals("scaleplane") ? sdk() : raw(impl.equals("raw-cloudevents"));
     }
 
     private long sdk() throws InterruptedException {
@@ -132,7 +138,7 @@ public class KafkaConsumeBenchmark {
         return bytes.get();
     }
 
-    private long raw() {
+    private long raw(boolean readHeaders) {
         Properties props = new Properties();
         props.put("bootstrap.servers", bootstrap);
         props.put("group.id", group);
@@ -146,6 +152,13 @@ public class KafkaConsumeBenchmark {
             while (count < RECORDS) {
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
                     bytes += r.value().length;
+                    if (readHeaders) {
+                        Map<String, String> attributes = new HashMap<>();
+                        for (Header h : r.headers()) {
+                            attributes.put(h.key(), new String(h.value(), StandardCharsets.UTF_8));
+                        }
+                        bytes += attributes.size();
+                    }
                     count++;
                 }
                 consumer.commitAsync();
