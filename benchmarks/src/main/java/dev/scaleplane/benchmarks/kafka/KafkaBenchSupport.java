@@ -18,6 +18,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -143,6 +144,17 @@ final class KafkaBenchSupport {
                 new RecordHeader("ce_subject", KEY_BYTES[key]),
                 new RecordHeader("ce_time", bytes(java.time.Instant.now().toString())),
                 CONTENT_TYPE);
+    }
+
+    /**
+     * The raw client's record {@code i}: the same key as {@link #event(int, byte[])} and the bare value, or with the
+     * CloudEvents headers when {@code cloudEvents}.
+     */
+    static ProducerRecord<byte[], byte[]> rawRecord(String topic, int i, byte[] value, boolean cloudEvents) {
+        int k = i % KEYS;
+        return cloudEvents
+                ? new ProducerRecord<>(topic, null, KEY_BYTES[k], value, cloudEventHeaders(k))
+                : new ProducerRecord<>(topic, KEY_BYTES[k], value);
     }
 
     private static byte[] bytes(String s) {

@@ -14,7 +14,6 @@ import java.util.concurrent.locks.LockSupport;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
@@ -121,16 +120,7 @@ final class KafkaLatency {
                 }
                 byte[] value = KafkaBenchSupport.value(System.nanoTime());
                 if (producer != null) {
-                    int k = i % KafkaBenchSupport.KEYS;
-                    producer.send(
-                            subscriber.equals("scaleplane")
-                                    ? new ProducerRecord<>(
-                                            topic,
-                                            null,
-                                            KafkaBenchSupport.KEY_BYTES[k],
-                                            value,
-                                            KafkaBenchSupport.cloudEventHeaders(k))
-                                    : new ProducerRecord<>(topic, KafkaBenchSupport.KEY_BYTES[k], value));
+                    producer.send(KafkaBenchSupport.rawRecord(topic, i, value, subscriber.equals("scaleplane")));
                 } else {
                     bus.publish(topic, KafkaBenchSupport.event(i, value));
                 }

@@ -93,15 +93,7 @@ public class KafkaPublishBenchmark {
             boolean headers = impl.equals("raw-cloudevents");
             for (int i = 0; i < BATCH; i++) {
                 CompletableFuture<Void> ack = new CompletableFuture<>();
-                int k = sequence++ % KafkaBenchSupport.KEYS;
-                ProducerRecord<byte[], byte[]> record = headers
-                        ? new ProducerRecord<>(
-                                topic,
-                                null,
-                                KafkaBenchSupport.KEY_BYTES[k],
-                                value,
-                                KafkaBenchSupport.cloudEventHeaders(k))
-                        : new ProducerRecord<>(topic, KafkaBenchSupport.KEY_BYTES[k], value);
+                ProducerRecord<byte[], byte[]> record = KafkaBenchSupport.rawRecord(topic, sequence++, value, headers);
                 producer.send(record, (m, e) -> {
                     if (e == null) {
                         ack.complete(null);
