@@ -4,6 +4,7 @@ import dev.scaleplane.api.ConfigurationException;
 import dev.scaleplane.api.spi.ConfigProperties;
 import dev.scaleplane.core.config.ConfigKeys;
 import dev.scaleplane.core.config.ConfigReader;
+import dev.scaleplane.events.kafka.internal.KafkaClientSecurity;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -107,15 +108,7 @@ public final class KafkaBusConfig {
     /** Key of the SASL password. */
     public static final String SASL_PASSWORD = PREFIX + "sasl.password";
     /** TLS keys passed to the clients as they are (without the prefix). */
-    public static final List<String> SSL_KEYS = List.of(
-            "ssl.truststore.location",
-            "ssl.truststore.password",
-            "ssl.truststore.type",
-            "ssl.keystore.location",
-            "ssl.keystore.password",
-            "ssl.keystore.type",
-            "ssl.key.password",
-            "ssl.endpoint.identification.algorithm");
+    public static final List<String> SSL_KEYS = KafkaClientSecurity.SSL_KEYS;
     /** Key of the bus-wide publish timeout. */
     public static final String PUBLISH_TIMEOUT = "scaleplane.events.publish-timeout";
     /** Key of the bus-wide drain timeout. */
@@ -136,8 +129,6 @@ public final class KafkaBusConfig {
 
     private static final String DEFAULT_TOPIC_PARTITIONS = "events=6,commands=3,notifications=3";
     private static final List<String> COMPRESSIONS = List.of("none", "gzip", "snappy", "lz4", "zstd");
-    private static final List<String> PROTOCOLS = List.of("PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL");
-    private static final List<String> MECHANISMS = List.of("PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512");
     private static final String TOPIC_NAME = "[A-Za-z0-9._-]{1,249}";
 
     /** Wire format of published events. */
@@ -259,37 +250,7 @@ public final class KafkaBusConfig {
         v.publishTimeout = reader.duration(PUBLISH_TIMEOUT, Duration.ofSeconds(5), Duration.ZERO, Duration.ofHours(1));
         v.drainTimeout = reader.duration(DRAIN_TIMEOUT, Duration.ofSeconds(30), Duration.ZERO, Duration.ofHours(1));
 
-        String protocol = reader.string(SECURITY_PROTOCOL, "PLAINTEXT").trim().toUpperCase(Locale.ROOT);
-        reader.check(PROTOCOLS.contains(protocol), SECURITY_PROTOCOL, protocol, "one of " + PROTOCOLS);
-        v.security.put("security.protocol", protocol);
-        String mechanism = reader.string(SASL_MECHANISM, "PLAIN").trim().toUpperCase(Locale.ROOT);
-        reader.check(MECHANISMS.contains(mechanism), SASL_MECHANISM, mechanism, "one of " + MECHANISMS);
-        Optional<String> user = reader.optional(SASL_USERNAME);
-        Optional<String> password = reader.optional(SASL_PASSWORD);
-        if (protocol.startsWith("SASL_")) {
-            reader.check(user.isPresent(), SASL_USERNAME, null, "a user name (security-protocol is " + protocol + ")");
-            reader.check(
-                    password.isPresent(), SASL_PASSWORD, null, "a password (security-protocol is " + protocol + ")");
-            if (user.isPresent() && password.isPresent()) {
-                String module = mechanism.equals("PLAIN")
-                        ? "org.apache.kafka.common.security.plain.PlainLoginModule"
-                        : "org.apache.kafka.common.security.scram.ScramLoginModule";
-                v.security.put("sasl.mechanism", mechanism);
-                v.security.put(
-                        "sasl.jaas.config",
-                        module + " required username=\"" + escape(user.get()) + "\" password=\""
-                                + escape(password.get()) + "\";");
-            }
-        } else {
-            reader.check(
-                    user.isEmpty() && password.isEmpty(),
-                    SASL_USERNAME,
-                    user.orElse(null),
-                    "no SASL credentials unless security-protocol is SASL_PLAINTEXT or SASL_SSL");
-        }
-        for (String ssl : SSL_KEYS) {
-            reader.optional(PREFIX + ssl).ifPresent(value -> v.security.put(ssl, value.trim()));
-        }
+        v.security.putAll(KafkaClientSecurity.read(reader, PREFIX));
         Set<String> known = new java.util.HashSet<>(Set.of(
                 BOOTSTRAP_SERVERS,
                 CLIENT_ID,
@@ -306,19 +267,16 @@ public final class KafkaBusConfig {
                 RETRY_TOPICS,
                 COMMIT_INTERVAL,
                 LEDGER_TOPIC,
-                SECURITY_PROTOCOL,
-                SASL_MECHANISM,
-                SASL_USERNAME,
-                SASL_PASSWORD,
                 PREFIX + "producer.*",
                 PREFIX + "consumer.*",
                 PREFIX + "admin.*"));
-        SSL_KEYS.forEach(k -> known.add(PREFIX + k));
+        known.addAll(KafkaClientSecurity.keys(PREFIX));
         for (String key : new java.util.TreeSet<>(properties.keys())) {
             passThrough(reader, key, "producer.", v.producer);
             passThrough(reader, key, "consumer.", v.consumer);
             passThrough(reader, key, "admin.", v.admin);
         }
+        KafkaClientSecurity.rejectMisspeltSecrets(reader, properties.keys(), PREFIX, known);
         reader.rejectUnknownKeys(PREFIX, known);
         reader.throwIfInvalid();
         return new KafkaBusConfig(v);
@@ -329,10 +287,6 @@ public final class KafkaBusConfig {
         if (key.startsWith(prefix) && key.length() > prefix.length()) {
             reader.optional(key).ifPresent(value -> into.put(key.substring(prefix.length()), value.trim()));
         }
-    }
-
-    private static String escape(String s) {
-        return s.replace("\\", "\\\\").replace("\"", "\\\"");
     }
 
     /** {@code bootstrap.servers}. */

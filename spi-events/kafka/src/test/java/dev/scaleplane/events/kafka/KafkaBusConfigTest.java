@@ -51,6 +51,7 @@ class KafkaBusConfigTest {
         bad.put(KafkaBusConfig.PREFIX + "ssl.truststore.password", SECRET);
         bad.put(KafkaBusConfig.PREFIX + "bootstrap-server", "typo:1");
         bad.put(KafkaBusConfig.TOPIC_PARTITIONS, "events=six");
+        bad.put(KafkaBusConfig.PREFIX + "sasl.pasword", SECRET + "-misspelt");
 
         assertThatThrownBy(() -> config(bad)).isInstanceOfSatisfying(ConfigurationException.class, e -> {
             assertThat(e.problems())
@@ -63,7 +64,8 @@ class KafkaBusConfigTest {
                             KafkaBusConfig.SASL_MECHANISM,
                             KafkaBusConfig.SASL_USERNAME,
                             KafkaBusConfig.PREFIX + "bootstrap-server",
-                            KafkaBusConfig.TOPIC_PARTITIONS);
+                            KafkaBusConfig.TOPIC_PARTITIONS,
+                            KafkaBusConfig.PREFIX + "sasl.pasword");
             assertThat(e.getMessage()).doesNotContain(SECRET);
             assertThat(e.problems().toString()).doesNotContain(SECRET);
         });

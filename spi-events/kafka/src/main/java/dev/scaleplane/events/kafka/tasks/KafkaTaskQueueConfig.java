@@ -5,11 +5,11 @@ import dev.scaleplane.api.orchestration.TaskQueueOptions;
 import dev.scaleplane.api.spi.ConfigProperties;
 import dev.scaleplane.core.config.ConfigKeys;
 import dev.scaleplane.core.config.ConfigReader;
+import dev.scaleplane.events.kafka.internal.KafkaClientSecurity;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -99,21 +99,10 @@ public final class KafkaTaskQueueConfig {
     /** Key of the SASL password. */
     public static final String SASL_PASSWORD = PREFIX + "sasl.password";
     /** TLS keys passed to the clients as they are (without the prefix). */
-    public static final List<String> SSL_KEYS = List.of(
-            "ssl.truststore.location",
-            "ssl.truststore.password",
-            "ssl.truststore.type",
-            "ssl.keystore.location",
-            "ssl.keystore.password",
-            "ssl.keystore.type",
-            "ssl.key.password",
-            "ssl.endpoint.identification.algorithm");
+    public static final List<String> SSL_KEYS = KafkaClientSecurity.SSL_KEYS;
 
     /** Default topic prefix. */
     public static final String DEFAULT_TOPIC_PREFIX = "scaleplane.tasks";
-
-    private static final List<String> PROTOCOLS = List.of("PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL");
-    private static final List<String> MECHANISMS = List.of("PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512");
 
     private final String bootstrapServers;
     private final String clientId;
@@ -220,37 +209,7 @@ public final class KafkaTaskQueueConfig {
         v.startTimeout =
                 reader.duration(START_TIMEOUT, Duration.ofSeconds(30), Duration.ofSeconds(1), Duration.ofHours(1));
 
-        String protocol = reader.string(SECURITY_PROTOCOL, "PLAINTEXT").trim().toUpperCase(Locale.ROOT);
-        reader.check(PROTOCOLS.contains(protocol), SECURITY_PROTOCOL, protocol, "one of " + PROTOCOLS);
-        v.security.put("security.protocol", protocol);
-        String mechanism = reader.string(SASL_MECHANISM, "PLAIN").trim().toUpperCase(Locale.ROOT);
-        reader.check(MECHANISMS.contains(mechanism), SASL_MECHANISM, mechanism, "one of " + MECHANISMS);
-        Optional<String> user = reader.optional(SASL_USERNAME);
-        Optional<String> password = reader.optional(SASL_PASSWORD);
-        if (protocol.startsWith("SASL_")) {
-            reader.check(user.isPresent(), SASL_USERNAME, null, "a user name (security-protocol is " + protocol + ")");
-            reader.check(
-                    password.isPresent(), SASL_PASSWORD, null, "a password (security-protocol is " + protocol + ")");
-            if (user.isPresent() && password.isPresent()) {
-                String module = mechanism.equals("PLAIN")
-                        ? "org.apache.kafka.common.security.plain.PlainLoginModule"
-                        : "org.apache.kafka.common.security.scram.ScramLoginModule";
-                v.security.put("sasl.mechanism", mechanism);
-                v.security.put(
-                        "sasl.jaas.config",
-                        module + " required username=\"" + escape(user.get()) + "\" password=\""
-                                + escape(password.get()) + "\";");
-            }
-        } else {
-            reader.check(
-                    user.isEmpty() && password.isEmpty(),
-                    SASL_USERNAME,
-                    user.orElse(null),
-                    "no SASL credentials unless security-protocol is SASL_PLAINTEXT or SASL_SSL");
-        }
-        for (String ssl : SSL_KEYS) {
-            reader.optional(PREFIX + ssl).ifPresent(value -> v.security.put(ssl, value.trim()));
-        }
+        v.security.putAll(KafkaClientSecurity.read(reader, PREFIX));
         Set<String> known = new HashSet<>(Set.of(
                 BOOTSTRAP_SERVERS,
                 CLIENT_ID,
@@ -268,26 +227,16 @@ public final class KafkaTaskQueueConfig {
                 SESSION_TIMEOUT,
                 HEARTBEAT_INTERVAL,
                 START_TIMEOUT,
-                SECURITY_PROTOCOL,
-                SASL_MECHANISM,
-                SASL_USERNAME,
-                SASL_PASSWORD,
                 PREFIX + "producer.*",
                 PREFIX + "consumer.*",
                 PREFIX + "admin.*"));
-        SSL_KEYS.forEach(k -> known.add(PREFIX + k));
+        known.addAll(KafkaClientSecurity.keys(PREFIX));
         for (String key : new TreeSet<>(properties.keys())) {
             passThrough(reader, key, "producer.", v.producer, known);
             passThrough(reader, key, "consumer.", v.consumer, known);
             passThrough(reader, key, "admin.", v.admin, known);
         }
-        // A misspelt secret key holds a secret too: report it with its value redacted.
-        for (String key : new TreeSet<>(properties.keys())) {
-            if (key.startsWith(PREFIX) && !known.contains(key) && looksSecret(key.substring(PREFIX.length()))) {
-                reader.check(false, key, ConfigKeys.REDACTED, "a known key; did you mean " + SASL_PASSWORD + "?");
-                known.add(key);
-            }
-        }
+        KafkaClientSecurity.rejectMisspeltSecrets(reader, properties.keys(), PREFIX, known);
         reader.rejectUnknownKeys(PREFIX, known);
         reader.throwIfInvalid();
         v.options = d.toBuilder()
@@ -307,15 +256,6 @@ public final class KafkaTaskQueueConfig {
             reader.optional(key).ifPresent(value -> into.put(key.substring(prefix.length()), value.trim()));
             known.add(key);
         }
-    }
-
-    private static boolean looksSecret(String name) {
-        String lower = name.toLowerCase(Locale.ROOT);
-        return ConfigKeys.isSecret(name) || lower.matches(".*(pass|pasw|pwd|secret|token|jaas|credential).*");
-    }
-
-    private static String escape(String s) {
-        return s.replace("\\", "\\\\").replace("\"", "\\\"");
     }
 
     /** A copy with another topic prefix (tests use one per queue). */
