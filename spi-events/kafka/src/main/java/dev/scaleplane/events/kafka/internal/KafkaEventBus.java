@@ -24,7 +24,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.admin.Admin;
@@ -59,7 +58,7 @@ public final class KafkaEventBus extends AbstractEventBus {
     final KafkaProducer<byte[], byte[]> producer;
     final Admin admin;
 
-    private final Semaphore inFlight;
+    private final InFlightWindow inFlight;
     private final KafkaDeadLetters deadLetters;
     private final List<Member> members = new CopyOnWriteArrayList<>();
     private final Map<String, AtomicLong> lags = new ConcurrentHashMap<>();
@@ -84,7 +83,7 @@ public final class KafkaEventBus extends AbstractEventBus {
         this.config = config;
         this.wire = new Wire(codec, config.wireFormat());
         this.metrics = metrics;
-        this.inFlight = new Semaphore(config.maxInFlight());
+        this.inFlight = new InFlightWindow(config.maxInFlight());
         this.admin = Admin.create(config.adminProperties());
         this.topics = new Topics(admin, config);
         this.producer = new KafkaProducer<>(
@@ -98,7 +97,7 @@ public final class KafkaEventBus extends AbstractEventBus {
         Duration timeout = config.publishTimeout();
         long deadline = System.nanoTime() + timeout.toNanos();
         try {
-            if (!inFlight.tryAcquire() && !inFlight.tryAcquire(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
+            if (!inFlight.acquire(timeout.toNanos())) {
                 metrics.publishFailed(topic).increment();
                 return CompletableFuture.failedFuture(new PublishTimeoutException(
                         topic, event.id(), timeout, "the Kafka producer's in-flight window (max-in-flight)"));
@@ -123,11 +122,13 @@ public final class KafkaEventBus extends AbstractEventBus {
                     encoded.headers());
             // The callback runs on the producer's single I/O thread, which bounds throughput: keep it short.
             BusMetrics.Count published = metrics.published(topic);
+            // The id, not the event: the callback then touches no object of the publishing thread but the future.
+            String id = event.id();
             producer.send(record, (meta, failure) -> {
                 inFlight.release();
                 if (failure == null) {
                     published.increment();
-                    result.complete(new PublishReceipt(topic, event.id(), position(meta)));
+                    result.complete(new PublishReceipt(topic, id, position(meta)));
                 } else {
                     metrics.publishFailed(topic).increment();
                     result.completeExceptionally(new PublishException(
