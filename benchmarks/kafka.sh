@@ -3,7 +3,7 @@
 # against raw kafka-clients on it in one run (publish and consume+handle with JMH, end-to-end latency at a fixed
 # 20,000 events/s), and prints the figures with the SDK / raw ratios and the goals of the Kafka issue.
 #
-#   benchmarks/kafka.sh               # build the jar, then run (about 5 minutes)
+#   benchmarks/kafka.sh               # build the jar, then run (about 12 minutes)
 #   benchmarks/kafka.sh --no-build    # reuse the jar built last time
 #
 # Only one JMH run at a time on this machine: the run holds an exclusive flock on /tmp/jmh.lock (override with

@@ -17,7 +17,7 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 /**
  * Runs the Kafka benchmarks against one broker in one run: starts a real broker through the test fixture
  * ({@link KafkaBroker}), runs {@link KafkaPublishBenchmark} and {@link KafkaConsumeBenchmark} with JMH (forks get the
- * broker's address), then {@link KafkaLatency} at 20,000 events per second for the SDK and the raw client (three
+ * broker's address), then {@link KafkaLatency} at 20,000 events per second for the SDK and the raw client (five
  * alternating rounds each, median reported, plus one round per mixed pair to tell the sides apart), and prints
  * the figures and the SDK / raw ratios against the goals of the Kafka issue.
  *
@@ -29,7 +29,7 @@ public final class KafkaBench {
     private static final double CONSUME_GOAL = 0.9;
     private static final double LATENCY_GOAL = 1.2;
     private static final int RATE = 20_000;
-    private static final int LATENCY_ROUNDS = 3;
+    private static final int LATENCY_ROUNDS = 5;
 
     private KafkaBench() {}
 
