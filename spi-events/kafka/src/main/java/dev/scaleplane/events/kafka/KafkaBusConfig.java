@@ -2,9 +2,8 @@ package dev.scaleplane.events.kafka;
 
 import dev.scaleplane.api.ConfigurationException;
 import dev.scaleplane.api.spi.ConfigProperties;
-import dev.scaleplane.core.config.ConfigKeys;
 import dev.scaleplane.core.config.ConfigReader;
-import dev.scaleplane.events.kafka.internal.KafkaClientSecurity;
+import dev.scaleplane.events.kafka.internal.KafkaClientSettings;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -108,7 +107,7 @@ public final class KafkaBusConfig {
     /** Key of the SASL password. */
     public static final String SASL_PASSWORD = PREFIX + "sasl.password";
     /** TLS keys passed to the clients as they are (without the prefix). */
-    public static final List<String> SSL_KEYS = KafkaClientSecurity.SSL_KEYS;
+    public static final List<String> SSL_KEYS = KafkaClientSettings.SSL_KEYS;
     /** Key of the bus-wide publish timeout. */
     public static final String PUBLISH_TIMEOUT = "scaleplane.events.publish-timeout";
     /** Key of the bus-wide drain timeout. */
@@ -156,10 +155,7 @@ public final class KafkaBusConfig {
     private final String ledgerTopic;
     private final Duration publishTimeout;
     private final Duration drainTimeout;
-    private final Map<String, String> security;
-    private final Map<String, String> producerOverrides;
-    private final Map<String, String> consumerOverrides;
-    private final Map<String, String> adminOverrides;
+    private final KafkaClientSettings client;
 
     private KafkaBusConfig(Values v) {
         bootstrapServers = v.bootstrapServers;
@@ -179,10 +175,7 @@ public final class KafkaBusConfig {
         ledgerTopic = v.ledgerTopic;
         publishTimeout = v.publishTimeout;
         drainTimeout = v.drainTimeout;
-        security = Collections.unmodifiableMap(new LinkedHashMap<>(v.security));
-        producerOverrides = Map.copyOf(v.producer);
-        consumerOverrides = Map.copyOf(v.consumer);
-        adminOverrides = Map.copyOf(v.admin);
+        client = Objects.requireNonNull(v.client, "client settings");
     }
 
     /**
@@ -250,7 +243,6 @@ public final class KafkaBusConfig {
         v.publishTimeout = reader.duration(PUBLISH_TIMEOUT, Duration.ofSeconds(5), Duration.ZERO, Duration.ofHours(1));
         v.drainTimeout = reader.duration(DRAIN_TIMEOUT, Duration.ofSeconds(30), Duration.ZERO, Duration.ofHours(1));
 
-        v.security.putAll(KafkaClientSecurity.read(reader, PREFIX));
         Set<String> known = new java.util.HashSet<>(Set.of(
                 BOOTSTRAP_SERVERS,
                 CLIENT_ID,
@@ -270,23 +262,10 @@ public final class KafkaBusConfig {
                 PREFIX + "producer.*",
                 PREFIX + "consumer.*",
                 PREFIX + "admin.*"));
-        known.addAll(KafkaClientSecurity.keys(PREFIX));
-        for (String key : new java.util.TreeSet<>(properties.keys())) {
-            passThrough(reader, key, "producer.", v.producer);
-            passThrough(reader, key, "consumer.", v.consumer);
-            passThrough(reader, key, "admin.", v.admin);
-        }
-        KafkaClientSecurity.rejectMisspeltSecrets(reader, properties.keys(), PREFIX, known);
+        v.client = KafkaClientSettings.read(reader, properties.keys(), PREFIX, known);
         reader.rejectUnknownKeys(PREFIX, known);
         reader.throwIfInvalid();
         return new KafkaBusConfig(v);
-    }
-
-    private static void passThrough(ConfigReader reader, String key, String section, Map<String, String> into) {
-        String prefix = PREFIX + section;
-        if (key.startsWith(prefix) && key.length() > prefix.length()) {
-            reader.optional(key).ifPresent(value -> into.put(key.substring(prefix.length()), value.trim()));
-        }
     }
 
     /** {@code bootstrap.servers}. */
@@ -356,11 +335,7 @@ public final class KafkaBusConfig {
 
     /** Settings shared by every client: bootstrap servers, client id and security. */
     public Map<String, Object> commonClientProperties(String role) {
-        Map<String, Object> props = new LinkedHashMap<>();
-        props.put("bootstrap.servers", bootstrapServers);
-        props.put("client.id", clientId + "-" + role);
-        props.putAll(security);
-        return props;
+        return client.clientProperties(bootstrapServers, clientId + "-" + role);
     }
 
     /** Producer settings: idempotent, {@code acks=all}, compression and batching, then {@code producer.*}. */
@@ -373,7 +348,7 @@ public final class KafkaBusConfig {
         props.put("batch.size", String.valueOf(batchSize));
         // A publish that cannot even be buffered (no metadata, full buffer) fails within the publish timeout.
         props.put("max.block.ms", String.valueOf(Math.max(1, publishTimeout.toMillis())));
-        props.putAll(producerOverrides);
+        props.putAll(client.producer());
         return props;
     }
 
@@ -386,14 +361,14 @@ public final class KafkaBusConfig {
         props.put("enable.auto.commit", "false");
         props.put("auto.offset.reset", offsetReset);
         props.put("isolation.level", "read_uncommitted");
-        props.putAll(consumerOverrides);
+        props.putAll(client.consumer());
         return props;
     }
 
     /** Admin client settings, then {@code admin.*}. */
     public Map<String, Object> adminProperties() {
         Map<String, Object> props = commonClientProperties("admin");
-        props.putAll(adminOverrides);
+        props.putAll(client.admin());
         return props;
     }
 
@@ -410,10 +385,7 @@ public final class KafkaBusConfig {
         shown.put("compression", compression);
         shown.put("maxInFlight", maxInFlight);
         shown.put("retryTopics", retryTopics);
-        security.forEach((k, v) -> shown.put(k, ConfigKeys.redact(k, v)));
-        producerOverrides.forEach((k, v) -> shown.put("producer." + k, ConfigKeys.redact(k, v)));
-        consumerOverrides.forEach((k, v) -> shown.put("consumer." + k, ConfigKeys.redact(k, v)));
-        adminOverrides.forEach((k, v) -> shown.put("admin." + k, ConfigKeys.redact(k, v)));
+        client.describeInto(shown);
         return "KafkaBusConfig" + shown;
     }
 
@@ -440,9 +412,8 @@ public final class KafkaBusConfig {
         String ledgerTopic = DEFAULT_LEDGER_TOPIC;
         Duration publishTimeout = Duration.ZERO;
         Duration drainTimeout = Duration.ZERO;
-        final Map<String, String> security = new LinkedHashMap<>();
-        final Map<String, String> producer = new LinkedHashMap<>();
-        final Map<String, String> consumer = new LinkedHashMap<>();
-        final Map<String, String> admin = new LinkedHashMap<>();
+
+        @Nullable
+        KafkaClientSettings client;
     }
 }

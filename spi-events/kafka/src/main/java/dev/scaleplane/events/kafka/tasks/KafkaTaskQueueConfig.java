@@ -3,19 +3,16 @@ package dev.scaleplane.events.kafka.tasks;
 import dev.scaleplane.api.ConfigurationException;
 import dev.scaleplane.api.orchestration.TaskQueueOptions;
 import dev.scaleplane.api.spi.ConfigProperties;
-import dev.scaleplane.core.config.ConfigKeys;
 import dev.scaleplane.core.config.ConfigReader;
-import dev.scaleplane.events.kafka.internal.KafkaClientSecurity;
+import dev.scaleplane.events.kafka.internal.KafkaClientSettings;
 import java.time.Duration;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -99,7 +96,7 @@ public final class KafkaTaskQueueConfig {
     /** Key of the SASL password. */
     public static final String SASL_PASSWORD = PREFIX + "sasl.password";
     /** TLS keys passed to the clients as they are (without the prefix). */
-    public static final List<String> SSL_KEYS = KafkaClientSecurity.SSL_KEYS;
+    public static final List<String> SSL_KEYS = KafkaClientSettings.SSL_KEYS;
 
     /** Default topic prefix. */
     public static final String DEFAULT_TOPIC_PREFIX = "scaleplane.tasks";
@@ -116,10 +113,7 @@ public final class KafkaTaskQueueConfig {
     private final Duration sessionTimeout;
     private final Duration heartbeatInterval;
     private final Duration startTimeout;
-    private final Map<String, String> security;
-    private final Map<String, String> producerOverrides;
-    private final Map<String, String> consumerOverrides;
-    private final Map<String, String> adminOverrides;
+    private final KafkaClientSettings client;
 
     private KafkaTaskQueueConfig(Values v, String topicPrefix) {
         bootstrapServers = v.bootstrapServers;
@@ -134,10 +128,7 @@ public final class KafkaTaskQueueConfig {
         sessionTimeout = v.sessionTimeout;
         heartbeatInterval = v.heartbeatInterval;
         startTimeout = v.startTimeout;
-        security = Map.copyOf(v.security);
-        producerOverrides = Map.copyOf(v.producer);
-        consumerOverrides = Map.copyOf(v.consumer);
-        adminOverrides = Map.copyOf(v.admin);
+        client = Objects.requireNonNull(v.client, "client settings");
     }
 
     /**
@@ -209,7 +200,6 @@ public final class KafkaTaskQueueConfig {
         v.startTimeout =
                 reader.duration(START_TIMEOUT, Duration.ofSeconds(30), Duration.ofSeconds(1), Duration.ofHours(1));
 
-        v.security.putAll(KafkaClientSecurity.read(reader, PREFIX));
         Set<String> known = new HashSet<>(Set.of(
                 BOOTSTRAP_SERVERS,
                 CLIENT_ID,
@@ -230,13 +220,7 @@ public final class KafkaTaskQueueConfig {
                 PREFIX + "producer.*",
                 PREFIX + "consumer.*",
                 PREFIX + "admin.*"));
-        known.addAll(KafkaClientSecurity.keys(PREFIX));
-        for (String key : new TreeSet<>(properties.keys())) {
-            passThrough(reader, key, "producer.", v.producer, known);
-            passThrough(reader, key, "consumer.", v.consumer, known);
-            passThrough(reader, key, "admin.", v.admin, known);
-        }
-        KafkaClientSecurity.rejectMisspeltSecrets(reader, properties.keys(), PREFIX, known);
+        v.client = KafkaClientSettings.read(reader, properties.keys(), PREFIX, known);
         reader.rejectUnknownKeys(PREFIX, known);
         reader.throwIfInvalid();
         v.options = d.toBuilder()
@@ -247,15 +231,6 @@ public final class KafkaTaskQueueConfig {
                 .retention(retention)
                 .build();
         return new KafkaTaskQueueConfig(v, topicPrefix);
-    }
-
-    private static void passThrough(
-            ConfigReader reader, String key, String section, Map<String, String> into, Set<String> known) {
-        String prefix = PREFIX + section;
-        if (key.startsWith(prefix) && key.length() > prefix.length()) {
-            reader.optional(key).ifPresent(value -> into.put(key.substring(prefix.length()), value.trim()));
-            known.add(key);
-        }
     }
 
     /** A copy with another topic prefix (tests use one per queue). */
@@ -277,10 +252,7 @@ public final class KafkaTaskQueueConfig {
         v.sessionTimeout = sessionTimeout;
         v.heartbeatInterval = heartbeatInterval;
         v.startTimeout = startTimeout;
-        v.security.putAll(security);
-        v.producer.putAll(producerOverrides);
-        v.consumer.putAll(consumerOverrides);
-        v.admin.putAll(adminOverrides);
+        v.client = client;
         return v;
     }
 
@@ -345,11 +317,7 @@ public final class KafkaTaskQueueConfig {
     }
 
     private Map<String, Object> common(String role) {
-        Map<String, Object> props = new LinkedHashMap<>();
-        props.put("bootstrap.servers", bootstrapServers);
-        props.put("client.id", clientId + "-" + role);
-        props.putAll(security);
-        return props;
+        return client.clientProperties(bootstrapServers, clientId + "-" + role);
     }
 
     /** Producer settings: idempotent, {@code acks=all}, no linger, then {@code producer.*}. */
@@ -362,7 +330,7 @@ public final class KafkaTaskQueueConfig {
         props.put("max.block.ms", String.valueOf(sendTimeout.toMillis()));
         props.put("delivery.timeout.ms", String.valueOf(Math.max(sendTimeout.toMillis(), 1000)));
         props.put("request.timeout.ms", String.valueOf(Math.max(sendTimeout.toMillis() - 1, 500)));
-        props.putAll(producerOverrides);
+        props.putAll(client.producer());
         return props;
     }
 
@@ -380,14 +348,14 @@ public final class KafkaTaskQueueConfig {
         props.put("enable.auto.commit", "false");
         props.put("auto.offset.reset", "earliest");
         props.put("isolation.level", "read_uncommitted");
-        props.putAll(consumerOverrides);
+        props.putAll(client.consumer());
         return props;
     }
 
     /** Admin client settings, then {@code admin.*}. */
     public Map<String, Object> adminProperties() {
         Map<String, Object> props = common("admin");
-        props.putAll(adminOverrides);
+        props.putAll(client.admin());
         return props;
     }
 
@@ -401,10 +369,7 @@ public final class KafkaTaskQueueConfig {
         shown.put("replicationFactor", replicationFactor);
         shown.put("minInsyncReplicas", minInsyncReplicas);
         shown.put("options", options);
-        security.forEach((k, val) -> shown.put(k, ConfigKeys.redact(k, val)));
-        producerOverrides.forEach((k, val) -> shown.put("producer." + k, ConfigKeys.redact(k, val)));
-        consumerOverrides.forEach((k, val) -> shown.put("consumer." + k, ConfigKeys.redact(k, val)));
-        adminOverrides.forEach((k, val) -> shown.put("admin." + k, ConfigKeys.redact(k, val)));
+        client.describeInto(shown);
         return "KafkaTaskQueueConfig" + shown;
     }
 
@@ -427,9 +392,8 @@ public final class KafkaTaskQueueConfig {
         Duration sessionTimeout = Duration.ZERO;
         Duration heartbeatInterval = Duration.ZERO;
         Duration startTimeout = Duration.ZERO;
-        final Map<String, String> security = new LinkedHashMap<>();
-        final Map<String, String> producer = new LinkedHashMap<>();
-        final Map<String, String> consumer = new LinkedHashMap<>();
-        final Map<String, String> admin = new LinkedHashMap<>();
+
+        @Nullable
+        KafkaClientSettings client;
     }
 }

@@ -2,22 +2,25 @@ package dev.scaleplane.events.kafka.internal;
 
 import dev.scaleplane.core.config.ConfigKeys;
 import dev.scaleplane.core.config.ConfigReader;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * The security settings every Kafka client of this module takes, read the same way under the bus's and the task
- * queue's key prefix: {@code security-protocol}, {@code sasl.mechanism}, {@code sasl.username},
- * {@code sasl.password} and the {@code ssl.*} store settings, turned into kafka-clients properties (SASL credentials
- * become a {@code sasl.jaas.config} line). Not API: the configuration classes document the keys. Stateless;
- * thread-safe.
+ * The client settings every Kafka configuration of this module takes, read the same way under the bus's and the
+ * task queue's key prefix: security ({@code security-protocol}, {@code sasl.mechanism}, {@code sasl.username},
+ * {@code sasl.password}, the {@code ssl.*} store settings), turned into kafka-clients properties (SASL credentials
+ * become a {@code sasl.jaas.config} line), and the {@code producer.*}, {@code consumer.*} and {@code admin.*}
+ * settings passed through to one kind of client each. Not API: the configuration classes document the keys.
+ * Immutable; thread-safe.
  */
-public final class KafkaClientSecurity {
+public final class KafkaClientSettings {
     /** The {@code ssl.*} settings passed through to the clients, by their kafka-clients names. */
     public static final List<String> SSL_KEYS = List.of(
             "ssl.truststore.location",
@@ -31,11 +34,84 @@ public final class KafkaClientSecurity {
 
     private static final List<String> PROTOCOLS = List.of("PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL");
     private static final List<String> MECHANISMS = List.of("PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512");
+    private static final List<String> SECTIONS = List.of("producer.", "consumer.", "admin.");
 
-    private KafkaClientSecurity() {}
+    private final Map<String, String> security;
+    private final Map<String, String> producer;
+    private final Map<String, String> consumer;
+    private final Map<String, String> admin;
 
-    /** The keys under {@code prefix} that {@link #read} reads, for a configuration's unknown-key check. */
-    public static Set<String> keys(String prefix) {
+    private KafkaClientSettings(
+            Map<String, String> security,
+            Map<String, String> producer,
+            Map<String, String> consumer,
+            Map<String, String> admin) {
+        this.security = Collections.unmodifiableMap(new LinkedHashMap<>(security));
+        this.producer = Map.copyOf(producer);
+        this.consumer = Map.copyOf(consumer);
+        this.admin = Map.copyOf(admin);
+    }
+
+    /**
+     * Reads the client settings under {@code prefix}. Call it once {@code known} holds the configuration's own keys:
+     * it adds the keys it reads, then reports on {@code reader} every problem (an unknown protocol or mechanism, SASL
+     * without credentials, credentials without SASL, and an unknown key that looks like a password, with its value
+     * redacted, so the caller's unknown-key check never prints it). The caller throws once it has read everything.
+     *
+     * @param keys every key of the configuration
+     */
+    public static KafkaClientSettings read(ConfigReader reader, Set<String> keys, String prefix, Set<String> known) {
+        known.addAll(keys(prefix));
+        Map<String, String> security = readSecurity(reader, prefix);
+        List<Map<String, String>> sections = List.of(new TreeMap<>(), new TreeMap<>(), new TreeMap<>());
+        for (String key : new TreeSet<>(keys)) {
+            for (int i = 0; i < SECTIONS.size(); i++) {
+                String section = prefix + SECTIONS.get(i);
+                if (key.startsWith(section) && key.length() > section.length()) {
+                    Map<String, String> into = sections.get(i);
+                    reader.optional(key).ifPresent(value -> into.put(key.substring(section.length()), value.trim()));
+                    known.add(key);
+                }
+            }
+        }
+        rejectMisspeltSecrets(reader, keys, prefix, known);
+        return new KafkaClientSettings(security, sections.get(0), sections.get(1), sections.get(2));
+    }
+
+    /** Bootstrap servers, client id and security: what every client of a configuration starts from. */
+    public Map<String, Object> clientProperties(String bootstrapServers, String clientId) {
+        Map<String, Object> props = new LinkedHashMap<>();
+        props.put("bootstrap.servers", bootstrapServers);
+        props.put("client.id", clientId);
+        props.putAll(security);
+        return props;
+    }
+
+    /** {@code producer.*} settings, by their kafka-clients names. */
+    public Map<String, String> producer() {
+        return producer;
+    }
+
+    /** {@code consumer.*} settings, by their kafka-clients names. */
+    public Map<String, String> consumer() {
+        return consumer;
+    }
+
+    /** {@code admin.*} settings, by their kafka-clients names. */
+    public Map<String, String> admin() {
+        return admin;
+    }
+
+    /** Adds every setting to a configuration's printed form, secret values redacted. */
+    public void describeInto(Map<String, Object> shown) {
+        security.forEach((k, v) -> shown.put(k, ConfigKeys.redact(k, v)));
+        producer.forEach((k, v) -> shown.put("producer." + k, ConfigKeys.redact(k, v)));
+        consumer.forEach((k, v) -> shown.put("consumer." + k, ConfigKeys.redact(k, v)));
+        admin.forEach((k, v) -> shown.put("admin." + k, ConfigKeys.redact(k, v)));
+    }
+
+    /** The security keys under {@code prefix}. */
+    private static Set<String> keys(String prefix) {
         Set<String> keys = new TreeSet<>();
         keys.add(prefix + "security-protocol");
         keys.add(prefix + "sasl.mechanism");
@@ -45,12 +121,8 @@ public final class KafkaClientSecurity {
         return keys;
     }
 
-    /**
-     * Reads the security settings under {@code prefix} and returns them as kafka-clients properties. Every problem
-     * (an unknown protocol or mechanism, SASL without credentials, credentials without SASL) is recorded on
-     * {@code reader}, which the caller throws once it has read everything else too.
-     */
-    public static Map<String, String> read(ConfigReader reader, String prefix) {
+    /** The security settings under {@code prefix} as kafka-clients properties; problems go to {@code reader}. */
+    private static Map<String, String> readSecurity(ConfigReader reader, String prefix) {
         Map<String, String> security = new LinkedHashMap<>();
         String protocolKey = prefix + "security-protocol";
         String userKey = prefix + "sasl.username";
@@ -94,7 +166,7 @@ public final class KafkaClientSecurity {
      * {@code sasl.password}, say) on {@code reader} with its value redacted, and adds it to {@code known}, so the
      * generic unknown-key check, which would print the value, passes over it.
      */
-    public static void rejectMisspeltSecrets(
+    private static void rejectMisspeltSecrets(
             ConfigReader reader, Iterable<String> keys, String prefix, Set<String> known) {
         for (String key : toSet(keys)) {
             if (key.startsWith(prefix) && !known.contains(key)) {
