@@ -151,6 +151,8 @@ public final class KafkaTaskQueue implements TaskQueue {
     private final LinkedHashMap<String, DeadView> dead = new LinkedHashMap<>();
     private final Map<String, Long> deadVersions = new HashMap<>();
     private int unfinished;
+    /** Ids of submits written but not yet acknowledged; guarded by {@code lock}. */
+    private final Set<String> submitting = new HashSet<>();
 
     private volatile boolean closed;
     private final KafkaDeadLetterView deadLetters = new KafkaDeadLetterView();
@@ -296,50 +298,86 @@ public final class KafkaTaskQueue implements TaskQueue {
     @Override
     public TaskHandle submit(TaskRequest request) {
         Objects.requireNonNull(request, "request");
-        Handle handle;
+        String id;
+        String idem = request.idempotencyKey();
+        StateView sv;
+        Snapshot s;
+        Future<RecordMetadata> state;
+        Future<RecordMetadata> task;
+        // Checked, reserved and sent under the monitor (so records of one partition keep their order), awaited
+        // outside it: submits from several threads share the broker's round trips instead of queueing behind them.
         synchronized (lock) {
             requireOpen("submit");
             Instant now = clock.now();
-            String idem = request.idempotencyKey();
             if (idem != null) {
                 String first = idempotencyKeys.get(idem);
-                StateView sv = first == null ? null : states.get(first);
-                if (sv != null
-                        && sv.submittedAt.plus(options.idempotencyWindow()).isAfter(now)) {
-                    return new Handle(first);
+                if (first != null) {
+                    StateView known = states.get(first);
+                    if (known == null
+                            ? submitting.contains(first) // still being written by another submit
+                            : known.submittedAt
+                                    .plus(options.idempotencyWindow())
+                                    .isAfter(now)) {
+                        return new Handle(first);
+                    }
                 }
             }
-            if (unfinished >= options.capacity()) {
+            // Submits in flight count against the capacity until their state is applied, by the submit itself or
+            // by this instance reading its own state record first (then it is in unfinished already).
+            int inFlight = 0;
+            for (String pending : submitting) {
+                if (!states.containsKey(pending)) {
+                    inFlight++;
+                }
+            }
+            if (unfinished + inFlight >= options.capacity()) {
                 throw new QueueFullException(request.type(), options.capacity());
             }
-            String id = UUID.randomUUID().toString();
+            id = UUID.randomUUID().toString();
             int maxAttempts = request.maxAttempts() > 0
                     ? request.maxAttempts()
                     : options.retryPolicyFor(request.type()).maxAttempts();
             Instant readyAt =
                     request.notBefore() != null && request.notBefore().isAfter(now) ? request.notBefore() : now;
-            Snapshot s = new Snapshot(id, request, maxAttempts, 0, now, readyAt, List.of(), 1);
+            s = new Snapshot(id, request, maxAttempts, 0, now, readyAt, List.of(), 1);
             String routingKey = routingKey(s);
             int partition = partitionOf(routingKey);
-            StateView sv = new StateView(
-                    id, TaskState.QUEUED, 1, request.type(), 0, partition, routingKey, idem, now, null, "");
+            sv = new StateView(id, TaskState.QUEUED, 1, request.type(), 0, partition, routingKey, idem, now, null, "");
             // Encoded before anything is written: a payload that is not JSON fails submit and leaves no trace.
             ObjectNode record = TaskRecords.task(s);
             TaskRecords.bytes(record);
-            Future<RecordMetadata> state = sendState(sv);
-            RecordMetadata meta = await(sendTask(partition, routingKey, record), "submit");
-            await(state, "submit");
-            futures.put(id, new CompletableFuture<>());
-            applyState(sv);
+            state = sendState(sv);
+            task = sendTask(partition, routingKey, record);
+            submitting.add(id);
+            futures.putIfAbsent(id, new CompletableFuture<>());
             if (idem != null) {
                 idempotencyKeys.put(idem, id);
             }
+        }
+        RecordMetadata meta;
+        try {
+            meta = await(task, "submit");
+            await(state, "submit");
+        } catch (RuntimeException e) {
+            synchronized (lock) {
+                submitting.remove(id);
+                if (!states.containsKey(id)) {
+                    futures.remove(id);
+                    if (idem != null) {
+                        idempotencyKeys.remove(idem, id);
+                    }
+                }
+            }
+            throw e;
+        }
+        synchronized (lock) {
+            submitting.remove(id);
+            applyState(sv);
             adoptOwnWrite(meta, s);
             metrics.submitted();
-            handle = new Handle(id);
         }
         drainCompletions();
-        return handle;
+        return new Handle(id);
     }
 
     @Override
@@ -743,6 +781,11 @@ public final class KafkaTaskQueue implements TaskQueue {
         if (!owned.contains(meta.partition())) {
             return; // another member owns it and will read it from the topic
         }
+        Entry known = entries.get(s.id());
+        if ((known != null && known.version >= s.version())
+                || finishedVersions.getOrDefault(s.id(), -1L) >= s.version()) {
+            return; // the poll thread read this very record before the acknowledgement came back
+        }
         ownOffsets.computeIfAbsent(meta.partition(), p -> new HashSet<>()).add(meta.offset());
         applyTaskSnapshot(meta.partition(), meta.offset(), s);
     }
@@ -941,7 +984,7 @@ public final class KafkaTaskQueue implements TaskQueue {
         Instant idemHorizon = clock.now().minus(options.idempotencyWindow());
         idempotencyKeys.values().removeIf(id -> {
             StateView sv = states.get(id);
-            return sv == null || sv.submittedAt.isBefore(idemHorizon);
+            return sv == null ? !submitting.contains(id) : sv.submittedAt.isBefore(idemHorizon);
         });
     }
 

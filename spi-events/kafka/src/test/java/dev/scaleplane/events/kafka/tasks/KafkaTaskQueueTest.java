@@ -174,6 +174,63 @@ class KafkaTaskQueueTest {
     }
 
     @Test
+    void concurrentSubmitsShareRoundTripsButNotIdempotencyKeysOrCapacity() throws Exception {
+        int threads = 8;
+        int keys = 40;
+        KafkaTaskQueue q = open(
+                TaskTestKafka.uniquePrefix("concurrent"),
+                TaskQueueOptions.builder().capacity(keys + 60).build(),
+                TaskClock.system(),
+                new SimpleMeterRegistry());
+        // Every thread submits the same 40 idempotency keys, then plain tasks until the queue is full.
+        Map<String, Set<String>> idsByKey = new ConcurrentHashMap<>();
+        java.util.concurrent.atomic.AtomicInteger accepted = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger refused = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+        List<Thread> submitters = new ArrayList<>();
+        List<Throwable> failures = new CopyOnWriteArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            Thread thread = new Thread(() -> {
+                try {
+                    start.await();
+                    for (int k = 0; k < keys; k++) {
+                        String idem = "idem-" + k;
+                        TaskHandle h = q.submit(TaskRequest.builder("job", k)
+                                .idempotencyKey(idem)
+                                .build());
+                        idsByKey.computeIfAbsent(idem, x -> ConcurrentHashMap.newKeySet())
+                                .add(h.id());
+                    }
+                    for (int i = 0; i < 20; i++) {
+                        try {
+                            q.submit(TaskRequest.of("job", -1));
+                            accepted.incrementAndGet();
+                        } catch (QueueFullException e) {
+                            refused.incrementAndGet();
+                        }
+                    }
+                } catch (Throwable e) {
+                    failures.add(e);
+                }
+            });
+            submitters.add(thread);
+            thread.start();
+        }
+        start.countDown();
+        for (Thread t : submitters) {
+            t.join(120_000);
+        }
+        assertThat(failures).isEmpty();
+        assertThat(idsByKey).hasSize(keys);
+        idsByKey.forEach((key, ids) -> assertThat(ids).as("ids under %s", key).hasSize(1));
+        assertThat(accepted.get())
+                .as("plain tasks up to the capacity, never past it")
+                .isEqualTo(60);
+        assertThat(refused.get()).isEqualTo(threads * 20 - 60);
+        assertThat(q.size()).isEqualTo(keys + 60);
+    }
+
+    @Test
     void aRestartedProcessReplaysItsUnfinishedTasksAndNotTheFinishedOnes() {
         String prefix = TaskTestKafka.uniquePrefix("restart");
         KafkaTaskQueue first = open(prefix);
