@@ -103,9 +103,10 @@ import org.slf4j.LoggerFactory;
  * rebalance) every lease on it is lost ({@link LeaseLostException}, reason {@code EXPIRED}) before the next owner
  * replays the partition, so a task is leased by one member at a time; the attempt that was running is not counted.
  *
- * <p>Thread-safety: every method may be called from any thread. State changes run under one monitor per instance;
- * each write waits for the broker's acknowledgement ({@code acks=all}) under it, so one instance performs one write
- * round trip at a time. Result futures are completed outside the monitor.
+ * <p>Thread-safety: every method may be called from any thread. State changes run under one monitor per instance.
+ * A submit sends its records under it and waits for the broker's acknowledgement ({@code acks=all}) outside it, with
+ * its idempotency key and its place under the capacity reserved meanwhile, so concurrent submits share round trips;
+ * other writes wait for their acknowledgement under the monitor. Result futures are completed outside the monitor.
  */
 public final class KafkaTaskQueue implements TaskQueue {
     private static final Logger log = LoggerFactory.getLogger(KafkaTaskQueue.class);
