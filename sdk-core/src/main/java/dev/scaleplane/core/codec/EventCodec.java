@@ -749,12 +749,12 @@ public final class EventCodec {
         }
     }
 
-    /** Attributes collected while decoding one message, validated as they arrive. Not thread-safe. */
     /** The source decoded last, shared by every decoding thread (one immutable pair, so always consistent). */
     private volatile @Nullable ParsedSource lastSource;
 
     private record ParsedSource(String text, URI uri) {}
 
+    /** Attributes collected while decoding one message, validated as they arrive. Not thread-safe. */
     private final class Attributes {
         @Nullable
         String specVersion;

@@ -167,19 +167,7 @@ public final class KafkaEventBus extends AbstractEventBus {
     }
 
     static String position(RecordMetadata meta) {
-        int partition = meta.partition();
-        String prefix = partition >= 0 && partition < POSITION_PREFIXES.length
-                ? POSITION_PREFIXES[partition]
-                : "partition-" + partition + "@offset-";
-        return prefix + meta.offset();
-    }
-
-    private static final String[] POSITION_PREFIXES = new String[256];
-
-    static {
-        for (int p = 0; p < POSITION_PREFIXES.length; p++) {
-            POSITION_PREFIXES[p] = "partition-" + p + "@offset-";
-        }
+        return "partition-" + meta.partition() + "@offset-" + meta.offset();
     }
 
     @Override

@@ -31,6 +31,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -55,13 +56,15 @@ import org.slf4j.LoggerFactory;
  * The poll thread hands each record to the handler thread its key hashes to (one queue per thread): a key's records
  * run one at a time in offset order, and different keys run in parallel up to the subscription's concurrency, even
  * inside one partition. Fixed key-to-thread routing costs one queue hand-off per record, where starting a task per
- * record cost a thread wake-up each; the price is that a slow key delays the keys that share its thread. Each partition tracks the offsets fetched but not finished; the committed offset is the lowest
- * unfinished one (or the next to fetch when all are finished), so a crash redelivers but never skips. Fetching pauses at {@code max-pending} unfinished records (the poll thread is woken the
- * moment handlers bring that down to half), and per partition once {@value #SPAN_FACTOR} times {@code max-pending}
- * records wait behind its oldest unfinished one, which bounds what a crash redelivers. Offsets are
- * committed every {@code commit-interval}, and synchronously when partitions are revoked, after the running handler
- * calls of those partitions finished (queued records of revoked partitions are dropped, not acknowledged: the new
- * owner gets them from the committed offset).
+ * record cost a thread wake-up each; the price is that a slow key delays the keys that share its thread.
+ *
+ * <p>Each partition tracks the records fetched but not finished; the committed offset is the lowest unfinished one
+ * (or the next to fetch when all are finished), so a crash redelivers but never skips. Fetching pauses at
+ * {@code max-pending} unfinished records (the poll thread is woken the moment handlers bring that down to half), and
+ * per partition once {@value #SPAN_FACTOR} times {@code max-pending} records wait behind its oldest unfinished one,
+ * which bounds what a crash redelivers. Offsets are committed every {@code commit-interval}, and synchronously when
+ * partitions are revoked, after the running handler calls of those partitions finished (queued records of revoked
+ * partitions are dropped, not acknowledged: the new owner gets them from the committed offset).
  *
  * <h2>Retries</h2>
  *
@@ -743,7 +746,7 @@ final class Member implements Subscription {
      */
     private static final class PartitionState {
         final TopicPartition tp;
-        final java.util.concurrent.atomic.AtomicLong lag;
+        final AtomicLong lag;
         private long[] offsets = new long[1024];
         private boolean[] finished = new boolean[1024];
         /** Sequence numbers: [head, tail) are tracked, head is the oldest unfinished one when head < tail. */
@@ -755,7 +758,7 @@ final class Member implements Subscription {
         int running;
         boolean revoked;
 
-        PartitionState(TopicPartition tp, java.util.concurrent.atomic.AtomicLong lag) {
+        PartitionState(TopicPartition tp, AtomicLong lag) {
             this.tp = tp;
             this.lag = lag;
         }

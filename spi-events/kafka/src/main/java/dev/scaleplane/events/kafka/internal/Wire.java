@@ -7,9 +7,13 @@ import dev.scaleplane.api.events.EventDecodingException;
 import dev.scaleplane.core.codec.BinaryBinding;
 import dev.scaleplane.core.codec.EventCodec;
 import dev.scaleplane.events.kafka.KafkaBusConfig.WireFormat;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeader;
@@ -68,8 +72,8 @@ final class Wire {
      */
     private static final class StableHeaders {
         private static final int MAX_STABLE = 4096;
-        private final Map<String, Map<String, Header>> byKey = new java.util.concurrent.ConcurrentHashMap<>();
-        private final java.util.concurrent.atomic.AtomicInteger size = new java.util.concurrent.atomic.AtomicInteger();
+        private final Map<String, Map<String, Header>> byKey = new ConcurrentHashMap<>();
+        private final AtomicInteger size = new AtomicInteger();
 
         StableHeaders() {
             for (String key : List.of(
@@ -77,7 +81,7 @@ final class Wire {
                     BinaryBinding.KAFKA.header("source"),
                     BinaryBinding.KAFKA.header("type"),
                     CONTENT_TYPE)) {
-                byKey.put(key, new java.util.concurrent.ConcurrentHashMap<>());
+                byKey.put(key, new ConcurrentHashMap<>());
             }
         }
 
@@ -101,7 +105,7 @@ final class Wire {
     private final StableHeaders stable = new StableHeaders();
 
     /** Collects encoded headers into an array. */
-    private static final class HeaderArray implements java.util.function.BiConsumer<String, String> {
+    private static final class HeaderArray implements BiConsumer<String, String> {
         private final StableHeaders stable;
         private Header[] headers = new Header[12];
         private int size;
@@ -113,14 +117,14 @@ final class Wire {
         @Override
         public void accept(String key, String value) {
             if (size == headers.length) {
-                headers = java.util.Arrays.copyOf(headers, size * 2);
+                headers = Arrays.copyOf(headers, size * 2);
             }
             headers[size++] = stable.header(key, value);
         }
 
         /** A fixed-size view; the producer record copies it once into its own headers. */
         List<Header> toList() {
-            return java.util.Arrays.asList(headers).subList(0, size);
+            return Arrays.asList(headers).subList(0, size);
         }
     }
 
