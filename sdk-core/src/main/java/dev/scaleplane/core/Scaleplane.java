@@ -225,7 +225,9 @@ public final class Scaleplane {
         /**
          * Options of the task queue the platform creates: per-type retry policies, key concurrency and rate limits,
          * and defaults of the settings the provider's configuration keys may override. Providers find them as the
-         * context component {@code TaskQueueOptions}; default {@link TaskQueueOptions#defaults()}.
+         * context component {@code TaskQueueOptions}; default {@link TaskQueueOptions#defaults()}. Every bundled backend
+         * applies them; {@link #build()} throws {@link dev.scaleplane.api.events.UnsupportedCapabilityException} when
+         * they need a capability the selected task queue backend does not declare (for example rate limits on Kafka).
          */
         public Builder taskQueueOptions(TaskQueueOptions taskQueueOptions) {
             this.taskQueueOptions = Objects.requireNonNull(taskQueueOptions, "taskQueueOptions");

@@ -11,6 +11,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.scaleplane.api.RetryPolicy;
+import dev.scaleplane.api.events.UnsupportedCapabilityException;
 import dev.scaleplane.api.orchestration.Lease;
 import dev.scaleplane.api.orchestration.LeaseLostException;
 import dev.scaleplane.api.orchestration.QueueFullException;
@@ -25,6 +26,8 @@ import dev.scaleplane.api.orchestration.TaskQueueOptions;
 import dev.scaleplane.api.orchestration.TaskRateLimit;
 import dev.scaleplane.api.orchestration.TaskRequest;
 import dev.scaleplane.api.orchestration.TaskState;
+import dev.scaleplane.api.spi.ConfigProperties;
+import dev.scaleplane.api.spi.TaskQueueProvider;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -46,7 +49,8 @@ import org.junit.jupiter.api.function.Executable;
 
 /**
  * The contract of {@link TaskQueue}, for every backend. A backend module adds one subclass in its tests that
- * implements {@link #createQueue(TaskQueueOptions, VirtualTaskClock)} and {@link #capabilities()}, for example:
+ * implements {@link #createQueue(TaskQueueOptions, VirtualTaskClock)}, {@link #capabilities()}, {@link #provider()}
+ * and {@link #providerConfig()}, for example:
  *
  * <pre>{@code
  * class InMemoryTaskQueueCompatibilityTest extends TaskQueueCompatibilityKit {
@@ -56,6 +60,14 @@ import org.junit.jupiter.api.function.Executable;
  *
  *     protected Set<TaskQueueCapability> capabilities() {
  *         return new InMemoryTaskQueueProvider().capabilities();
+ *     }
+ *
+ *     protected TaskQueueProvider provider() {
+ *         return new InMemoryTaskQueueProvider();
+ *     }
+ *
+ *     protected ConfigProperties providerConfig() {
+ *         return ScaleplaneProperties.of(Map.of());
  *     }
  * }
  * }</pre>
@@ -104,6 +116,25 @@ public abstract class TaskQueueCompatibilityKit {
     /** What the backend declares; must equal its provider's {@code capabilities()}. */
     protected abstract Set<TaskQueueCapability> capabilities();
 
+    /**
+     * The backend's provider. The kit creates queues through it as a platform does, handing it the options given to
+     * {@code Scaleplane.builder().taskQueueOptions(...)} as the context component {@link TaskQueueOptions}.
+     */
+    protected abstract TaskQueueProvider provider();
+
+    /**
+     * Configuration that points {@link #provider()} at the backend under test, with names of its own (a new topic
+     * prefix, queue or virtual host) on every call, so that each queue starts empty.
+     */
+    protected abstract ConfigProperties providerConfig();
+
+    /** A queue created by {@link #provider()} from {@link #providerConfig()} with {@code options} as the context's. */
+    private TaskQueue queueFromProvider(TaskQueueOptions options) {
+        TaskQueue q = provider().create(new KitProviderContext(providerConfig(), options, clock));
+        queues.add(q);
+        return q;
+    }
+
     /** Closes every queue the test created. */
     @AfterEach
     void closeQueues() {
@@ -131,6 +162,12 @@ public abstract class TaskQueueCompatibilityKit {
         return capabilities().contains(capability)
                 ? Stream.of(DynamicTest.dynamicTest(capability + " declared", body))
                 : Stream.empty();
+    }
+
+    private Stream<DynamicTest> onlyWithout(TaskQueueCapability capability, Executable body) {
+        return capabilities().contains(capability)
+                ? Stream.empty()
+                : Stream.of(DynamicTest.dynamicTest(capability + " not declared", body));
     }
 
     // ---- leases ----
@@ -487,6 +524,64 @@ public abstract class TaskQueueCompatibilityKit {
             assertThat(q.size())
                     .as("over the limit, tasks wait queued: none failed")
                     .isEqualTo(3);
+        });
+    }
+
+    // ---- options handed over by the platform ----
+
+    @Test
+    @DisplayName("the platform's task queue options reach a queue the provider creates: per-type retry policies apply")
+    void providerAppliesPlatformOptions() {
+        TaskQueue q = queueFromProvider(TaskQueueOptions.builder()
+                .retryPolicy(EXACT)
+                .retryPolicy("tck-once", RetryPolicy.builder().maxAttempts(1).build())
+                .build());
+        TaskHandle once = q.submit(TaskRequest.of("tck-once", "p"));
+        assertThat(leaseOne(q, "w").fail(new TckHandlerException("no")).state())
+                .as("tck-once allows one attempt: its policy came from the options")
+                .isEqualTo(TaskState.DEAD_LETTERED);
+        assertThat(q.deadLetters().find(once.id()).orElseThrow().reason())
+                .isEqualTo(TaskDeadLetter.Reason.ATTEMPTS_EXHAUSTED);
+
+        TaskHandle other = q.submit(TaskRequest.of("tck", "p"));
+        Lease.FailureOutcome outcome = leaseOne(q, "w").fail(new TckHandlerException("no"));
+        assertThat(outcome.state()).isEqualTo(TaskState.QUEUED);
+        assertThat(outcome.retryAt())
+                .as("other types follow the options' default policy (first retry after 1 s, no jitter)")
+                .isEqualTo(clock.now().plus(Duration.ofSeconds(1)));
+        clock.advance(Duration.ofSeconds(1));
+        leaseOne(q, "w").complete("ok");
+        assertThat(other.result()).isCompletedWithValue("ok");
+    }
+
+    /** Rate limits refused by a backend that cannot enforce them. */
+    @TestFactory
+    @DisplayName("rate limits are refused with UnsupportedCapabilityException(RATE_LIMITS) without RATE_LIMITS")
+    Stream<DynamicTest> rateLimitsRefused() {
+        return onlyWithout(RATE_LIMITS, () -> assertThatThrownBy(() -> queueFromProvider(TaskQueueOptions.builder()
+                        .rateLimit("tck-limited", TaskRateLimit.of(2, Duration.ofSeconds(1)))
+                        .build()))
+                .isInstanceOfSatisfying(UnsupportedCapabilityException.class, e -> {
+                    assertThat(e.capability()).isEqualTo(RATE_LIMITS);
+                    assertThat(e.getMessage())
+                            .contains("rateLimits", "tck-limited", provider().name());
+                }));
+    }
+
+    /** Key concurrency refused by a backend that only has the mutex. */
+    @TestFactory
+    @DisplayName("a key concurrency above 1 is refused with UnsupportedCapabilityException(KEY_CONCURRENCY) without it")
+    Stream<DynamicTest> keyConcurrencyRefused() {
+        return onlyWithout(KEY_CONCURRENCY, () -> {
+            assertThatThrownBy(() -> queueFromProvider(
+                            TaskQueueOptions.builder().keyConcurrency(2).build()))
+                    .isInstanceOfSatisfying(UnsupportedCapabilityException.class, e -> assertThat(e.capability())
+                            .isEqualTo(KEY_CONCURRENCY));
+            assertThatThrownBy(() -> queueFromProvider(TaskQueueOptions.builder()
+                            .keyConcurrency("tck-pair", 2)
+                            .build()))
+                    .isInstanceOfSatisfying(UnsupportedCapabilityException.class, e -> assertThat(e.getMessage())
+                            .contains("tck-pair"));
         });
     }
 

@@ -2,11 +2,15 @@ package dev.scaleplane.api.orchestration;
 
 import dev.scaleplane.api.RetryPolicy;
 import dev.scaleplane.api.events.SubscriptionOptions;
+import dev.scaleplane.api.events.UnsupportedCapabilityException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * Options of one task queue: bound, retries, aging, idempotency window, retention, and the per-type limits (rate
@@ -146,6 +150,43 @@ public final class TaskQueueOptions {
     /** The rate limit of tasks of {@code type}, if any. */
     public Optional<TaskRateLimit> rateLimitFor(String type) {
         return Optional.ofNullable(rateLimits.get(type));
+    }
+
+    /**
+     * Refuses options that a backend cannot honour: rate limits without {@link TaskQueueCapability#RATE_LIMITS}, a key
+     * concurrency above 1 (default or per type) without {@link TaskQueueCapability#KEY_CONCURRENCY}. Every other
+     * option is one each backend applies. Providers call it before they open anything, and the platform when it is
+     * built, so an option is never dropped silently.
+     *
+     * @param backend the provider name, for the message
+     * @param capabilities what the backend declares
+     * @throws UnsupportedCapabilityException naming the first option that needs a missing capability
+     */
+    public void requireSupportedBy(String backend, Set<TaskQueueCapability> capabilities) {
+        Objects.requireNonNull(backend, "backend");
+        Objects.requireNonNull(capabilities, "capabilities");
+        if (!capabilities.contains(TaskQueueCapability.RATE_LIMITS) && !rateLimits.isEmpty()) {
+            throw new UnsupportedCapabilityException(
+                    TaskQueueCapability.RATE_LIMITS,
+                    backend,
+                    "TaskQueueOptions.rateLimits" + new TreeSet<>(rateLimits.keySet()));
+        }
+        if (!capabilities.contains(TaskQueueCapability.KEY_CONCURRENCY)) {
+            if (keyConcurrency > 1) {
+                throw new UnsupportedCapabilityException(
+                        TaskQueueCapability.KEY_CONCURRENCY,
+                        backend,
+                        "TaskQueueOptions.keyConcurrency=" + keyConcurrency);
+            }
+            for (Map.Entry<String, Integer> e : new TreeMap<>(keyConcurrencies).entrySet()) {
+                if (e.getValue() > 1) {
+                    throw new UnsupportedCapabilityException(
+                            TaskQueueCapability.KEY_CONCURRENCY,
+                            backend,
+                            "TaskQueueOptions.keyConcurrency(" + e.getKey() + ")=" + e.getValue());
+                }
+            }
+        }
     }
 
     @Override

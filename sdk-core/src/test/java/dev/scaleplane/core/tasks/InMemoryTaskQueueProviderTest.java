@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.scaleplane.api.ConfigurationException;
 import dev.scaleplane.api.events.EventTypeRegistry;
+import dev.scaleplane.api.events.UnsupportedCapabilityException;
 import dev.scaleplane.api.orchestration.Lease;
 import dev.scaleplane.api.orchestration.QueueFullException;
 import dev.scaleplane.api.orchestration.TaskClock;
@@ -26,10 +27,12 @@ import dev.scaleplane.tck.VirtualTaskClock;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.ServiceLoader;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 
@@ -143,5 +146,51 @@ class InMemoryTaskQueueProviderTest {
                         .build())
                 .isInstanceOf(ConfigurationException.class)
                 .hasMessageContaining("scaleplane.tasks.memory.key-concurrency");
+    }
+
+    /** The in-memory provider declaring fewer capabilities, as a backend without rate limits would. */
+    private static final class WithoutRateLimits implements TaskQueueProvider {
+        private final InMemoryTaskQueueProvider delegate = new InMemoryTaskQueueProvider();
+
+        @Override
+        public String name() {
+            return "limited-backend";
+        }
+
+        @Override
+        public Set<TaskQueueCapability> capabilities() {
+            Set<TaskQueueCapability> set = EnumSet.copyOf(delegate.capabilities());
+            set.remove(TaskQueueCapability.RATE_LIMITS);
+            return set;
+        }
+
+        @Override
+        public TaskQueue create(ProviderContext context) {
+            return delegate.create(context);
+        }
+    }
+
+    @Test
+    void optionsTheSelectedBackendCannotHonourFailTheBuildNotTheFirstUse() {
+        assertThatThrownBy(() -> Scaleplane.builder()
+                        .config(ScaleplaneProperties.of(Map.of()))
+                        .taskQueueProviders(List.of(new WithoutRateLimits()))
+                        .taskQueueOptions(TaskQueueOptions.builder()
+                                .rateLimit("deploy", TaskRateLimit.of(1, Duration.ofSeconds(1)))
+                                .build())
+                        .build())
+                .isInstanceOfSatisfying(UnsupportedCapabilityException.class, e -> {
+                    assertThat(e.capability()).isEqualTo(TaskQueueCapability.RATE_LIMITS);
+                    assertThat(e.option()).isEqualTo("TaskQueueOptions.rateLimits[deploy]");
+                    assertThat(e.getMessage()).contains("'limited-backend'");
+                });
+        // Without the option the same backend builds.
+        try (ScaleplanePlatform platform = Scaleplane.builder()
+                .config(ScaleplaneProperties.of(Map.of()))
+                .taskQueueProviders(List.of(new WithoutRateLimits()))
+                .taskQueueOptions(TaskQueueOptions.builder().keyConcurrency(2).build())
+                .build()) {
+            assertThat(platform.tasks()).isNotNull();
+        }
     }
 }

@@ -194,6 +194,10 @@ public final class Bootstrap {
                                     found,
                                     loader.failures(TaskQueueProvider.class));
                     taskProvider.validate(config);
+                    if (taskQueueOptions != null) {
+                        // At build time, like every other setting: not when tasks() first opens the queue.
+                        taskQueueOptions.requireSupportedBy(taskProvider.name(), taskProvider.capabilities());
+                    }
                 } catch (ConfigurationException e) {
                     problems.addAll(e.problems());
                 }

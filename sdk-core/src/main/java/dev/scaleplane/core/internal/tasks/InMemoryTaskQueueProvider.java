@@ -90,10 +90,10 @@ public final class InMemoryTaskQueueProvider implements TaskQueueProvider {
     public TaskQueue create(ProviderContext context) {
         TaskClock clock = context.component(TaskClock.class).orElseGet(() -> TaskClock.of(context.clock()));
         MeterRegistry registry = context.component(MeterRegistry.class).orElseGet(SimpleMeterRegistry::new);
+        TaskQueueOptions base = context.component(TaskQueueOptions.class).orElseGet(TaskQueueOptions::defaults);
+        base.requireSupportedBy(NAME, CAPABILITIES);
         return new InMemoryTaskQueue(
-                options(
-                        new ConfigReader(context.config()),
-                        context.component(TaskQueueOptions.class).orElseGet(TaskQueueOptions::defaults)),
+                options(new ConfigReader(context.config()), base),
                 clock,
                 () -> ThreadLocalRandom.current().nextDouble(),
                 registry);

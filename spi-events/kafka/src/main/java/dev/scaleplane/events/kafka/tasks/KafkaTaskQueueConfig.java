@@ -138,6 +138,19 @@ public final class KafkaTaskQueueConfig {
      *     values redacted
      */
     public static KafkaTaskQueueConfig from(ConfigProperties properties) {
+        return from(properties, TaskQueueOptions.defaults());
+    }
+
+    /**
+     * Reads and validates every setting, on top of {@code base}: the options given to
+     * {@code Scaleplane.builder().taskQueueOptions(...)} (per-type retry policies and key concurrency included); the
+     * keys of this backend that are set override the base's values.
+     *
+     * @throws ConfigurationException listing every invalid, missing or unknown key under {@value #PREFIX}, secret
+     *     values redacted
+     */
+    public static KafkaTaskQueueConfig from(ConfigProperties properties, TaskQueueOptions base) {
+        Objects.requireNonNull(base, "base");
         ConfigReader reader = new ConfigReader(Objects.requireNonNull(properties, "properties"));
         Values v = new Values();
         // Configured once for both: the queue falls back to the event bus's brokers.
@@ -176,7 +189,7 @@ public final class KafkaTaskQueueConfig {
                     String.valueOf(v.minInsyncReplicas),
                     "at most replication-factor (" + v.replicationFactor + ")");
         }
-        TaskQueueOptions d = TaskQueueOptions.defaults();
+        TaskQueueOptions d = base;
         Duration min = Duration.ofMillis(1);
         Duration max = Duration.ofDays(365);
         int capacity = reader.integer(CAPACITY, d.capacity(), 1, Integer.MAX_VALUE);
@@ -256,7 +269,7 @@ public final class KafkaTaskQueueConfig {
         return v;
     }
 
-    /** The queue options read from this configuration (retry policy: the defaults). */
+    /** The queue options: the base given to {@link #from(ConfigProperties, TaskQueueOptions)} with the keys applied. */
     public TaskQueueOptions options() {
         return options;
     }

@@ -3,6 +3,7 @@ package dev.scaleplane.events.kafka.tasks;
 import dev.scaleplane.api.orchestration.TaskClock;
 import dev.scaleplane.api.orchestration.TaskQueue;
 import dev.scaleplane.api.orchestration.TaskQueueCapability;
+import dev.scaleplane.api.orchestration.TaskQueueOptions;
 import dev.scaleplane.api.spi.ConfigProperties;
 import dev.scaleplane.api.spi.ProviderContext;
 import dev.scaleplane.api.spi.TaskQueueProvider;
@@ -79,12 +80,20 @@ public final class KafkaTaskQueueProvider implements TaskQueueProvider {
     /**
      * Creates the topics if missing, joins the workers' group and returns the started queue.
      *
+     * <p>The context's {@link TaskQueueOptions} component (from {@code Scaleplane.builder().taskQueueOptions(...)})
+     * is the base; the keys of this backend override it.
+     *
      * @throws dev.scaleplane.api.ConfigurationException listing every invalid setting
+     * @throws dev.scaleplane.api.events.UnsupportedCapabilityException if the options need a capability this backend
+     *     does not declare (rate limits; on RabbitMQ also a key concurrency above 1)
      * @throws dev.scaleplane.api.ScaleplaneException if the brokers cannot be reached or the start times out
      */
     @Override
     public TaskQueue create(ProviderContext context) {
-        KafkaTaskQueueConfig config = KafkaTaskQueueConfig.from(context.config());
+        TaskQueueOptions base = context.component(TaskQueueOptions.class).orElseGet(TaskQueueOptions::defaults);
+        // Before anything is opened: an option this backend cannot honour is refused, never dropped.
+        base.requireSupportedBy(NAME, CAPABILITIES);
+        KafkaTaskQueueConfig config = KafkaTaskQueueConfig.from(context.config(), base);
         TaskClock clock = context.component(TaskClock.class).orElseGet(() -> TaskClock.of(context.clock()));
         MeterRegistry registry = context.component(MeterRegistry.class).orElseGet(SimpleMeterRegistry::new);
         return new KafkaTaskQueue(

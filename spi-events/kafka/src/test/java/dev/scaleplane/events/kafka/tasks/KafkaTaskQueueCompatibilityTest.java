@@ -3,6 +3,9 @@ package dev.scaleplane.events.kafka.tasks;
 import dev.scaleplane.api.orchestration.TaskQueue;
 import dev.scaleplane.api.orchestration.TaskQueueCapability;
 import dev.scaleplane.api.orchestration.TaskQueueOptions;
+import dev.scaleplane.api.spi.ConfigProperties;
+import dev.scaleplane.api.spi.TaskQueueProvider;
+import dev.scaleplane.core.config.ScaleplaneProperties;
 import dev.scaleplane.tck.TaskQueueCompatibilityKit;
 import dev.scaleplane.tck.VirtualTaskClock;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -27,5 +30,15 @@ class KafkaTaskQueueCompatibilityTest extends TaskQueueCompatibilityKit {
     @Override
     protected Set<TaskQueueCapability> capabilities() {
         return new KafkaTaskQueueProvider().capabilities();
+    }
+
+    @Override
+    protected TaskQueueProvider provider() {
+        return new KafkaTaskQueueProvider();
+    }
+
+    @Override
+    protected ConfigProperties providerConfig() {
+        return ScaleplaneProperties.of(TaskTestKafka.settings(TaskTestKafka.uniquePrefix("tck")));
     }
 }

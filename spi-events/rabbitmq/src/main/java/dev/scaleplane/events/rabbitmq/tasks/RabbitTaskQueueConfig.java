@@ -198,8 +198,19 @@ public final class RabbitTaskQueueConfig {
      * @throws ConfigurationException listing every invalid or unknown key under {@value #PREFIX}
      */
     public static RabbitTaskQueueConfig from(ConfigProperties properties) {
+        return from(properties, TaskQueueOptions.defaults());
+    }
+
+    /**
+     * Reads the configuration on top of {@code base}: the options given to
+     * {@code Scaleplane.builder().taskQueueOptions(...)} (per-type retry policies included); the keys of this backend
+     * that are set override the base's values.
+     *
+     * @throws ConfigurationException listing every invalid or unknown key under {@value #PREFIX}
+     */
+    public static RabbitTaskQueueConfig from(ConfigProperties properties, TaskQueueOptions base) {
         ConfigReader reader = new ConfigReader(properties);
-        RabbitTaskQueueConfig config = from(reader);
+        RabbitTaskQueueConfig config = from(reader, base);
         reader.throwIfInvalid();
         return Objects.requireNonNull(config, "config");
     }
@@ -210,7 +221,17 @@ public final class RabbitTaskQueueConfig {
      * @return the configuration, or null if {@code reader} recorded a problem
      */
     public static @Nullable RabbitTaskQueueConfig from(ConfigReader reader) {
+        return from(reader, TaskQueueOptions.defaults());
+    }
+
+    /**
+     * Reads the configuration on top of {@code base}, recording every problem in {@code reader} instead of throwing.
+     *
+     * @return the configuration, or null if {@code reader} recorded a problem
+     */
+    public static @Nullable RabbitTaskQueueConfig from(ConfigReader reader, TaskQueueOptions base) {
         Objects.requireNonNull(reader, "reader");
+        Objects.requireNonNull(base, "base");
         int problemsBefore = reader.problems().size();
         Optional<String> uri = reader.optional(URI_KEY);
         String host = reader.string(HOST, "127.0.0.1").trim();
@@ -264,7 +285,7 @@ public final class RabbitTaskQueueConfig {
         String queue = reader.string(QUEUE, DEFAULT_QUEUE).trim();
         reader.check(QUEUE_NAME.matcher(queue).matches(), QUEUE, queue, "1-200 letters, digits, '.', '_' or '-'");
         QueueType queueType = reader.enumValue(QUEUE_TYPE, QueueType.class, QueueType.QUORUM);
-        TaskQueueOptions d = TaskQueueOptions.defaults();
+        TaskQueueOptions d = base;
         Duration min = Duration.ofMillis(1);
         Duration max = Duration.ofDays(365);
         int capacity = reader.integer(CAPACITY, d.capacity(), 1, Integer.MAX_VALUE);
@@ -475,7 +496,7 @@ public final class RabbitTaskQueueConfig {
         return queueType;
     }
 
-    /** The task queue options (capacity, aging, windows) read from this configuration. */
+    /** The task queue options: the base given to {@link #from(ConfigProperties, TaskQueueOptions)} with the keys applied. */
     public TaskQueueOptions options() {
         return options;
     }

@@ -3,6 +3,7 @@ package dev.scaleplane.events.rabbitmq.tasks;
 import dev.scaleplane.api.orchestration.TaskClock;
 import dev.scaleplane.api.orchestration.TaskQueue;
 import dev.scaleplane.api.orchestration.TaskQueueCapability;
+import dev.scaleplane.api.orchestration.TaskQueueOptions;
 import dev.scaleplane.api.spi.ConfigProperties;
 import dev.scaleplane.api.spi.ProviderContext;
 import dev.scaleplane.api.spi.TaskQueueProvider;
@@ -72,13 +73,21 @@ public final class RabbitTaskQueueProvider implements TaskQueueProvider {
     /**
      * Connects to the broker, declares the queues and returns the started queue.
      *
+     * <p>The context's {@link TaskQueueOptions} component (from {@code Scaleplane.builder().taskQueueOptions(...)})
+     * is the base; the keys of this backend override it.
+     *
      * @throws dev.scaleplane.api.ConfigurationException listing every invalid setting
+     * @throws dev.scaleplane.api.events.UnsupportedCapabilityException if the options need a capability this backend
+     *     does not declare (rate limits; on RabbitMQ also a key concurrency above 1)
      * @throws dev.scaleplane.api.ScaleplaneException if the broker cannot be reached or a queue exists with other
      *     arguments (for example another capacity)
      */
     @Override
     public TaskQueue create(ProviderContext context) {
-        RabbitTaskQueueConfig config = RabbitTaskQueueConfig.from(context.config());
+        TaskQueueOptions base = context.component(TaskQueueOptions.class).orElseGet(TaskQueueOptions::defaults);
+        // Before anything is opened: an option this backend cannot honour is refused, never dropped.
+        base.requireSupportedBy(NAME, CAPABILITIES);
+        RabbitTaskQueueConfig config = RabbitTaskQueueConfig.from(context.config(), base);
         TaskClock clock = context.component(TaskClock.class).orElseGet(() -> TaskClock.of(context.clock()));
         MeterRegistry registry = context.component(MeterRegistry.class).orElseGet(SimpleMeterRegistry::new);
         return new RabbitTaskQueue(

@@ -3,6 +3,8 @@ package dev.scaleplane.events.rabbitmq.tasks;
 import dev.scaleplane.api.orchestration.TaskQueue;
 import dev.scaleplane.api.orchestration.TaskQueueCapability;
 import dev.scaleplane.api.orchestration.TaskQueueOptions;
+import dev.scaleplane.api.spi.ConfigProperties;
+import dev.scaleplane.api.spi.TaskQueueProvider;
 import dev.scaleplane.core.config.ScaleplaneProperties;
 import dev.scaleplane.events.rabbitmq.testing.SharedRabbit;
 import dev.scaleplane.tck.TaskQueueCompatibilityKit;
@@ -49,5 +51,27 @@ class RabbitTaskQueueCompatibilityTest extends TaskQueueCompatibilityKit {
     @Override
     protected Set<TaskQueueCapability> capabilities() {
         return new RabbitTaskQueueProvider().capabilities();
+    }
+
+    @Override
+    protected TaskQueueProvider provider() {
+        return new RabbitTaskQueueProvider();
+    }
+
+    @Override
+    protected ConfigProperties providerConfig() {
+        return ScaleplaneProperties.of(Map.of(
+                RabbitTaskQueueConfig.HOST,
+                SharedRabbit.HOST,
+                RabbitTaskQueueConfig.PORT,
+                String.valueOf(SharedRabbit.PORT),
+                RabbitTaskQueueConfig.USERNAME,
+                SharedRabbit.USER,
+                RabbitTaskQueueConfig.PASSWORD,
+                SharedRabbit.PASSWORD,
+                RabbitTaskQueueConfig.VIRTUAL_HOST,
+                vhost.name(),
+                RabbitTaskQueueConfig.QUEUE,
+                SharedRabbit.uniqueName("tck")));
     }
 }
