@@ -2,6 +2,7 @@ package dev.scaleplane.api;
 
 import dev.scaleplane.api.events.EventBus;
 import dev.scaleplane.api.events.EventTypeRegistry;
+import dev.scaleplane.api.federation.Fleet;
 import dev.scaleplane.api.orchestration.TaskQueue;
 import dev.scaleplane.api.store.EventStore;
 
@@ -32,6 +33,15 @@ public interface Platform extends AutoCloseable {
      * @throws dev.scaleplane.api.ScaleplaneException if no task queue backend is installed or it cannot be opened
      */
     TaskQueue tasks();
+
+    /**
+     * The fleet of Kubernetes clusters, opened on first use by the federation provider selected when the platform was
+     * built ({@code scaleplane-federation-kubernetes}).
+     *
+     * @throws dev.scaleplane.api.ScaleplaneException if no federation backend is installed (the message names the
+     *     artifact to add) or it cannot be started
+     */
+    Fleet federation();
 
     /** The event types this platform can encode and decode: the platform catalog plus the user's types. */
     EventTypeRegistry eventTypes();

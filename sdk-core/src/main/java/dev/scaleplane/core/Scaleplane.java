@@ -11,6 +11,7 @@ import dev.scaleplane.api.orchestration.TaskQueueOptions;
 import dev.scaleplane.api.spi.ConfigProperties;
 import dev.scaleplane.api.spi.EventBusProvider;
 import dev.scaleplane.api.spi.EventStoreProvider;
+import dev.scaleplane.api.spi.FederationProvider;
 import dev.scaleplane.api.spi.TaskQueueProvider;
 import dev.scaleplane.api.store.EventStore;
 import dev.scaleplane.api.store.EventUpcaster;
@@ -89,6 +90,8 @@ public final class Scaleplane {
         private @Nullable TaskQueue taskQueue;
         private @Nullable TaskQueueProvider taskQueueProvider;
         private @Nullable List<TaskQueueProvider> taskQueueProviders;
+        private @Nullable FederationProvider federationProvider;
+        private @Nullable List<FederationProvider> federationProviders;
         private @Nullable TaskClock taskClock;
         private @Nullable TaskQueueOptions taskQueueOptions;
 
@@ -234,6 +237,18 @@ public final class Scaleplane {
             return this;
         }
 
+        /** Uses this federation provider instead of discovery and the configured name. */
+        public Builder federationProvider(FederationProvider provider) {
+            this.federationProvider = Objects.requireNonNull(provider, "provider");
+            return this;
+        }
+
+        /** Selects the federation provider among these instead of discovering them with ServiceLoader. */
+        public Builder federationProviders(List<FederationProvider> providers) {
+            this.federationProviders = List.copyOf(providers);
+            return this;
+        }
+
         /** The class loader discovery searches (default: the thread context class loader, else this class's). */
         public Builder classLoader(ClassLoader classLoader) {
             this.classLoader = Objects.requireNonNull(classLoader, "classLoader");
@@ -276,6 +291,8 @@ public final class Scaleplane {
                             taskQueue,
                             taskQueueProvider,
                             taskQueueProviders,
+                            federationProvider,
+                            federationProviders,
                             taskClock,
                             taskQueueOptions)
                     .start();

@@ -14,6 +14,7 @@ import dev.scaleplane.api.orchestration.TaskQueueOptions;
 import dev.scaleplane.api.spi.ConfigProperties;
 import dev.scaleplane.api.spi.EventBusProvider;
 import dev.scaleplane.api.spi.EventStoreProvider;
+import dev.scaleplane.api.spi.FederationProvider;
 import dev.scaleplane.api.spi.TaskQueueProvider;
 import dev.scaleplane.api.store.EventStore;
 import dev.scaleplane.api.store.EventUpcaster;
@@ -51,6 +52,8 @@ public final class Bootstrap {
     public static final String RECORD_TOPICS = "scaleplane.store.record-topics";
     /** Key naming the task queue backend. */
     public static final String TASKS_PROVIDER = "scaleplane.tasks.provider";
+    /** Key naming the federation backend. */
+    public static final String FEDERATION_PROVIDER = "scaleplane.federation.provider";
     /** Key of the source URI. */
     public static final String SOURCE = "scaleplane.source";
 
@@ -74,6 +77,8 @@ public final class Bootstrap {
     private final @Nullable TaskQueue explicitTasks;
     private final @Nullable TaskQueueProvider explicitTaskQueueProvider;
     private final @Nullable List<TaskQueueProvider> taskQueueProviders;
+    private final @Nullable FederationProvider explicitFederationProvider;
+    private final @Nullable List<FederationProvider> federationProviders;
     private final @Nullable TaskClock taskClock;
     private final @Nullable TaskQueueOptions taskQueueOptions;
 
@@ -96,6 +101,8 @@ public final class Bootstrap {
             @Nullable TaskQueue explicitTasks,
             @Nullable TaskQueueProvider explicitTaskQueueProvider,
             @Nullable List<TaskQueueProvider> taskQueueProviders,
+            @Nullable FederationProvider explicitFederationProvider,
+            @Nullable List<FederationProvider> federationProviders,
             @Nullable TaskClock taskClock,
             @Nullable TaskQueueOptions taskQueueOptions) {
         this.config = config;
@@ -115,6 +122,8 @@ public final class Bootstrap {
         this.explicitTasks = explicitTasks;
         this.explicitTaskQueueProvider = explicitTaskQueueProvider;
         this.taskQueueProviders = taskQueueProviders;
+        this.explicitFederationProvider = explicitFederationProvider;
+        this.federationProviders = federationProviders;
         this.taskClock = taskClock;
         this.taskQueueOptions = taskQueueOptions;
     }
@@ -204,6 +213,33 @@ public final class Bootstrap {
             }
         }
 
+        FederationProvider federationProvider = null;
+        {
+            ProviderLoader loader = federationProviders != null
+                    ? ProviderLoader.of(federationProviders)
+                    : ProviderLoader.serviceLoader(classLoader);
+            List<FederationProvider> found = loader.load(FederationProvider.class);
+            Optional<String> configured = reader.optional(FEDERATION_PROVIDER);
+            Set<String> knownKeys = new TreeSet<>(Set.of(FEDERATION_PROVIDER));
+            found.forEach(p -> knownKeys.add("scaleplane.federation." + p.name() + ".*"));
+            configured.ifPresent(name -> knownKeys.add("scaleplane.federation." + name + ".*"));
+            reader.rejectUnknownKeys("scaleplane.federation.", knownKeys);
+            // A platform may never use federation: finding no provider is reported by federation().
+            if (!found.isEmpty() || configured.isPresent() || explicitFederationProvider != null) {
+                try {
+                    federationProvider = ProviderSelector.federation()
+                            .select(
+                                    explicitFederationProvider,
+                                    configured,
+                                    found,
+                                    loader.failures(FederationProvider.class));
+                    federationProvider.validate(config);
+                } catch (ConfigurationException e) {
+                    problems.addAll(e.problems());
+                }
+            }
+        }
+
         EventBusProvider provider = null;
         if (explicitBus == null) {
             ProviderLoader loader =
@@ -241,6 +277,7 @@ public final class Bootstrap {
                         upcasters,
                         explicitTasks,
                         taskProvider,
+                        federationProvider,
                         taskClock,
                         taskQueueOptions));
         ScaleplanePlatform platform;

@@ -2,6 +2,7 @@ package dev.scaleplane.core.internal.bootstrap;
 
 import dev.scaleplane.api.events.EventBus;
 import dev.scaleplane.api.events.EventTypeRegistry;
+import dev.scaleplane.api.federation.Fleet;
 import dev.scaleplane.api.orchestration.TaskQueue;
 import dev.scaleplane.api.spi.ConfigProperties;
 import dev.scaleplane.api.store.EventStore;
@@ -28,6 +29,7 @@ final class DefaultPlatform implements ScaleplanePlatform {
     private final boolean ownsBus;
     private final LazyService<EventStore> store;
     private final LazyService<TaskQueue> tasks;
+    private final LazyService<Fleet> federation;
     private @Nullable AuditRecorder auditRecorder;
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -42,7 +44,8 @@ final class DefaultPlatform implements ScaleplanePlatform {
             Provider<EventStore> storeProvider,
             @Named(PlatformModule.OWNS_STORE) boolean ownsStore,
             Provider<TaskQueue> taskQueueProvider,
-            @Named(PlatformModule.OWNS_TASKS) boolean ownsTasks) {
+            @Named(PlatformModule.OWNS_TASKS) boolean ownsTasks,
+            Provider<Fleet> fleetProvider) {
         this.events = events;
         this.eventTypes = eventTypes;
         this.meterRegistry = meterRegistry;
@@ -51,6 +54,7 @@ final class DefaultPlatform implements ScaleplanePlatform {
         this.ownsBus = ownsBus;
         this.store = new LazyService<>("event store", storeProvider, ownsStore);
         this.tasks = new LazyService<>("task queue", taskQueueProvider, ownsTasks);
+        this.federation = new LazyService<>("fleet", fleetProvider, true);
     }
 
     @Override
@@ -61,6 +65,11 @@ final class DefaultPlatform implements ScaleplanePlatform {
     @Override
     public TaskQueue tasks() {
         return tasks.get();
+    }
+
+    @Override
+    public Fleet federation() {
+        return federation.get();
     }
 
     /** Starts recording the topics' events into the store; called once by the bootstrap. */
@@ -108,6 +117,7 @@ final class DefaultPlatform implements ScaleplanePlatform {
                 log.warn("closing the '{}' event bus failed", backend, e);
             }
         }
+        federation.close(); // first: its workers use the task queue, the bus and the store
         tasks.close();
         store.close();
     }

@@ -4,14 +4,17 @@ import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
 import com.google.inject.Singleton;
 import com.google.inject.name.Names;
+import dev.scaleplane.api.Platform;
 import dev.scaleplane.api.events.EventBus;
 import dev.scaleplane.api.events.EventTypeRegistry;
+import dev.scaleplane.api.federation.Fleet;
 import dev.scaleplane.api.orchestration.TaskClock;
 import dev.scaleplane.api.orchestration.TaskQueue;
 import dev.scaleplane.api.orchestration.TaskQueueOptions;
 import dev.scaleplane.api.spi.ConfigProperties;
 import dev.scaleplane.api.spi.EventBusProvider;
 import dev.scaleplane.api.spi.EventStoreProvider;
+import dev.scaleplane.api.spi.FederationProvider;
 import dev.scaleplane.api.spi.ProviderContext;
 import dev.scaleplane.api.spi.TaskQueueProvider;
 import dev.scaleplane.api.store.EventStore;
@@ -51,6 +54,7 @@ final class PlatformModule extends AbstractModule {
     private final @Nullable TaskQueueProvider taskQueueProvider;
     private final @Nullable TaskClock taskClock;
     private final @Nullable TaskQueueOptions taskQueueOptions;
+    private final @Nullable FederationProvider federationProvider;
 
     PlatformModule(
             ConfigProperties config,
@@ -65,6 +69,7 @@ final class PlatformModule extends AbstractModule {
             List<EventUpcaster> upcasters,
             @Nullable TaskQueue explicitTasks,
             @Nullable TaskQueueProvider taskQueueProvider,
+            @Nullable FederationProvider federationProvider,
             @Nullable TaskClock taskClock,
             @Nullable TaskQueueOptions taskQueueOptions) {
         this.config = config;
@@ -81,6 +86,7 @@ final class PlatformModule extends AbstractModule {
         this.taskQueueProvider = taskQueueProvider;
         this.taskClock = taskClock;
         this.taskQueueOptions = taskQueueOptions;
+        this.federationProvider = federationProvider;
     }
 
     @Override
@@ -107,6 +113,8 @@ final class PlatformModule extends AbstractModule {
         }
         bind(ProviderContext.class).to(DefaultProviderContext.class).in(Singleton.class);
         bind(ScaleplanePlatform.class).to(DefaultPlatform.class).in(Singleton.class);
+        // Federation providers reach the platform's store, bus and task queue through ProviderContext.component.
+        bind(Platform.class).to(ScaleplanePlatform.class);
     }
 
     @Provides
@@ -148,6 +156,19 @@ final class PlatformModule extends AbstractModule {
                     List.of());
         }
         return taskQueueProvider.create(context);
+    }
+
+    /** Lazy, like the store: created on the first platform.federation(). */
+    @Provides
+    @Singleton
+    Fleet fleet(ProviderContext context) {
+        if (federationProvider == null) {
+            throw new NoProviderException(
+                    "no federation backend is installed: add dev.scaleplane:scaleplane-federation-kubernetes to the"
+                            + " class path",
+                    List.of());
+        }
+        return federationProvider.create(context);
     }
 
     @Provides

@@ -4,6 +4,7 @@ import dev.scaleplane.api.ConfigurationException;
 import dev.scaleplane.api.ScaleplaneException;
 import dev.scaleplane.api.spi.EventBusProvider;
 import dev.scaleplane.api.spi.EventStoreProvider;
+import dev.scaleplane.api.spi.FederationProvider;
 import dev.scaleplane.api.spi.TaskQueueProvider;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -119,6 +120,19 @@ public final class ProviderSelector<P> {
                 TaskQueueProvider::priority,
                 "scaleplane.tasks.provider",
                 n -> n.equals("memory") ? "dev.scaleplane:scaleplane-core" : "dev.scaleplane:scaleplane-events-" + n);
+    }
+
+    /**
+     * The selector for {@link FederationProvider}s: key {@code scaleplane.federation.provider}, artifacts
+     * {@code dev.scaleplane:scaleplane-federation-<name>}.
+     */
+    public static ProviderSelector<FederationProvider> federation() {
+        return new ProviderSelector<>(
+                "federation",
+                FederationProvider::name,
+                FederationProvider::priority,
+                "scaleplane.federation.provider",
+                n -> "dev.scaleplane:scaleplane-federation-" + n);
     }
 
     /** The configuration key that names the provider. */
