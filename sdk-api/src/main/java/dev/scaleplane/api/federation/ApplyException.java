@@ -4,8 +4,10 @@ import dev.scaleplane.api.ScaleplaneException;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A cluster's API server refused an object (for example 422 Unprocessable Entity), or a conflict aborted its apply.
- * Carries the cluster, the object and the server's own message; other clusters proceed.
+ * A cluster's API server refused an object (for example 422 Unprocessable Entity), or a conflict aborted its apply:
+ * repeating the same apply cannot succeed, so the task that applies it should not be retried (make it
+ * non-retryable in the task queue's retry policy). An unreachable cluster is never an {@code ApplyException}. Carries
+ * the cluster, the object and the server's own message; other clusters proceed.
  */
 public final class ApplyException extends ScaleplaneException {
     private static final long serialVersionUID = 1L;
@@ -14,22 +16,14 @@ public final class ApplyException extends ScaleplaneException {
     private final String kind;
     private final String name;
     private final int httpStatus;
-    private final boolean retryable;
 
     /**
      * Creates the exception.
      *
-     * @param httpStatus the API server's status code, or 0 when none (a conflict found by the fleet, a timeout)
-     * @param retryable whether repeating the apply can succeed (timeouts, 429, 5xx) as opposed to a refusal
+     * @param httpStatus the API server's status code, or 0 when none (a conflict found by the fleet)
      */
     public ApplyException(
-            String cluster,
-            String kind,
-            String name,
-            int httpStatus,
-            String serverMessage,
-            boolean retryable,
-            @Nullable Throwable cause) {
+            String cluster, String kind, String name, int httpStatus, String serverMessage, @Nullable Throwable cause) {
         super(
                 "cluster " + cluster + ": " + kind + " " + name + ": "
                         + (httpStatus > 0 ? "HTTP " + httpStatus + ": " : "") + serverMessage,
@@ -38,7 +32,6 @@ public final class ApplyException extends ScaleplaneException {
         this.kind = kind;
         this.name = name;
         this.httpStatus = httpStatus;
-        this.retryable = retryable;
     }
 
     /** The cluster. */
@@ -59,10 +52,5 @@ public final class ApplyException extends ScaleplaneException {
     /** The API server's status code, or 0. */
     public int httpStatus() {
         return httpStatus;
-    }
-
-    /** Whether repeating can succeed. */
-    public boolean retryable() {
-        return retryable;
     }
 }

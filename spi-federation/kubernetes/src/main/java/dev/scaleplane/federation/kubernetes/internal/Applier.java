@@ -1,6 +1,5 @@
 package dev.scaleplane.federation.kubernetes.internal;
 
-import dev.scaleplane.api.ScaleplaneException;
 import dev.scaleplane.api.federation.ApplyException;
 import dev.scaleplane.api.federation.ApplyMode;
 import dev.scaleplane.api.federation.ConflictPolicy;
@@ -89,16 +88,20 @@ final class Applier {
                 }
             }
         } catch (ApplyException e) {
-            failed(p, t, e.getMessage(), !e.retryable());
+            failed(p, t, e.getMessage(), true);
+            throw e;
+        } catch (ClusterUnavailableException e) {
+            failed(p, t, e.getMessage() + "; retrying", false);
             throw e;
         } catch (CallNotPermittedException e) {
             String m = "cluster " + t.cluster() + " unreachable (circuit open), retrying";
             failed(p, t, m, false);
-            throw new ScaleplaneException(m, e);
+            throw new ClusterUnavailableException(m, e);
         } catch (KubernetesClientException e) {
             String m = "cluster " + t.cluster() + ": " + KubernetesFleet.statusMessage(e);
-            failed(p, t, m, false);
-            throw new ScaleplaneException(m, e);
+            boolean refused = !KubernetesFleet.retryable(e);
+            failed(p, t, m, refused);
+            throw new ClusterUnavailableException(m, e);
         }
         p.publish();
         fleet.afterStatusChange(p);
@@ -157,7 +160,6 @@ final class Applier {
                                     "conflict: the object exists and was not created by propagation " + request.id()
                                             + (owner == null ? "" : " (it belongs to propagation " + owner + ")")
                                             + "; use ConflictPolicy.ADOPT or OVERWRITE to take it over",
-                                    false,
                                     null);
                         }
                         if (!ours && request.conflictPolicy() == ConflictPolicy.OVERWRITE) {
@@ -175,10 +177,12 @@ final class Applier {
                     }
                 }
             } catch (KubernetesClientException e) {
-                int code = e.getCode();
-                boolean retryable = code == 0 || code == 409 || code == 429 || code >= 500;
-                throw new ApplyException(
-                        cluster, m.kind(), name(m), code, KubernetesFleet.statusMessage(e), retryable, e);
+                String what = "cluster " + cluster + ": " + m.kind() + " " + name(m) + ": ";
+                if (KubernetesFleet.retryable(e)) {
+                    // Unreachable, overloaded or a write race: the task is retried with the queue's backoff.
+                    throw new ClusterUnavailableException(what + KubernetesFleet.statusMessage(e), e);
+                }
+                throw new ApplyException(cluster, m.kind(), name(m), e.getCode(), KubernetesFleet.statusMessage(e), e);
             }
             Long g = written == null ? null : written.getMetadata().getGeneration();
             generations.put(m.id(), g == null ? 0L : g);

@@ -965,12 +965,13 @@ public final class KubernetesFleet implements Fleet {
         if (t instanceof CallNotPermittedException) {
             return true;
         }
-        if (t instanceof ApplyException a) {
-            return a.retryable();
+        if (t instanceof ApplyException) {
+            return false;
         }
         if (t instanceof KubernetesClientException k) {
             int code = k.getCode();
-            return code == 0 || code == 409 || code == 429 || code >= 500;
+            // fabric8 reports an I/O failure (no answer at all) with code -1.
+            return code <= 0 || code == 409 || code == 429 || code >= 500;
         }
         return true;
     }

@@ -219,16 +219,17 @@ final class StatusWatcher implements AutoCloseable {
         }
         WorkloadState state;
         String message = "";
-        String drift = drift(m, live);
+        String drift = placed.applied ? drift(m, live) : null;
         if (placed.refused) {
             state = WorkloadState.ERR_APPLIED;
             message = placed.applyMessage == null ? "" : placed.applyMessage;
+        } else if (!placed.applied) {
+            // Not drift: the live object is the previous revision until this one is written.
+            state = WorkloadState.PENDING;
+            message = placed.applyMessage == null ? "applying" : placed.applyMessage;
         } else if (drift != null) {
             state = WorkloadState.MODIFIED;
             message = "drift: " + drift;
-        } else if (!placed.applied) {
-            state = WorkloadState.PENDING;
-            message = placed.applyMessage == null ? "applying" : placed.applyMessage;
         } else if (spec.containsKey("replicas")) {
             if (observed < Math.max(generation, applied)) {
                 state = WorkloadState.PENDING;
