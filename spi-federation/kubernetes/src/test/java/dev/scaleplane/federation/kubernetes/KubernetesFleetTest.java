@@ -8,19 +8,10 @@ import dev.scaleplane.api.RetryPolicy;
 import dev.scaleplane.api.federation.ApplyException;
 import dev.scaleplane.api.federation.ClusterCredentials;
 import dev.scaleplane.api.federation.ClusterHealth;
-import dev.scaleplane.api.federation.ClusterOverride;
 import dev.scaleplane.api.federation.ClusterRegistrationException;
 import dev.scaleplane.api.federation.ClusterSpec;
-import dev.scaleplane.api.federation.FailoverDecision;
 import dev.scaleplane.api.federation.Fleet;
 import dev.scaleplane.api.federation.Manifest;
-import dev.scaleplane.api.federation.PlacementException;
-import dev.scaleplane.api.federation.PlacementPolicy;
-import dev.scaleplane.api.federation.Propagation;
-import dev.scaleplane.api.federation.PropagationRequest;
-import dev.scaleplane.api.federation.PropagationStatus;
-import dev.scaleplane.api.federation.WhatIf;
-import dev.scaleplane.api.federation.WorkloadState;
 import dev.scaleplane.api.orchestration.TaskQueueOptions;
 import dev.scaleplane.core.Scaleplane;
 import dev.scaleplane.core.ScaleplanePlatform;
@@ -32,10 +23,7 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Flow;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -44,9 +32,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The fleet against a simulated fleet of three EU clusters and one US cluster (fabric8 mock API servers with a
- * simulated controller): registration, health, propagation with overrides, conflicts, refused objects, status and
- * failover with residency kept.
+ * What is particular to the Kubernetes fleet, on a simulated fleet (fabric8 mock API servers with a simulated
+ * controller): capacity discovered from the nodes, kubeconfig errors, and bearer tokens kept out of the registry.
+ * The contract shared by every backend is in {@link KubernetesFleetCompatibilityTest}.
  */
 class KubernetesFleetTest {
     private static SimulatedFleet sim;
@@ -184,6 +172,33 @@ class KubernetesFleetTest {
     }
 
     @Test
+    void aMissingKubeconfigNamesTheFile() {
+        Path missing = dir.resolve("no-such-kubeconfig");
+        assertThatThrownBy(() -> fleet.register(ClusterSpec.builder("lis-1")
+                        .region("lisbon")
+                        .credentials(ClusterCredentials.kubeconfig(missing, "lis-1"))
+                        .build()))
+                .isInstanceOfSatisfying(ClusterRegistrationException.class, e -> {
+                    assertThat(e.field()).isEqualTo("credentials.kubeconfig");
+                    assertThat(e.getMessage()).contains(missing.toString());
+                });
+    }
+
+    @Test
+    void tokensAreNeverWrittenToTheRegistryStream() {
+        fleet.register(ClusterSpec.builder("tok-1")
+                .region("amsterdam")
+                .credentials(ClusterCredentials.token(
+                        java.net.URI.create(sim.cluster("ams-1").url()), "s3cret-token-value"))
+                .build());
+        String stream = platform.store()
+                .readStream(Fleet.REGISTRY_STREAM, dev.scaleplane.api.store.ReadDirection.FORWARD, 0, 100)
+                .toString();
+        assertThat(stream).contains("tok-1").doesNotContain("s3cret-token-value");
+        assertThat(fleet.cluster("tok-1").orElseThrow().spec().toString()).doesNotContain("s3cret-token-value");
+    }
+
+    @Test
     void registrationErrorsNameTheClusterAndTheField() {
         assertThatThrownBy(() -> register("ams-1", "amsterdam", "EU"))
                 .isInstanceOfSatisfying(ClusterRegistrationException.class, e -> {
@@ -199,196 +214,5 @@ class KubernetesFleetTest {
                     assertThat(e.getMessage()).contains("unknown context 'lis-1'", "ams-1", "par-1");
                 });
         assertThat(fleet.cluster("lis-1")).isEmpty();
-    }
-
-    @Test
-    void aDeploymentIsPropagatedToTheResidencyWithPerRegionOverridesAndBecomesReady() {
-        Propagation p = fleet.propagate(PropagationRequest.builder("web")
-                .objects(configMap("web-config"), deployment("web", "nginx:1.27", 3))
-                .placement(PlacementPolicy.builder().residency("EU").build())
-                .override(ClusterOverride.builder()
-                        .regions("paris")
-                        .image("nginx:1.27-fr")
-                        .env("*", "LOCALE", "fr_FR")
-                        .build())
-                .build());
-        assertThat(p.decision().chosenNames()).containsExactly("ams-1", "par-1", "waw-1");
-        assertThat(p.decision().verdict("nyc-1").orElseThrow().toString()).contains("residency US, policy needs EU");
-
-        PropagationStatus ready = p.whenReady()
-                .orTimeout(20, java.util.concurrent.TimeUnit.SECONDS)
-                .join();
-        assertThat(ready.state()).isEqualTo(WorkloadState.READY);
-        assertThat(ready.regions()).containsOnlyKeys("amsterdam", "paris", "warsaw");
-
-        Deployment paris = sim.cluster("par-1")
-                .client()
-                .apps()
-                .deployments()
-                .inNamespace("default")
-                .withName("web")
-                .get();
-        assertThat(paris.getSpec()
-                        .getTemplate()
-                        .getSpec()
-                        .getContainers()
-                        .get(0)
-                        .getImage())
-                .isEqualTo("nginx:1.27-fr");
-        assertThat(paris.getSpec()
-                        .getTemplate()
-                        .getSpec()
-                        .getContainers()
-                        .get(0)
-                        .getEnv())
-                .anySatisfy(e -> assertThat(e.getName()).isEqualTo("LOCALE"));
-        assertThat(paris.getMetadata().getLabels())
-                .containsEntry(PropagationRequest.PROPAGATION_LABEL, "web")
-                .containsEntry(PropagationRequest.MANAGED_BY_LABEL, "scaleplane");
-        Deployment amsterdam = sim.cluster("ams-1")
-                .client()
-                .apps()
-                .deployments()
-                .inNamespace("default")
-                .withName("web")
-                .get();
-        assertThat(amsterdam
-                        .getSpec()
-                        .getTemplate()
-                        .getSpec()
-                        .getContainers()
-                        .get(0)
-                        .getImage())
-                .isEqualTo("nginx:1.27");
-        assertThat(sim.cluster("nyc-1")
-                        .client()
-                        .apps()
-                        .deployments()
-                        .inNamespace("default")
-                        .withName("web")
-                        .get())
-                .isNull();
-    }
-
-    @Test
-    void aPlacementNoClusterMeetsIsRefusedWithEveryClustersReasons() {
-        assertThatThrownBy(() -> fleet.propagate(PropagationRequest.builder("nowhere")
-                        .objects(configMap("c"))
-                        .placement(PlacementPolicy.builder().residency("APAC").build())
-                        .build()))
-                .isInstanceOf(PlacementException.class)
-                .hasMessageContaining("ams-1 rejected: residency EU, policy needs APAC");
-    }
-
-    @Test
-    void aPreExistingObjectIsAConflictOnItsClusterOnlyAndAnImageNamedToFailNeverBecomesReady() {
-        sim.cluster("ams-1")
-                .client()
-                .configMaps()
-                .inNamespace("default")
-                .resource(new ConfigMapBuilder()
-                        .withNewMetadata()
-                        .withName("shared")
-                        .withNamespace("default")
-                        .endMetadata()
-                        .build())
-                .create();
-        Propagation p = fleet.propagate(PropagationRequest.builder("clash")
-                .objects(configMap("shared"), deployment("broken", "nginx:fail", 2))
-                .placement(PlacementPolicy.builder().clusters("ams-1", "waw-1").build())
-                .build());
-        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
-            PropagationStatus s = p.status();
-            assertThat(s.cluster("ams-1").orElseThrow().state()).isEqualTo(WorkloadState.ERR_APPLIED);
-            assertThat(s.cluster("ams-1").orElseThrow().message()).contains("conflict", "ConfigMap", "shared");
-            assertThat(s.cluster("waw-1").orElseThrow().state()).isEqualTo(WorkloadState.NOT_READY);
-            assertThat(s.cluster("waw-1").orElseThrow().message()).contains("ready 0/2");
-            assertThat(s.state()).isEqualTo(WorkloadState.ERR_APPLIED);
-        });
-        assertThat(sim.cluster("ams-1")
-                        .client()
-                        .configMaps()
-                        .inNamespace("default")
-                        .withName("shared")
-                        .get()
-                        .getMetadata()
-                        .getLabels())
-                .as("the conflicting object is left untouched")
-                .isNullOrEmpty();
-    }
-
-    @Test
-    void aPartitionedClusterFailsOverPastItsTolerationWithinItsResidency() {
-        List<FailoverDecision> decisions = new CopyOnWriteArrayList<>();
-        fleet.failovers().subscribe(collect(decisions));
-        PlacementPolicy policy =
-                PlacementPolicy.builder().residency("EU").pick(2).build();
-        assertThat(fleet.simulate(policy, WhatIf.builder().clusterDown("par-1").build())
-                        .chosenNames())
-                .doesNotContain("par-1")
-                .hasSize(2)
-                .allMatch(n -> !n.equals("nyc-1"));
-
-        Propagation p = fleet.propagate(PropagationRequest.builder("api")
-                .objects(deployment("api", "nginx:1.27", 2))
-                .placement(policy)
-                .build());
-        List<String> before = p.decision().chosenNames();
-        assertThat(before).hasSize(2).doesNotContain("nyc-1");
-        p.whenReady().orTimeout(20, java.util.concurrent.TimeUnit.SECONDS).join();
-        String lost = before.get(0);
-
-        sim.cluster(lost).partition();
-        await().atMost(Duration.ofSeconds(15)).until(() -> !decisions.isEmpty());
-        FailoverDecision d = decisions.get(0);
-        assertThat(d.leaving()).containsExactly(lost);
-        assertThat(d.joining()).hasSize(1).doesNotContain("nyc-1", lost);
-        String joined = d.joining().get(0);
-        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
-            assertThat(p.status().cluster(joined).orElseThrow().state()).isEqualTo(WorkloadState.READY);
-            assertThat(p.status().state()).isEqualTo(WorkloadState.READY);
-        });
-        assertThat(sim.cluster(joined)
-                        .client()
-                        .apps()
-                        .deployments()
-                        .inNamespace("default")
-                        .withName("api")
-                        .get())
-                .isNotNull();
-
-        sim.cluster(lost).heal();
-        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
-            assertThat(sim.cluster(lost)
-                            .client()
-                            .apps()
-                            .deployments()
-                            .inNamespace("default")
-                            .withName("api")
-                            .get())
-                    .as("the old copy is removed once the cluster is back")
-                    .isNull();
-            assertThat(p.status().cluster(lost)).isEmpty();
-        });
-    }
-
-    private static <T> Flow.Subscriber<T> collect(List<T> into) {
-        return new Flow.Subscriber<>() {
-            @Override
-            public void onSubscribe(Flow.Subscription s) {
-                s.request(Long.MAX_VALUE);
-            }
-
-            @Override
-            public void onNext(T item) {
-                into.add(item);
-            }
-
-            @Override
-            public void onError(Throwable t) {}
-
-            @Override
-            public void onComplete() {}
-        };
     }
 }
