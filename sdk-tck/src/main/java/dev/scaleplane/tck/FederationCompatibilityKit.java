@@ -312,6 +312,48 @@ public abstract class FederationCompatibilityKit {
         register(US);
     }
 
+    @Test
+    @DisplayName("propagations are taken up again after a restart: same clusters, then updates and deletion work")
+    void propagationsRestored() {
+        PlacementPolicy policy =
+                PlacementPolicy.builder().residency("EU").pick(2).build();
+        Propagation p = fleet.propagate(PropagationRequest.builder("restored")
+                .objects(configMap("restored", "v1"))
+                .placement(policy)
+                .build());
+        awaitReady(p);
+        List<String> chosen = p.decision().chosenNames();
+
+        fleet = restartFleet(fleet);
+        Propagation again = fleet.propagation("restored").orElseThrow();
+        assertThat(again.request().objects()).containsExactly(configMap("restored", "v1"));
+        assertThat(again.decision().chosenNames()).isEqualTo(chosen);
+        awaitReady(List.of("ams-1", "par-1", "waw-1"));
+        awaitReady(again);
+
+        Manifest v2 = configMap("restored", "v2");
+        awaitReady(fleet.propagate(PropagationRequest.builder("restored")
+                .objects(v2)
+                .placement(policy)
+                .build()));
+        for (String c : chosen) {
+            assertThat(at(live(c, v2), "data", "value")).as("on %s", c).isEqualTo("v2");
+        }
+        fleet.propagation("restored")
+                .orElseThrow()
+                .delete(false)
+                .orTimeout(timeout().toMillis(), TimeUnit.MILLISECONDS)
+                .join();
+        fleet = restartFleet(fleet);
+        assertThat(fleet.propagation("restored"))
+                .as("deleted before the restart")
+                .isEmpty();
+        for (String c : chosen) {
+            assertThat(live(c, v2)).isNull();
+        }
+        awaitReady(CLUSTERS.keySet());
+    }
+
     // ---- health ----
 
     @Test
@@ -681,6 +723,41 @@ public abstract class FederationCompatibilityKit {
         awaitReady(updated);
         assertThat(at(live("waw-1", v2), "data", "value")).isEqualTo("v2");
         assertThat(at(live("ams-1", v2), "data", "value")).isEqualTo("v2");
+    }
+
+    @Test
+    @DisplayName("with rebalanceOnReturn a returning cluster gets its propagation back and the stand-in lets go")
+    void rebalanceOnReturn() {
+        List<FailoverDecision> decisions = new CopyOnWriteArrayList<>();
+        fleet.failovers().subscribe(collect(decisions));
+        Manifest cm = configMap("homing", "v1");
+        Propagation p = fleet.propagate(PropagationRequest.builder("homing")
+                .objects(cm)
+                .placement(PlacementPolicy.builder().residency("EU").pick(2).build())
+                .rebalanceOnReturn(true)
+                .build());
+        awaitReady(p);
+        List<String> home = p.decision().chosenNames();
+        String lost = home.get(0);
+        partition(lost);
+        await().atMost(timeout()).until(() -> !decisions.isEmpty());
+        String standIn = decisions.get(0).joining().get(0);
+        await().atMost(timeout()).untilAsserted(() -> assertThat(p.status().cluster(standIn))
+                .hasValueSatisfying(s -> assertThat(s.state()).isEqualTo(WorkloadState.READY)));
+
+        heal(lost);
+        await().atMost(timeout()).untilAsserted(() -> {
+            assertThat(p.decision().chosenNames()).containsExactlyElementsOf(home);
+            assertThat(live(lost, cm)).as("back on %s", lost).isNotNull();
+            assertThat(live(standIn, cm))
+                    .as("removed from the stand-in %s", standIn)
+                    .isNull();
+            assertThat(p.status().state()).isEqualTo(WorkloadState.READY);
+        });
+        assertThat(decisions).anySatisfy(d -> {
+            assertThat(d.joining()).containsExactly(lost);
+            assertThat(d.leaving()).containsExactly(standIn);
+        });
     }
 
     @Test

@@ -54,6 +54,9 @@ final class Applier {
             if (t.op().equals("apply") && (placed.revision > t.revision() || placed.leaving)) {
                 return "superseded by revision " + placed.revision;
             }
+            if (!t.op().equals("apply") && !placed.leaving && !p.deleted()) {
+                return "no longer leaving " + t.cluster() + " (placed there again)";
+            }
             desired = placed.desired;
         }
         ClusterConnection c = fleet.connection(t.cluster());
@@ -86,6 +89,7 @@ final class Applier {
                 synchronized (p) {
                     p.placed().remove(t.cluster());
                 }
+                fleet.propagator().left(p, t.cluster());
             }
         } catch (ApplyException e) {
             failed(p, t, e.getMessage(), true);

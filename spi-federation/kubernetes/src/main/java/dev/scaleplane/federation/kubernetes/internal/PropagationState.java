@@ -11,8 +11,10 @@ import dev.scaleplane.api.federation.WorkloadState;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
@@ -64,6 +66,8 @@ final class PropagationState implements Propagation {
     private final List<CompletableFuture<PropagationStatus>> readyWaiters = new ArrayList<>();
     private long revision;
     private boolean deleted;
+    /** Clusters this propagation failed over from, for rebalancing when they return. */
+    private final Set<String> evacuated = new HashSet<>();
 
     PropagationState(KubernetesFleet fleet, PropagationRequest request, PlacementDecision decision, Executor executor) {
         this.fleet = fleet;
@@ -98,6 +102,18 @@ final class PropagationState implements Propagation {
 
     synchronized Map<String, Placed> placed() {
         return placed;
+    }
+
+    synchronized void evacuated(String cluster) {
+        evacuated.add(cluster);
+    }
+
+    synchronized boolean evacuatedFrom(String cluster) {
+        return evacuated.contains(cluster);
+    }
+
+    synchronized void returned(String cluster) {
+        evacuated.remove(cluster);
     }
 
     synchronized boolean deleted() {
