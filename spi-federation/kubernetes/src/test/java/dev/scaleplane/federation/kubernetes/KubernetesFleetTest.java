@@ -8,22 +8,29 @@ import dev.scaleplane.api.RetryPolicy;
 import dev.scaleplane.api.federation.ApplyException;
 import dev.scaleplane.api.federation.ClusterCredentials;
 import dev.scaleplane.api.federation.ClusterHealth;
+import dev.scaleplane.api.federation.ClusterOverride;
 import dev.scaleplane.api.federation.ClusterRegistrationException;
 import dev.scaleplane.api.federation.ClusterSpec;
 import dev.scaleplane.api.federation.Fleet;
+import dev.scaleplane.api.federation.JsonPatchOperation;
 import dev.scaleplane.api.federation.Manifest;
+import dev.scaleplane.api.federation.PlacementPolicy;
+import dev.scaleplane.api.federation.Propagation;
+import dev.scaleplane.api.federation.PropagationRequest;
 import dev.scaleplane.api.orchestration.TaskQueueOptions;
 import dev.scaleplane.core.Scaleplane;
 import dev.scaleplane.core.ScaleplanePlatform;
 import dev.scaleplane.core.config.ScaleplaneProperties;
 import dev.scaleplane.federation.kubernetes.internal.KubernetesFleet;
 import dev.scaleplane.federation.kubernetes.testing.SimulatedFleet;
-import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
-import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionBuilder;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -125,43 +132,6 @@ class KubernetesFleetTest {
                 .build());
     }
 
-    private static Manifest deployment(String name, String image, int replicas) {
-        Deployment d = new DeploymentBuilder()
-                .withNewMetadata()
-                .withName(name)
-                .withNamespace("default")
-                .endMetadata()
-                .withNewSpec()
-                .withReplicas(replicas)
-                .withNewSelector()
-                .addToMatchLabels("app", name)
-                .endSelector()
-                .withNewTemplate()
-                .withNewMetadata()
-                .addToLabels("app", name)
-                .endMetadata()
-                .withNewSpec()
-                .addNewContainer()
-                .withName("app")
-                .withImage(image)
-                .endContainer()
-                .endSpec()
-                .endTemplate()
-                .endSpec()
-                .build();
-        return KubernetesManifests.of(d);
-    }
-
-    private static Manifest configMap(String name) {
-        return KubernetesManifests.of(new ConfigMapBuilder()
-                .withNewMetadata()
-                .withName(name)
-                .withNamespace("default")
-                .endMetadata()
-                .addToData("greeting", "hello")
-                .build());
-    }
-
     @Test
     void registeredClustersAreProbedReadyWithCapacityDiscoveredFromTheirNodes() {
         var ams = fleet.cluster("ams-1").orElseThrow();
@@ -214,5 +184,88 @@ class KubernetesFleetTest {
                     assertThat(e.getMessage()).contains("unknown context 'lis-1'", "ams-1", "par-1");
                 });
         assertThat(fleet.cluster("lis-1")).isEmpty();
+    }
+
+    @Test
+    void customResourcesArePropagatedThroughTheGenericClient() {
+        CustomResourceDefinition crd = new CustomResourceDefinitionBuilder()
+                .withNewMetadata()
+                .withName("widgets.example.com")
+                .endMetadata()
+                .withNewSpec()
+                .withGroup("example.com")
+                .withScope("Namespaced")
+                .withNewNames()
+                .withKind("Widget")
+                .withPlural("widgets")
+                .withSingular("widget")
+                .endNames()
+                .addNewVersion()
+                .withName("v1")
+                .withServed(true)
+                .withStorage(true)
+                .withNewSchema()
+                .withNewOpenAPIV3Schema()
+                .withType("object")
+                .withXKubernetesPreserveUnknownFields(true)
+                .endOpenAPIV3Schema()
+                .endSchema()
+                .endVersion()
+                .endSpec()
+                .build();
+        List<String> clusters = List.of("ams-1", "par-1");
+        clusters.forEach(c -> sim.cluster(c)
+                .client()
+                .apiextensions()
+                .v1()
+                .customResourceDefinitions()
+                .resource(crd)
+                .create());
+        try {
+            Manifest widget = Manifest.of(Map.of(
+                    "apiVersion",
+                    "example.com/v1",
+                    "kind",
+                    "Widget",
+                    "metadata",
+                    Map.of("name", "w1", "namespace", "default"),
+                    "spec",
+                    Map.of("size", 3)));
+            Propagation p = fleet.propagate(PropagationRequest.builder("widgets")
+                    .objects(widget)
+                    .placement(
+                            PlacementPolicy.builder().clusters("ams-1", "par-1").build())
+                    .override(ClusterOverride.builder()
+                            .clusters("par-1")
+                            .jsonPatch(JsonPatchOperation.replace("/spec/size", 5))
+                            .build())
+                    .build());
+            p.whenReady().orTimeout(20, TimeUnit.SECONDS).join();
+            GenericKubernetesResource paris = sim.cluster("par-1")
+                    .client()
+                    .genericKubernetesResources("example.com/v1", "Widget")
+                    .inNamespace("default")
+                    .withName("w1")
+                    .get();
+            assertThat(paris.getMetadata().getLabels()).containsEntry(PropagationRequest.PROPAGATION_LABEL, "widgets");
+            assertThat(((Number) ((Map<?, ?>) paris.getAdditionalProperties().get("spec")).get("size")).intValue())
+                    .isEqualTo(5);
+            p.delete(false).orTimeout(20, TimeUnit.SECONDS).join();
+            assertThat(sim.cluster("ams-1")
+                            .client()
+                            .genericKubernetesResources("example.com/v1", "Widget")
+                            .inNamespace("default")
+                            .withName("w1")
+                            .get())
+                    .isNull();
+        } finally {
+            clusters.forEach(c -> sim.cluster(c)
+                    .client()
+                    .apiextensions()
+                    .v1()
+                    .customResourceDefinitions()
+                    .withName("widgets.example.com")
+                    .delete());
+        }
     }
 }

@@ -6,6 +6,7 @@ import dev.scaleplane.api.federation.Manifest;
 import dev.scaleplane.api.federation.ObjectStatus;
 import dev.scaleplane.api.federation.PropagationRequest;
 import dev.scaleplane.api.federation.WorkloadState;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
@@ -75,8 +76,11 @@ final class StatusWatcher implements AutoCloseable {
             }
         };
         // Started without waiting for the first list: an unreachable cluster must not block propagate().
-        SharedIndexInformer informer = c.client()
-                .resources(type)
+        // Built-in kinds through their typed client; custom resources through the generic one (API discovery).
+        var operation = type == GenericKubernetesResource.class
+                ? c.client().genericKubernetesResources(sample.apiVersion(), sample.kind())
+                : c.client().resources(type);
+        SharedIndexInformer informer = operation
                 .inAnyNamespace()
                 .withLabel(PropagationRequest.PROPAGATION_LABEL)
                 .runnableInformer(0);
