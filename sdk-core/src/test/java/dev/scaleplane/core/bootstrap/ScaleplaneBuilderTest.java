@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.scaleplane.api.ConfigurationException;
+import dev.scaleplane.api.ScaleplaneException;
 import dev.scaleplane.api.events.Event;
 import dev.scaleplane.api.events.EventBus;
 import dev.scaleplane.api.events.EventType;
@@ -104,6 +105,27 @@ class ScaleplaneBuilderTest {
                 .isInstanceOf(ConfigurationException.class)
                 .hasMessageContaining("memory")
                 .hasMessageContaining("dev.scaleplane:scaleplane-events-kafka");
+    }
+
+    @Test
+    void withoutAFederationBackendFederationSaysWhichArtifactToAdd() {
+        try (ScaleplanePlatform platform =
+                Scaleplane.builder().config(ScaleplaneProperties.of(Map.of())).build()) {
+            assertThatThrownBy(platform::federation)
+                    .isInstanceOf(ScaleplaneException.class)
+                    .hasMessageContaining("no federation backend is installed")
+                    .hasMessageContaining("dev.scaleplane:scaleplane-federation-kubernetes");
+        }
+        assertThatThrownBy(() -> Scaleplane.builder()
+                        .config(ScaleplaneProperties.of(Map.of("scaleplane.federation.provider", "kubernetes")))
+                        .build())
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("dev.scaleplane:scaleplane-federation-kubernetes");
+        assertThatThrownBy(() -> Scaleplane.builder()
+                        .config(ScaleplaneProperties.of(Map.of("scaleplane.federation.probe-interval", "1s")))
+                        .build())
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("scaleplane.federation.probe-interval");
     }
 
     @Test

@@ -5,6 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.scaleplane.api.RetryPolicy;
+import dev.scaleplane.api.events.Event;
+import dev.scaleplane.api.events.SubscriptionOptions;
+import dev.scaleplane.api.events.catalog.ClusterCreated;
+import dev.scaleplane.api.events.catalog.ClusterUpdated;
+import dev.scaleplane.api.events.catalog.HealthStatus;
+import dev.scaleplane.api.events.catalog.PlatformHealthCheck;
 import dev.scaleplane.api.federation.ApplyException;
 import dev.scaleplane.api.federation.ClusterCredentials;
 import dev.scaleplane.api.federation.ClusterHealth;
@@ -17,12 +23,16 @@ import dev.scaleplane.api.federation.Manifest;
 import dev.scaleplane.api.federation.PlacementPolicy;
 import dev.scaleplane.api.federation.Propagation;
 import dev.scaleplane.api.federation.PropagationRequest;
+import dev.scaleplane.api.federation.Taint;
+import dev.scaleplane.api.federation.Toleration;
+import dev.scaleplane.api.federation.WorkloadState;
 import dev.scaleplane.api.orchestration.TaskQueueOptions;
 import dev.scaleplane.core.Scaleplane;
 import dev.scaleplane.core.ScaleplanePlatform;
 import dev.scaleplane.core.config.ScaleplaneProperties;
 import dev.scaleplane.federation.kubernetes.internal.KubernetesFleet;
 import dev.scaleplane.federation.kubernetes.testing.SimulatedFleet;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionBuilder;
@@ -30,6 +40,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -267,5 +278,79 @@ class KubernetesFleetTest {
                     .withName("widgets.example.com")
                     .delete());
         }
+    }
+
+    @Test
+    void registryAndHealthChangesArePublishedOnTheBus() {
+        List<Event<?>> events = new CopyOnWriteArrayList<>();
+        platform.events()
+                .subscribe(SubscriptionOptions.builder(Fleet.TOPIC, "test").build(), events::add);
+        fleet.register(ClusterSpec.builder("ams-2")
+                .region("amsterdam")
+                .credentials(ClusterCredentials.kubeconfig(kubeconfig, "ams-1"))
+                .build());
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> fleet.cluster("ams-2").orElseThrow().health() == ClusterHealth.READY);
+        fleet.update(fleet.cluster("ams-2").orElseThrow().spec().toBuilder()
+                .label("tier", "gold")
+                .build());
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            assertThat(events)
+                    .filteredOn(e -> "ams-2".equals(e.cluster()))
+                    .extracting(Event::type)
+                    .contains(ClusterCreated.TYPE_NAME, PlatformHealthCheck.TYPE_NAME, ClusterUpdated.TYPE_NAME);
+            assertThat(events)
+                    .filteredOn(e -> e.type().equals(PlatformHealthCheck.TYPE_NAME) && "ams-2".equals(e.cluster()))
+                    .first()
+                    .satisfies(e -> {
+                        PlatformHealthCheck check = (PlatformHealthCheck) e.data();
+                        assertThat(check.status()).isEqualTo(HealthStatus.UP);
+                        assertThat(check.details())
+                                .containsEntry("from", "UNKNOWN")
+                                .containsEntry("to", "READY");
+                    });
+            assertThat(events)
+                    .filteredOn(e -> e.type().equals(ClusterUpdated.TYPE_NAME) && "ams-2".equals(e.cluster()))
+                    .first()
+                    .satisfies(e ->
+                            assertThat(((ClusterUpdated) e.data()).changes()).containsKey("labels"));
+        });
+    }
+
+    @Test
+    void aStatusWatchStartedWhileItsClusterAnswers503RecoversWithTheCluster() {
+        var waw = sim.cluster("waw-1");
+        waw.errorRatio(1.0, 503);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> fleet.cluster("waw-1").orElseThrow().health() == ClusterHealth.NOT_READY);
+        Manifest config = KubernetesManifests.of(new ConfigMapBuilder()
+                .withNewMetadata()
+                .withName("watched")
+                .withNamespace("default")
+                .endMetadata()
+                .addToData("value", "applied")
+                .build());
+        // Placed on the failing cluster on purpose (its NotReady taint tolerated): the informer's first list fails.
+        Propagation p = fleet.propagate(PropagationRequest.builder("watched")
+                .objects(config)
+                .placement(PlacementPolicy.builder()
+                        .clusters("waw-1")
+                        .tolerate(Toleration.exists(Taint.NOT_READY))
+                        .build())
+                .failover(false)
+                .build());
+        await().atMost(Duration.ofSeconds(5))
+                .untilAsserted(() -> assertThat(p.status().state()).isNotEqualTo(WorkloadState.READY));
+        waw.clearFaults();
+        p.whenReady().orTimeout(20, TimeUnit.SECONDS).join();
+
+        // A change behind the fleet's back is seen too: the watch is alive.
+        waw.client().configMaps().inNamespace("default").withName("watched").edit(cm -> new ConfigMapBuilder(cm)
+                .addToData("value", "edited")
+                .build());
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
+            assertThat(p.status().state()).isEqualTo(WorkloadState.MODIFIED);
+            assertThat(p.status().cluster("waw-1").orElseThrow().message()).contains("data.value");
+        });
     }
 }

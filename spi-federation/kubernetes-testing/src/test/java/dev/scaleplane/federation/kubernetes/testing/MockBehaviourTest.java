@@ -70,6 +70,24 @@ class MockBehaviourTest {
     }
 
     @Test
+    void a_json_merge_patch_replaces_lists_and_removes_null_keys_as_rfc_7386_says() {
+        client.resource(deployment("merged", "nginx:1", 1)).create();
+        Deployment patched = client.apps()
+                .deployments()
+                .inNamespace("default")
+                .withName("merged")
+                .patch(
+                        PatchContext.of(PatchType.JSON_MERGE),
+                        "{\"metadata\":{\"labels\":null},\"spec\":{\"template\":{\"spec\":{\"containers\":"
+                                + "[{\"name\":\"main\",\"image\":\"nginx:2\"}]}}}}");
+        assertThat(patched.getSpec().getTemplate().getSpec().getContainers())
+                .as("the list is replaced, not appended to (the stock CRUD mock appends)")
+                .singleElement()
+                .satisfies(c -> assertThat(c.getImage()).isEqualTo("nginx:2"));
+        assertThat(patched.getMetadata().getLabels()).isNullOrEmpty();
+    }
+
+    @Test
     void an_update_with_a_stale_resource_version_conflicts() {
         ConfigMap created =
                 client.resource(configMap("versioned", Map.of("a", "1"))).create();

@@ -85,6 +85,18 @@ final class StatusWatcher implements AutoCloseable {
                 .withLabel(PropagationRequest.PROPAGATION_LABEL)
                 .runnableInformer(0);
         informer.addEventHandler(handler);
+        // fabric8 stops an informer whose list fails (a 503 burst, a partition) unless told to retry; status must
+        // come back on its own when the cluster does, so every failure is retried (with fabric8's backoff).
+        informer.exceptionHandler((started, failure) -> {
+            fleet.failures()
+                    .warn(
+                            "watch-" + cluster,
+                            "cluster {}: watch of {} failed, retrying: {}",
+                            cluster,
+                            sample.kind(),
+                            KubernetesFleet.rootMessage(failure));
+            return true;
+        });
         informer.start();
         return informer;
     }

@@ -3,6 +3,8 @@ package dev.scaleplane.federation.kubernetes.testing.internal;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.server.mock.KubernetesAttributesExtractor;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.crud.KubernetesCrudDispatcherException;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.mockwebserver.crud.Attribute;
 import io.fabric8.mockwebserver.crud.AttributeSet;
 import io.fabric8.mockwebserver.dsl.HttpMethod;
@@ -17,6 +19,9 @@ import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The object store of one simulated cluster: fabric8's {@link KubernetesCrudDispatcher} with two changes.
@@ -139,5 +144,41 @@ public final class SimulatedCrudDispatcher extends KubernetesCrudDispatcher {
             return null;
         }
         return attribute.getValues().get(0).toString();
+    }
+
+    /**
+     * A JSON merge patch as RFC 7386 and the API server apply it: objects merged key by key, {@code null} removes a
+     * key, anything else (lists included) replaces. fabric8 8.0.0's CRUD mock merges with Jackson's
+     * {@code readerForUpdating}, which appends to lists, so a patched Deployment would gain a second container.
+     */
+    @Override
+    public JsonNode merge(JsonNode current, String patch) throws KubernetesCrudDispatcherException {
+        JsonNode p;
+        try {
+            p = Serialization.jsonMapper().readTree(patch);
+        } catch (JacksonException e) {
+            throw new KubernetesCrudDispatcherException(e.getMessage(), 422);
+        }
+        return mergePatch(current.deepCopy(), p);
+    }
+
+    private static JsonNode mergePatch(JsonNode target, JsonNode patch) {
+        if (!patch.isObject()) {
+            return patch;
+        }
+        ObjectNode out = target.isObject()
+                ? (ObjectNode) target
+                : Serialization.jsonMapper().createObjectNode();
+        for (var e : patch.properties()) {
+            if (e.getValue().isNull()) {
+                out.remove(e.getKey());
+            } else {
+                JsonNode existing = out.get(e.getKey());
+                out.set(
+                        e.getKey(),
+                        mergePatch(existing == null ? Serialization.jsonMapper().nullNode() : existing, e.getValue()));
+            }
+        }
+        return out;
     }
 }
