@@ -19,6 +19,12 @@ public interface Propagation {
     /** The placement in force (after failover, the new one). */
     PlacementDecision decision();
 
+    /**
+     * Where this propagation would be placed if the fleet changed as {@code whatIf} says, by the same engine and on
+     * the same terms as a failover: its own replicas count as free capacity. No side effects.
+     */
+    PlacementDecision simulate(WhatIf whatIf);
+
     /** The current roll-up. */
     PropagationStatus status();
 

@@ -24,6 +24,14 @@ public final class KubernetesFederationProvider implements FederationProvider {
     /** The provider name. */
     public static final String NAME = "kubernetes";
 
+    /**
+     * Type of the tasks that apply (or delete) one propagation's objects on one cluster, on the platform's task
+     * queue. Give it a retry policy that suits cluster outages and makes refusals final, e.g.
+     * {@code TaskQueueOptions.builder().retryPolicy(APPLY_TASK, RetryPolicy.builder().exponential(Duration.ofSeconds(1),
+     * 2).maxAttempts(20).nonRetryable(ApplyException.class).build())}; without one the queue's default applies.
+     */
+    public static final String APPLY_TASK = "scaleplane.federation.apply";
+
     private static final Set<FederationCapability> CAPABILITIES = Set.copyOf(EnumSet.of(
             FederationCapability.SERVER_SIDE_APPLY,
             FederationCapability.CAPACITY_DISCOVERY,

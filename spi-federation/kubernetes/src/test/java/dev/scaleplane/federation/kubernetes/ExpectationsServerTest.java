@@ -20,7 +20,6 @@ import dev.scaleplane.api.orchestration.TaskQueueOptions;
 import dev.scaleplane.core.Scaleplane;
 import dev.scaleplane.core.ScaleplanePlatform;
 import dev.scaleplane.core.config.ScaleplaneProperties;
-import dev.scaleplane.federation.kubernetes.internal.KubernetesFleet;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.NodeListBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
@@ -84,7 +83,7 @@ class ExpectationsServerTest {
                         "2s")))
                 .taskQueueOptions(TaskQueueOptions.builder()
                         .retryPolicy(
-                                KubernetesFleet.APPLY_TASK,
+                                KubernetesFederationProvider.APPLY_TASK,
                                 RetryPolicy.builder()
                                         .fixed(Duration.ofMillis(100))
                                         .jitter(0)
@@ -200,7 +199,7 @@ class ExpectationsServerTest {
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
             List<TaskDeadLetter> dead = platform.tasks().deadLetters().list(10);
             assertThat(dead).hasSize(1);
-            assertThat(dead.get(0).task().type()).isEqualTo(KubernetesFleet.APPLY_TASK);
+            assertThat(dead.get(0).task().type()).isEqualTo(KubernetesFederationProvider.APPLY_TASK);
             assertThat(dead.get(0).reason()).isEqualTo(TaskDeadLetter.Reason.NON_RETRYABLE);
             assertThat(dead.get(0).failures().get(0).message()).contains("HTTP 422", "spec.selector");
         });

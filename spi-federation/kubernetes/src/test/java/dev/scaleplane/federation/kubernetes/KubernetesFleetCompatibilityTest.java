@@ -10,7 +10,6 @@ import dev.scaleplane.api.orchestration.TaskQueueOptions;
 import dev.scaleplane.core.Scaleplane;
 import dev.scaleplane.core.ScaleplanePlatform;
 import dev.scaleplane.core.config.ScaleplaneProperties;
-import dev.scaleplane.federation.kubernetes.internal.KubernetesFleet;
 import dev.scaleplane.federation.kubernetes.testing.SimulatedCluster;
 import dev.scaleplane.federation.kubernetes.testing.SimulatedFleet;
 import dev.scaleplane.tck.FederationCompatibilityKit;
@@ -93,7 +92,7 @@ class KubernetesFleetCompatibilityTest extends FederationCompatibilityKit {
                         "2s")))
                 .taskQueueOptions(TaskQueueOptions.builder()
                         .retryPolicy(
-                                KubernetesFleet.APPLY_TASK,
+                                KubernetesFederationProvider.APPLY_TASK,
                                 RetryPolicy.builder()
                                         .fixed(Duration.ofMillis(200))
                                         .jitter(0)

@@ -30,7 +30,6 @@ import dev.scaleplane.api.orchestration.TaskQueueOptions;
 import dev.scaleplane.core.Scaleplane;
 import dev.scaleplane.core.ScaleplanePlatform;
 import dev.scaleplane.core.config.ScaleplaneProperties;
-import dev.scaleplane.federation.kubernetes.internal.KubernetesFleet;
 import dev.scaleplane.federation.kubernetes.testing.SimulatedFleet;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -101,7 +100,7 @@ class KubernetesFleetTest {
                         "2s")))
                 .taskQueueOptions(TaskQueueOptions.builder()
                         .retryPolicy(
-                                KubernetesFleet.APPLY_TASK,
+                                KubernetesFederationProvider.APPLY_TASK,
                                 RetryPolicy.builder()
                                         .fixed(Duration.ofMillis(200))
                                         .jitter(0)

@@ -23,6 +23,7 @@ import dev.scaleplane.api.orchestration.TaskHandle;
 import dev.scaleplane.api.orchestration.WorkerSpec;
 import dev.scaleplane.core.federation.PlacementEngine;
 import dev.scaleplane.core.orchestration.Orchestrator;
+import dev.scaleplane.federation.kubernetes.KubernetesFederationProvider;
 import dev.scaleplane.federation.kubernetes.KubernetesFleetConfig;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -65,8 +66,8 @@ import org.slf4j.LoggerFactory;
 public final class KubernetesFleet implements Fleet {
     private static final Logger log = LoggerFactory.getLogger(KubernetesFleet.class);
 
-    /** Task type of per-cluster applies and deletions. */
-    public static final String APPLY_TASK = "scaleplane.federation.apply";
+    /** Task type of per-cluster applies and deletions; see {@link KubernetesFederationProvider#APPLY_TASK}. */
+    public static final String APPLY_TASK = KubernetesFederationProvider.APPLY_TASK;
 
     static final URI SOURCE = URI.create("/scaleplane/federation");
 
@@ -363,6 +364,11 @@ public final class KubernetesFleet implements Fleet {
     public PlacementDecision simulate(PlacementPolicy policy, WhatIf whatIf) {
         return PlacementEngine.simulate(
                 Objects.requireNonNull(policy, "policy"), snapshot(), Objects.requireNonNull(whatIf, "whatIf"));
+    }
+
+    PlacementDecision simulate(PropagationState p, WhatIf whatIf) {
+        return PlacementEngine.simulate(
+                p.request().placement(), snapshotExcluding(p), Objects.requireNonNull(whatIf, "whatIf"));
     }
 
     @Override

@@ -7,6 +7,7 @@ import dev.scaleplane.api.federation.PlacementDecision;
 import dev.scaleplane.api.federation.Propagation;
 import dev.scaleplane.api.federation.PropagationRequest;
 import dev.scaleplane.api.federation.PropagationStatus;
+import dev.scaleplane.api.federation.WhatIf;
 import dev.scaleplane.api.federation.WorkloadState;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -89,6 +90,11 @@ final class PropagationState implements Propagation {
     @Override
     public synchronized PlacementDecision decision() {
         return decision;
+    }
+
+    @Override
+    public PlacementDecision simulate(WhatIf whatIf) {
+        return fleet.simulate(this, whatIf);
     }
 
     synchronized void update(PropagationRequest request, PlacementDecision decision) {

@@ -1,0 +1,59 @@
+package dev.scaleplane.samples.federation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.scaleplane.api.federation.FailoverDecision;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Runs the federation scenario end to end against the simulated fleet (fabric8 mock API servers) on the embedded bus,
+ * file store and task queue, and checks its report.
+ */
+class FederationSampleTest {
+
+    @Test
+    void failsOverWithinTheResidencyAsTheWhatIfPredictedAndCleansUpOnReturn() throws Exception {
+        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+        FederationSample.Outcome outcome;
+        try (PrintStream out = new PrintStream(buffer, true, StandardCharsets.UTF_8)) {
+            outcome = FederationSample.run(out);
+        }
+        String printed = buffer.toString(StandardCharsets.UTF_8);
+
+        assertThat(outcome.failures()).as(printed).isEmpty();
+
+        // Two EU clusters, six replicas between them; the Paris cluster is the one taken away.
+        assertThat(outcome.placed()).hasSize(2).doesNotContainKey("nyc-1");
+        assertThat(outcome.placed().values().stream()
+                        .mapToInt(Integer::intValue)
+                        .sum())
+                .isEqualTo(FederationSample.REPLICAS);
+        assertThat(outcome.lost()).isEqualTo("par-1");
+        assertThat(outcome.placed()).containsKey(outcome.lost());
+
+        // The failover left Paris for another EU cluster, where the what-if said it would go.
+        FailoverDecision failover = outcome.failover().orElseThrow();
+        assertThat(failover.leaving()).containsExactly(outcome.lost());
+        assertThat(failover.joining()).hasSize(1).doesNotContain("nyc-1", outcome.lost());
+        assertThat(outcome.failedOver())
+                .doesNotContainKeys("nyc-1", outcome.lost())
+                .containsKeys(failover.joining().get(0));
+        assertThat(outcome.failedOver().keySet()).isEqualTo(outcome.predicted().keySet());
+        assertThat(outcome.failedOver().values().stream()
+                        .mapToInt(Integer::intValue)
+                        .sum())
+                .isEqualTo(FederationSample.REPLICAS);
+
+        assertThat(printed)
+                .contains("SIMULATED CLUSTERS")
+                .contains("nyc-1 rejected: residency US, policy needs EU")
+                .contains("What if par-1 goes down?")
+                .contains("failover of 'storefront': leaving [par-1]")
+                .contains("par-1 has no Deployment storefront and no ConfigMap storefront-config any more")
+                .contains("dev.scaleplane.federation.failover.v1")
+                .contains("OK: every expectation met.");
+    }
+}
