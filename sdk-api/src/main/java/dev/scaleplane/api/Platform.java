@@ -1,5 +1,6 @@
 package dev.scaleplane.api;
 
+import dev.scaleplane.api.adapters.Adapters;
 import dev.scaleplane.api.events.EventBus;
 import dev.scaleplane.api.events.EventTypeRegistry;
 import dev.scaleplane.api.federation.Fleet;
@@ -42,6 +43,11 @@ public interface Platform extends AutoCloseable {
      *     artifact to add) or it cannot be started
      */
     Fleet federation();
+
+    /**
+     * The adapter instances configured under {@code scaleplane.adapters.<name>.*}, each created on first use.
+     */
+    Adapters adapters();
 
     /** The event types this platform can encode and decode: the platform catalog plus the user's types. */
     EventTypeRegistry eventTypes();

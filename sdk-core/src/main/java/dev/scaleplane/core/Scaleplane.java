@@ -8,10 +8,12 @@ import dev.scaleplane.api.events.SubscriptionOptions;
 import dev.scaleplane.api.orchestration.TaskClock;
 import dev.scaleplane.api.orchestration.TaskQueue;
 import dev.scaleplane.api.orchestration.TaskQueueOptions;
+import dev.scaleplane.api.spi.CiAdapterProvider;
 import dev.scaleplane.api.spi.ConfigProperties;
 import dev.scaleplane.api.spi.EventBusProvider;
 import dev.scaleplane.api.spi.EventStoreProvider;
 import dev.scaleplane.api.spi.FederationProvider;
+import dev.scaleplane.api.spi.IssueTrackerAdapterProvider;
 import dev.scaleplane.api.spi.TaskQueueProvider;
 import dev.scaleplane.api.store.EventStore;
 import dev.scaleplane.api.store.EventUpcaster;
@@ -92,6 +94,8 @@ public final class Scaleplane {
         private @Nullable List<TaskQueueProvider> taskQueueProviders;
         private @Nullable FederationProvider federationProvider;
         private @Nullable List<FederationProvider> federationProviders;
+        private @Nullable List<CiAdapterProvider> ciAdapterProviders;
+        private @Nullable List<IssueTrackerAdapterProvider> issueTrackerAdapterProviders;
         private @Nullable TaskClock taskClock;
         private @Nullable TaskQueueOptions taskQueueOptions;
 
@@ -249,6 +253,18 @@ public final class Scaleplane {
             return this;
         }
 
+        /** Uses these CI adapter providers instead of discovering them with ServiceLoader. */
+        public Builder ciAdapterProviders(List<CiAdapterProvider> providers) {
+            this.ciAdapterProviders = List.copyOf(providers);
+            return this;
+        }
+
+        /** Uses these issue-tracker adapter providers instead of discovering them with ServiceLoader. */
+        public Builder issueTrackerAdapterProviders(List<IssueTrackerAdapterProvider> providers) {
+            this.issueTrackerAdapterProviders = List.copyOf(providers);
+            return this;
+        }
+
         /** The class loader discovery searches (default: the thread context class loader, else this class's). */
         public Builder classLoader(ClassLoader classLoader) {
             this.classLoader = Objects.requireNonNull(classLoader, "classLoader");
@@ -293,6 +309,8 @@ public final class Scaleplane {
                             taskQueueProviders,
                             federationProvider,
                             federationProviders,
+                            ciAdapterProviders,
+                            issueTrackerAdapterProviders,
                             taskClock,
                             taskQueueOptions)
                     .start();

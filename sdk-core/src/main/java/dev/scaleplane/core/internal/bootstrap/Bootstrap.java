@@ -11,10 +11,12 @@ import dev.scaleplane.api.events.SubscriptionOptions;
 import dev.scaleplane.api.orchestration.TaskClock;
 import dev.scaleplane.api.orchestration.TaskQueue;
 import dev.scaleplane.api.orchestration.TaskQueueOptions;
+import dev.scaleplane.api.spi.CiAdapterProvider;
 import dev.scaleplane.api.spi.ConfigProperties;
 import dev.scaleplane.api.spi.EventBusProvider;
 import dev.scaleplane.api.spi.EventStoreProvider;
 import dev.scaleplane.api.spi.FederationProvider;
+import dev.scaleplane.api.spi.IssueTrackerAdapterProvider;
 import dev.scaleplane.api.spi.TaskQueueProvider;
 import dev.scaleplane.api.store.EventStore;
 import dev.scaleplane.api.store.EventUpcaster;
@@ -29,6 +31,7 @@ import java.net.URI;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -79,6 +82,8 @@ public final class Bootstrap {
     private final @Nullable List<TaskQueueProvider> taskQueueProviders;
     private final @Nullable FederationProvider explicitFederationProvider;
     private final @Nullable List<FederationProvider> federationProviders;
+    private final @Nullable List<CiAdapterProvider> ciAdapterProviders;
+    private final @Nullable List<IssueTrackerAdapterProvider> issueTrackerAdapterProviders;
     private final @Nullable TaskClock taskClock;
     private final @Nullable TaskQueueOptions taskQueueOptions;
 
@@ -103,6 +108,8 @@ public final class Bootstrap {
             @Nullable List<TaskQueueProvider> taskQueueProviders,
             @Nullable FederationProvider explicitFederationProvider,
             @Nullable List<FederationProvider> federationProviders,
+            @Nullable List<CiAdapterProvider> ciAdapterProviders,
+            @Nullable List<IssueTrackerAdapterProvider> issueTrackerAdapterProviders,
             @Nullable TaskClock taskClock,
             @Nullable TaskQueueOptions taskQueueOptions) {
         this.config = config;
@@ -124,6 +131,8 @@ public final class Bootstrap {
         this.taskQueueProviders = taskQueueProviders;
         this.explicitFederationProvider = explicitFederationProvider;
         this.federationProviders = federationProviders;
+        this.ciAdapterProviders = ciAdapterProviders;
+        this.issueTrackerAdapterProviders = issueTrackerAdapterProviders;
         this.taskClock = taskClock;
         this.taskQueueOptions = taskQueueOptions;
     }
@@ -240,6 +249,22 @@ public final class Bootstrap {
             }
         }
 
+        // Adapters: named instances whose type names the system; each system's providers check their keys now.
+        Map<String, DefaultAdapters.Instance> adapterInstances;
+        {
+            ProviderLoader ciLoader = ciAdapterProviders != null
+                    ? ProviderLoader.of(ciAdapterProviders)
+                    : ProviderLoader.serviceLoader(classLoader);
+            ProviderLoader issuesLoader = issueTrackerAdapterProviders != null
+                    ? ProviderLoader.of(issueTrackerAdapterProviders)
+                    : ProviderLoader.serviceLoader(classLoader);
+            adapterInstances = DefaultAdapters.configure(
+                    config,
+                    ciLoader.load(CiAdapterProvider.class),
+                    issuesLoader.load(IssueTrackerAdapterProvider.class),
+                    problems);
+        }
+
         EventBusProvider provider = null;
         if (explicitBus == null) {
             ProviderLoader loader =
@@ -278,6 +303,7 @@ public final class Bootstrap {
                         explicitTasks,
                         taskProvider,
                         federationProvider,
+                        adapterInstances,
                         taskClock,
                         taskQueueOptions));
         ScaleplanePlatform platform;

@@ -1,5 +1,6 @@
 package dev.scaleplane.core.internal.bootstrap;
 
+import dev.scaleplane.api.adapters.Adapters;
 import dev.scaleplane.api.events.EventBus;
 import dev.scaleplane.api.events.EventTypeRegistry;
 import dev.scaleplane.api.federation.Fleet;
@@ -30,6 +31,7 @@ final class DefaultPlatform implements ScaleplanePlatform {
     private final LazyService<EventStore> store;
     private final LazyService<TaskQueue> tasks;
     private final LazyService<Fleet> federation;
+    private final DefaultAdapters adapters;
     private @Nullable AuditRecorder auditRecorder;
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -45,7 +47,8 @@ final class DefaultPlatform implements ScaleplanePlatform {
             @Named(PlatformModule.OWNS_STORE) boolean ownsStore,
             Provider<TaskQueue> taskQueueProvider,
             @Named(PlatformModule.OWNS_TASKS) boolean ownsTasks,
-            Provider<Fleet> fleetProvider) {
+            Provider<Fleet> fleetProvider,
+            DefaultAdapters adapters) {
         this.events = events;
         this.eventTypes = eventTypes;
         this.meterRegistry = meterRegistry;
@@ -55,6 +58,7 @@ final class DefaultPlatform implements ScaleplanePlatform {
         this.store = new LazyService<>("event store", storeProvider, ownsStore);
         this.tasks = new LazyService<>("task queue", taskQueueProvider, ownsTasks);
         this.federation = new LazyService<>("fleet", fleetProvider, true);
+        this.adapters = adapters;
     }
 
     @Override
@@ -65,6 +69,11 @@ final class DefaultPlatform implements ScaleplanePlatform {
     @Override
     public TaskQueue tasks() {
         return tasks.get();
+    }
+
+    @Override
+    public Adapters adapters() {
+        return adapters;
     }
 
     @Override
@@ -118,6 +127,7 @@ final class DefaultPlatform implements ScaleplanePlatform {
             }
         }
         federation.close(); // first: its workers use the task queue, the bus and the store
+        adapters.close();
         tasks.close();
         store.close();
     }

@@ -27,6 +27,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.net.URI;
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -55,6 +56,7 @@ final class PlatformModule extends AbstractModule {
     private final @Nullable TaskClock taskClock;
     private final @Nullable TaskQueueOptions taskQueueOptions;
     private final @Nullable FederationProvider federationProvider;
+    private final Map<String, DefaultAdapters.Instance> adapterInstances;
 
     PlatformModule(
             ConfigProperties config,
@@ -70,6 +72,7 @@ final class PlatformModule extends AbstractModule {
             @Nullable TaskQueue explicitTasks,
             @Nullable TaskQueueProvider taskQueueProvider,
             @Nullable FederationProvider federationProvider,
+            Map<String, DefaultAdapters.Instance> adapterInstances,
             @Nullable TaskClock taskClock,
             @Nullable TaskQueueOptions taskQueueOptions) {
         this.config = config;
@@ -87,6 +90,7 @@ final class PlatformModule extends AbstractModule {
         this.taskClock = taskClock;
         this.taskQueueOptions = taskQueueOptions;
         this.federationProvider = federationProvider;
+        this.adapterInstances = adapterInstances;
     }
 
     @Override
@@ -156,6 +160,13 @@ final class PlatformModule extends AbstractModule {
                     List.of());
         }
         return taskQueueProvider.create(context);
+    }
+
+    /** The named adapter instances; each adapter is created on its first use. */
+    @Provides
+    @Singleton
+    DefaultAdapters adapters(jakarta.inject.Provider<ProviderContext> context) {
+        return new DefaultAdapters(adapterInstances, context::get);
     }
 
     /** Lazy, like the store: created on the first platform.federation(). */
