@@ -817,7 +817,7 @@ public final class InMemoryTaskQueue implements TaskQueue {
      * effective rank is the best of five heads, as in the ready lines.
      */
     private static final class Parked {
-        @SuppressWarnings("unchecked")
+        @SuppressWarnings({"unchecked", "rawtypes"}) // generic array creation: Java has no other way to write it
         private final PriorityQueue<Slot>[] levels = new PriorityQueue[TaskPriority.values().length];
 
         void add(Slot slot) {

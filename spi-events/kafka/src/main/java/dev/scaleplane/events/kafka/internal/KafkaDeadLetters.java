@@ -22,6 +22,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -161,7 +162,7 @@ final class KafkaDeadLetters implements DeadLetters {
         synchronized (lock) {
             closed = true;
             if (reader != null) {
-                reader.close(Duration.ofSeconds(5));
+                reader.close(CloseOptions.timeout(Duration.ofSeconds(5)));
                 reader = null;
             }
         }

@@ -55,6 +55,7 @@ import java.util.function.Predicate;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -1128,7 +1129,7 @@ public final class KafkaTaskQueue implements TaskQueue {
         } finally {
             assigned.countDown();
             try {
-                workConsumer.close(Duration.ofSeconds(5));
+                workConsumer.close(CloseOptions.timeout(Duration.ofSeconds(5)));
             } catch (RuntimeException e) {
                 log.debug("closing the worker consumer: {}", e.toString());
             }
@@ -1275,7 +1276,7 @@ public final class KafkaTaskQueue implements TaskQueue {
         } finally {
             viewCaughtUp.countDown();
             try {
-                viewConsumer.close(Duration.ofSeconds(5));
+                viewConsumer.close(CloseOptions.timeout(Duration.ofSeconds(5)));
             } catch (RuntimeException e) {
                 log.debug("closing the view consumer: {}", e.toString());
             }

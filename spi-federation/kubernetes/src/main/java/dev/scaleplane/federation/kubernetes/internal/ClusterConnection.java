@@ -118,7 +118,7 @@ final class ClusterConnection implements AutoCloseable {
                         null);
             }
             try {
-                return Config.fromKubeconfig(k.context(), text, file.getPath());
+                return Config.fromKubeconfig(k.context(), file);
             } catch (RuntimeException e) {
                 throw new ClusterRegistrationException(
                         spec.name(), "credentials.context", "context '" + k.context() + "' is unusable: " + e, e);

@@ -4,7 +4,6 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.server.mock.KubernetesAttributesExtractor;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.crud.KubernetesCrudDispatcherException;
-import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.mockwebserver.crud.Attribute;
 import io.fabric8.mockwebserver.crud.AttributeSet;
 import io.fabric8.mockwebserver.dsl.HttpMethod;
@@ -21,6 +20,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -42,6 +42,8 @@ import tools.jackson.databind.node.ObjectNode;
  * <p>Thread-safety: safe for concurrent use; the superclass serialises writes with a read-write lock.
  */
 public final class SimulatedCrudDispatcher extends KubernetesCrudDispatcher {
+    /** Reads merge patches; Jackson 3 as fabric8 uses it (its shared mapper is deprecated). */
+    private static final JsonMapper MERGE_MAPPER = JsonMapper.builder().build();
 
     private static final Logger LOG = LoggerFactory.getLogger(SimulatedCrudDispatcher.class);
 
@@ -155,7 +157,7 @@ public final class SimulatedCrudDispatcher extends KubernetesCrudDispatcher {
     public JsonNode merge(JsonNode current, String patch) throws KubernetesCrudDispatcherException {
         JsonNode p;
         try {
-            p = Serialization.jsonMapper().readTree(patch);
+            p = MERGE_MAPPER.readTree(patch);
         } catch (JacksonException e) {
             throw new KubernetesCrudDispatcherException(e.getMessage(), 422);
         }
@@ -166,17 +168,13 @@ public final class SimulatedCrudDispatcher extends KubernetesCrudDispatcher {
         if (!patch.isObject()) {
             return patch;
         }
-        ObjectNode out = target.isObject()
-                ? (ObjectNode) target
-                : Serialization.jsonMapper().createObjectNode();
+        ObjectNode out = target.isObject() ? (ObjectNode) target : MERGE_MAPPER.createObjectNode();
         for (var e : patch.properties()) {
             if (e.getValue().isNull()) {
                 out.remove(e.getKey());
             } else {
                 JsonNode existing = out.get(e.getKey());
-                out.set(
-                        e.getKey(),
-                        mergePatch(existing == null ? Serialization.jsonMapper().nullNode() : existing, e.getValue()));
+                out.set(e.getKey(), mergePatch(existing == null ? MERGE_MAPPER.nullNode() : existing, e.getValue()));
             }
         }
         return out;
