@@ -527,6 +527,14 @@ public abstract class TaskQueueCompatibilityKit {
         });
     }
 
+    @Test
+    @DisplayName("the queue declares the capabilities of its provider")
+    void declaresItsProvidersCapabilities() {
+        assertThat(queue().capabilities()).isEqualTo(capabilities());
+        assertThat(queueFromProvider(TaskQueueOptions.defaults()).capabilities())
+                .isEqualTo(provider().capabilities());
+    }
+
     // ---- options handed over by the platform ----
 
     @Test

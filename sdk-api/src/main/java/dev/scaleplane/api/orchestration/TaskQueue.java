@@ -15,24 +15,44 @@ import java.util.Set;
  *       the call with a clear exception, nothing is dropped silently.
  *   <li>A ready task is leased to one worker at a time for a visibility timeout; a lease that lapses makes the task
  *       ready again (at-least-once execution: handlers should be idempotent).
- *   <li>Ready tasks are leased in the order of the {@linkplain TaskPriority aging rule}; a task is ready once its
- *       not-before time (or retry time) has come.
+ *   <li>A failed attempt is not leased again before its retry time.
  *   <li>A failure is retried by the {@link TaskQueueOptions#retryPolicyFor(String) retry policy of its type}; after
  *       the last attempt, or on a non-retryable failure, the task is dead-lettered with its failure history.
  *   <li>A lease that lapses counts as a failed attempt; when it was the last allowed attempt the task is
  *       dead-lettered.
  *   <li>A task whose deadline passes before it succeeds is not leased again and ends {@link TaskState#FAILED}; an
  *       attempt under lease at the deadline may still complete.
- *   <li>Tasks with the same {@linkplain TaskRequest#key() key} are leased to at most one worker at a time.
- *   <li>At most {@link TaskQueueOptions#capacity()} tasks are unfinished (queued or leased); beyond that submit
- *       throws {@link QueueFullException}.
- *   <li>A submission whose idempotency key was used inside the {@linkplain TaskQueueOptions#idempotencyWindow()
- *       window} returns the first task's handle and does not add a task, whatever the first task's state.
+ * </ul>
+ *
+ * <h2>Clauses that depend on a capability</h2>
+ *
+ * A backend keeps these only when {@link #capabilities()} declares the capability named; the TCK tests exactly
+ * what is declared, and options that need a missing one are refused with
+ * {@link dev.scaleplane.api.events.UnsupportedCapabilityException} when the platform is built.
+ *
+ * <ul>
+ *   <li>{@link TaskQueueCapability#PRIORITIES}: ready tasks are leased in the order of the
+ *       {@linkplain TaskPriority aging rule}.
+ *   <li>{@link TaskQueueCapability#DELAYED_TASKS}: a task is not leased before its not-before (or retry) time.
+ *   <li>{@link TaskQueueCapability#PER_KEY_MUTEX}: tasks with the same {@linkplain TaskRequest#key() key} are leased
+ *       to at most one worker at a time; {@link TaskQueueCapability#KEY_CONCURRENCY}: exactly
+ *       {@link TaskQueueOptions#keyConcurrencyFor(String)} at a time.
+ *   <li>{@link TaskQueueCapability#RATE_LIMITS}: {@link TaskQueueOptions#rateLimits()} are enforced when leasing.
+ *   <li>{@link TaskQueueCapability#BOUNDED}: at most {@link TaskQueueOptions#capacity()} tasks are unfinished
+ *       (queued or leased); beyond that submit throws {@link QueueFullException}.
+ *   <li>{@link TaskQueueCapability#IDEMPOTENCY}: a submission whose idempotency key was used inside the
+ *       {@linkplain TaskQueueOptions#idempotencyWindow() window} returns the first task's handle and does not add a
+ *       task, whatever the first task's state.
+ *   <li>{@link TaskQueueCapability#DURABLE} and {@link TaskQueueCapability#CROSS_PROCESS}: what survives restarts and
+ *       who shares the queue.
  * </ul>
  *
  * <p>Thread-safety: all methods may be called from any thread. Time is read from the queue's {@link TaskClock}.
  */
 public interface TaskQueue extends AutoCloseable {
+
+    /** What this queue guarantees beyond the clauses every backend keeps; equal to its provider's. */
+    Set<TaskQueueCapability> capabilities();
 
     /**
      * Adds a task.

@@ -13,6 +13,7 @@ import dev.scaleplane.api.orchestration.TaskFailure;
 import dev.scaleplane.api.orchestration.TaskHandle;
 import dev.scaleplane.api.orchestration.TaskPriority;
 import dev.scaleplane.api.orchestration.TaskQueue;
+import dev.scaleplane.api.orchestration.TaskQueueCapability;
 import dev.scaleplane.api.orchestration.TaskQueueClosedException;
 import dev.scaleplane.api.orchestration.TaskQueueOptions;
 import dev.scaleplane.api.orchestration.TaskRateLimit;
@@ -134,6 +135,11 @@ public final class InMemoryTaskQueue implements TaskQueue {
             levels[i] = new Level();
         }
         options.rateLimits().forEach((type, limit) -> buckets.put(type, new Bucket(limit, clock.now())));
+    }
+
+    @Override
+    public Set<TaskQueueCapability> capabilities() {
+        return InMemoryTaskQueueProvider.CAPABILITIES;
     }
 
     @Override

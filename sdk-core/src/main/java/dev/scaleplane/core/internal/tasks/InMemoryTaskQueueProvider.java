@@ -54,7 +54,8 @@ public final class InMemoryTaskQueueProvider implements TaskQueueProvider {
     static final String KEY_CONCURRENCY = "scaleplane.tasks.memory.key-concurrency";
     static final String RETENTION_CAPACITY = "scaleplane.tasks.memory.retention-capacity";
 
-    private static final Set<TaskQueueCapability> CAPABILITIES = Set.copyOf(EnumSet.of(
+    /** What its queues declare; {@code TaskQueue.capabilities()} returns the same set. */
+    static final Set<TaskQueueCapability> CAPABILITIES = Set.copyOf(EnumSet.of(
             TaskQueueCapability.DELAYED_TASKS,
             TaskQueueCapability.PRIORITIES,
             TaskQueueCapability.PER_KEY_MUTEX,

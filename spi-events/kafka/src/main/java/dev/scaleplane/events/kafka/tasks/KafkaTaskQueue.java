@@ -16,6 +16,7 @@ import dev.scaleplane.api.orchestration.TaskFailure;
 import dev.scaleplane.api.orchestration.TaskHandle;
 import dev.scaleplane.api.orchestration.TaskPriority;
 import dev.scaleplane.api.orchestration.TaskQueue;
+import dev.scaleplane.api.orchestration.TaskQueueCapability;
 import dev.scaleplane.api.orchestration.TaskQueueClosedException;
 import dev.scaleplane.api.orchestration.TaskQueueOptions;
 import dev.scaleplane.api.orchestration.TaskRequest;
@@ -296,6 +297,11 @@ public final class KafkaTaskQueue implements TaskQueue {
 
     // =====================================================================================================
     // TaskQueue
+
+    @Override
+    public Set<TaskQueueCapability> capabilities() {
+        return KafkaTaskQueueProvider.CAPABILITIES;
+    }
 
     @Override
     public TaskHandle submit(TaskRequest request) {

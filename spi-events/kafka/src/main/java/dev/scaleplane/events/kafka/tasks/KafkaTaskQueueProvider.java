@@ -50,7 +50,8 @@ public final class KafkaTaskQueueProvider implements TaskQueueProvider {
     /** The provider name. */
     public static final String NAME = "kafka";
 
-    private static final Set<TaskQueueCapability> CAPABILITIES = Set.copyOf(EnumSet.of(
+    /** What its queues declare; {@code TaskQueue.capabilities()} returns the same set. */
+    static final Set<TaskQueueCapability> CAPABILITIES = Set.copyOf(EnumSet.of(
             TaskQueueCapability.DURABLE,
             TaskQueueCapability.CROSS_PROCESS,
             TaskQueueCapability.DELAYED_TASKS,

@@ -19,6 +19,7 @@ import dev.scaleplane.api.orchestration.TaskFailure;
 import dev.scaleplane.api.orchestration.TaskHandle;
 import dev.scaleplane.api.orchestration.TaskPriority;
 import dev.scaleplane.api.orchestration.TaskQueue;
+import dev.scaleplane.api.orchestration.TaskQueueCapability;
 import dev.scaleplane.api.orchestration.TaskQueueClosedException;
 import dev.scaleplane.api.orchestration.TaskQueueOptions;
 import dev.scaleplane.api.orchestration.TaskRequest;
@@ -274,6 +275,11 @@ public final class RabbitTaskQueue implements TaskQueue {
     }
 
     // ---- public API ----
+
+    @Override
+    public Set<TaskQueueCapability> capabilities() {
+        return RabbitTaskQueueProvider.CAPABILITIES;
+    }
 
     @Override
     public TaskHandle submit(TaskRequest request) {

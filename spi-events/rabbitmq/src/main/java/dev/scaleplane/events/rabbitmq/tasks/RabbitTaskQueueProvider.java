@@ -42,7 +42,8 @@ public final class RabbitTaskQueueProvider implements TaskQueueProvider {
     /** The provider name. */
     public static final String NAME = "rabbitmq";
 
-    private static final Set<TaskQueueCapability> CAPABILITIES = Set.copyOf(EnumSet.of(
+    /** What its queues declare; {@code TaskQueue.capabilities()} returns the same set. */
+    static final Set<TaskQueueCapability> CAPABILITIES = Set.copyOf(EnumSet.of(
             TaskQueueCapability.DURABLE,
             TaskQueueCapability.CROSS_PROCESS,
             TaskQueueCapability.DELAYED_TASKS,
