@@ -237,6 +237,11 @@ public final class SubscriptionOptions {
          * Turns on idempotent consumption: an event whose id and source were already handled successfully by this
          * group within {@code window} is acknowledged without calling the handler again. At most
          * {@code maxEntries} ids are remembered (the oldest are forgotten first), which bounds memory.
+         *
+         * <p>An event handled successfully at time {@code t} is filtered out for arrivals before {@code t + window}
+         * and handed over again from {@code t + window} on; filtering a duplicate does not extend that, so an event
+         * redelivered without end reaches the handler once per window. A failed attempt is not remembered, so its
+         * retry is handed over. The same id from another source is another event.
          */
         public Builder deduplicate(Duration window, int maxEntries) {
             Objects.requireNonNull(window, "window");

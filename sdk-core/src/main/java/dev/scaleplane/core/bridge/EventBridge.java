@@ -5,10 +5,8 @@ import dev.scaleplane.api.events.Event;
 import dev.scaleplane.api.events.EventBus;
 import dev.scaleplane.api.events.Subscription;
 import dev.scaleplane.api.events.SubscriptionOptions;
+import dev.scaleplane.core.bus.DeduplicationWindow;
 import java.time.Duration;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -33,7 +31,8 @@ import java.util.concurrent.atomic.LongAdder;
  *       key, trace context, user extensions). Ordering keys are kept, so per-key order carries over for ordered
  *       backends when the bridge runs with concurrency 1 per key (the source's lanes already ensure this).
  *   <li><b>De-duplication.</b> The bridge remembers the (source, id) pairs the target has accepted, within a window
- *       ({@link Builder#deduplicate(Duration, int)}): a redelivery by the source (after a lost acknowledgement, a
+ *       ({@link Builder#deduplicate(Duration, int)}; same key, edge and expiry rules as every bus, see
+ *       {@link DeduplicationWindow}): a redelivery by the source (after a lost acknowledgement, a
  *       rebalance, a restart within the window) is acknowledged without publishing it again. What the bridge cannot
  *       see, a publish whose outcome is unknown (a timeout after which the target had in fact accepted), can still
  *       reach the target twice; subscribers on the far side that must not see it twice subscribe with
@@ -52,7 +51,7 @@ public final class EventBridge implements AutoCloseable {
     private final EventBus target;
     private final String targetTopic;
     private final Duration publishTimeout;
-    private final Seen seen;
+    private final DeduplicationWindow seen;
     private final Subscription subscription;
     private final LongAdder forwarded = new LongAdder();
     private final LongAdder skipped = new LongAdder();
@@ -62,7 +61,7 @@ public final class EventBridge implements AutoCloseable {
         this.target = b.target;
         this.targetTopic = b.targetTopic != null ? b.targetTopic : b.topic;
         this.publishTimeout = b.publishTimeout;
-        this.seen = new Seen(b.dedupWindow, b.dedupMaxEntries);
+        this.seen = new DeduplicationWindow(b.dedupWindow, b.dedupMaxEntries);
         SubscriptionOptions.Builder options = SubscriptionOptions.builder(b.topic, b.group)
                 .concurrency(b.concurrency)
                 .retryPolicy(b.retryPolicy);
@@ -81,8 +80,8 @@ public final class EventBridge implements AutoCloseable {
     }
 
     private void forward(Event<Object> event) throws Exception {
-        String key = Seen.key(event);
-        if (seen.contains(key)) {
+        String key = DeduplicationWindow.key(event);
+        if (seen.seen(key, System.nanoTime())) {
             skipped.increment();
             return;
         }
@@ -97,7 +96,7 @@ public final class EventBridge implements AutoCloseable {
             throw new TimeoutException("the target bus did not accept event " + event.id() + " on topic " + targetTopic
                     + " within " + publishTimeout);
         }
-        seen.add(key);
+        seen.record(key, System.nanoTime());
         forwarded.increment();
     }
 
@@ -125,42 +124,6 @@ public final class EventBridge implements AutoCloseable {
     @Override
     public void close() {
         subscription.close();
-    }
-
-    /** (source, id) pairs the target accepted within a window, at most a given number. Thread-safe. */
-    private static final class Seen {
-        private final long windowNanos;
-        private final int maxEntries;
-        private final LinkedHashMap<String, Long> entries = new LinkedHashMap<>();
-
-        Seen(Duration window, int maxEntries) {
-            this.windowNanos = window.toNanos();
-            this.maxEntries = maxEntries;
-        }
-
-        static String key(Event<?> event) {
-            return event.source() + "\u0000" + event.id();
-        }
-
-        synchronized boolean contains(String key) {
-            Long at = entries.get(key);
-            return at != null && System.nanoTime() - at < windowNanos;
-        }
-
-        synchronized void add(String key) {
-            long now = System.nanoTime();
-            entries.remove(key);
-            entries.put(key, now);
-            Iterator<Map.Entry<String, Long>> it = entries.entrySet().iterator();
-            while (it.hasNext()) {
-                Map.Entry<String, Long> e = it.next();
-                if (entries.size() > maxEntries || now - e.getValue() >= windowNanos) {
-                    it.remove();
-                } else {
-                    break;
-                }
-            }
-        }
     }
 
     /** Builds and starts an {@link EventBridge}. Not thread-safe. */

@@ -1,6 +1,6 @@
 /**
  * Building blocks for event bus backends: the behaviour every backend shares (envelope defaults, capability checks,
- * the current-event scope, metrics, dead-letter records), so that a backend module implements only its transport.
+ * the current-event scope, metrics, dead-letter records, the de-duplication window), so that a backend module implements only its transport.
  *
  * <p>Public for backend authors; applications use {@link dev.scaleplane.api.events.EventBus}.
  */

@@ -5,6 +5,7 @@ import dev.scaleplane.api.events.Event;
 import dev.scaleplane.api.events.SubscriptionOptions;
 import dev.scaleplane.core.bus.BusMetrics;
 import dev.scaleplane.core.bus.DeadLetterRecords;
+import dev.scaleplane.core.bus.DeduplicationWindow;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -46,8 +47,8 @@ final class Group {
         Duration window = first.deduplicationWindow();
         int perPartition = Math.max(1, first.deduplicationMaxEntries() / count);
         for (int i = 0; i < count; i++) {
-            partitions[i] = new Partition(
-                    i, bufferSize, window == null ? null : new Partition.Dedupe(window.toNanos(), perPartition));
+            partitions[i] =
+                    new Partition(i, bufferSize, window == null ? null : new DeduplicationWindow(window, perPartition));
         }
         this.metrics = bus.metrics().group(topic.name, name, this::inFlight);
     }

@@ -1,10 +1,8 @@
 package dev.scaleplane.core.internal.memory;
 
-import dev.scaleplane.api.events.Event;
+import dev.scaleplane.core.bus.DeduplicationWindow;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -25,15 +23,18 @@ final class Partition {
 
     final int index;
     final Ring ring;
-    /** Remembers handled event ids; touched only by the worker holding the busy flag. */
-    final @Nullable Dedupe dedupe;
+    /**
+     * Remembers handled events; partition-local, so only the worker holding the busy flag touches it and its lock is
+     * never contended.
+     */
+    final @Nullable DeduplicationWindow dedupe;
 
     volatile @Nullable Worker owner;
 
     @SuppressWarnings("unused") // accessed through BUSY
     private volatile int busy;
 
-    Partition(int index, int capacity, @Nullable Dedupe dedupe) {
+    Partition(int index, int capacity, @Nullable DeduplicationWindow dedupe) {
         this.index = index;
         this.ring = new Ring(capacity);
         this.dedupe = dedupe;
@@ -52,46 +53,6 @@ final class Partition {
         Worker w = owner;
         if (w != null) {
             w.wake();
-        }
-    }
-
-    /**
-     * Ids of events handled successfully within a time window, bounded in count. Insertion-ordered so that the
-     * oldest entries are the first to expire or be evicted.
-     */
-    static final class Dedupe {
-        private final long windowNanos;
-        private final int maxEntries;
-        private final LinkedHashMap<String, Long> seen = new LinkedHashMap<>();
-
-        Dedupe(long windowNanos, int maxEntries) {
-            this.windowNanos = windowNanos;
-            this.maxEntries = maxEntries;
-        }
-
-        static String key(Event<?> event) {
-            return event.id() + '\u0000' + event.source();
-        }
-
-        boolean seen(String key, long now) {
-            expire(now);
-            return seen.containsKey(key);
-        }
-
-        void record(String key, long now) {
-            seen.put(key, now);
-            if (seen.size() > maxEntries) {
-                Iterator<String> it = seen.keySet().iterator();
-                it.next();
-                it.remove();
-            }
-        }
-
-        private void expire(long now) {
-            Iterator<Long> it = seen.values().iterator();
-            while (it.hasNext() && now - it.next() > windowNanos) {
-                it.remove();
-            }
         }
     }
 }

@@ -3,6 +3,7 @@ package dev.scaleplane.core.internal.memory;
 import dev.scaleplane.api.RetryPolicy;
 import dev.scaleplane.api.events.DeadLetter;
 import dev.scaleplane.api.events.Event;
+import dev.scaleplane.core.bus.DeduplicationWindow;
 import dev.scaleplane.core.bus.EventScope;
 import java.time.Instant;
 import java.util.concurrent.ThreadLocalRandom;
@@ -169,10 +170,10 @@ final class Worker implements Runnable {
         if (!member.options.accepts(event.type())) {
             return true;
         }
-        Partition.Dedupe dedupe = p.dedupe;
+        DeduplicationWindow dedupe = p.dedupe;
         String dedupeKey = null;
         if (dedupe != null) {
-            dedupeKey = Partition.Dedupe.key(event);
+            dedupeKey = DeduplicationWindow.key(event);
             if (dedupe.seen(dedupeKey, System.nanoTime())) {
                 group.metrics.deduplicated.increment();
                 return true;

@@ -10,6 +10,7 @@ import dev.scaleplane.api.events.StartPosition;
 import dev.scaleplane.api.events.Subscription;
 import dev.scaleplane.api.events.SubscriptionOptions;
 import dev.scaleplane.core.bus.DeadLetterRecords;
+import dev.scaleplane.core.bus.DeduplicationWindow;
 import dev.scaleplane.core.bus.EventScope;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,7 +19,6 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -103,7 +103,9 @@ final class Member implements Subscription {
     private final AtomicBoolean closing = new AtomicBoolean();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final Set<Thread> workerThreads = ConcurrentHashMap.newKeySet();
-    private final @Nullable Dedupe dedupe;
+    /** Shared by this member's workers. */
+    private final @Nullable DeduplicationWindow dedupe;
+
     private volatile boolean running = true;
     /** Written by the poll thread; read by handler threads to know when to wake it. */
     private volatile boolean pausedForLimit;
@@ -130,9 +132,7 @@ final class Member implements Subscription {
         // event topic and on the retry topics (same partition count, same key hash) meet in one member.
         props.put("partition.assignment.strategy", "org.apache.kafka.clients.consumer.RangeAssignor");
         this.consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        this.dedupe = options.deduplicates()
-                ? new Dedupe(options.deduplicationWindow().toNanos(), options.deduplicationMaxEntries())
-                : null;
+        this.dedupe = DeduplicationWindow.of(options);
         String name = "scaleplane-kafka-" + options.topic() + "-" + options.group() + "-" + id;
         this.workers = new Worker[options.concurrency()];
         for (int i = 0; i < workers.length; i++) {
@@ -587,7 +587,7 @@ final class Member implements Subscription {
         }
         String dedupeKey = null;
         if (dedupe != null) {
-            dedupeKey = event.id() + '\u0000' + event.source();
+            dedupeKey = DeduplicationWindow.key(event);
             if (dedupe.seen(dedupeKey, System.nanoTime())) {
                 meters.meters.deduplicated.increment();
                 return true;
@@ -875,35 +875,6 @@ final class Member implements Subscription {
             // Whatever is still queued was never started: it stays unfinished and uncommitted.
             pending.addAndGet(-queue.size());
             queue.clear();
-        }
-    }
-
-    /** Ids handled successfully within the window, oldest first; bounded. Thread-safe. */
-    private static final class Dedupe {
-        private final long windowNanos;
-        private final int maxEntries;
-        private final LinkedHashMap<String, Long> seen = new LinkedHashMap<>();
-
-        Dedupe(long windowNanos, int maxEntries) {
-            this.windowNanos = windowNanos;
-            this.maxEntries = maxEntries;
-        }
-
-        synchronized boolean seen(String key, long now) {
-            Iterator<Long> it = seen.values().iterator();
-            while (it.hasNext() && now - it.next() > windowNanos) {
-                it.remove();
-            }
-            return seen.containsKey(key);
-        }
-
-        synchronized void record(String key, long now) {
-            seen.put(key, now);
-            if (seen.size() > maxEntries) {
-                Iterator<String> it = seen.keySet().iterator();
-                it.next();
-                it.remove();
-            }
         }
     }
 

@@ -2,6 +2,7 @@ package dev.scaleplane.events.rabbitmq.internal;
 
 import dev.scaleplane.api.events.SubscriptionOptions;
 import dev.scaleplane.core.bus.BusMetrics;
+import dev.scaleplane.core.bus.DeduplicationWindow;
 import io.micrometer.core.instrument.Gauge;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -18,7 +19,9 @@ final class GroupState {
     final BusMetrics.Group metrics;
     final AtomicInteger inFlight = new AtomicInteger();
     final AtomicLong queueDepth = new AtomicLong();
-    final @Nullable Dedup dedup;
+    /** Shared by the group's members in this bus, so a shard moving between them keeps its history. */
+    final @Nullable DeduplicationWindow dedup;
+
     final Gauge depthGauge;
 
     GroupState(SubscriptionOptions options, Names names, BusMetrics busMetrics, String backend) {
@@ -32,9 +35,7 @@ final class GroupState {
         deadLetterDestination = options.deadLetterDestination();
         deadLetterQueue = names.deadLetterQueue(deadLetterDestination);
         metrics = busMetrics.group(topic, group, inFlight::get);
-        dedup = options.deduplicates()
-                ? new Dedup(options.deduplicationWindow(), options.deduplicationMaxEntries())
-                : null;
+        dedup = DeduplicationWindow.of(options);
         depthGauge = Gauge.builder(RabbitEventBus.QUEUE_DEPTH, queueDepth, AtomicLong::get)
                 .description("Messages ready in the group's shard queues, as last reported by the broker")
                 .tags("backend", backend, "topic", topic, "group", group)

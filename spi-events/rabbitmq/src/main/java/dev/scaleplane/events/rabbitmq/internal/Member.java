@@ -12,6 +12,7 @@ import dev.scaleplane.api.events.EventHandler;
 import dev.scaleplane.api.events.Subscription;
 import dev.scaleplane.api.events.SubscriptionOptions;
 import dev.scaleplane.core.bus.DeadLetterRecords;
+import dev.scaleplane.core.bus.DeduplicationWindow;
 import dev.scaleplane.core.bus.EventScope;
 import dev.scaleplane.core.codec.BinaryBinding;
 import java.io.IOException;
@@ -477,10 +478,10 @@ final class Member implements Subscription {
             ack(w);
             return;
         }
-        Dedup dedup = group.dedup;
+        DeduplicationWindow dedup = group.dedup;
         String dedupKey = null;
         if (dedup != null) {
-            dedupKey = Dedup.key(event.id(), event.source().toString());
+            dedupKey = DeduplicationWindow.key(event);
             if (dedup.seen(dedupKey, System.nanoTime())) {
                 group.metrics.deduplicated.increment();
                 ack(w);
