@@ -538,6 +538,32 @@ public abstract class EventBusCompatibilityKit {
                 .isInstanceOf(BusClosedException.class);
     }
 
+    @Test
+    @DisplayName("members of one group must filter the same types: a mismatch is refused at subscribe, naming both")
+    void groupMembersWithDifferentTypeFiltersAreRefused() {
+        EventBus bus = newBus();
+        String topic = unique("tck.filters");
+        String group = unique("g");
+        Subscription typed = bus.subscribe(options(topic, group).build(), TckPayload.TYPE, e -> {});
+        assertThatThrownBy(() -> bus.subscribe(options(topic, group).build(), TckOtherPayload.TYPE, e -> {}))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(group)
+                .hasMessageContaining(TckPayload.TYPE.name())
+                .hasMessageContaining(TckOtherPayload.TYPE.name());
+        assertThatThrownBy(() -> bus.subscribe(options(topic, group).build(), e -> {}))
+                .as("every type is another filter too")
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("(every type)");
+        Subscription same = bus.subscribe(options(topic, group).build(), TckPayload.TYPE, e -> {});
+        Subscription otherGroup = bus.subscribe(options(topic, unique("g")).build(), TckOtherPayload.TYPE, e -> {});
+        typed.close();
+        same.close();
+        // Once the group has no member left here, it may start over with another filter.
+        Subscription again = bus.subscribe(options(topic, group).build(), TckOtherPayload.TYPE, e -> {});
+        again.close();
+        otherGroup.close();
+    }
+
     // ------------------------------------------------------------------------------------------------------------
     // Groups
     // ------------------------------------------------------------------------------------------------------------

@@ -15,7 +15,11 @@ import dev.scaleplane.api.events.UnsupportedCapabilityException;
 import dev.scaleplane.api.spi.Capabilities;
 import java.net.URI;
 import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
@@ -31,6 +35,9 @@ public abstract class AbstractEventBus implements EventBus {
 
     private final String backendName;
     private final EventTypeRegistry types;
+    /** Type filters of the groups subscribed through this bus, by topic and group. */
+    private final Map<String, GroupFilter> groupFilters = new HashMap<>();
+
     private final URI source;
     private final Clock clock;
     private final Capabilities capabilities;
@@ -117,7 +124,84 @@ public abstract class AbstractEventBus implements EventBus {
         if (closed.get()) {
             throw new BusClosedException(options.topic());
         }
-        return doSubscribe(options, handler);
+        String group = options.topic() + "\u0000" + options.group();
+        Set<String> filter = Set.copyOf(options.types());
+        synchronized (groupFilters) {
+            GroupFilter current = groupFilters.get(group);
+            if (current != null && current.members > 0 && !current.types.equals(filter)) {
+                // A group shares its events among its members: a member that filters differently would acknowledge
+                // events the others handle (or the reverse), silently.
+                throw new IllegalArgumentException("group '" + options.group() + "' on topic '" + options.topic()
+                        + "' already has members subscribed to types " + describe(current.types) + ", but this one"
+                        + " asks for " + describe(filter) + "; members of one group must subscribe to the same types"
+                        + " (use another group for other types)");
+            }
+            groupFilters.computeIfAbsent(group, g -> new GroupFilter(filter)).members++;
+        }
+        Subscription subscription;
+        try {
+            subscription = doSubscribe(options, handler);
+        } catch (RuntimeException e) {
+            leave(group);
+            throw e;
+        }
+        return new Subscription() {
+            private final AtomicBoolean left = new AtomicBoolean();
+
+            @Override
+            public String topic() {
+                return subscription.topic();
+            }
+
+            @Override
+            public String group() {
+                return subscription.group();
+            }
+
+            @Override
+            public boolean isActive() {
+                return subscription.isActive();
+            }
+
+            @Override
+            public void close() {
+                try {
+                    subscription.close();
+                } finally {
+                    if (left.compareAndSet(false, true)) {
+                        leave(group);
+                    }
+                }
+            }
+
+            @Override
+            public String toString() {
+                return subscription.toString();
+            }
+        };
+    }
+
+    private void leave(String group) {
+        synchronized (groupFilters) {
+            GroupFilter current = groupFilters.get(group);
+            if (current != null && --current.members <= 0) {
+                groupFilters.remove(group);
+            }
+        }
+    }
+
+    private static String describe(Set<String> types) {
+        return types.isEmpty() ? "(every type)" : new TreeSet<>(types).toString();
+    }
+
+    /** The type filter of a group's members in this bus, and how many are subscribed. Guarded by groupFilters. */
+    private static final class GroupFilter {
+        final Set<String> types;
+        int members;
+
+        GroupFilter(Set<String> types) {
+            this.types = types;
+        }
     }
 
     @Override
