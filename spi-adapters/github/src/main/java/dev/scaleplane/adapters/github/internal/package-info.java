@@ -1,0 +1,5 @@
+/** Implementation of the GitHub adapters; not an API. */
+@NullMarked
+package dev.scaleplane.adapters.github.internal;
+
+import org.jspecify.annotations.NullMarked;
