@@ -107,8 +107,7 @@ final class Applier {
             failed(p, t, m, refused);
             throw new ClusterUnavailableException(m, e);
         }
-        p.publish();
-        fleet.afterStatusChange(p);
+        p.publish(); // also checks the clusters being left
         return t.op() + " done on " + t.cluster();
     }
 

@@ -21,6 +21,7 @@ import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Flow;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -65,6 +66,8 @@ final class PropagationState implements Propagation {
     private final Map<String, Placed> placed = new TreeMap<>();
     private final LatestValuePublisher<PropagationStatus> changes;
     private final List<CompletableFuture<PropagationStatus>> readyWaiters = new ArrayList<>();
+    private final Executor executor;
+    private final AtomicBoolean publishPending = new AtomicBoolean();
     private long revision;
     private boolean deleted;
     /** Clusters this propagation failed over from, for rebalancing when they return. */
@@ -74,6 +77,7 @@ final class PropagationState implements Propagation {
         this.fleet = fleet;
         this.request = request;
         this.decision = decision;
+        this.executor = executor;
         this.changes = new LatestValuePublisher<>(executor, null);
     }
 
@@ -135,8 +139,21 @@ final class PropagationState implements Propagation {
         return rollUp(fleet.now());
     }
 
-    /** Computes the roll-up, publishes it, and completes ready waiters. */
+    /** Schedules a roll-up: published to subscribers and ready waiters, then clusters being left are checked. */
     void publish() {
+        // Coalesced: a burst of watch events (hundreds per propagation over a large fleet) costs one roll-up, not
+        // one per event; a change during a roll-up schedules the next one, so the last state is always published.
+        if (publishPending.compareAndSet(false, true)) {
+            executor.execute(() -> {
+                publishPending.set(false);
+                publishNow();
+                fleet.afterStatusChange(this);
+            });
+        }
+    }
+
+    /** Computes the roll-up now, publishes it, and completes ready waiters. */
+    void publishNow() {
         PropagationStatus s = rollUp(fleet.now());
         changes.offer(s);
         List<CompletableFuture<PropagationStatus>> done = new ArrayList<>();

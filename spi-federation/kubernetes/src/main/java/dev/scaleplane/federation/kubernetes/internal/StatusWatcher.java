@@ -167,8 +167,7 @@ final class StatusWatcher implements AutoCloseable {
         if (repair) {
             fleet.submit(p, cluster, "apply");
         }
-        p.publish();
-        fleet.afterStatusChange(p);
+        p.publish(); // also checks the clusters being left
     }
 
     /** The desired manifest {@code obj} is the live copy of, if any. */
