@@ -110,10 +110,16 @@ final class ClusterConnection implements AutoCloseable {
                         spec.name(), "credentials.kubeconfig", "cannot read kubeconfig " + file + ": " + e, e);
             }
             List<String> contexts = new ArrayList<>();
+            NamedContext context = null;
             if (parsed.getContexts() != null) {
-                parsed.getContexts().stream().map(NamedContext::getName).forEach(contexts::add);
+                for (NamedContext nc : parsed.getContexts()) {
+                    contexts.add(nc.getName());
+                    if (nc.getName().equals(k.context())) {
+                        context = nc;
+                    }
+                }
             }
-            if (!contexts.contains(k.context())) {
+            if (context == null) {
                 throw new ClusterRegistrationException(
                         spec.name(),
                         "credentials.context",
@@ -121,7 +127,11 @@ final class ClusterConnection implements AutoCloseable {
                         null);
             }
             try {
-                return Config.fromKubeconfig(k.context(), file);
+                // Only this context's cluster and user, as text: a Config built from the file keeps the whole parsed
+                // file per cluster and re-reads and re-parses it on every request once its first minute is over
+                // (fabric8's token refresh), which with one file of 1,000 contexts stalls the fleet. Relative
+                // paths in the file are not resolved this way: inline the data or use absolute paths.
+                return Config.fromKubeconfig(singleContext(parsed, context));
             } catch (RuntimeException e) {
                 throw new ClusterRegistrationException(
                         spec.name(), "credentials.context", "context '" + k.context() + "' is unusable: " + e, e);
@@ -148,6 +158,27 @@ final class ClusterConnection implements AutoCloseable {
                     null);
         }
         return config;
+    }
+
+    private static String singleContext(io.fabric8.kubernetes.api.model.Config parsed, NamedContext context) {
+        String clusterName =
+                context.getContext() == null ? null : context.getContext().getCluster();
+        String userName =
+                context.getContext() == null ? null : context.getContext().getUser();
+        io.fabric8.kubernetes.api.model.ConfigBuilder single = new io.fabric8.kubernetes.api.model.ConfigBuilder()
+                .withApiVersion("v1")
+                .withKind("Config")
+                .withContexts(context)
+                .withCurrentContext(context.getName());
+        if (parsed.getClusters() != null) {
+            parsed.getClusters().stream()
+                    .filter(c -> c.getName().equals(clusterName))
+                    .forEach(single::addToClusters);
+        }
+        if (parsed.getUsers() != null) {
+            parsed.getUsers().stream().filter(u -> u.getName().equals(userName)).forEach(single::addToUsers);
+        }
+        return StatusWatcher.SERIALIZATION.asYaml(single.build());
     }
 
     private static File defaultKubeconfig() {
