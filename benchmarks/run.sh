@@ -42,9 +42,18 @@ while (($#)); do
   shift
 done
 
+# Prints the ratio tables of a JMH JSON result: RatioTable always, FederationTable when the run holds federation results.
+print_tables() {
+  "$java" -cp "$jar" dev.scaleplane.benchmarks.RatioTable "$1"
+  if grep -q '"dev\.scaleplane\.benchmarks\.federation\.' "$1"; then
+    "$java" -cp "$jar" dev.scaleplane.benchmarks.federation.FederationTable "$1"
+  fi
+}
+
 if [[ -n "$table_only" ]]; then
   [[ -f "$jar" ]] || { echo "no benchmark jar at $jar: run without --table once to build it" >&2; exit 1; }
-  exec "$java" -cp "$jar" dev.scaleplane.benchmarks.RatioTable "$table_only"
+  print_tables "$table_only"
+  exit 0
 fi
 
 if ((build)); then
@@ -89,6 +98,6 @@ echo
 echo "Load average after the run: $(cut -d' ' -f1-3 /proc/loadavg) (on $(nproc) cores; well above 2 means other work shared the machine)"
 echo "JMH results: $result"
 table="${result%.json}.txt"
-"$java" -cp "$jar" dev.scaleplane.benchmarks.RatioTable "$result" | tee "$table"
+print_tables "$result" | tee "$table"
 echo
 echo "Table saved to $table"
