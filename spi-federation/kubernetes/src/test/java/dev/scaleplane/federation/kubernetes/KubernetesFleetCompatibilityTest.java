@@ -1,15 +1,10 @@
 package dev.scaleplane.federation.kubernetes;
 
-import dev.scaleplane.api.RetryPolicy;
-import dev.scaleplane.api.federation.ApplyException;
 import dev.scaleplane.api.federation.ClusterCredentials;
 import dev.scaleplane.api.federation.Fleet;
 import dev.scaleplane.api.federation.Manifest;
 import dev.scaleplane.api.federation.PropagationRequest;
-import dev.scaleplane.api.orchestration.TaskQueueOptions;
-import dev.scaleplane.core.Scaleplane;
 import dev.scaleplane.core.ScaleplanePlatform;
-import dev.scaleplane.core.config.ScaleplaneProperties;
 import dev.scaleplane.federation.kubernetes.testing.SimulatedCluster;
 import dev.scaleplane.federation.kubernetes.testing.SimulatedFleet;
 import dev.scaleplane.tck.FederationCompatibilityKit;
@@ -74,33 +69,8 @@ class KubernetesFleetCompatibilityTest extends FederationCompatibilityKit {
     }
 
     private Fleet open() {
-        ScaleplanePlatform platform = Scaleplane.builder()
-                .config(ScaleplaneProperties.of(Map.of(
-                        "scaleplane.store.provider",
-                        "file",
-                        "scaleplane.store.file.directory",
-                        store.toString(),
-                        KubernetesFleetConfig.PROBE_INTERVAL,
-                        "100ms",
-                        KubernetesFleetConfig.PROBE_TIMEOUT,
-                        "500ms",
-                        KubernetesFleetConfig.FAILURE_THRESHOLD,
-                        "2",
-                        KubernetesFleetConfig.TOLERATION,
-                        "1s",
-                        KubernetesFleetConfig.REQUEST_TIMEOUT,
-                        "2s")))
-                .taskQueueOptions(TaskQueueOptions.builder()
-                        .retryPolicy(
-                                KubernetesFederationProvider.APPLY_TASK,
-                                RetryPolicy.builder()
-                                        .fixed(Duration.ofMillis(200))
-                                        .jitter(0)
-                                        .maxAttempts(500)
-                                        .nonRetryable(ApplyException.class)
-                                        .build())
-                        .build())
-                .build();
+        ScaleplanePlatform platform = FastFleetPlatforms.start(
+                Map.of("scaleplane.store.provider", "file", "scaleplane.store.file.directory", store.toString()));
         Fleet fleet = platform.federation();
         platforms.put(fleet, platform);
         return fleet;

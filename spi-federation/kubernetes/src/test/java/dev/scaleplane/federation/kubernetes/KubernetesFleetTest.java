@@ -4,14 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import dev.scaleplane.api.RetryPolicy;
 import dev.scaleplane.api.events.Event;
 import dev.scaleplane.api.events.SubscriptionOptions;
 import dev.scaleplane.api.events.catalog.ClusterCreated;
 import dev.scaleplane.api.events.catalog.ClusterUpdated;
 import dev.scaleplane.api.events.catalog.HealthStatus;
 import dev.scaleplane.api.events.catalog.PlatformHealthCheck;
-import dev.scaleplane.api.federation.ApplyException;
 import dev.scaleplane.api.federation.ClusterCredentials;
 import dev.scaleplane.api.federation.ClusterHealth;
 import dev.scaleplane.api.federation.ClusterOverride;
@@ -26,10 +24,7 @@ import dev.scaleplane.api.federation.PropagationRequest;
 import dev.scaleplane.api.federation.Taint;
 import dev.scaleplane.api.federation.Toleration;
 import dev.scaleplane.api.federation.WorkloadState;
-import dev.scaleplane.api.orchestration.TaskQueueOptions;
-import dev.scaleplane.core.Scaleplane;
 import dev.scaleplane.core.ScaleplanePlatform;
-import dev.scaleplane.core.config.ScaleplaneProperties;
 import dev.scaleplane.federation.kubernetes.testing.SimulatedFleet;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -84,31 +79,7 @@ class KubernetesFleetTest {
 
     @BeforeEach
     void startPlatform() {
-        platform = Scaleplane.builder()
-                .config(ScaleplaneProperties.of(Map.of(
-                        "scaleplane.store.provider",
-                        "memory",
-                        KubernetesFleetConfig.PROBE_INTERVAL,
-                        "100ms",
-                        KubernetesFleetConfig.PROBE_TIMEOUT,
-                        "500ms",
-                        KubernetesFleetConfig.FAILURE_THRESHOLD,
-                        "2",
-                        KubernetesFleetConfig.TOLERATION,
-                        "1s",
-                        KubernetesFleetConfig.REQUEST_TIMEOUT,
-                        "2s")))
-                .taskQueueOptions(TaskQueueOptions.builder()
-                        .retryPolicy(
-                                KubernetesFederationProvider.APPLY_TASK,
-                                RetryPolicy.builder()
-                                        .fixed(Duration.ofMillis(200))
-                                        .jitter(0)
-                                        .maxAttempts(100)
-                                        .nonRetryable(ApplyException.class)
-                                        .build())
-                        .build())
-                .build();
+        platform = FastFleetPlatforms.start(Map.of("scaleplane.store.provider", "memory"));
         fleet = platform.federation();
         register("ams-1", "amsterdam", "EU");
         register("par-1", "paris", "EU");

@@ -82,7 +82,7 @@ final class ClusterRegistry {
         }
         for (ClusterSpec spec : specs.values()) {
             try {
-                add(spec);
+                add(spec, connect(spec));
             } catch (RuntimeException e) {
                 // The rest of the fleet starts: one cluster whose kubeconfig went missing must not stop it.
                 log.error("cluster {} from the registry cannot be connected: {}", spec.name(), e.getMessage());
@@ -93,9 +93,9 @@ final class ClusterRegistry {
         }
     }
 
-    private ClusterConnection add(ClusterSpec spec) {
-        ClusterConnection c = new ClusterConnection(
-                spec, connect(spec), fleet.now(), fleet.config().probeInterval());
+    private ClusterConnection add(ClusterSpec spec, KubernetesClient client) {
+        ClusterConnection c =
+                new ClusterConnection(spec, client, fleet.now(), fleet.config().probeInterval());
         clusters.put(spec.name(), c);
         fleet.health().start(c);
         return c;
@@ -117,9 +117,14 @@ final class ClusterRegistry {
                 throw new ClusterRegistrationException(
                         spec.name(), "name", "a cluster with this name is already registered; use update(spec)", null);
             }
-            connect(spec).close(); // typed credential errors before anything is recorded
-            record(REGISTERED, ClusterSpecCodec.encode(spec), spec.name());
-            c = add(spec);
+            KubernetesClient client = connect(spec); // typed credential errors before anything is recorded
+            try {
+                record(REGISTERED, ClusterSpecCodec.encode(spec), spec.name());
+            } catch (RuntimeException e) {
+                client.close();
+                throw e;
+            }
+            c = add(spec, client);
         }
         fleet.publish(
                 ClusterCreated.TYPE_NAME,
