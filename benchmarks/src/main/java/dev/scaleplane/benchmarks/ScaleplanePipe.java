@@ -35,8 +35,11 @@ final class ScaleplanePipe implements EventPipe {
                         "memory",
                         "scaleplane.events.memory.buffer-size",
                         Integer.toString(bufferSize),
-                        // The benchmark jar also holds the PostgreSQL store; this platform needs no store.
+                        // The benchmark jar also holds the PostgreSQL store and the Kafka and RabbitMQ task queues,
+                        // which would win selection by priority; this platform needs neither.
                         "scaleplane.store.provider",
+                        "memory",
+                        "scaleplane.tasks.provider",
                         "memory")))
                 .build();
         try {
