@@ -1,6 +1,5 @@
 package dev.scaleplane.tck;
 
-import dev.scaleplane.api.events.EventTypeRegistry;
 import dev.scaleplane.api.orchestration.TaskClock;
 import dev.scaleplane.api.orchestration.TaskQueueOptions;
 import dev.scaleplane.api.spi.ConfigProperties;
@@ -10,67 +9,36 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
-import java.util.Objects;
-import java.util.Optional;
 
 /**
  * What a platform hands a task queue provider, as the kit's tests need it: the configuration, the task queue options
  * and the kit's virtual clock as components, and the virtual clock's time as the platform clock.
  */
-final class KitProviderContext implements ProviderContext {
-    private final ConfigProperties config;
-    private final TaskQueueOptions options;
-    private final VirtualTaskClock clock;
+final class KitProviderContext {
+    private KitProviderContext() {}
 
-    KitProviderContext(ConfigProperties config, TaskQueueOptions options, VirtualTaskClock clock) {
-        this.config = Objects.requireNonNull(config, "config");
-        this.options = Objects.requireNonNull(options, "options");
-        this.clock = Objects.requireNonNull(clock, "clock");
-    }
+    static ProviderContext of(ConfigProperties config, TaskQueueOptions options, VirtualTaskClock clock) {
+        return TestProviderContext.builder()
+                .config(config)
+                .clock(new Clock() {
+                    @Override
+                    public ZoneId getZone() {
+                        return ZoneOffset.UTC;
+                    }
 
-    @Override
-    public ConfigProperties config() {
-        return config;
-    }
+                    @Override
+                    public Clock withZone(ZoneId zone) {
+                        return this;
+                    }
 
-    @Override
-    public EventTypeRegistry eventTypes() {
-        return EventTypeRegistry.platformDefaults();
-    }
-
-    @Override
-    public Clock clock() {
-        return new Clock() {
-            @Override
-            public ZoneId getZone() {
-                return ZoneOffset.UTC;
-            }
-
-            @Override
-            public Clock withZone(ZoneId zone) {
-                return this;
-            }
-
-            @Override
-            public Instant instant() {
-                return clock.now();
-            }
-        };
-    }
-
-    @Override
-    public URI source() {
-        return URI.create("/scaleplane-tck");
-    }
-
-    @Override
-    public <T> Optional<T> component(Class<T> type) {
-        if (type == TaskQueueOptions.class) {
-            return Optional.of(type.cast(options));
-        }
-        if (type == TaskClock.class) {
-            return Optional.of(type.cast(clock));
-        }
-        return Optional.empty();
+                    @Override
+                    public Instant instant() {
+                        return clock.now();
+                    }
+                })
+                .source(URI.create("/scaleplane-tck"))
+                .component(TaskQueueOptions.class, options)
+                .component(TaskClock.class, clock)
+                .build();
     }
 }

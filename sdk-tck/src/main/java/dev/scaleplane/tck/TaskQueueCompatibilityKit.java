@@ -130,7 +130,7 @@ public abstract class TaskQueueCompatibilityKit {
 
     /** A queue created by {@link #provider()} from {@link #providerConfig()} with {@code options} as the context's. */
     private TaskQueue queueFromProvider(TaskQueueOptions options) {
-        TaskQueue q = provider().create(new KitProviderContext(providerConfig(), options, clock));
+        TaskQueue q = provider().create(KitProviderContext.of(providerConfig(), options, clock));
         queues.add(q);
         return q;
     }

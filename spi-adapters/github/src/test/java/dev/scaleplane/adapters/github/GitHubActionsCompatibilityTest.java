@@ -39,7 +39,7 @@ class GitHubActionsCompatibilityTest extends CiAdapterCompatibilityKit {
 
     @Override
     protected CiAdapter createAdapter() {
-        return new GitHubActionsProvider().create("gh-tck", new TestContext(config(github.baseUrl())));
+        return new GitHubActionsProvider().create("gh-tck", new TestContext(config(github.baseUrl())).context());
     }
 
     @Override

@@ -108,7 +108,8 @@ class GitHubAdapterRequestsTest {
                 .willReturn(okJson("{\"workflow_run_id\":22222,"
                         + "\"run_url\":\"https://api.github.com/repos/acme/app/actions/runs/22222\","
                         + "\"html_url\":\"https://github.com/acme/app/actions/runs/22222\"}")));
-        try (CiAdapter ci = new GitHubActionsProvider().create("gh", new TestContext(tokenConfig(server.baseUrl())))) {
+        try (CiAdapter ci =
+                new GitHubActionsProvider().create("gh", new TestContext(tokenConfig(server.baseUrl())).context())) {
             CiRun run = ci.trigger(new CiTrigger("acme/app/ci.yml", "main", Map.of("version", "1.2.3")));
             assertThat(run.id()).isEqualTo("acme/app/22222");
             assertThat(run.status()).isEqualTo(CiStatus.QUEUED);
@@ -152,7 +153,7 @@ class GitHubAdapterRequestsTest {
                         + run(901, "queued", null, now) + "]}")));
 
         TestContext context = new TestContext(tokenConfig(server.baseUrl()));
-        try (CiAdapter ci = new GitHubActionsProvider().create("gh", context)) {
+        try (CiAdapter ci = new GitHubActionsProvider().create("gh", context.context())) {
             CiRun first = ci.trigger(CiTrigger.of("acme/app/ci.yml", "main"));
             CiRun second = ci.trigger(CiTrigger.of("acme/app/ci.yml", "main"));
             // The oldest unclaimed run is ours; a second dispatch does not claim it again.
@@ -195,7 +196,8 @@ class GitHubAdapterRequestsTest {
                 .willReturn(okJson("{\"total_count\":3,\"workflow_runs\":["
                         + run(1, "completed", "cancelled", "2026-03-01T10:00:01Z") + "]}")));
 
-        try (CiAdapter ci = new GitHubActionsProvider().create("gh", new TestContext(tokenConfig(server.baseUrl())))) {
+        try (CiAdapter ci =
+                new GitHubActionsProvider().create("gh", new TestContext(tokenConfig(server.baseUrl())).context())) {
             CiRun timedOut = ci.status("acme/app/5");
             assertThat(timedOut.status()).isEqualTo(CiStatus.FAILED);
             assertThat(timedOut.conclusion()).isEqualTo("timed_out");
@@ -240,7 +242,7 @@ class GitHubAdapterRequestsTest {
             c.put(P + "auth.app-id", "1234");
             c.put(P + "auth.installation-id", "77");
             c.put(P + key.getKey(), key.getValue());
-            try (IssueTrackerAdapter issues = new GitHubIssuesProvider().create("gh", new TestContext(c))) {
+            try (IssueTrackerAdapter issues = new GitHubIssuesProvider().create("gh", new TestContext(c).context())) {
                 Issue issue = issues.create(NewIssue.builder("acme/app", "Broken")
                         .body("It **broke**")
                         .labels("incident")
@@ -271,7 +273,8 @@ class GitHubAdapterRequestsTest {
                 .willReturn(okJson("{\"total_count\":2,\"incomplete_results\":false,\"items\":[{\"number\":1,"
                         + "\"title\":\"kraken 1\",\"state\":\"closed\",\"state_reason\":\"not_planned\","
                         + "\"labels\":[]}]}")));
-        try (IssueTrackerAdapter issues = new GitHubIssuesProvider().create("gh", new TestContext(tokenConfig(base)))) {
+        try (IssueTrackerAdapter issues =
+                new GitHubIssuesProvider().create("gh", new TestContext(tokenConfig(base)).context())) {
             List<Issue> found = issues.search(new IssueQuery("acme/app", null, List.of("bug"), "kraken"))
                     .collect(Collectors.toList());
             assertThat(found).extracting(Issue::id).containsExactly("acme/app#2", "acme/app#1");
@@ -303,7 +306,7 @@ class GitHubAdapterRequestsTest {
                 .whenScenarioStateIs("served")
                 .willReturn(okJson(run(9, "in_progress", null, "2026-03-01T10:00:00Z"))));
         TestContext context = new TestContext(tokenConfig(server.baseUrl()));
-        try (CiAdapter ci = new GitHubActionsProvider().create("gh", context)) {
+        try (CiAdapter ci = new GitHubActionsProvider().create("gh", context.context())) {
             assertThat(ci.status("acme/app/9").status()).isEqualTo(CiStatus.RUNNING);
         }
         // The governor blocks the credential until Retry-After has passed, measured on the platform clock.

@@ -25,7 +25,7 @@ class GitHubIssuesCompatibilityTest extends IssueTrackerCompatibilityKit {
     @Override
     protected IssueTrackerAdapter createAdapter() {
         return new GitHubIssuesProvider()
-                .create("gh-tck", new TestContext(GitHubActionsCompatibilityTest.config(github.baseUrl())));
+                .create("gh-tck", new TestContext(GitHubActionsCompatibilityTest.config(github.baseUrl())).context());
     }
 
     @Override

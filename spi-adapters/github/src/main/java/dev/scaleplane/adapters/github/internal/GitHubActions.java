@@ -7,6 +7,7 @@ import dev.scaleplane.adapters.http.AdapterHttpClient;
 import dev.scaleplane.adapters.http.AdapterRequest;
 import dev.scaleplane.adapters.http.AdapterResponse;
 import dev.scaleplane.adapters.http.PageStyle;
+import dev.scaleplane.adapters.http.RunPoller;
 import dev.scaleplane.adapters.http.Sleeper;
 import dev.scaleplane.api.adapters.AdapterCallFacts;
 import dev.scaleplane.api.adapters.AdapterException;
@@ -29,12 +30,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.DoubleSupplier;
 import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
@@ -45,15 +40,13 @@ public final class GitHubActions implements CiAdapter {
     static final Duration CLOCK_SKEW = Duration.ofSeconds(5);
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final AtomicInteger THREADS = new AtomicInteger();
 
     private final String instance;
     private final AdapterHttpClient http;
     private final GitHubSettings settings;
     private final Clock clock;
     private final Sleeper sleeper;
-    private final DoubleSupplier random;
-    private final ScheduledThreadPoolExecutor scheduler;
+    private final RunPoller poller;
     /** Runs that a dispatch without run id was matched to, so that concurrent dispatches do not claim one run. */
     private final Set<Long> claimed = ConcurrentHashMap.newKeySet();
 
@@ -69,13 +62,8 @@ public final class GitHubActions implements CiAdapter {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
-        this.random = Objects.requireNonNull(random, "random");
-        scheduler = new ScheduledThreadPoolExecutor(2, r -> {
-            Thread t = new Thread(r, "scaleplane-github-" + instance + "-poll-" + THREADS.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
-        scheduler.setRemoveOnCancelPolicy(true);
+        this.poller = new RunPoller(
+                "GitHub Actions instance " + instance, settings.pollInterval(), settings.maxPollInterval(), random);
     }
 
     @Override
@@ -199,7 +187,7 @@ public final class GitHubActions implements CiAdapter {
                         null);
             }
             try {
-                sleeper.sleep(backoff(attempt));
+                sleeper.sleep(poller.backoff(attempt));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while looking for the run of " + trigger.pipeline(), e);
@@ -229,60 +217,11 @@ public final class GitHubActions implements CiAdapter {
     @Override
     public CompletableFuture<CiRun> awaitCompletion(String runId, Duration timeout) {
         Ids.run(runId);
-        Objects.requireNonNull(timeout, "timeout");
-        CompletableFuture<CiRun> future = new CompletableFuture<>();
-        try {
-            ScheduledFuture<?> timer = scheduler.schedule(
-                    () -> future.completeExceptionally(new TimeoutException("GitHub Actions run " + runId
-                            + " (instance " + instance + ") did not end within " + timeout)),
-                    timeout.toNanos(),
-                    TimeUnit.NANOSECONDS);
-            future.whenComplete((r, e) -> timer.cancel(false));
-            scheduler.execute(() -> poll(runId, future, 0));
-        } catch (RejectedExecutionException e) {
-            future.completeExceptionally(new IllegalStateException("the adapter " + instance + " is closed", e));
-        }
-        return future;
-    }
-
-    private void poll(String runId, CompletableFuture<CiRun> future, int attempt) {
-        if (future.isDone()) {
-            return;
-        }
-        try {
-            CiRun run = status(runId);
-            if (run.status().terminal()) {
-                future.complete(run);
-                return;
-            }
-        } catch (RuntimeException e) {
-            future.completeExceptionally(e);
-            return;
-        }
-        if (future.isDone()) {
-            return;
-        }
-        try {
-            scheduler.schedule(
-                    () -> poll(runId, future, attempt + 1), backoff(attempt).toNanos(), TimeUnit.NANOSECONDS);
-        } catch (RejectedExecutionException e) {
-            future.completeExceptionally(new IllegalStateException("the adapter " + instance + " is closed", e));
-        }
-    }
-
-    /**
-     * Exponential from {@code actions.poll-interval}, capped at {@code actions.max-poll-interval}, with equal jitter
-     * (half fixed, half random) so that many awaiting callers do not poll in step. The governor below keeps the calls
-     * inside the credential's budget whatever this says.
-     */
-    Duration backoff(int attempt) {
-        long base = settings.pollInterval().toNanos();
-        long max = settings.maxPollInterval().toNanos();
-        long exp = attempt >= 30 ? max : Math.min(max, base << Math.min(attempt, 30));
-        if (exp < 0) {
-            exp = max;
-        }
-        return Duration.ofNanos(exp / 2 + (long) (random.getAsDouble() * (exp / 2)));
+        return poller.await(
+                "GitHub Actions run " + runId,
+                () -> status(runId),
+                r -> r.status().terminal(),
+                timeout);
     }
 
     @Override
@@ -322,7 +261,7 @@ public final class GitHubActions implements CiAdapter {
 
     @Override
     public void close() {
-        scheduler.shutdownNow();
+        poller.close();
     }
 
     /**
