@@ -70,12 +70,14 @@ public final class AdapterHttpClient {
     private final URI baseUri;
     private final Clock clock;
     private final List<Interceptor> links;
+    private final @Nullable BodyErrors bodyErrors;
 
     private AdapterHttpClient(Builder b, URI baseUri) {
         system = b.system;
         instance = b.instance;
         this.baseUri = baseUri;
         clock = b.clock;
+        bodyErrors = b.bodyErrors;
         HttpClient http = b.httpClient != null
                 ? b.httpClient
                 : SHARED_CLIENTS.computeIfAbsent(b.connectTimeout, t -> HttpClient.newBuilder()
@@ -131,7 +133,9 @@ public final class AdapterHttpClient {
     }
 
     /**
-     * Sends {@code request} through the chain and returns the response if its status is below 400.
+     * Sends {@code request} through the chain and returns the response if its status is below 400 and the client's
+     * {@link BodyErrors}, if it has one, finds no failure in its body (then the failure's kind decides the exception,
+     * whatever the status).
      *
      * @throws dev.scaleplane.api.adapters.AdapterAuthenticationException on 401/403
      * @throws dev.scaleplane.api.adapters.AdapterNotFoundException on 404/410
@@ -144,6 +148,12 @@ public final class AdapterHttpClient {
      */
     public AdapterResponse send(AdapterRequest request) {
         AdapterResponse response = exchange(request);
+        if (bodyErrors != null) {
+            var failure = bodyErrors.find(response);
+            if (failure.isPresent()) {
+                throw ErrorMapping.toException(system, instance, response, clock, failure.get());
+            }
+        }
         if (response.status() >= 400) {
             throw ErrorMapping.toException(system, instance, response, clock);
         }
@@ -239,6 +249,7 @@ public final class AdapterHttpClient {
         private CircuitBreakerRegistry circuitBreakers = SHARED_BREAKERS;
         private @Nullable CircuitBreakerConfig circuitBreakerConfig;
         private @Nullable HttpClient httpClient;
+        private @Nullable BodyErrors bodyErrors;
         private final List<Interceptor> interceptors = new ArrayList<>();
         private final List<Interceptor> networkInterceptors = new ArrayList<>();
 
@@ -329,6 +340,15 @@ public final class AdapterHttpClient {
         /** A JDK client to use instead of the shared one (then its connect timeout and redirects apply). */
         public Builder httpClient(HttpClient client) {
             this.httpClient = Objects.requireNonNull(client, "client");
+            return this;
+        }
+
+        /**
+         * Reads failures that responses report in their bodies (GraphQL {@code errors} in a 200), for {@link
+         * AdapterHttpClient#send} and the paginators. Default none: the status alone decides.
+         */
+        public Builder bodyErrors(BodyErrors bodyErrors) {
+            this.bodyErrors = Objects.requireNonNull(bodyErrors, "bodyErrors");
             return this;
         }
 

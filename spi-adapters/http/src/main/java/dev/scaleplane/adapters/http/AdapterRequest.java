@@ -38,6 +38,7 @@ public final class AdapterRequest {
     private final List<Map.Entry<String, String>> query;
     private final Map<String, List<String>> headers;
     private final byte @Nullable [] body;
+    private final @Nullable Boolean idempotent;
 
     private AdapterRequest(Builder b) {
         method = b.method;
@@ -48,6 +49,7 @@ public final class AdapterRequest {
         b.headers.forEach((k, v) -> h.put(k, List.copyOf(v)));
         headers = Collections.unmodifiableMap(h);
         body = b.body;
+        idempotent = b.idempotent;
     }
 
     /** A GET of the expanded {@code pathTemplate}. */
@@ -124,9 +126,13 @@ public final class AdapterRequest {
         return body;
     }
 
-    /** Whether repeating the request is safe whatever happened to the first one (GET, HEAD, OPTIONS). */
+    /**
+     * Whether repeating the request is safe whatever happened to the first one: as {@linkplain
+     * Builder#idempotent(boolean) marked}, else by method (GET, HEAD, OPTIONS). Only such requests are retried after
+     * a 5xx, a timeout or a broken connection.
+     */
     public boolean idempotent() {
-        return IDEMPOTENT.contains(method);
+        return idempotent != null ? idempotent : IDEMPOTENT.contains(method);
     }
 
     /**
@@ -209,6 +215,7 @@ public final class AdapterRequest {
         private final List<Map.Entry<String, String>> query = new ArrayList<>();
         private final TreeMap<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
         private byte @Nullable [] body;
+        private @Nullable Boolean idempotent;
 
         private Builder(String method, String pathTemplate, String path) {
             this.method = Objects.requireNonNull(method, "method").toUpperCase(Locale.ROOT);
@@ -223,6 +230,7 @@ public final class AdapterRequest {
             query.addAll(r.query);
             r.headers.forEach((k, v) -> headers.put(k, new ArrayList<>(v)));
             body = r.body;
+            idempotent = r.idempotent;
         }
 
         /**
@@ -289,6 +297,16 @@ public final class AdapterRequest {
                         "cannot serialize " + value.getClass().getName() + " as JSON", e);
             }
             return setHeader("Content-Type", "application/json");
+        }
+
+        /**
+         * Marks whether repeating the request is safe whatever happened to the first attempt, overriding the rule by
+         * method: {@code true} for a read sent as POST (a GraphQL query), {@code false} for a GET with side effects.
+         * Copied by {@link AdapterRequest#newBuilder()}, so every page of a listing keeps it.
+         */
+        public Builder idempotent(boolean idempotent) {
+            this.idempotent = idempotent;
+            return this;
         }
 
         /** The request. */

@@ -134,6 +134,42 @@ class RateLimitTest {
     }
 
     @Test
+    void anExhaustedComplexityBudgetHoldsCallsUntilItsResetThoughRequestsRemain() {
+        RateLimitGovernor governor = RateLimitGovernor.builder().clock(clock).build();
+        long requestsReset = (Fixtures.T0.getEpochSecond() + 3600) * 1000;
+        long complexityReset = (Fixtures.T0.getEpochSecond() + 120) * 1000;
+        governor.observe(
+                "linear",
+                response(
+                        200,
+                        Map.of(
+                                "X-RateLimit-Requests-Limit", "5000",
+                                "X-RateLimit-Requests-Remaining", "4990",
+                                "X-RateLimit-Requests-Reset", String.valueOf(requestsReset),
+                                "X-RateLimit-Complexity-Limit", "250000",
+                                "X-RateLimit-Complexity-Remaining", "0",
+                                "X-RateLimit-Complexity-Reset", String.valueOf(complexityReset)),
+                        "{}"));
+        assertThat(governor.reserve("linear")).isEqualTo(Duration.ofSeconds(120));
+
+        // With complexity left, the request count is the budget that is paced.
+        governor.observe(
+                "linear-ok",
+                response(
+                        200,
+                        Map.of(
+                                "X-RateLimit-Requests-Limit", "5000",
+                                "X-RateLimit-Requests-Remaining", "4990",
+                                "X-RateLimit-Requests-Reset", String.valueOf(requestsReset),
+                                "X-RateLimit-Complexity-Limit", "250000",
+                                "X-RateLimit-Complexity-Remaining", "1000",
+                                "X-RateLimit-Complexity-Reset", String.valueOf(complexityReset)),
+                        "{}"));
+        assertThat(governor.reserve("linear-ok")).isZero();
+        assertThat(governor.remaining("linear-ok")).hasValue(4989);
+    }
+
+    @Test
     void honoursRetryAfterOn429ThenSucceedsEvenForPost() {
         server.stubFor(post("/issues")
                 .inScenario("rl")

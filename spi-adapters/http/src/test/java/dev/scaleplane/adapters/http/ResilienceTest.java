@@ -84,6 +84,30 @@ class ResilienceTest {
     }
 
     @Test
+    void aPostMarkedIdempotentIsRetriedOn5xxAndItsNextPagesKeepTheMark() {
+        server.stubFor(post("/graphql")
+                .inScenario("q")
+                .whenScenarioStateIs(Scenario.STARTED)
+                .willReturn(aResponse().withStatus(502))
+                .willSetStateTo("ok"));
+        server.stubFor(
+                post("/graphql").inScenario("q").whenScenarioStateIs("ok").willReturn(okJson("{\"data\":{}}")));
+        AdapterRequest query = AdapterRequest.builder("POST", "/graphql")
+                .json(Map.of("query", "query Q { viewer { id } }"))
+                .idempotent(true)
+                .build();
+        assertThat(query.idempotent()).isTrue();
+        assertThat(query.newBuilder().json(Map.of("query", "x")).build().idempotent())
+                .isTrue();
+        assertThat(AdapterRequest.builder("GET", "/x").idempotent(false).build().idempotent())
+                .isFalse();
+
+        assertThat(client().build().send(query).status()).isEqualTo(200);
+        server.verify(2, postRequestedFor(urlEqualTo("/graphql")));
+        assertThat(sleeper.waits).containsExactly(Duration.ofMillis(100));
+    }
+
+    @Test
     void aConnectFailureBeforeSendingIsRetriedEvenOnPost() {
         server.stubFor(post("/dispatches").willReturn(aResponse().withStatus(204)));
         AtomicInteger attempts = new AtomicInteger();

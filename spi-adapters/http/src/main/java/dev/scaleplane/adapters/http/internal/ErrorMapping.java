@@ -3,6 +3,7 @@ package dev.scaleplane.adapters.http.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.scaleplane.adapters.http.AdapterRequest;
 import dev.scaleplane.adapters.http.AdapterResponse;
+import dev.scaleplane.adapters.http.BodyErrors;
 import dev.scaleplane.api.adapters.AdapterAuthenticationException;
 import dev.scaleplane.api.adapters.AdapterCallFacts;
 import dev.scaleplane.api.adapters.AdapterException;
@@ -46,6 +47,35 @@ public final class ErrorMapping {
             default -> status >= 500 || status == 408
                     ? new AdapterUnavailableException(facts, false, null)
                     : new AdapterException(facts, "", null);
+        };
+    }
+
+    /**
+     * The exception for a failure {@link BodyErrors} found in the body of {@code response}, whatever its status: the
+     * failure's kind decides the type, the facts keep the response's status and request id, and the failure's message
+     * (when it has one) replaces the one read by default.
+     */
+    public static AdapterException toException(
+            String system, String instance, AdapterResponse response, Clock clock, BodyErrors.Failure failure) {
+        AdapterCallFacts read = facts(system, instance, response);
+        AdapterCallFacts facts = failure.serverMessage() == null
+                ? read
+                : new AdapterCallFacts(
+                        read.system(),
+                        read.instance(),
+                        read.method(),
+                        read.path(),
+                        read.status(),
+                        read.requestId(),
+                        truncate(failure.serverMessage()));
+        return switch (failure.kind()) {
+            case AUTHENTICATION -> new AdapterAuthenticationException(facts, null);
+            case NOT_FOUND -> new AdapterNotFoundException(facts, null);
+            case REFUSED -> new AdapterRequestRefusedException(facts, null);
+            case RATE_LIMITED -> new AdapterRateLimitedException(
+                    facts, RateLimitSignals.waitHint(response, clock.instant()).orElse(Duration.ZERO), null);
+            case UNAVAILABLE -> new AdapterUnavailableException(facts, false, null);
+            case OTHER -> new AdapterException(facts, "", null);
         };
     }
 

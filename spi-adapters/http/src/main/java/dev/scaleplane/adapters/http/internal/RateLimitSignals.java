@@ -9,6 +9,7 @@ import java.time.format.DateTimeParseException;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalLong;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reads the servers' rate-limit headers. The one place that knows the header families:
@@ -16,12 +17,15 @@ import java.util.OptionalLong;
  * <ul>
  *   <li>GitHub: {@code x-ratelimit-limit}, {@code x-ratelimit-remaining}, {@code x-ratelimit-reset} (epoch seconds);
  *   <li>GitLab: {@code RateLimit-Limit}, {@code RateLimit-Remaining}, {@code RateLimit-Reset} (epoch seconds);
- *   <li>Linear: {@code X-RateLimit-Requests-Limit}, {@code -Remaining}, {@code -Reset} (epoch milliseconds);
+ *   <li>Linear: {@code X-RateLimit-Requests-Limit}, {@code -Remaining}, {@code -Reset} (epoch milliseconds), and the
+ *       complexity budget {@code X-RateLimit-Complexity-Limit}, {@code -Remaining}, {@code -Reset} beside it;
  *   <li>{@code Retry-After} (RFC 9110: delay seconds or an HTTP date) on 429, 503 and GitHub's secondary limits.
  * </ul>
  *
  * A reset value is read as epoch milliseconds above 10^11, epoch seconds above 10^9, else seconds from now (the IETF
- * RateLimit draft's form), so one parser serves every family.
+ * RateLimit draft's form), so one parser serves every family. When a response reports several budgets (Linear's
+ * requests and complexity points), an exhausted one wins, so that calls wait for the budget that is gone; else the
+ * first family present (the request count, whose remaining calls the governor can pace).
  */
 public final class RateLimitSignals {
     /** GitHub: "wait at least one minute" when a secondary limit names no time. */
@@ -30,7 +34,8 @@ public final class RateLimitSignals {
     private static final String[][] FAMILIES = {
         {"x-ratelimit-limit", "x-ratelimit-remaining", "x-ratelimit-reset"},
         {"ratelimit-limit", "ratelimit-remaining", "ratelimit-reset"},
-        {"x-ratelimit-requests-limit", "x-ratelimit-requests-remaining", "x-ratelimit-requests-reset"}
+        {"x-ratelimit-requests-limit", "x-ratelimit-requests-remaining", "x-ratelimit-requests-reset"},
+        {"x-ratelimit-complexity-limit", "x-ratelimit-complexity-remaining", "x-ratelimit-complexity-reset"}
     };
 
     /** Budget as the server reported it; -1 for an unknown limit. */
@@ -38,19 +43,27 @@ public final class RateLimitSignals {
 
     private RateLimitSignals() {}
 
-    /** The budget in the first header family present with a remaining count and a reset, if any. */
+    /**
+     * The budget of the first header family present with a remaining count and a reset, unless another family present
+     * is exhausted (remaining 0): then that one.
+     */
     public static Optional<Budget> budget(AdapterResponse response, Instant now) {
+        @Nullable Budget first = null;
         for (String[] family : FAMILIES) {
             OptionalLong remaining = number(response, family[1]);
             OptionalLong reset = number(response, family[2]);
             if (remaining.isPresent() && reset.isPresent()) {
-                return Optional.of(new Budget(
-                        number(response, family[0]).orElse(-1),
-                        remaining.getAsLong(),
-                        instant(reset.getAsLong(), now)));
+                Budget budget = new Budget(
+                        number(response, family[0]).orElse(-1), remaining.getAsLong(), instant(reset.getAsLong(), now));
+                if (budget.remaining() <= 0) {
+                    return Optional.of(budget);
+                }
+                if (first == null) {
+                    first = budget;
+                }
             }
         }
-        return Optional.empty();
+        return Optional.ofNullable(first);
     }
 
     /**

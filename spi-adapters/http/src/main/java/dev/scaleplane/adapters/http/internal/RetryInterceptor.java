@@ -19,7 +19,8 @@ import java.util.function.DoubleSupplier;
  *   <li>a rate-limited response (429, GitHub's 403 limits) that says when: any method, the server did not act on it;
  *       the governor below does the waiting, for every thread of the credential;
  *   <li>a 503 with {@code Retry-After}: any method, after that delay (when within the policy's max delay);
- *   <li>a 5xx, 408, a timeout or a broken connection: only GET, HEAD and OPTIONS, with the policy's backoff.
+ *   <li>a 5xx, 408, a timeout or a broken connection: only {@linkplain AdapterRequest#idempotent() idempotent}
+ *       requests (GET, HEAD and OPTIONS, or a POST marked so, such as a GraphQL query), with the policy's backoff.
  * </ul>
  *
  * Never 401, 403, 404, 422 or other client errors, and never an open circuit breaker. The backoff (exponential with
