@@ -29,6 +29,7 @@ import dev.scaleplane.api.orchestration.TaskState;
 import dev.scaleplane.api.spi.ConfigProperties;
 import dev.scaleplane.api.spi.TaskQueueProvider;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -243,6 +244,7 @@ public abstract class TaskQueueCompatibilityKit {
                     assertThat(e.taskId()).isEqualTo(h.id());
                     assertThat(e.attempts()).isEqualTo(2);
                     assertThat(e.state()).isEqualTo(TaskState.DEAD_LETTERED);
+                    assertThat(e.getMessage()).endsWith(": all 2 attempts failed");
                 });
         TaskDeadLetter dl = q.deadLetters().find(h.id()).orElseThrow();
         assertThat(dl.reason()).isEqualTo(TaskDeadLetter.Reason.ATTEMPTS_EXHAUSTED);
@@ -308,19 +310,49 @@ public abstract class TaskQueueCompatibilityKit {
     }
 
     @Test
-    @DisplayName("a task whose deadline passes while queued ends FAILED and is not leased")
-    void deadline() {
+    @DisplayName("a lapsed lease is recorded as lease-expired at its expiry, in the same words on every queue")
+    void lapseWords() {
         TaskQueue q = queue();
-        TaskHandle h = q.submit(TaskRequest.builder("tck", "p")
-                .deadline(clock.now().plusSeconds(10))
-                .build());
-        TaskHandle other = q.submit(TaskRequest.of("tck", "q"));
-        clock.advance(Duration.ofSeconds(10));
+        TaskHandle h = q.submit(TaskRequest.builder("tck", "p").maxAttempts(1).build());
+        Instant expiry = leaseOne(q, "crashing").expiresAt();
+        clock.advance(VISIBILITY);
+        assertThat(h.state()).isEqualTo(TaskState.DEAD_LETTERED);
+        assertThat(q.deadLetters().find(h.id()).orElseThrow().lastFailure().message())
+                .isEqualTo("lease expired at " + expiry + " without a heartbeat");
+    }
+
+    @Test
+    @DisplayName("a retry that could not start before the task's deadline fails it, in the same words on every queue")
+    void retryPastDeadline() {
+        TaskQueue q = queue();
+        Instant deadline = clock.now().plusMillis(500); // the first retry waits a second
+        TaskHandle h =
+                q.submit(TaskRequest.builder("tck", "p").deadline(deadline).build());
+        Lease.FailureOutcome outcome = leaseOne(q, "w").fail(new TckHandlerException("boom"));
+        assertThat(outcome.state()).isEqualTo(TaskState.FAILED);
+        assertThat(outcome.retryAt()).isNull();
         assertThat(h.state()).isEqualTo(TaskState.FAILED);
         assertThatThrownBy(() -> h.result().join())
                 .cause()
-                .isInstanceOfSatisfying(
-                        TaskFailedException.class, e -> assertThat(e.state()).isEqualTo(TaskState.FAILED));
+                .isInstanceOfSatisfying(TaskFailedException.class, e -> assertThat(e.getMessage())
+                        .endsWith(": the next attempt would start after its deadline " + deadline));
+        assertThat(q.deadLetters().find(h.id())).isEmpty();
+    }
+
+    @Test
+    @DisplayName("a task whose deadline passes while queued ends FAILED and is not leased")
+    void deadline() {
+        TaskQueue q = queue();
+        Instant deadline = clock.now().plusSeconds(10);
+        TaskHandle h =
+                q.submit(TaskRequest.builder("tck", "p").deadline(deadline).build());
+        TaskHandle other = q.submit(TaskRequest.of("tck", "q"));
+        clock.advance(Duration.ofSeconds(10));
+        assertThat(h.state()).isEqualTo(TaskState.FAILED);
+        assertThatThrownBy(() -> h.result().join()).cause().isInstanceOfSatisfying(TaskFailedException.class, e -> {
+            assertThat(e.state()).isEqualTo(TaskState.FAILED);
+            assertThat(e.getMessage()).endsWith(": its deadline " + deadline + " passed");
+        });
         assertThat(leaseOne(q, "w").task().id()).isEqualTo(other.id());
         assertThat(q.deadLetters().find(h.id())).isEmpty();
     }

@@ -1,6 +1,5 @@
 package dev.scaleplane.core.internal.tasks;
 
-import dev.scaleplane.api.RetryPolicy;
 import dev.scaleplane.api.orchestration.Lease;
 import dev.scaleplane.api.orchestration.LeaseLostException;
 import dev.scaleplane.api.orchestration.QueueFullException;
@@ -20,6 +19,12 @@ import dev.scaleplane.api.orchestration.TaskRateLimit;
 import dev.scaleplane.api.orchestration.TaskRequest;
 import dev.scaleplane.api.orchestration.TaskState;
 import dev.scaleplane.core.orchestration.TaskQueueMetrics;
+import dev.scaleplane.core.orchestration.support.AttemptVerdict;
+import dev.scaleplane.core.orchestration.support.BasicTaskHandle;
+import dev.scaleplane.core.orchestration.support.DeferredActions;
+import dev.scaleplane.core.orchestration.support.IdempotencyWindow;
+import dev.scaleplane.core.orchestration.support.RetentionQueue;
+import dev.scaleplane.core.orchestration.support.TaskLifecycle;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
@@ -89,10 +94,10 @@ public final class InMemoryTaskQueue implements TaskQueue {
     /** Token buckets of the rate-limited types. */
     private final Map<String, Bucket> buckets = new HashMap<>();
 
-    private final LinkedHashMap<String, Idempotency> idempotency = new LinkedHashMap<>();
+    private final IdempotencyWindow<TaskHandle> idempotency;
     private final LinkedHashMap<String, TaskDeadLetter> deadLetters = new LinkedHashMap<>();
-    private final ArrayDeque<Finished> finished = new ArrayDeque<>();
-    private final List<Runnable> afterUnlock = new ArrayList<>();
+    private final RetentionQueue<Entry> finished;
+    private final DeferredActions afterUnlock = new DeferredActions();
     private final DeadLettersView deadLettersView = new DeadLettersView();
     private final TaskQueueMetrics metrics;
     /**
@@ -131,6 +136,8 @@ public final class InMemoryTaskQueue implements TaskQueue {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.random = Objects.requireNonNull(random, "random");
         this.metrics = new TaskQueueMetrics(registry, "memory", this::queuedNow, this::leasedNow);
+        this.idempotency = new IdempotencyWindow<>(options.idempotencyWindow());
+        this.finished = new RetentionQueue<>(options.retention(), options.retentionCapacity(), this::forget);
         for (int i = 0; i < levels.length; i++) {
             levels[i] = new Level();
         }
@@ -154,26 +161,21 @@ public final class InMemoryTaskQueue implements TaskQueue {
                 forgetExpired(now);
                 String key = request.idempotencyKey();
                 if (key != null) {
-                    expireIdempotencyKeys(now);
-                    Idempotency first = idempotency.get(key);
+                    TaskHandle first = idempotency.find(key, now);
                     if (first != null) {
-                        return first.handle;
+                        return first;
                     }
                 }
                 if (unfinished >= options.capacity()) {
                     throw new QueueFullException(request.type(), options.capacity());
                 }
-                int maxAttempts = request.maxAttempts() > 0
-                        ? request.maxAttempts()
-                        : options.retryPolicyFor(request.type()).maxAttempts();
-                Entry e = new Entry(newId(), request, maxAttempts, now);
+                Entry e = new Entry(newId(), request, TaskLifecycle.maxAttempts(request, options), now);
                 tasks.put(e.id, e);
                 unfinished++;
                 metrics.submitted();
-                Instant notBefore = request.notBefore();
-                enqueue(e, notBefore != null && notBefore.isAfter(now) ? notBefore : now);
+                enqueue(e, TaskLifecycle.readyAt(request, now));
                 if (key != null) {
-                    idempotency.put(key, new Idempotency(e.handle, now.plus(options.idempotencyWindow())));
+                    idempotency.remember(key, e.handle, now);
                 }
                 Instant deadline = request.deadline();
                 if (deadline != null) {
@@ -194,7 +196,7 @@ public final class InMemoryTaskQueue implements TaskQueue {
         if (maxTasks < 1) {
             throw new IllegalArgumentException("maxTasks must be >= 1, but was " + maxTasks);
         }
-        requirePositive(visibilityTimeout, "visibilityTimeout");
+        TaskLifecycle.requirePositive(visibilityTimeout, "visibilityTimeout");
         try {
             synchronized (this) {
                 if (closed) {
@@ -214,7 +216,7 @@ public final class InMemoryTaskQueue implements TaskQueue {
                     }
                     Instant deadline = next.request.deadline();
                     if (deadline != null && !now.isBefore(deadline)) {
-                        finish(next, TaskState.FAILED, "its deadline " + deadline + " passed", null);
+                        finish(next, TaskState.FAILED, TaskLifecycle.deadlinePassed(deadline), null);
                         continue;
                     }
                     leases.add(grant(next, workerId, now, visibilityTimeout));
@@ -319,6 +321,14 @@ public final class InMemoryTaskQueue implements TaskQueue {
         long msb = (r.nextLong() & ~0xF000L) | 0x4000L;
         long lsb = (r.nextLong() & ~(0xC000L << 48)) | (0x8000L << 48);
         return new UUID(msb, lsb).toString();
+    }
+
+    private TaskHandle newHandle(Entry e) {
+        return new BasicTaskHandle(e.id, e.future, this::cancel, () -> {
+            synchronized (this) {
+                return e.state;
+            }
+        });
     }
 
     private synchronized int queuedNow() {
@@ -617,23 +627,12 @@ public final class InMemoryTaskQueue implements TaskQueue {
         }
     }
 
-    /**
-     * Forgets a finished task after the retention. A queue rather than a timer per task: the retention is one
-     * duration and time only moves forward, so the queue is in expiry order and purging it is cheap.
-     */
     private void forgetLater(Entry e) {
-        finished.addLast(new Finished(e, clock.now().plus(options.retention())));
-        // the count bound keeps memory flat at any rate: an hour of finished tasks at 100k/s would not fit
-        while (finished.size() > options.retentionCapacity()) {
-            forget(finished.pollFirst().entry);
-        }
+        finished.add(e, clock.now());
     }
 
     private void forgetExpired(Instant now) {
-        for (Finished f = finished.peekFirst(); f != null && !f.forgetAt.isAfter(now); f = finished.peekFirst()) {
-            finished.pollFirst();
-            forget(f.entry);
-        }
+        finished.expire(now);
     }
 
     private void forget(Entry e) {
@@ -642,14 +641,11 @@ public final class InMemoryTaskQueue implements TaskQueue {
         }
     }
 
-    private void deadLetter(Entry e, TaskDeadLetter.Reason reason, Instant now, @Nullable Throwable cause) {
+    private void deadLetter(Entry e, AttemptVerdict.DeadLetter verdict, Instant now, @Nullable Throwable cause) {
         Task task = new Task(e.id, e.request, e.attempt, e.maxAttempts, e.submittedAt);
-        deadLetters.put(e.id, new TaskDeadLetter(task, reason, e.failures, now));
-        metrics.deadLettered(reason);
-        String why = reason == TaskDeadLetter.Reason.NON_RETRYABLE
-                ? "a non-retryable failure"
-                : "all " + e.maxAttempts + " attempts failed";
-        finish(e, TaskState.DEAD_LETTERED, why, cause);
+        deadLetters.put(e.id, new TaskDeadLetter(task, verdict.reason(), e.failures, now));
+        metrics.deadLettered(verdict.reason());
+        finish(e, TaskState.DEAD_LETTERED, verdict.why(), cause);
         while (deadLetters.size() > options.deadLetterCapacity()) {
             Iterator<TaskDeadLetter> oldest = deadLetters.values().iterator();
             TaskDeadLetter dropped = oldest.next();
@@ -672,35 +668,23 @@ public final class InMemoryTaskQueue implements TaskQueue {
             Entry e, TaskFailure failure, @Nullable Throwable cause, Instant now, LeaseLostException.Reason reason) {
         e.failures.add(failure);
         endLease(e, reason);
-        RetryPolicy policy = options.retryPolicyFor(e.request.type());
-        if (cause != null && policy.isNonRetryable(cause)) {
-            deadLetter(e, TaskDeadLetter.Reason.NON_RETRYABLE, now, cause);
-            return new Lease.FailureOutcome(TaskState.DEAD_LETTERED, null);
+        AttemptVerdict verdict = TaskLifecycle.afterFailedAttempt(
+                options.retryPolicyFor(e.request.type()),
+                e.attempt,
+                e.maxAttempts,
+                cause,
+                e.request.deadline(),
+                now,
+                random.getAsDouble());
+        if (verdict instanceof AttemptVerdict.DeadLetter d) {
+            deadLetter(e, d, now, cause);
+        } else if (verdict instanceof AttemptVerdict.Fail f) {
+            finish(e, TaskState.FAILED, f.why(), cause);
+        } else if (verdict instanceof AttemptVerdict.Retry r) {
+            enqueue(e, r.at());
+            metrics.retried();
         }
-        if (e.attempt >= e.maxAttempts) {
-            deadLetter(e, TaskDeadLetter.Reason.ATTEMPTS_EXHAUSTED, now, cause);
-            return new Lease.FailureOutcome(TaskState.DEAD_LETTERED, null);
-        }
-        // A lapsed lease is handed out again at once: the visibility timeout already made the task wait.
-        Instant retryAt = cause == null ? now : now.plus(policy.delayBefore(e.attempt, random.getAsDouble()));
-        Instant deadline = e.request.deadline();
-        if (deadline != null && !retryAt.isBefore(deadline)) {
-            finish(e, TaskState.FAILED, "the next attempt would start after its deadline " + deadline, cause);
-            return new Lease.FailureOutcome(TaskState.FAILED, null);
-        }
-        enqueue(e, retryAt);
-        metrics.retried();
-        return new Lease.FailureOutcome(TaskState.QUEUED, retryAt);
-    }
-
-    private void expireIdempotencyKeys(Instant now) {
-        Iterator<Idempotency> it = idempotency.values().iterator();
-        while (it.hasNext()) {
-            if (it.next().expiresAt.isAfter(now)) {
-                return; // inserted in time order with one window, so the rest expire later
-            }
-            it.remove();
-        }
+        return verdict.outcome();
     }
 
     private void deadlinePassed(Entry e) {
@@ -709,7 +693,7 @@ public final class InMemoryTaskQueue implements TaskQueue {
                 if (closed || e.state != TaskState.QUEUED || tasks.get(e.id) != e) {
                     return; // a leased attempt may still finish; a lapse or failure then sees the deadline
                 }
-                finish(e, TaskState.FAILED, "its deadline " + e.request.deadline() + " passed", null);
+                finish(e, TaskState.FAILED, TaskLifecycle.deadlinePassed(e.request.deadline()), null);
             }
         } finally {
             runAfterUnlock();
@@ -745,26 +729,7 @@ public final class InMemoryTaskQueue implements TaskQueue {
     }
 
     private void runAfterUnlock() {
-        List<Runnable> actions;
-        synchronized (this) {
-            if (afterUnlock.isEmpty()) {
-                return;
-            }
-            actions = new ArrayList<>(afterUnlock);
-            afterUnlock.clear();
-        }
-        actions.forEach(Runnable::run);
-    }
-
-    private static void requirePositive(Duration d, String what) {
-        if (d.isNegative() || d.isZero()) {
-            throw new IllegalArgumentException(what + " must be > 0, but was " + d);
-        }
-    }
-
-    private static String messageOf(Throwable t) {
-        String m = t.getMessage();
-        return m == null ? "" : m;
+        afterUnlock.runUnlessHolding(this);
     }
 
     // ---- state ----
@@ -784,7 +749,7 @@ public final class InMemoryTaskQueue implements TaskQueue {
         MemoryLease lease;
 
         CompletableFuture<@Nullable Object> future = new CompletableFuture<>();
-        Handle handle;
+        TaskHandle handle;
 
         Entry(String id, TaskRequest request, int maxAttempts, Instant submittedAt) {
             this.id = id;
@@ -792,11 +757,9 @@ public final class InMemoryTaskQueue implements TaskQueue {
             this.maxAttempts = maxAttempts;
             this.submittedAt = submittedAt;
             this.readyAt = submittedAt;
-            this.handle = new Handle(this, future);
+            this.handle = newHandle(this);
         }
     }
-
-    private record Idempotency(TaskHandle handle, Instant expiresAt) {}
 
     /**
      * A place in line of one enqueueing of a task. A task leaves the line lazily: once leased, cancelled or failed,
@@ -916,45 +879,6 @@ public final class InMemoryTaskQueue implements TaskQueue {
         }
     }
 
-    private record Finished(Entry entry, Instant forgetAt) {}
-
-    private final class Handle implements TaskHandle {
-        private final Entry entry;
-        private final CompletableFuture<@Nullable Object> future;
-
-        Handle(Entry entry, CompletableFuture<@Nullable Object> future) {
-            this.entry = entry;
-            this.future = future;
-        }
-
-        @Override
-        public String id() {
-            return entry.id;
-        }
-
-        @Override
-        public CompletableFuture<@Nullable Object> result() {
-            return future;
-        }
-
-        @Override
-        public boolean cancel() {
-            return InMemoryTaskQueue.this.cancel(entry.id);
-        }
-
-        @Override
-        public TaskState state() {
-            synchronized (InMemoryTaskQueue.this) {
-                return entry.state;
-            }
-        }
-
-        @Override
-        public String toString() {
-            return "TaskHandle{" + entry.id + ", " + state() + '}';
-        }
-    }
-
     private final class MemoryLease implements Lease {
         private final Entry entry;
         private final Task task;
@@ -1021,7 +945,7 @@ public final class InMemoryTaskQueue implements TaskQueue {
         @Override
         public Instant heartbeat(Duration extension) {
             Objects.requireNonNull(extension, "extension");
-            requirePositive(extension, "extension");
+            TaskLifecycle.requirePositive(extension, "extension");
             try {
                 synchronized (InMemoryTaskQueue.this) {
                     Instant now = checkHeld();
@@ -1057,8 +981,7 @@ public final class InMemoryTaskQueue implements TaskQueue {
             try {
                 synchronized (InMemoryTaskQueue.this) {
                     Instant now = checkHeld();
-                    TaskFailure f = new TaskFailure(
-                            task.attempt(), workerId, failure.getClass().getName(), messageOf(failure), now);
+                    TaskFailure f = TaskLifecycle.failure(task.attempt(), workerId, failure, now);
                     return failed(entry, f, failure, now, LeaseLostException.Reason.ENDED);
                 }
             } finally {
@@ -1092,12 +1015,7 @@ public final class InMemoryTaskQueue implements TaskQueue {
 
         /** The lease lapsed: count the attempt and hand the task out again or give up. Monitor held. */
         private void expire(Instant now) {
-            TaskFailure f = new TaskFailure(
-                    task.attempt(),
-                    workerId,
-                    TaskFailure.LEASE_EXPIRED,
-                    "lease expired at " + expiresAt + " without a heartbeat",
-                    now);
+            TaskFailure f = TaskLifecycle.leaseLapsed(task.attempt(), workerId, expiresAt, now);
             metrics.leaseExpired();
             failed(entry, f, null, now, LeaseLostException.Reason.EXPIRED);
         }
@@ -1111,9 +1029,7 @@ public final class InMemoryTaskQueue implements TaskQueue {
     private final class DeadLettersView implements TaskDeadLetters {
         @Override
         public List<TaskDeadLetter> list(int limit) {
-            if (limit < 1) {
-                throw new IllegalArgumentException("limit must be >= 1, but was " + limit);
-            }
+            TaskLifecycle.requireLimit(limit);
             synchronized (InMemoryTaskQueue.this) {
                 return deadLetters.values().stream().limit(limit).toList();
             }
@@ -1178,7 +1094,7 @@ public final class InMemoryTaskQueue implements TaskQueue {
             e.attempt = 0;
             e.failures.clear();
             e.future = new CompletableFuture<>();
-            e.handle = new Handle(e, e.future);
+            e.handle = newHandle(e);
             unfinished++;
             enqueue(e, clock.now());
             return e.handle;

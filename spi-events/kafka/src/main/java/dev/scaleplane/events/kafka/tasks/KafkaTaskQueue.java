@@ -2,7 +2,6 @@ package dev.scaleplane.events.kafka.tasks;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.scaleplane.api.RetryPolicy;
 import dev.scaleplane.api.ScaleplaneException;
 import dev.scaleplane.api.orchestration.Lease;
 import dev.scaleplane.api.orchestration.LeaseLostException;
@@ -22,6 +21,8 @@ import dev.scaleplane.api.orchestration.TaskQueueOptions;
 import dev.scaleplane.api.orchestration.TaskRequest;
 import dev.scaleplane.api.orchestration.TaskState;
 import dev.scaleplane.core.orchestration.TaskQueueMetrics;
+import dev.scaleplane.core.orchestration.support.AttemptVerdict;
+import dev.scaleplane.core.orchestration.support.TaskLifecycle;
 import dev.scaleplane.events.kafka.tasks.TaskRecords.Snapshot;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
@@ -342,11 +343,8 @@ public final class KafkaTaskQueue implements TaskQueue {
                 throw new QueueFullException(request.type(), options.capacity());
             }
             id = UUID.randomUUID().toString();
-            int maxAttempts = request.maxAttempts() > 0
-                    ? request.maxAttempts()
-                    : options.retryPolicyFor(request.type()).maxAttempts();
-            Instant readyAt =
-                    request.notBefore() != null && request.notBefore().isAfter(now) ? request.notBefore() : now;
+            int maxAttempts = TaskLifecycle.maxAttempts(request, options);
+            Instant readyAt = TaskLifecycle.readyAt(request, now);
             s = new Snapshot(id, request, maxAttempts, 0, now, readyAt, List.of(), 1);
             String routingKey = routingKey(s);
             int partition = partitionOf(routingKey);
@@ -395,9 +393,7 @@ public final class KafkaTaskQueue implements TaskQueue {
         if (maxTasks < 1) {
             throw new IllegalArgumentException("maxTasks must be >= 1, but was " + maxTasks);
         }
-        if (visibilityTimeout.isNegative() || visibilityTimeout.isZero()) {
-            throw new IllegalArgumentException("visibilityTimeout must be > 0, but was " + visibilityTimeout);
-        }
+        TaskLifecycle.requirePositive(visibilityTimeout, "visibilityTimeout");
         List<Lease> out = new ArrayList<>();
         synchronized (lock) {
             requireOpen("lease");
@@ -632,12 +628,9 @@ public final class KafkaTaskQueue implements TaskQueue {
     }
 
     /**
-     * Records a failed (or lapsed) attempt and applies the retry policy.
-     *
-     * @param retryAt when the task may run again if it is retried
+     * Records a failed (or, with {@code cause} null, lapsed) attempt and carries out the lifecycle's verdict.
      */
-    private Lease.FailureOutcome afterFailedAttempt(
-            Entry e, TaskFailure failure, Instant retryAt, TaskDeadLetter.@Nullable Reason deadReason) {
+    private Lease.FailureOutcome afterFailedAttempt(Entry e, TaskFailure failure, @Nullable Throwable cause) {
         Snapshot s = e.snapshot;
         List<TaskFailure> failures = new ArrayList<>(s.failures());
         failures.add(failure);
@@ -645,19 +638,24 @@ public final class KafkaTaskQueue implements TaskQueue {
         Snapshot failed = new Snapshot(
                 s.id(), s.request(), s.maxAttempts(), attempts, s.submittedAt(), s.readyAt(), failures, e.version);
         e.snapshot = failed;
-        Instant deadline = s.request().deadline();
-        if (deadReason == null && attempts >= s.maxAttempts()) {
-            deadReason = TaskDeadLetter.Reason.ATTEMPTS_EXHAUSTED;
+        AttemptVerdict verdict = TaskLifecycle.afterFailedAttempt(
+                options.retryPolicyFor(s.request().type()),
+                attempts,
+                s.maxAttempts(),
+                cause,
+                s.request().deadline(),
+                failure.at(),
+                random.getAsDouble());
+        if (verdict instanceof AttemptVerdict.DeadLetter d) {
+            deadLetter(e, d.reason(), d.why());
+            return verdict.outcome();
         }
-        if (deadReason != null) {
-            deadLetter(e, deadReason, failure.message());
-            return new Lease.FailureOutcome(TaskState.DEAD_LETTERED, null);
-        }
-        if (deadline != null && !retryAt.isBefore(deadline)) {
-            finish(e, TaskState.FAILED, null, "deadline " + deadline + " passed");
+        if (verdict instanceof AttemptVerdict.Fail f) {
+            finish(e, TaskState.FAILED, null, f.why());
             metrics.failed();
-            return new Lease.FailureOutcome(TaskState.FAILED, null);
+            return verdict.outcome();
         }
+        Instant retryAt = ((AttemptVerdict.Retry) verdict).at();
         e.version++;
         Snapshot retry = new Snapshot(
                 s.id(), s.request(), s.maxAttempts(), attempts, s.submittedAt(), retryAt, failures, e.version);
@@ -671,7 +669,7 @@ public final class KafkaTaskQueue implements TaskQueue {
         sendState(sv);
         applyState(sv);
         metrics.retried();
-        return new Lease.FailureOutcome(TaskState.QUEUED, retryAt);
+        return verdict.outcome();
     }
 
     private void deadLetter(Entry e, TaskDeadLetter.Reason reason, String why) {
@@ -687,7 +685,7 @@ public final class KafkaTaskQueue implements TaskQueue {
         Future<RecordMetadata> d = producer.send(new ProducerRecord<>(deadTopic, s.id(), TaskRecords.bytes(rec)));
         await(d, "dead letter");
         applyDead(s.id(), e.version, dv);
-        finish(e, TaskState.DEAD_LETTERED, null, reason + ": " + why);
+        finish(e, TaskState.DEAD_LETTERED, null, why);
         // finish bumped the version again: the dead letter keeps the version of the state record that preceded it.
         metrics.deadLettered(reason);
         trimDeadLetters();
@@ -736,10 +734,9 @@ public final class KafkaTaskQueue implements TaskQueue {
             releaseLease(e);
             lease.reason = LeaseLostException.Reason.EXPIRED;
             metrics.leaseExpired();
-            TaskFailure f = new TaskFailure(
-                    lease.task.attempt(), lease.workerId, TaskFailure.LEASE_EXPIRED, "lease expired at " + now, now);
+            TaskFailure f = TaskLifecycle.leaseLapsed(lease.task.attempt(), lease.workerId, lease.expiresAt, now);
             try {
-                afterFailedAttempt(e, f, now, null);
+                afterFailedAttempt(e, f, null);
             } catch (RuntimeException ex) {
                 // A clock action must not throw: keep the task queued here; its record in Kafka is still valid.
                 log.error(
@@ -765,7 +762,7 @@ public final class KafkaTaskQueue implements TaskQueue {
                             e,
                             TaskState.FAILED,
                             null,
-                            "deadline " + e.snapshot.request().deadline() + " passed");
+                            TaskLifecycle.deadlinePassed(e.snapshot.request().deadline()));
                     metrics.failed();
                 } catch (RuntimeException ex) {
                     // A clock action must not throw; the next owner (or the next lease here) finds the deadline past.
@@ -1463,9 +1460,7 @@ public final class KafkaTaskQueue implements TaskQueue {
 
         @Override
         public Instant heartbeat(Duration extension) {
-            if (extension.isNegative() || extension.isZero()) {
-                throw new IllegalArgumentException("extension must be > 0, but was " + extension);
-            }
+            TaskLifecycle.requirePositive(extension, "extension");
             synchronized (lock) {
                 requireActive();
                 cancelTimer();
@@ -1509,21 +1504,9 @@ public final class KafkaTaskQueue implements TaskQueue {
                 requireActive();
                 releaseLease(entry);
                 reason = LeaseLostException.Reason.ENDED;
-                Instant now = clock.now();
-                TaskFailure f = new TaskFailure(
-                        task.attempt(),
-                        workerId,
-                        failure.getClass().getName(),
-                        failure.getMessage() == null ? "" : failure.getMessage(),
-                        now);
-                RetryPolicy policy = options.retryPolicyFor(task.type());
+                TaskFailure f = TaskLifecycle.failure(task.attempt(), workerId, failure, clock.now());
                 try {
-                    if (policy.isNonRetryable(failure)) {
-                        outcome = afterFailedAttempt(entry, f, now, TaskDeadLetter.Reason.NON_RETRYABLE);
-                    } else {
-                        Instant retryAt = now.plus(policy.delayBefore(task.attempt(), random.getAsDouble()));
-                        outcome = afterFailedAttempt(entry, f, retryAt, null);
-                    }
+                    outcome = afterFailedAttempt(entry, f, failure);
                 } catch (RuntimeException ex) {
                     restoreAfterFailedWrite(entry);
                     throw ex;
@@ -1598,9 +1581,7 @@ public final class KafkaTaskQueue implements TaskQueue {
     private final class KafkaDeadLetterView implements TaskDeadLetters {
         @Override
         public List<TaskDeadLetter> list(int limit) {
-            if (limit < 1) {
-                throw new IllegalArgumentException("limit must be >= 1, but was " + limit);
-            }
+            TaskLifecycle.requireLimit(limit);
             synchronized (lock) {
                 List<TaskDeadLetter> out = new ArrayList<>();
                 for (DeadView dv : dead.values()) {

@@ -5,7 +5,6 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.GetResponse;
-import dev.scaleplane.api.RetryPolicy;
 import dev.scaleplane.api.ScaleplaneException;
 import dev.scaleplane.api.orchestration.Lease;
 import dev.scaleplane.api.orchestration.LeaseLostException;
@@ -25,6 +24,12 @@ import dev.scaleplane.api.orchestration.TaskQueueOptions;
 import dev.scaleplane.api.orchestration.TaskRequest;
 import dev.scaleplane.api.orchestration.TaskState;
 import dev.scaleplane.core.orchestration.TaskQueueMetrics;
+import dev.scaleplane.core.orchestration.support.AttemptVerdict;
+import dev.scaleplane.core.orchestration.support.BasicTaskHandle;
+import dev.scaleplane.core.orchestration.support.DeferredActions;
+import dev.scaleplane.core.orchestration.support.IdempotencyWindow;
+import dev.scaleplane.core.orchestration.support.RetentionQueue;
+import dev.scaleplane.core.orchestration.support.TaskLifecycle;
 import dev.scaleplane.events.rabbitmq.tasks.TaskMessage.UndecodableTaskException;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -151,15 +156,15 @@ public final class RabbitTaskQueue implements TaskQueue {
     /** Keys another process holds, found by the current lease call. */
     private final Set<String> busyKeys = new HashSet<>();
 
-    private final LinkedHashMap<String, Idempotency> idempotency = new LinkedHashMap<>();
-    private final ArrayDeque<Finished> finished = new ArrayDeque<>();
+    private final IdempotencyWindow<TaskHandle> idempotency;
+    private final RetentionQueue<Entry> finished;
     private final ArrayDeque<Runnable> pending = new ArrayDeque<>();
     /**
      * Future completions recorded under the monitor, run by the same thread once it released it: per thread, so
      * that a caller finds its own outcome completed when its call returns, even while the worker thread is
      * draining completions of its own.
      */
-    private final ThreadLocal<List<Runnable>> afterUnlock = ThreadLocal.withInitial(ArrayList::new);
+    private final DeferredActions afterUnlock = new DeferredActions();
 
     private final DeadLettersView deadLettersView = new DeadLettersView();
     /** Queues found empty, with when to ask again: polling five empty bands on every lease call is wasted work. */
@@ -216,6 +221,8 @@ public final class RabbitTaskQueue implements TaskQueue {
             MeterRegistry registry) {
         this.config = Objects.requireNonNull(config, "config");
         this.options = Objects.requireNonNull(options, "options");
+        this.idempotency = new IdempotencyWindow<>(options.idempotencyWindow());
+        this.finished = new RetentionQueue<>(options.retention(), options.retentionCapacity(), this::forget);
         this.clock = Objects.requireNonNull(clock, "clock");
         this.random = Objects.requireNonNull(random, "random");
         this.loader = Thread.currentThread().getContextClassLoader() != null
@@ -294,18 +301,13 @@ public final class RabbitTaskQueue implements TaskQueue {
                 forgetExpired(now);
                 String key = request.idempotencyKey();
                 if (key != null) {
-                    expireIdempotencyKeys(now);
-                    Idempotency first = idempotency.get(key);
-                    if (first != null && first.expiresAt.isAfter(now)) {
-                        return first.handle;
+                    TaskHandle first = idempotency.find(key, now);
+                    if (first != null) {
+                        return first;
                     }
-                    idempotency.remove(key);
                 }
-                int maxAttempts = request.maxAttempts() > 0
-                        ? request.maxAttempts()
-                        : options.retryPolicyFor(request.type()).maxAttempts();
-                Instant notBefore = request.notBefore();
-                Instant readyAt = notBefore != null && notBefore.isAfter(now) ? notBefore : now;
+                int maxAttempts = TaskLifecycle.maxAttempts(request, options);
+                Instant readyAt = TaskLifecycle.readyAt(request, now);
                 TaskMessage msg = new TaskMessage(
                         UUID.randomUUID().toString(),
                         request,
@@ -355,7 +357,7 @@ public final class RabbitTaskQueue implements TaskQueue {
                 Entry e = new Entry(msg.id, request, maxAttempts, now);
                 tasks.put(e.id, e);
                 if (key != null) {
-                    idempotency.put(key, new Idempotency(e.handle, now.plus(options.idempotencyWindow())));
+                    idempotency.remember(key, e.handle, now);
                 }
                 Instant deadline = request.deadline();
                 if (deadline != null) {
@@ -379,9 +381,9 @@ public final class RabbitTaskQueue implements TaskQueue {
             e = new Entry(holder.taskId(), request, maxAttempts, now);
             e.remote = true;
             tasks.put(e.id, e);
-            finished.addLast(new Finished(e, now.plus(options.retention())));
+            finished.add(e, now);
         }
-        idempotency.put(key, new Idempotency(e.handle, holder.expiresAt()));
+        idempotency.rememberUntil(key, e.handle, holder.expiresAt());
         return e.handle;
     }
 
@@ -393,7 +395,7 @@ public final class RabbitTaskQueue implements TaskQueue {
         if (maxTasks < 1) {
             throw new IllegalArgumentException("maxTasks must be >= 1, but was " + maxTasks);
         }
-        requirePositive(visibilityTimeout, "visibilityTimeout");
+        TaskLifecycle.requirePositive(visibilityTimeout, "visibilityTimeout");
         try {
             synchronized (this) {
                 if (closed) {
@@ -529,10 +531,8 @@ public final class RabbitTaskQueue implements TaskQueue {
                     if (!e.state.isTerminal()) {
                         endLease(e, LeaseLostException.Reason.CLOSED);
                         CompletableFuture<@Nullable Object> f = e.future;
-                        afterUnlock
-                                .get()
-                                .add(() -> f.completeExceptionally(new TaskQueueClosedException(
-                                        "task " + e.id + " was not finished in this process; it stays in the broker")));
+                        afterUnlock.add(() -> f.completeExceptionally(new TaskQueueClosedException(
+                                "task " + e.id + " was not finished in this process; it stays in the broker")));
                     }
                 }
                 held.forEach(TreeSet::clear);
@@ -555,6 +555,19 @@ public final class RabbitTaskQueue implements TaskQueue {
     }
 
     // ---- broker access, monitor held ----
+
+    private TaskHandle newHandle(Entry e) {
+        return new BasicTaskHandle(e.id, e.future, this::cancel, () -> {
+            try {
+                synchronized (this) {
+                    runPendingIfOpen();
+                    return e.state;
+                }
+            } finally {
+                runAfterUnlock();
+            }
+        });
+    }
 
     private Channel channel() {
         Channel ch = channel;
@@ -728,7 +741,7 @@ public final class RabbitTaskQueue implements TaskQueue {
                 Object result = decodeResult(h, body);
                 e.state = TaskState.SUCCEEDED;
                 CompletableFuture<@Nullable Object> f = e.future;
-                afterUnlock.get().add(() -> f.complete(result));
+                afterUnlock.add(() -> f.complete(result));
                 forgetLater(e);
             }
             case FAILED -> finish(e, TaskState.FAILED, "it failed in another process (deadline)", null);
@@ -1037,7 +1050,7 @@ public final class RabbitTaskQueue implements TaskQueue {
             if (cancelled) {
                 finish(e, TaskState.CANCELLED, "cancelled", null);
             } else {
-                finish(e, TaskState.FAILED, "its deadline " + deadline + " passed", null);
+                finish(e, TaskState.FAILED, TaskLifecycle.deadlinePassed(deadline), null);
             }
         }
         if (!cancelled) {
@@ -1329,7 +1342,7 @@ public final class RabbitTaskQueue implements TaskQueue {
             removeHeld(h);
             dropHeld(h);
         }
-        finish(e, TaskState.FAILED, "its deadline " + e.request.deadline() + " passed", null);
+        finish(e, TaskState.FAILED, TaskLifecycle.deadlinePassed(e.request.deadline()), null);
         metrics.failed();
     }
 
@@ -1522,11 +1535,11 @@ public final class RabbitTaskQueue implements TaskQueue {
         e.state = state;
         CompletableFuture<@Nullable Object> f = e.future;
         switch (state) {
-            case CANCELLED -> afterUnlock.get().add(() -> f.cancel(false));
+            case CANCELLED -> afterUnlock.add(() -> f.cancel(false));
             case FAILED, DEAD_LETTERED -> {
                 TaskFailedException failure =
                         new TaskFailedException(e.id, e.request.type(), state, e.attempt, why, cause);
-                afterUnlock.get().add(() -> f.completeExceptionally(failure));
+                afterUnlock.add(() -> f.completeExceptionally(failure));
             }
             default -> throw new IllegalStateException("not a failure state: " + state);
         }
@@ -1545,39 +1558,35 @@ public final class RabbitTaskQueue implements TaskQueue {
         failures.add(failure);
         endLease(e, reason);
         int attempt = lease.task.attempt();
-        RetryPolicy policy = options.retryPolicyFor(e.request.type());
-        TaskDeadLetter.Reason deadReason = null;
-        if (cause != null && policy.isNonRetryable(cause)) {
-            deadReason = TaskDeadLetter.Reason.NON_RETRYABLE;
-        } else if (attempt >= h.msg.maxAttempts) {
-            deadReason = TaskDeadLetter.Reason.ATTEMPTS_EXHAUSTED;
-        }
-        if (deadReason != null) {
-            TaskMessage dead = h.msg.dead(attempt, failures, deadReason, now);
+        AttemptVerdict verdict = TaskLifecycle.afterFailedAttempt(
+                options.retryPolicyFor(e.request.type()),
+                attempt,
+                h.msg.maxAttempts,
+                cause,
+                e.request.deadline(),
+                now,
+                random.getAsDouble());
+        if (verdict instanceof AttemptVerdict.DeadLetter d) {
+            TaskMessage dead = h.msg.dead(attempt, failures, d.reason(), now);
             if (!publish(channel(), deadQueue, dead.properties(), dead.body())) {
                 throw new ScaleplaneException("the broker refused the dead letter of task " + e.id);
             }
             e.failures = failures;
             e.deadGeneration = h.msg.generation;
             dropHeld(h);
-            String why = deadReason == TaskDeadLetter.Reason.NON_RETRYABLE
-                    ? "a non-retryable failure"
-                    : "all " + h.msg.maxAttempts + " attempts failed";
-            finish(e, TaskState.DEAD_LETTERED, why, cause);
-            metrics.deadLettered(deadReason);
+            finish(e, TaskState.DEAD_LETTERED, d.why(), cause);
+            metrics.deadLettered(d.reason());
             publishEvent(e.id, TaskState.DEAD_LETTERED, null);
-            return new Lease.FailureOutcome(TaskState.DEAD_LETTERED, null);
+            return verdict.outcome();
         }
-        // A lapsed lease is handed out again at once: the visibility timeout already made the task wait.
-        Instant retryAt = cause == null ? now : now.plus(policy.delayBefore(attempt, random.getAsDouble()));
-        Instant deadline = e.request.deadline();
-        if (deadline != null && !retryAt.isBefore(deadline)) {
+        if (verdict instanceof AttemptVerdict.Fail f) {
             dropHeld(h);
-            finish(e, TaskState.FAILED, "the next attempt would start after its deadline " + deadline, cause);
+            finish(e, TaskState.FAILED, f.why(), cause);
             metrics.failed();
             publishEvent(e.id, TaskState.FAILED, null);
-            return new Lease.FailureOutcome(TaskState.FAILED, null);
+            return verdict.outcome();
         }
+        Instant retryAt = ((AttemptVerdict.Retry) verdict).at();
         // Publish the retry before acknowledging the attempt: a crash in between may run it twice, never loses it.
         publishTask(h.msg.retry(attempt, failures, retryAt), now);
         ack(h);
@@ -1585,11 +1594,11 @@ public final class RabbitTaskQueue implements TaskQueue {
         e.failures = failures;
         publishEvent(e.id, TaskState.QUEUED, null);
         metrics.retried();
-        return new Lease.FailureOutcome(TaskState.QUEUED, retryAt);
+        return verdict.outcome();
     }
 
     private void forgetLater(Entry e) {
-        finished.addLast(new Finished(e, clock.now().plus(options.retention())));
+        finished.add(e, clock.now());
     }
 
     private void forgetExpired(Instant now) {
@@ -1597,45 +1606,19 @@ public final class RabbitTaskQueue implements TaskQueue {
         while (cancels.hasNext() && !cancels.next().isAfter(now)) {
             cancels.remove();
         }
-        for (Finished f = finished.peekFirst(); f != null && !f.forgetAt.isAfter(now); f = finished.peekFirst()) {
-            finished.pollFirst();
-            Entry e = f.entry;
-            boolean done = e.state.isTerminal() && e.state != TaskState.DEAD_LETTERED;
-            if ((done || (e.remote && e.lease == null)) && tasks.get(e.id) == e) {
-                tasks.remove(e.id);
-            }
-        }
+        finished.expire(now);
     }
 
-    private void expireIdempotencyKeys(Instant now) {
-        Iterator<Idempotency> it = idempotency.values().iterator();
-        while (it.hasNext()) {
-            if (it.next().expiresAt.isAfter(now)) {
-                return; // inserted in time order with one window, so the rest expire later
-            }
-            it.remove();
+    /** Forgets a task whose retention passed, unless it was redriven meanwhile or is a remote one under lease here. */
+    private void forget(Entry e) {
+        boolean done = e.state.isTerminal() && e.state != TaskState.DEAD_LETTERED;
+        if ((done || (e.remote && e.lease == null)) && tasks.get(e.id) == e) {
+            tasks.remove(e.id);
         }
     }
 
     private void runAfterUnlock() {
-        List<Runnable> mine = afterUnlock.get();
-        if (mine.isEmpty() || Thread.holdsLock(this)) {
-            return; // a nested call: the outermost one runs them, outside the monitor
-        }
-        List<Runnable> actions = new ArrayList<>(mine);
-        mine.clear();
-        actions.forEach(Runnable::run);
-    }
-
-    private static void requirePositive(Duration d, String what) {
-        if (d.isNegative() || d.isZero()) {
-            throw new IllegalArgumentException(what + " must be > 0, but was " + d);
-        }
-    }
-
-    private static String messageOf(Throwable t) {
-        String m = t.getMessage();
-        return m == null ? "" : m;
+        afterUnlock.runUnlessHolding(this); // a nested call leaves them to the outermost one, outside the monitor
     }
 
     // ---- state ----
@@ -1686,60 +1669,14 @@ public final class RabbitTaskQueue implements TaskQueue {
         RabbitLease lease;
 
         CompletableFuture<@Nullable Object> future = new CompletableFuture<>();
-        Handle handle;
+        TaskHandle handle;
 
         Entry(String id, TaskRequest request, int maxAttempts, Instant submittedAt) {
             this.id = id;
             this.request = request;
             this.maxAttempts = maxAttempts;
             this.submittedAt = submittedAt;
-            this.handle = new Handle(this, future);
-        }
-    }
-
-    private record Idempotency(TaskHandle handle, Instant expiresAt) {}
-
-    private record Finished(Entry entry, Instant forgetAt) {}
-
-    private final class Handle implements TaskHandle {
-        private final Entry entry;
-        private final CompletableFuture<@Nullable Object> future;
-
-        Handle(Entry entry, CompletableFuture<@Nullable Object> future) {
-            this.entry = entry;
-            this.future = future;
-        }
-
-        @Override
-        public String id() {
-            return entry.id;
-        }
-
-        @Override
-        public CompletableFuture<@Nullable Object> result() {
-            return future;
-        }
-
-        @Override
-        public boolean cancel() {
-            return RabbitTaskQueue.this.cancel(entry.id);
-        }
-
-        @Override
-        public TaskState state() {
-            try {
-                synchronized (RabbitTaskQueue.this) {
-                    runPendingIfOpen();
-                    return entry.state;
-                }
-            } finally {
-                runAfterUnlock();
-            }
-        }
-
-        @Override
-        public String toString() {
-            return "TaskHandle{" + entry.id + '}';
+            this.handle = newHandle(this);
         }
     }
 
@@ -1805,7 +1742,7 @@ public final class RabbitTaskQueue implements TaskQueue {
         @Override
         public Instant heartbeat(Duration extension) {
             Objects.requireNonNull(extension, "extension");
-            requirePositive(extension, "extension");
+            TaskLifecycle.requirePositive(extension, "extension");
             try {
                 synchronized (RabbitTaskQueue.this) {
                     Instant now = checkHeld();
@@ -1826,7 +1763,7 @@ public final class RabbitTaskQueue implements TaskQueue {
                     dropHeld(held);
                     entry.state = TaskState.SUCCEEDED;
                     CompletableFuture<@Nullable Object> f = entry.future;
-                    afterUnlock.get().add(() -> f.complete(result));
+                    afterUnlock.add(() -> f.complete(result));
                     forgetLater(entry);
                     publishEvent(entry.id, TaskState.SUCCEEDED, result);
                     metrics.succeeded();
@@ -1842,8 +1779,7 @@ public final class RabbitTaskQueue implements TaskQueue {
             try {
                 synchronized (RabbitTaskQueue.this) {
                     Instant now = checkHeld();
-                    TaskFailure f = new TaskFailure(
-                            task.attempt(), workerId, failure.getClass().getName(), messageOf(failure), now);
+                    TaskFailure f = TaskLifecycle.failure(task.attempt(), workerId, failure, now);
                     return failed(this, f, failure, LeaseLostException.Reason.ENDED);
                 }
             } finally {
@@ -1887,12 +1823,7 @@ public final class RabbitTaskQueue implements TaskQueue {
         }
 
         private void expire(Instant at) {
-            TaskFailure f = new TaskFailure(
-                    task.attempt(),
-                    workerId,
-                    TaskFailure.LEASE_EXPIRED,
-                    "lease expired at " + expiresAt + " without a heartbeat",
-                    at);
+            TaskFailure f = TaskLifecycle.leaseLapsed(task.attempt(), workerId, expiresAt, at);
             metrics.leaseExpired();
             failed(this, f, null, LeaseLostException.Reason.EXPIRED);
         }
@@ -1912,9 +1843,7 @@ public final class RabbitTaskQueue implements TaskQueue {
 
         @Override
         public List<TaskDeadLetter> list(int limit) {
-            if (limit < 1) {
-                throw new IllegalArgumentException("limit must be >= 1, but was " + limit);
-            }
+            TaskLifecycle.requireLimit(limit);
             List<TaskDeadLetter> out = new ArrayList<>();
             browse(limit, (dl, ack) -> {
                 out.add(dl);
@@ -2015,7 +1944,7 @@ public final class RabbitTaskQueue implements TaskQueue {
                 e = remember(msg);
             } else {
                 e.future = new CompletableFuture<>();
-                e.handle = new Handle(e, e.future);
+                e.handle = newHandle(e);
                 e.state = TaskState.QUEUED;
             }
             e.attempt = 0;
