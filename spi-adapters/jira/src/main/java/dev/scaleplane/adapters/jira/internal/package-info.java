@@ -1,0 +1,5 @@
+/** Implementation of the Jira adapter; not an API. */
+@NullMarked
+package dev.scaleplane.adapters.jira.internal;
+
+import org.jspecify.annotations.NullMarked;
