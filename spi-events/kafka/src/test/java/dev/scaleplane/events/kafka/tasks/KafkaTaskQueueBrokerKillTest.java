@@ -10,6 +10,7 @@ import dev.scaleplane.api.orchestration.TaskQueueOptions;
 import dev.scaleplane.api.orchestration.TaskRequest;
 import dev.scaleplane.api.orchestration.TaskState;
 import dev.scaleplane.core.config.ScaleplaneProperties;
+import dev.scaleplane.events.kafka.tasks.internal.KafkaTaskQueue;
 import dev.scaleplane.kafka.testing.KafkaBroker;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;

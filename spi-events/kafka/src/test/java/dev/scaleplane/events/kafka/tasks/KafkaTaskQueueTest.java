@@ -23,6 +23,7 @@ import dev.scaleplane.api.spi.ProviderContext;
 import dev.scaleplane.core.config.ScaleplaneProperties;
 import dev.scaleplane.core.orchestration.Orchestrator;
 import dev.scaleplane.core.orchestration.TaskQueueMetrics;
+import dev.scaleplane.events.kafka.tasks.internal.KafkaTaskQueue;
 import dev.scaleplane.tck.VirtualTaskClock;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;

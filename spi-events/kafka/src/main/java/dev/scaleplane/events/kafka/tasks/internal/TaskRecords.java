@@ -1,4 +1,4 @@
-package dev.scaleplane.events.kafka.tasks;
+package dev.scaleplane.events.kafka.tasks.internal;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;

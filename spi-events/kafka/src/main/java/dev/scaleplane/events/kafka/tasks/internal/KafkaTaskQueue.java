@@ -1,4 +1,4 @@
-package dev.scaleplane.events.kafka.tasks;
+package dev.scaleplane.events.kafka.tasks.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -23,7 +23,9 @@ import dev.scaleplane.api.orchestration.TaskState;
 import dev.scaleplane.core.orchestration.TaskQueueMetrics;
 import dev.scaleplane.core.orchestration.support.AttemptVerdict;
 import dev.scaleplane.core.orchestration.support.TaskLifecycle;
-import dev.scaleplane.events.kafka.tasks.TaskRecords.Snapshot;
+import dev.scaleplane.events.kafka.tasks.KafkaTaskQueueConfig;
+import dev.scaleplane.events.kafka.tasks.KafkaTaskQueueProvider;
+import dev.scaleplane.events.kafka.tasks.internal.TaskRecords.Snapshot;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -114,6 +116,8 @@ import org.slf4j.LoggerFactory;
 public final class KafkaTaskQueue implements TaskQueue {
     private static final Logger log = LoggerFactory.getLogger(KafkaTaskQueue.class);
     private static final Duration POLL = Duration.ofMillis(50);
+    /** The provider's declaration, the one place it is written. */
+    private static final Set<TaskQueueCapability> CAPABILITIES = new KafkaTaskQueueProvider().capabilities();
 
     private final KafkaTaskQueueConfig config;
     private final TaskQueueOptions options;
@@ -301,7 +305,7 @@ public final class KafkaTaskQueue implements TaskQueue {
 
     @Override
     public Set<TaskQueueCapability> capabilities() {
-        return KafkaTaskQueueProvider.CAPABILITIES;
+        return CAPABILITIES;
     }
 
     @Override
@@ -1689,8 +1693,11 @@ public final class KafkaTaskQueue implements TaskQueue {
         return "KafkaTaskQueue{" + config.topicPrefix() + ", partitions=" + partitionCount + '}';
     }
 
-    /** Exposed for tests: the tasks-topic partitions this instance owns now. */
-    Set<Integer> ownedPartitions() {
+    /**
+     * The tasks-topic partitions this instance owns now. A test hook (the module's tests watch rebalances with it),
+     * public only because the tests live in the API package; not part of any contract.
+     */
+    public Set<Integer> ownedPartitions() {
         return owned();
     }
 }
