@@ -7,6 +7,7 @@ import dev.scaleplane.api.orchestration.TaskQueueOptions;
 import dev.scaleplane.api.spi.ConfigProperties;
 import dev.scaleplane.api.spi.ProviderContext;
 import dev.scaleplane.api.spi.TaskQueueProvider;
+import dev.scaleplane.events.rabbitmq.tasks.internal.RabbitTaskQueue;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.EnumSet;
@@ -42,8 +43,8 @@ public final class RabbitTaskQueueProvider implements TaskQueueProvider {
     /** The provider name. */
     public static final String NAME = "rabbitmq";
 
-    /** What its queues declare; {@code TaskQueue.capabilities()} returns the same set. */
-    static final Set<TaskQueueCapability> CAPABILITIES = Set.copyOf(EnumSet.of(
+    /** What its queues declare; {@code TaskQueue.capabilities()} returns the same set. Immutable. */
+    public static final Set<TaskQueueCapability> CAPABILITIES = Set.copyOf(EnumSet.of(
             TaskQueueCapability.DURABLE,
             TaskQueueCapability.CROSS_PROCESS,
             TaskQueueCapability.DELAYED_TASKS,

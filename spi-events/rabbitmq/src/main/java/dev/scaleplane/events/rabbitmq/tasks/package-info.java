@@ -1,8 +1,10 @@
 /**
- * The task queue on RabbitMQ: {@link dev.scaleplane.events.rabbitmq.tasks.RabbitTaskQueueProvider} (name
- * {@code rabbitmq}, keys under {@code scaleplane.tasks.rabbitmq.}) and the queue it creates,
- * {@link dev.scaleplane.events.rabbitmq.tasks.RabbitTaskQueue}, whose Javadoc maps the task-queue contract onto
- * RabbitMQ queues, unacknowledged deliveries and TTL queues.
+ * The task queue on RabbitMQ, as users see it: {@link dev.scaleplane.events.rabbitmq.tasks.RabbitTaskQueueProvider}
+ * (name {@code rabbitmq}, selected with {@code scaleplane.tasks.provider=rabbitmq}) and its settings,
+ * {@link dev.scaleplane.events.rabbitmq.tasks.RabbitTaskQueueConfig} (keys under {@code scaleplane.tasks.rabbitmq.}).
+ * These two are the API; the queue the provider creates is an implementation class in {@code tasks.internal}, used
+ * through {@link dev.scaleplane.api.orchestration.TaskQueue}, as the bus keeps its implementation in
+ * {@code dev.scaleplane.events.rabbitmq.internal}.
  */
 @NullMarked
 package dev.scaleplane.events.rabbitmq.tasks;

@@ -6,6 +6,7 @@ import dev.scaleplane.api.orchestration.TaskQueueOptions;
 import dev.scaleplane.api.spi.ConfigProperties;
 import dev.scaleplane.api.spi.TaskQueueProvider;
 import dev.scaleplane.core.config.ScaleplaneProperties;
+import dev.scaleplane.events.rabbitmq.tasks.internal.RabbitTaskQueue;
 import dev.scaleplane.events.rabbitmq.testing.SharedRabbit;
 import dev.scaleplane.tck.TaskQueueCompatibilityKit;
 import dev.scaleplane.tck.VirtualTaskClock;

@@ -12,6 +12,7 @@ import dev.scaleplane.api.orchestration.TaskHandle;
 import dev.scaleplane.api.orchestration.TaskQueueOptions;
 import dev.scaleplane.api.orchestration.TaskRequest;
 import dev.scaleplane.core.config.ScaleplaneProperties;
+import dev.scaleplane.events.rabbitmq.tasks.internal.RabbitTaskQueue;
 import dev.scaleplane.events.rabbitmq.testing.RabbitNode;
 import dev.scaleplane.tck.VirtualTaskClock;
 import java.time.Duration;

@@ -30,6 +30,7 @@ import dev.scaleplane.core.ScaleplanePlatform;
 import dev.scaleplane.core.config.ScaleplaneProperties;
 import dev.scaleplane.core.orchestration.Orchestrator;
 import dev.scaleplane.core.orchestration.TaskQueueMetrics;
+import dev.scaleplane.events.rabbitmq.tasks.internal.RabbitTaskQueue;
 import dev.scaleplane.events.rabbitmq.testing.SharedRabbit;
 import dev.scaleplane.tck.VirtualTaskClock;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;

@@ -1,4 +1,4 @@
-package dev.scaleplane.events.rabbitmq.tasks;
+package dev.scaleplane.events.rabbitmq.tasks.internal;
 
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
@@ -30,7 +30,9 @@ import dev.scaleplane.core.orchestration.support.DeferredActions;
 import dev.scaleplane.core.orchestration.support.IdempotencyWindow;
 import dev.scaleplane.core.orchestration.support.RetentionQueue;
 import dev.scaleplane.core.orchestration.support.TaskLifecycle;
-import dev.scaleplane.events.rabbitmq.tasks.TaskMessage.UndecodableTaskException;
+import dev.scaleplane.events.rabbitmq.tasks.RabbitTaskQueueConfig;
+import dev.scaleplane.events.rabbitmq.tasks.RabbitTaskQueueProvider;
+import dev.scaleplane.events.rabbitmq.tasks.internal.TaskMessage.UndecodableTaskException;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;

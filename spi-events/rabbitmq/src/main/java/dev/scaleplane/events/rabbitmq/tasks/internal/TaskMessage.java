@@ -1,4 +1,4 @@
-package dev.scaleplane.events.rabbitmq.tasks;
+package dev.scaleplane.events.rabbitmq.tasks.internal;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
