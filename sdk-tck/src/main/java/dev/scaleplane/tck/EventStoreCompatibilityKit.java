@@ -171,8 +171,9 @@ public abstract class EventStoreCompatibilityKit {
 
     /**
      * Whether the backend keeps its data across a close: then {@link #reopen} must be overridden and the kit checks
-     * that events, versions, tombstones and checkpoints survive. Default {@code false}: the durability test yields
-     * no test.
+     * that events, versions, tombstones and checkpoints survive. Answer with what the provider declares ({@code
+     * capabilities().contains(EventStoreCapability.DURABLE)}), so the declaration is what gets tested. Default
+     * {@code false}: the durability test yields no test.
      */
     protected boolean durable() {
         return false;
@@ -191,8 +192,8 @@ public abstract class EventStoreCompatibilityKit {
     }
 
     /**
-     * Whether the backend honours {@link TckStoreSettings#retention()} rules. Default {@code false}: the retention
-     * test yields no test.
+     * Whether the backend honours {@link TckStoreSettings#retention()} rules; answer with the provider's declared
+     * {@code EventStoreCapability.RETENTION}. Default {@code false}: the retention test yields no test.
      */
     protected boolean supportsRetention() {
         return false;

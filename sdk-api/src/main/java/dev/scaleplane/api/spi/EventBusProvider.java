@@ -45,6 +45,16 @@ public interface EventBusProvider {
     Capabilities capabilities();
 
     /**
+     * Checks this provider's settings without connecting anywhere. The platform calls it when it is built, for the
+     * selected provider, so that a misconfigured bus fails the build with every other configuration problem in one
+     * {@link dev.scaleplane.api.ConfigurationException}. The default accepts everything.
+     *
+     * @param config the platform configuration
+     * @throws dev.scaleplane.api.ConfigurationException listing every invalid setting of this provider
+     */
+    default void validate(ConfigProperties config) {}
+
+    /**
      * Creates a bus. Called once per platform; the platform closes the bus when it closes.
      *
      * @param context configuration and shared components

@@ -1,6 +1,8 @@
 package dev.scaleplane.api.spi;
 
 import dev.scaleplane.api.store.EventStore;
+import dev.scaleplane.api.store.EventStoreCapability;
+import java.util.Set;
 
 /**
  * Creates {@link EventStore} instances of one backend. Found with {@link java.util.ServiceLoader}; register the
@@ -24,6 +26,12 @@ public interface EventStoreProvider {
     default int priority() {
         return 0;
     }
+
+    /**
+     * What stores created by this provider offer beyond the {@link EventStore} contract every store keeps. Must not
+     * change between calls.
+     */
+    Set<EventStoreCapability> capabilities();
 
     /**
      * Checks this provider's settings without opening anything. The platform calls it when it is built, for the

@@ -287,4 +287,47 @@ class ScaleplaneBuilderTest {
                         .extracting(ConfigurationException.Problem::key)
                         .containsExactly("scaleplane.tasks.memory.capacty"));
     }
+
+    @Test
+    void theSelectedBusProviderValidatesItsSettingsWithEveryOtherProblem() {
+        EventBusProvider strict = new EventBusProvider() {
+            @Override
+            public String name() {
+                return "strict";
+            }
+
+            @Override
+            public Capabilities capabilities() {
+                return Capabilities.of();
+            }
+
+            @Override
+            public void validate(dev.scaleplane.api.spi.ConfigProperties config) {
+                throw new ConfigurationException(List.of(new ConfigurationException.Problem(
+                        "scaleplane.events.strict.url", null, "a URL of the broker")));
+            }
+
+            @Override
+            public EventBus create(ProviderContext context) {
+                throw new AssertionError("a platform that does not validate must not be started");
+            }
+        };
+        assertThatThrownBy(() -> Scaleplane.builder()
+                        .config(ScaleplaneProperties.of(Map.of("scaleplane.store.file.fsync", "SOMETIMES")))
+                        .eventBusProviders(List.of(strict))
+                        .build())
+                .isInstanceOfSatisfying(ConfigurationException.class, e -> assertThat(e.problems())
+                        .extracting(ConfigurationException.Problem::key)
+                        .containsExactlyInAnyOrder("scaleplane.events.strict.url", "scaleplane.store.file.fsync"));
+    }
+
+    @Test
+    void storeProvidersDeclareWhatTheirStoresOffer() {
+        assertThat(new dev.scaleplane.core.internal.store.InMemoryEventStoreProvider().capabilities())
+                .containsExactly(dev.scaleplane.api.store.EventStoreCapability.RETENTION);
+        assertThat(new dev.scaleplane.core.internal.store.FileEventStoreProvider().capabilities())
+                .containsExactlyInAnyOrder(
+                        dev.scaleplane.api.store.EventStoreCapability.DURABLE,
+                        dev.scaleplane.api.store.EventStoreCapability.RETENTION);
+    }
 }

@@ -29,7 +29,9 @@ class FileEventStoreCompatibilityTest extends EventStoreCompatibilityKit {
 
     @Override
     protected boolean durable() {
-        return true;
+        return new dev.scaleplane.core.internal.store.FileEventStoreProvider()
+                .capabilities()
+                .contains(dev.scaleplane.api.store.EventStoreCapability.DURABLE);
     }
 
     @Override
@@ -39,7 +41,9 @@ class FileEventStoreCompatibilityTest extends EventStoreCompatibilityKit {
 
     @Override
     protected boolean supportsRetention() {
-        return true;
+        return new dev.scaleplane.core.internal.store.FileEventStoreProvider()
+                .capabilities()
+                .contains(dev.scaleplane.api.store.EventStoreCapability.RETENTION);
     }
 
     /** The fsync policy under test: the default, group commit, whose appends go through the writer thread. */

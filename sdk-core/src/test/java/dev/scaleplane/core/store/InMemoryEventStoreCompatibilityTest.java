@@ -20,6 +20,8 @@ class InMemoryEventStoreCompatibilityTest extends EventStoreCompatibilityKit {
 
     @Override
     protected boolean supportsRetention() {
-        return true;
+        return new dev.scaleplane.core.internal.store.InMemoryEventStoreProvider()
+                .capabilities()
+                .contains(dev.scaleplane.api.store.EventStoreCapability.RETENTION);
     }
 }

@@ -274,6 +274,7 @@ public final class Bootstrap {
             try {
                 provider = ProviderSelector.eventBus()
                         .select(explicitProvider, configuredProvider, found, loader.failures(EventBusProvider.class));
+                provider.validate(config);
             } catch (ConfigurationException e) {
                 problems.addAll(e.problems());
             }
@@ -283,7 +284,8 @@ public final class Bootstrap {
         } catch (ConfigurationException e) {
             problems.addAll(0, e.problems());
         }
-        if (provider == null && explicitBus == null) {
+        // Every provider validated its settings above, so nothing is started for a platform that cannot be built.
+        if (!problems.isEmpty() || (provider == null && explicitBus == null)) {
             throw new ConfigurationException(problems);
         }
 
@@ -319,10 +321,6 @@ public final class Bootstrap {
                 throw re;
             }
             throw e;
-        }
-        if (!problems.isEmpty()) {
-            platform.close();
-            throw new ConfigurationException(problems);
         }
         if (!recordTopics.isEmpty()) {
             try {

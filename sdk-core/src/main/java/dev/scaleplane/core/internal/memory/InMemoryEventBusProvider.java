@@ -2,6 +2,7 @@ package dev.scaleplane.core.internal.memory;
 
 import dev.scaleplane.api.events.EventBus;
 import dev.scaleplane.api.spi.Capabilities;
+import dev.scaleplane.api.spi.ConfigProperties;
 import dev.scaleplane.api.spi.EventBusProvider;
 import dev.scaleplane.api.spi.ProviderContext;
 import dev.scaleplane.core.bus.BusMetrics;
@@ -51,6 +52,11 @@ public final class InMemoryEventBusProvider implements EventBusProvider {
     @Override
     public Capabilities capabilities() {
         return CAPABILITIES;
+    }
+
+    @Override
+    public void validate(ConfigProperties config) {
+        settings(new ConfigReader(config));
     }
 
     @Override

@@ -4,7 +4,9 @@ import dev.scaleplane.api.spi.ConfigProperties;
 import dev.scaleplane.api.spi.EventStoreProvider;
 import dev.scaleplane.api.spi.ProviderContext;
 import dev.scaleplane.api.store.EventStore;
+import dev.scaleplane.api.store.EventStoreCapability;
 import dev.scaleplane.core.codec.EventCodec;
+import java.util.Set;
 
 /**
  * The embedded file log, the default event store ({@code scaleplane.store.provider=file}, priority {@value
@@ -22,6 +24,12 @@ public final class FileEventStoreProvider implements EventStoreProvider {
     @Override
     public String name() {
         return "file";
+    }
+
+    /** Durable and with retention; one process at a time holds the log's lock. */
+    @Override
+    public Set<EventStoreCapability> capabilities() {
+        return Set.of(EventStoreCapability.DURABLE, EventStoreCapability.RETENTION);
     }
 
     @Override

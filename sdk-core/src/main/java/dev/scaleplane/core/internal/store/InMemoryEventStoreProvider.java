@@ -4,8 +4,10 @@ import dev.scaleplane.api.spi.ConfigProperties;
 import dev.scaleplane.api.spi.EventStoreProvider;
 import dev.scaleplane.api.spi.ProviderContext;
 import dev.scaleplane.api.store.EventStore;
+import dev.scaleplane.api.store.EventStoreCapability;
 import dev.scaleplane.core.config.ConfigReader;
 import dev.scaleplane.core.store.RetentionPolicy;
+import java.util.Set;
 
 /**
  * The in-memory event store, for tests: select it with {@code scaleplane.store.provider=memory}. Its priority
@@ -22,6 +24,12 @@ public final class InMemoryEventStoreProvider implements EventStoreProvider {
     @Override
     public String name() {
         return "memory";
+    }
+
+    /** Retention; nothing outlives the process. */
+    @Override
+    public Set<EventStoreCapability> capabilities() {
+        return Set.of(EventStoreCapability.RETENTION);
     }
 
     @Override

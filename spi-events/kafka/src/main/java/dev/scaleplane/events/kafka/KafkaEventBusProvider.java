@@ -2,6 +2,7 @@ package dev.scaleplane.events.kafka;
 
 import dev.scaleplane.api.events.EventBus;
 import dev.scaleplane.api.spi.Capabilities;
+import dev.scaleplane.api.spi.ConfigProperties;
 import dev.scaleplane.api.spi.EventBusProvider;
 import dev.scaleplane.api.spi.ProviderContext;
 import dev.scaleplane.core.bus.BusMetrics;
@@ -54,6 +55,12 @@ public final class KafkaEventBusProvider implements EventBusProvider {
      * @throws dev.scaleplane.api.ConfigurationException listing every invalid key under
      *     {@value KafkaBusConfig#PREFIX}
      */
+    /** Reads every {@code scaleplane.events.kafka.*} setting as {@code create} would, without connecting. */
+    @Override
+    public void validate(ConfigProperties config) {
+        KafkaBusConfig.from(config);
+    }
+
     @Override
     public EventBus create(ProviderContext context) {
         KafkaBusConfig config = KafkaBusConfig.from(context.config());

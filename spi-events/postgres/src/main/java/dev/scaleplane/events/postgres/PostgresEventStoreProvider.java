@@ -4,12 +4,14 @@ import dev.scaleplane.api.spi.ConfigProperties;
 import dev.scaleplane.api.spi.EventStoreProvider;
 import dev.scaleplane.api.spi.ProviderContext;
 import dev.scaleplane.api.store.EventStore;
+import dev.scaleplane.api.store.EventStoreCapability;
 import dev.scaleplane.core.codec.EventCodec;
 import dev.scaleplane.core.config.ConfigReader;
 import dev.scaleplane.core.store.RetentionPolicy;
 import dev.scaleplane.events.postgres.internal.PostgresEventStore;
 import java.time.Clock;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * The PostgreSQL event store, name {@value #NAME}, priority 0: when this artifact is on the class path it wins over
@@ -32,6 +34,12 @@ public final class PostgresEventStoreProvider implements EventStoreProvider {
     @Override
     public String name() {
         return NAME;
+    }
+
+    /** Durable, with retention, shared by every process that connects to the database. */
+    @Override
+    public Set<EventStoreCapability> capabilities() {
+        return Set.of(EventStoreCapability.DURABLE, EventStoreCapability.RETENTION, EventStoreCapability.MULTI_PROCESS);
     }
 
     @Override

@@ -42,7 +42,9 @@ class PostgresEventStoreCompatibilityTest extends EventStoreCompatibilityKit {
 
     @Override
     protected boolean durable() {
-        return true;
+        return new PostgresEventStoreProvider()
+                .capabilities()
+                .contains(dev.scaleplane.api.store.EventStoreCapability.DURABLE);
     }
 
     @Override
@@ -52,6 +54,8 @@ class PostgresEventStoreCompatibilityTest extends EventStoreCompatibilityKit {
 
     @Override
     protected boolean supportsRetention() {
-        return true;
+        return new PostgresEventStoreProvider()
+                .capabilities()
+                .contains(dev.scaleplane.api.store.EventStoreCapability.RETENTION);
     }
 }

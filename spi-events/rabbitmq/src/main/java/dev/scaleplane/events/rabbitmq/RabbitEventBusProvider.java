@@ -4,6 +4,7 @@ import com.rabbitmq.client.ConnectionFactory;
 import dev.scaleplane.api.ScaleplaneException;
 import dev.scaleplane.api.events.EventBus;
 import dev.scaleplane.api.spi.Capabilities;
+import dev.scaleplane.api.spi.ConfigProperties;
 import dev.scaleplane.api.spi.EventBusProvider;
 import dev.scaleplane.api.spi.ProviderContext;
 import dev.scaleplane.core.bus.BusMetrics;
@@ -61,6 +62,12 @@ public final class RabbitEventBusProvider implements EventBusProvider {
      * @throws dev.scaleplane.api.ConfigurationException listing every invalid setting
      * @throws ScaleplaneException if the broker cannot be reached or TLS cannot be set up
      */
+    /** Reads every {@code scaleplane.events.rabbitmq.*} setting as {@code create} would, without connecting. */
+    @Override
+    public void validate(ConfigProperties config) {
+        RabbitBusConfig.from(config);
+    }
+
     @Override
     public EventBus create(ProviderContext context) {
         RabbitBusConfig config = RabbitBusConfig.from(context.config());
