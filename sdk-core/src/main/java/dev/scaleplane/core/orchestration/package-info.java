@@ -4,6 +4,10 @@
  * {@link dev.scaleplane.core.orchestration.TaskHandler}s without ever exceeding a worker's slots, and the built-in
  * {@linkplain dev.scaleplane.api.orchestration.DispatchStrategy dispatch strategies}
  * ({@link dev.scaleplane.core.orchestration.DispatchStrategies}) it chooses workers with.
+ *
+ * <p>Applications use the orchestrator; task queue backends build on {@link
+ * dev.scaleplane.core.orchestration.TaskQueueMetrics} and the lifecycle in {@code orchestration.support}, both part
+ * of the supported backend API.
  */
 @NullMarked
 package dev.scaleplane.core.orchestration;
