@@ -38,6 +38,10 @@ public final class GitLabPipelines implements CiAdapter {
     private final Clock clock;
     private final RunPoller poller;
 
+    /**
+     * An adapter for instance {@code instance}, sending through {@code http} (pointed at the REST API), polling with
+     * the settings' intervals and {@code random} as jitter. Owns a {@link RunPoller}, released by {@link #close()}.
+     */
     public GitLabPipelines(
             String instance, AdapterHttpClient http, GitLabSettings settings, Clock clock, DoubleSupplier random) {
         this.instance = Objects.requireNonNull(instance, "instance");
