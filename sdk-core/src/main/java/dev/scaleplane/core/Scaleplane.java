@@ -1,6 +1,7 @@
 package dev.scaleplane.core;
 
 import dev.scaleplane.api.ConfigurationException;
+import dev.scaleplane.api.adapters.ci.CiEvents;
 import dev.scaleplane.api.events.EventBus;
 import dev.scaleplane.api.events.EventType;
 import dev.scaleplane.api.events.EventTypeRegistry;
@@ -113,7 +114,10 @@ public final class Scaleplane {
             return this;
         }
 
-        /** Replaces the event type registry (default: the platform catalog). */
+        /**
+         * Replaces the event type registry (default: the platform catalog). Whatever the registry, {@link #build()}
+         * adds the adapter event types of {@link CiEvents#all()} whose name and class it does not use yet.
+         */
         public Builder eventTypes(EventTypeRegistry eventTypes) {
             this.eventTypes = Objects.requireNonNull(eventTypes, "eventTypes");
             return this;
@@ -282,6 +286,17 @@ public final class Scaleplane {
             if (!extraTypes.isEmpty()) {
                 types = types.toBuilder().registerAll(extraTypes).build();
             }
+            // The adapter event types join every platform's registry without joining the platform catalog (twelve
+            // types, PlatformEvents): adapters and the webhook receiver publish them whatever registry the user gave.
+            // A name or class the user's registry already uses is left as the user registered it.
+            EventTypeRegistry.Builder withAdapterTypes = types.toBuilder();
+            for (EventType<?> type : CiEvents.all()) {
+                if (types.byName(type.name()).isEmpty()
+                        && types.byClass(type.javaType()).isEmpty()) {
+                    withAdapterTypes.register(type);
+                }
+            }
+            types = withAdapterTypes.build();
             ClassLoader loader = classLoader;
             if (loader == null) {
                 loader = Thread.currentThread().getContextClassLoader();

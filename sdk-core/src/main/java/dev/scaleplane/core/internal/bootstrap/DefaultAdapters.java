@@ -3,11 +3,21 @@ package dev.scaleplane.core.internal.bootstrap;
 import dev.scaleplane.api.ConfigurationException;
 import dev.scaleplane.api.adapters.Adapters;
 import dev.scaleplane.api.adapters.ci.CiAdapter;
+import dev.scaleplane.api.adapters.ci.CiEvents;
+import dev.scaleplane.api.adapters.ci.CiRun;
+import dev.scaleplane.api.adapters.ci.CiRunCompleted;
+import dev.scaleplane.api.adapters.ci.CiTrigger;
 import dev.scaleplane.api.adapters.issues.IssueTrackerAdapter;
+import dev.scaleplane.api.events.Event;
+import dev.scaleplane.api.events.EventBus;
+import dev.scaleplane.api.events.SubscriptionOptions;
 import dev.scaleplane.api.spi.CiAdapterProvider;
 import dev.scaleplane.api.spi.ConfigProperties;
 import dev.scaleplane.api.spi.IssueTrackerAdapterProvider;
 import dev.scaleplane.api.spi.ProviderContext;
+import dev.scaleplane.core.config.ConfigReader;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -15,11 +25,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,6 +43,26 @@ import org.slf4j.LoggerFactory;
  * ({@link #configure}): every {@code scaleplane.adapters.<instance>.*} key belongs to an instance whose
  * {@code type} names the system, and the system's providers validate the instance's keys then. Adapters are
  * created on first use and closed with the platform.
+ *
+ * <h2>CI completions</h2>
+ *
+ * A CI adapter handed out by {@link #ci(String)} publishes a {@link CiRunCompleted} event ({@link
+ * CiEvents#RUN_COMPLETED}, {@link CiRunCompleted.Via#POLLING}) on the platform's bus whenever its {@link
+ * CiAdapter#awaitCompletion} completes with a run that has ended; the webhook receiver publishes the same event, with
+ * the same source and id, when the system tells it first. Keys, after {@code scaleplane.adapters.<instance>.}:
+ *
+ * <table>
+ *   <caption>Completion keys of a CI instance</caption>
+ *   <tr><th>key</th><th>meaning</th><th>default</th></tr>
+ *   <tr><td>{@code completions.topic}</td><td>the topic completions go to</td><td>{@value
+ *       CiEvents#DEFAULT_TOPIC}</td></tr>
+ *   <tr><td>{@code completions.publish}</td><td>{@code false} hands out the adapter undecorated</td>
+ *       <td>true</td></tr>
+ * </table>
+ *
+ * The future returned by {@code awaitCompletion} completes after the event was accepted by the bus, or after its
+ * publish failed, which is logged and does not fail the future: the run did end. Cancelling that future cancels the
+ * adapter's own, which stops polling.
  *
  * <p>Thread-safe.
  */
@@ -40,6 +74,12 @@ final class DefaultAdapters implements Adapters, AutoCloseable {
 
     private static final Pattern INSTANCE = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
 
+    /** Key, after the instance prefix, of the completions topic; see {@link CiEvents#completionsTopicKey}. */
+    static final String COMPLETIONS_TOPIC = "completions.topic";
+
+    /** Key, after the instance prefix, that turns publishing of completions off. */
+    static final String COMPLETIONS_PUBLISH = "completions.publish";
+
     /**
      * One configured instance and the providers of its system, one per kind the system offers.
      *
@@ -47,9 +87,14 @@ final class DefaultAdapters implements Adapters, AutoCloseable {
      * @param type the system
      * @param ci the CI provider of the system, if it has one
      * @param issues the issue-tracker provider of the system, if it has one
+     * @param completionsTopic where the CI adapter's completions go, or null when they are not published
      */
     record Instance(
-            String name, String type, @Nullable CiAdapterProvider ci, @Nullable IssueTrackerAdapterProvider issues) {}
+            String name,
+            String type,
+            @Nullable CiAdapterProvider ci,
+            @Nullable IssueTrackerAdapterProvider issues,
+            @Nullable String completionsTopic) {}
 
     private final Map<String, Instance> instances;
     private final Supplier<ProviderContext> context;
@@ -131,7 +176,21 @@ final class DefaultAdapters implements Adapters, AutoCloseable {
                     }
                 }
             }
-            out.put(name, new Instance(name, type, c, i));
+            String completionsTopic = null;
+            if (c != null) {
+                ConfigReader reader = new ConfigReader(config);
+                String topicKey = CiEvents.completionsTopicKey(name);
+                String topic = reader.string(topicKey, CiEvents.DEFAULT_TOPIC).trim();
+                try {
+                    SubscriptionOptions.checkName(topic, "topic");
+                } catch (IllegalArgumentException e) {
+                    reader.check(false, topicKey, topic, "a topic name (" + e.getMessage() + ")");
+                }
+                boolean publish = reader.bool(PREFIX + name + "." + COMPLETIONS_PUBLISH, true);
+                problems.addAll(reader.problems());
+                completionsTopic = publish ? topic : null;
+            }
+            out.put(name, new Instance(name, type, c, i, completionsTopic));
         }
         return out;
     }
@@ -164,7 +223,11 @@ final class DefaultAdapters implements Adapters, AutoCloseable {
                     + ciNames() + "; configure one with " + PREFIX + name + ".type=<github|gitlab|jenkins> and add"
                     + " dev.scaleplane:scaleplane-adapters-<system>");
         }
-        return ci.computeIfAbsent(name, n -> i.ci().create(n, context.get()));
+        return ci.computeIfAbsent(name, n -> {
+            CiAdapter created = i.ci().create(n, context.get());
+            String topic = i.completionsTopic();
+            return topic == null ? created : new PublishingCiAdapter(created, topic, context);
+        });
     }
 
     @Override
@@ -219,5 +282,123 @@ final class DefaultAdapters implements Adapters, AutoCloseable {
     /** The configured instances, for messages. */
     Collection<Instance> instances() {
         return instances.values();
+    }
+
+    /**
+     * A CI adapter that publishes {@link CiRunCompleted} when {@link #awaitCompletion} sees a run end; every other
+     * call goes to the adapter unchanged. The bus is looked up on first publish, so the decorator costs nothing
+     * until a run is awaited.
+     */
+    static final class PublishingCiAdapter implements CiAdapter {
+        private final CiAdapter delegate;
+        private final String topic;
+        private final Supplier<ProviderContext> context;
+
+        PublishingCiAdapter(CiAdapter delegate, String topic, Supplier<ProviderContext> context) {
+            this.delegate = Objects.requireNonNull(delegate, "delegate");
+            this.topic = topic;
+            this.context = context;
+        }
+
+        @Override
+        public String name() {
+            return delegate.name();
+        }
+
+        @Override
+        public String system() {
+            return delegate.system();
+        }
+
+        @Override
+        public CiRun trigger(CiTrigger trigger) {
+            return delegate.trigger(trigger);
+        }
+
+        @Override
+        public CiRun status(String runId) {
+            return delegate.status(runId);
+        }
+
+        @Override
+        public CompletableFuture<CiRun> awaitCompletion(String runId, Duration timeout) {
+            CompletableFuture<CiRun> polled = delegate.awaitCompletion(runId, timeout);
+            CompletableFuture<CiRun> out = new CompletableFuture<>();
+            polled.whenComplete((run, failure) -> {
+                if (failure != null) {
+                    out.completeExceptionally(
+                            failure instanceof CompletionException && failure.getCause() != null
+                                    ? failure.getCause()
+                                    : failure);
+                } else if (run == null || !run.status().terminal()) {
+                    out.complete(run); // not an ending: nothing to announce
+                } else {
+                    publish(run).whenComplete((receipt, publishFailure) -> out.complete(run));
+                }
+            });
+            // The caller holds only our future: cancelling it must still stop the adapter's polling.
+            out.whenComplete((run, failure) -> {
+                if (out.isCancelled()) {
+                    polled.cancel(true);
+                }
+            });
+            return out;
+        }
+
+        /** Publishes the completion; never throws, the returned future never fails. */
+        private CompletableFuture<?> publish(CiRun run) {
+            try {
+                ProviderContext ctx = context.get();
+                EventBus bus = ctx.component(EventBus.class)
+                        .orElseThrow(() -> new IllegalStateException("the platform has no event bus"));
+                Clock clock = ctx.clock();
+                Event<CiRunCompleted> event = CiEvents.runCompleted(
+                        new CiRunCompleted(delegate.system(), delegate.name(), run, CiRunCompleted.Via.POLLING),
+                        clock.instant());
+                return bus.publish(topic, event).handle((receipt, failure) -> {
+                    if (failure != null) {
+                        logFailure(run, failure);
+                    }
+                    return receipt;
+                });
+            } catch (RuntimeException e) {
+                logFailure(run, e);
+                return CompletableFuture.completedFuture(null);
+            }
+        }
+
+        private void logFailure(CiRun run, Throwable failure) {
+            Throwable cause =
+                    failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+            log.warn(
+                    "CI adapter {} ({}): run {} ended {} but its {} event could not be published on topic {}: {}",
+                    delegate.name(),
+                    delegate.system(),
+                    run.id(),
+                    run.status(),
+                    CiEvents.RUN_COMPLETED_TYPE_NAME,
+                    topic,
+                    cause.toString());
+        }
+
+        @Override
+        public CiRun cancel(String runId) {
+            return delegate.cancel(runId);
+        }
+
+        @Override
+        public Stream<CiRun> runs(String pipeline) {
+            return delegate.runs(pipeline);
+        }
+
+        @Override
+        public void close() {
+            delegate.close();
+        }
+
+        @Override
+        public String toString() {
+            return delegate + " (publishing completions to " + topic + ")";
+        }
     }
 }
