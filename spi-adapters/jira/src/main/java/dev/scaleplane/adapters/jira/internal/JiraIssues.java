@@ -316,8 +316,10 @@ public final class JiraIssues implements IssueTrackerAdapter {
                 return found;
             }
             JsonNode created = createOnly(issue, List.of(label));
-            if (created.path("id").canConvertToLong()) {
-                openedByKey.put(lockKey, created.path("id").asLong());
+            // Jira sends ids as strings ("10000"); reconcileIssues takes them as numbers.
+            long id = created.path("id").asLong(-1);
+            if (id > 0) {
+                openedByKey.put(lockKey, id);
             }
             return get(created.path("key").asText());
         }
