@@ -50,6 +50,10 @@ public final class LinearIssues implements IssueTrackerAdapter {
     /** One lock per team and external key: two upserts of one key in this process must not both open an issue. */
     private final Map<String, Object> upsertLocks = new ConcurrentHashMap<>();
 
+    /**
+     * The adapter of instance {@code instance}, sending through {@code http} (which must read Linear's errors with
+     * {@link LinearErrors}, as {@link LinearSettings#clientBuilder} sets up), its lookups cached on {@code clock}.
+     */
     public LinearIssues(String instance, AdapterHttpClient http, LinearSettings settings, Clock clock) {
         this.instance = Objects.requireNonNull(instance, "instance");
         this.http = Objects.requireNonNull(http, "http");
