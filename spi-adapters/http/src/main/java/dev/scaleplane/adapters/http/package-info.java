@@ -7,7 +7,9 @@
  * dev.scaleplane.adapters.http.RateLimitGovernor} per credential; and {@link
  * dev.scaleplane.adapters.http.AdapterSettings} read from {@code scaleplane.adapters.<name>.*}.
  *
- * <p>Failures surface as the typed exceptions of {@link dev.scaleplane.api.adapters}. An adapter builds {@link
+ * <p>Failures surface as the typed exceptions of {@link dev.scaleplane.api.adapters}, including those an API reports in
+ * the body of a 200 (GraphQL {@code errors}), which a {@link dev.scaleplane.adapters.http.BodyErrors} reader names. An
+ * adapter builds {@link
  * dev.scaleplane.adapters.http.AdapterRequest}s and maps {@link dev.scaleplane.adapters.http.AdapterResponse}s; it
  * never handles tokens, retries or rate limits itself.
  */
