@@ -8,9 +8,11 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import dev.scaleplane.adapters.http.Fixtures.RecordingSleeper;
 import dev.scaleplane.adapters.http.Fixtures.VirtualClock;
+import dev.scaleplane.adapters.http.internal.RateLimitSignals;
 import dev.scaleplane.api.adapters.AdapterRateLimitedException;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
@@ -69,6 +71,35 @@ class RateLimitTest {
         assertThat(sleeper.waits).isEmpty();
         client.send(AdapterRequest.get("/b"));
         assertThat(sleeper.waits).containsExactly(Duration.ofSeconds(600));
+    }
+
+    @Test
+    void readsJirasIso8601ResetAndWaitsForItOnRemainingZero() {
+        // Jira Cloud: X-RateLimit-Reset is a date-time to the minute, not a number.
+        server.stubFor(get("/a")
+                .willReturn(okJson("{}")
+                        .withHeader("X-RateLimit-Limit", "350")
+                        .withHeader("X-RateLimit-Remaining", "0")
+                        .withHeader("X-RateLimit-Reset", "2026-03-01T10:02Z")
+                        .withHeader("RateLimit-Reason", "jira-burst-based")));
+        server.stubFor(get("/b").willReturn(okJson("{}")));
+        RateLimitGovernor governor = RateLimitGovernor.builder().clock(clock).build();
+        AdapterHttpClient client = client(governor, Authenticator.jiraCloud("ops@acme.example", Secret.of("t")));
+
+        client.send(AdapterRequest.get("/a"));
+        client.send(AdapterRequest.get("/b"));
+        assertThat(sleeper.waits).containsExactly(Duration.ofMinutes(2));
+        assertThat(RateLimitSignals.budget(
+                        response(
+                                200,
+                                Map.of("X-RateLimit-Remaining", "7", "X-RateLimit-Reset", "2026-03-01T10:01:30+01:00"),
+                                ""),
+                        Fixtures.T0))
+                .hasValue(new RateLimitSignals.Budget(-1, 7, Instant.parse("2026-03-01T09:01:30Z")));
+        assertThat(RateLimitSignals.budget(
+                        response(200, Map.of("X-RateLimit-Remaining", "7", "X-RateLimit-Reset", "soon"), ""),
+                        Fixtures.T0))
+                .isEmpty();
     }
 
     @Test

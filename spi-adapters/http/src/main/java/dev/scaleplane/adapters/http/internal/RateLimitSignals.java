@@ -3,6 +3,7 @@ package dev.scaleplane.adapters.http.internal;
 import dev.scaleplane.adapters.http.AdapterResponse;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
@@ -19,13 +20,16 @@ import org.jspecify.annotations.Nullable;
  *   <li>GitLab: {@code RateLimit-Limit}, {@code RateLimit-Remaining}, {@code RateLimit-Reset} (epoch seconds);
  *   <li>Linear: {@code X-RateLimit-Requests-Limit}, {@code -Remaining}, {@code -Reset} (epoch milliseconds), and the
  *       complexity budget {@code X-RateLimit-Complexity-Limit}, {@code -Remaining}, {@code -Reset} beside it;
+ *   <li>Jira Cloud: {@code X-RateLimit-Limit}, {@code X-RateLimit-Remaining}, and {@code X-RateLimit-Reset} as an ISO
+ *       8601 date-time ({@code 2026-03-01T10:01Z}), with {@code Retry-After} and {@code RateLimit-Reason} on 429s;
  *   <li>{@code Retry-After} (RFC 9110: delay seconds or an HTTP date) on 429, 503 and GitHub's secondary limits.
  * </ul>
  *
  * A reset value is read as epoch milliseconds above 10^11, epoch seconds above 10^9, else seconds from now (the IETF
- * RateLimit draft's form), so one parser serves every family. When a response reports several budgets (Linear's
- * requests and complexity points), an exhausted one wins, so that calls wait for the budget that is gone; else the
- * first family present (the request count, whose remaining calls the governor can pace).
+ * RateLimit draft's form), or, when it is not a number, as an ISO 8601 date-time with an offset (Jira's form), so one
+ * parser serves every family. When a response reports several budgets (Linear's requests and complexity points), an
+ * exhausted one wins, so that calls wait for the budget that is gone; else the first family present (the request
+ * count, whose remaining calls the governor can pace).
  */
 public final class RateLimitSignals {
     /** GitHub: "wait at least one minute" when a secondary limit names no time. */
@@ -51,10 +55,9 @@ public final class RateLimitSignals {
         @Nullable Budget first = null;
         for (String[] family : FAMILIES) {
             OptionalLong remaining = number(response, family[1]);
-            OptionalLong reset = number(response, family[2]);
+            Optional<Instant> reset = reset(response, family[2], now);
             if (remaining.isPresent() && reset.isPresent()) {
-                Budget budget = new Budget(
-                        number(response, family[0]).orElse(-1), remaining.getAsLong(), instant(reset.getAsLong(), now));
+                Budget budget = new Budget(number(response, family[0]).orElse(-1), remaining.getAsLong(), reset.get());
                 if (budget.remaining() <= 0) {
                     return Optional.of(budget);
                 }
@@ -118,6 +121,23 @@ public final class RateLimitSignals {
             } catch (DateTimeParseException e2) {
                 return Optional.empty();
             }
+        }
+    }
+
+    /** A reset header: a number as {@link #instant} reads it, or an ISO 8601 date-time with an offset (Jira Cloud). */
+    private static Optional<Instant> reset(AdapterResponse response, String header, Instant now) {
+        OptionalLong number = number(response, header);
+        if (number.isPresent()) {
+            return Optional.of(instant(number.getAsLong(), now));
+        }
+        Optional<String> value = response.header(header).map(String::trim);
+        if (value.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(OffsetDateTime.parse(value.get()).toInstant());
+        } catch (DateTimeParseException e) {
+            return Optional.empty();
         }
     }
 
