@@ -62,6 +62,12 @@ public final class JenkinsJobs implements CiAdapter {
         }
     };
 
+    /**
+     * The adapter of instance {@code instance}; {@link JenkinsInstance#jobs} builds it from a provider context.
+     *
+     * @param sleeper waits of {@code trigger}'s build lookup
+     * @param random jitter of the poll backoff, values in [0, 1)
+     */
     public JenkinsJobs(
             String instance,
             AdapterHttpClient http,
