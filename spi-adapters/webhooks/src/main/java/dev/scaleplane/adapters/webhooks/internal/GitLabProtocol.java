@@ -26,7 +26,8 @@ import org.jspecify.annotations.Nullable;
  *       pipeline}, {@code Merge Request Hook} {@code merge_request};
  *   <li>subject: {@code project.path_with_namespace};
  *   <li>ended run: a {@code pipeline} event whose {@code object_attributes.status} is {@code success} (SUCCEEDED),
- *       {@code failed} (FAILED), {@code canceled} or {@code skipped} (CANCELLED); run id {@code
+ *       {@code failed} (FAILED), {@code canceled}, {@code canceling} or {@code skipped} (CANCELLED), as the GitLab CI
+ *       adapter maps them; run id {@code
  *       <project path>/<pipeline id>}, pipeline the project path.
  * </ul>
  */
@@ -117,7 +118,8 @@ final class GitLabProtocol implements SenderProtocol {
         return switch (status.toLowerCase(Locale.ROOT)) {
             case "success" -> CiStatus.SUCCEEDED;
             case "failed" -> CiStatus.FAILED;
-            case "canceled", "skipped" -> CiStatus.CANCELLED;
+                // canceling: GitLab is stopping the jobs; the GitLab CI adapter counts it as the ending too
+            case "canceled", "canceling", "skipped" -> CiStatus.CANCELLED;
             default -> null;
         };
     }

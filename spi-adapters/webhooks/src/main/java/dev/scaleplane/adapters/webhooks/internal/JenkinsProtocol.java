@@ -36,8 +36,8 @@ import org.jspecify.annotations.Nullable;
  *   <li>event: the phase in lower case, e.g. {@code completed};
  *   <li>subject: the job's full name, {@code folder/sub/job}, read from the job's {@code url} ({@code
  *       job/folder/job/sub/job/job/}), since {@code name} holds only the last segment;
- *   <li>ended run: phase COMPLETED or FINALIZED with a status: SUCCESS is SUCCEEDED; FAILURE and UNSTABLE FAILED;
- *       ABORTED and NOT_BUILT CANCELLED. Run id {@code <full name>#<build number>}, pipeline the full name.
+ *   <li>ended run: phase COMPLETED or FINALIZED with a status: SUCCESS is SUCCEEDED; ABORTED and NOT_BUILT CANCELLED;
+ *       FAILURE, UNSTABLE and anything else FAILED, as the Jenkins adapter maps Jenkins' result. Run id {@code <full name>#<build number>}, pipeline the full name.
  * </ul>
  *
  * The plugin treats only a failed connection as a failed notification: an HTTP 503 is not retried by Jenkins, so a
@@ -159,16 +159,18 @@ final class JenkinsProtocol implements SenderProtocol {
                 at));
     }
 
-    /** A Jenkins build result as a {@link CiStatus}; null for none or an unknown one. */
+    /**
+     * A Jenkins build result as a {@link CiStatus}, as the Jenkins adapter maps it (an unknown result is FAILED, so
+     * nothing unknown passes as green); null for none.
+     */
     static @Nullable CiStatus map(@Nullable String result) {
         if (result == null) {
             return null;
         }
         return switch (result.toUpperCase(Locale.ROOT)) {
             case "SUCCESS" -> CiStatus.SUCCEEDED;
-            case "FAILURE", "UNSTABLE" -> CiStatus.FAILED;
             case "ABORTED", "NOT_BUILT" -> CiStatus.CANCELLED;
-            default -> null;
+            default -> CiStatus.FAILED; // FAILURE, UNSTABLE
         };
     }
 }

@@ -138,7 +138,10 @@ class SenderProtocolsTest {
                         Instant.parse("2026-03-02T15:26:29Z")));
 
         for (Map.Entry<String, CiStatus> e : Map.of(
-                        "failed", CiStatus.FAILED, "canceled", CiStatus.CANCELLED, "skipped", CiStatus.CANCELLED)
+                        "failed", CiStatus.FAILED,
+                        "canceled", CiStatus.CANCELLED,
+                        "canceling", CiStatus.CANCELLED,
+                        "skipped", CiStatus.CANCELLED)
                 .entrySet()) {
             ((ObjectNode) payload.path("object_attributes")).put("status", e.getKey());
             assertThat(gitlab.endedRun(request, payload, RECEIVED).orElseThrow().status())
@@ -197,7 +200,8 @@ class SenderProtocolsTest {
                         "SUCCESS", CiStatus.SUCCEEDED,
                         "FAILURE", CiStatus.FAILED,
                         "ABORTED", CiStatus.CANCELLED,
-                        "NOT_BUILT", CiStatus.CANCELLED)
+                        "NOT_BUILT", CiStatus.CANCELLED,
+                        "SOMETHING_NEW", CiStatus.FAILED)
                 .entrySet()) {
             build.put("status", e.getKey());
             assertThat(jenkins.endedRun(request, payload, RECEIVED)
