@@ -70,7 +70,8 @@ final class FakeJira implements ResponseDefinitionTransformerV2 {
     static final String ACCOUNT_ID = "5b10a2844c20165700ede21g";
     static final Set<String> PROJECTS = Set.of("OPS", "ENG");
     static final Set<String> ISSUE_TYPES = Set.of("Task", "Bug", "Story");
-    static final Instant EPOCH = Instant.parse("2026-03-01T10:00:00Z");
+    /** Where the simulation's clock starts (one second on per write), as the tests' virtual clock does. */
+    static final Instant EPOCH = TestContext.T0;
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final DateTimeFormatter JIRA_TIME =
@@ -681,7 +682,9 @@ final class FakeJira implements ResponseDefinitionTransformerV2 {
                 .withHeader("X-ARequestId", "fake-" + requests)
                 .withBody(body.toString());
         if (status == 429) {
-            Instant reset = Instant.now().plus(retryAfter == null ? Duration.ofMinutes(1) : retryAfter);
+            // Request time plus the wait, written to the minute as Jira does; on the simulation's clock, which starts
+            // at the same instant as the tests' virtual clock (TestContext.T0).
+            Instant reset = now().plus(retryAfter == null ? Duration.ofMinutes(1) : retryAfter);
             b.withHeader("X-RateLimit-Limit", "350")
                     .withHeader("X-RateLimit-Remaining", "0")
                     .withHeader(

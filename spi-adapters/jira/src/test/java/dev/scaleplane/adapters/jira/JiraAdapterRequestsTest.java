@@ -426,6 +426,57 @@ class JiraAdapterRequestsTest {
     }
 
     @Test
+    void remainingZeroWithJirasIsoResetHoldsTheNextCallUntilTheReset() {
+        server.stubFor(get(urlPathEqualTo("/rest/api/3/issue/OPS-1"))
+                .willReturn(okJson(issue("OPS-1", "x", "To Do", "new", "[]"))
+                        .withHeader("X-RateLimit-Limit", "350")
+                        .withHeader("X-RateLimit-Remaining", "0")
+                        .withHeader("X-RateLimit-Reset", "2026-03-01T10:02Z")
+                        .withHeader("RateLimit-Reason", "jira-quota-tenant-based")));
+        server.stubFor(get(urlPathEqualTo("/rest/api/3/issue/OPS-2"))
+                .willReturn(okJson(issue("OPS-2", "y", "To Do", "new", "[]"))));
+        TestContext context = new TestContext(config(server.baseUrl()));
+        try (IssueTrackerAdapter jira = adapter(context)) {
+            jira.find("OPS-1");
+            assertThat(context.waits).isEmpty();
+            jira.find("OPS-2");
+        }
+        // The virtual clock stands at TestContext.T0, 10:00: the budget is back at 10:02.
+        assertThat(context.waits).containsExactly(Duration.ofMinutes(2));
+    }
+
+    @Test
+    void theUpsertLookupIsAReadSentAsPostSoA5xxOnItIsRetried() {
+        String search = "/rest/api/3/search/jql";
+        server.stubFor(post(search)
+                .inScenario("lookup")
+                .whenScenarioStateIs(Scenario.STARTED)
+                .willReturn(aResponse()
+                        .withStatus(502)
+                        .withHeader("Content-Type", "application/json")
+                        .withBody("{\"errorMessages\":[\"Bad gateway\"],\"errors\":{}}"))
+                .willSetStateTo("answered"));
+        server.stubFor(post(search)
+                .inScenario("lookup")
+                .whenScenarioStateIs("answered")
+                .willReturn(okJson("{\"issues\":[" + issue("OPS-9", "Nightly", "To Do", "new", "[]") + "],"
+                        + "\"isLast\":true}")));
+        server.stubFor(post("/rest/api/3/issue/OPS-9/comment")
+                .willReturn(aResponse()
+                        .withStatus(201)
+                        .withHeader("Content-Type", "application/json")
+                        .withBody("{\"id\":\"10100\"}")));
+        try (IssueTrackerAdapter jira = adapter()) {
+            Issue found =
+                    jira.upsert("nightly", NewIssue.builder("OPS", "Nightly").build(), "Failed again");
+            assertThat(found.id()).isEqualTo("OPS-9");
+        }
+        server.verify(2, postRequestedFor(urlEqualTo(search)));
+        server.verify(1, postRequestedFor(urlEqualTo("/rest/api/3/issue/OPS-9/comment")));
+        server.verify(0, postRequestedFor(urlEqualTo("/rest/api/3/issue")));
+    }
+
+    @Test
     void a5xxIsRetriedOnGetButNotOnPost() {
         server.stubFor(get(urlPathEqualTo("/rest/api/3/issue/OPS-8"))
                 .inScenario("flaky")

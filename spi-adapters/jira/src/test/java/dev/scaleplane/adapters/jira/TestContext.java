@@ -22,7 +22,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 final class TestContext {
     final List<Duration> waits = new CopyOnWriteArrayList<>();
-    private final VirtualClock clock = new VirtualClock(Instant.now());
+    /** Where the virtual clock starts. */
+    static final Instant T0 = Instant.parse("2026-03-01T10:00:00Z");
+
+    private final VirtualClock clock = new VirtualClock(T0);
     private final ProviderContext context;
 
     TestContext(Map<String, String> config) {

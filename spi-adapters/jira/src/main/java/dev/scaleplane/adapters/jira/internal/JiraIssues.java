@@ -307,9 +307,12 @@ public final class JiraIssues implements IssueTrackerAdapter {
             if (opened != null) {
                 body.putArray("reconcileIssues").add(opened);
             }
-            JsonNode existing = http.sendForJson(AdapterRequest.postJson(body, "/rest/api/3/search/jql"))
-                    .path("issues")
-                    .path(0);
+            // A search sent as POST is a read: safe to repeat after a 5xx, as a GET would be.
+            AdapterRequest lookup = AdapterRequest.builder("POST", "/rest/api/3/search/jql")
+                    .json(body)
+                    .idempotent(true)
+                    .build();
+            JsonNode existing = http.sendForJson(lookup).path("issues").path(0);
             if (existing.isObject()) {
                 Issue found = toIssue(existing);
                 comment(found.id(), comment);
