@@ -51,6 +51,8 @@ final class TaskMessage {
     static final String H_DEAD_REASON = "x-sp-dead-reason";
     static final String H_DEAD_AT = "x-sp-dead-at";
     static final String H_GENERATION = "x-sp-generation";
+    /** Why a message that is not a task this queue can decode was dead-lettered. */
+    static final String H_UNDECODABLE = "x-sp-undecodable";
 
     static final ObjectMapper MAPPER = new ObjectMapper()
             .registerModule(new JavaTimeModule())
