@@ -8,9 +8,11 @@ import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.scaleplane.api.events.TraceParent;
+import dev.scaleplane.api.orchestration.TaskDeadLetter;
 import dev.scaleplane.api.orchestration.TaskFailure;
 import dev.scaleplane.api.orchestration.TaskPriority;
 import dev.scaleplane.api.orchestration.TaskRequest;
+import dev.scaleplane.api.orchestration.TaskState;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -46,7 +48,13 @@ final class TaskRecords {
             Instant submittedAt,
             Instant readyAt,
             List<TaskFailure> failures,
-            long version) {}
+            long version) {
+
+        /** The same task at another version. */
+        Snapshot withVersion(long newVersion) {
+            return new Snapshot(id, request, maxAttempts, attempts, submittedAt, readyAt, failures, newVersion);
+        }
+    }
 
     static byte[] bytes(JsonNode node) {
         try {
@@ -175,6 +183,75 @@ final class TaskRecords {
         } catch (RuntimeException e) {
             throw new IOException("malformed task record: " + e, e);
         }
+    }
+
+    /** The end of a task version on the tasks topic. */
+    static ObjectNode done(String id, long version, TaskState state) {
+        ObjectNode done = MAPPER.createObjectNode();
+        done.put("kind", DONE);
+        done.put("id", id);
+        done.put("version", version);
+        done.put("state", state.name());
+        return done;
+    }
+
+    /** A request, on the tasks topic, that the owner of the task's partition cancel it. */
+    static ObjectNode cancel(String id) {
+        ObjectNode n = MAPPER.createObjectNode();
+        n.put("kind", CANCEL);
+        n.put("id", id);
+        return n;
+    }
+
+    /** A state record: what every process learns of a task from the state topic. */
+    static ObjectNode state(StateView sv) {
+        ObjectNode n = MAPPER.createObjectNode();
+        n.put("id", sv.id());
+        n.put("state", sv.state().name());
+        n.put("version", sv.version());
+        n.put("type", sv.type());
+        n.put("attempts", sv.attempts());
+        n.put("partition", sv.partition());
+        n.put("routingKey", sv.routingKey());
+        putText(n, "idempotencyKey", sv.idempotencyKey());
+        n.put("submittedAt", sv.submittedAt().toString());
+        n.put("message", sv.message());
+        putValue(n, "result", sv.result());
+        return n;
+    }
+
+    /** Decodes a record written by {@link #state}, read at {@code now}. */
+    static StateView stateView(JsonNode n, Instant now) throws IOException {
+        return new StateView(
+                n.get("id").asText(),
+                TaskState.valueOf(n.get("state").asText()),
+                n.get("version").asLong(),
+                n.get("type").asText(),
+                n.get("attempts").asInt(),
+                n.get("partition").asInt(),
+                n.get("routingKey").asText(),
+                optText(n, "idempotencyKey"),
+                Instant.parse(n.get("submittedAt").asText()),
+                getValue(n, "result"),
+                n.path("message").asText(""),
+                now);
+    }
+
+    /** A dead letter on the dead-letter topic: the task record with the reason and time. */
+    static ObjectNode dead(Snapshot s, TaskDeadLetter.Reason reason, Instant at) {
+        ObjectNode rec = task(s);
+        rec.put("deadReason", reason.name());
+        rec.put("deadAt", at.toString());
+        return rec;
+    }
+
+    /** The removal of a dead letter (redriven, discarded or trimmed), above every version it had. */
+    static ObjectNode deadRemoval(String id, long version) {
+        ObjectNode n = MAPPER.createObjectNode();
+        n.put("id", id);
+        n.put("removed", true);
+        n.put("version", version);
+        return n;
     }
 
     private static Object nonNull(@Nullable Object payload) throws IOException {

@@ -1,0 +1,227 @@
+package dev.scaleplane.events.kafka.tasks.internal;
+
+import static dev.scaleplane.events.kafka.tasks.internal.QueueContext.log;
+
+import dev.scaleplane.api.orchestration.Lease;
+import dev.scaleplane.api.orchestration.LeaseLostException;
+import dev.scaleplane.api.orchestration.Task;
+import dev.scaleplane.api.orchestration.TaskClock;
+import dev.scaleplane.api.orchestration.TaskFailure;
+import dev.scaleplane.api.orchestration.TaskState;
+import dev.scaleplane.core.orchestration.TaskQueueMetrics;
+import dev.scaleplane.core.orchestration.support.TaskLifecycle;
+import dev.scaleplane.events.kafka.tasks.internal.TaskRecords.Snapshot;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Leases on the tasks this member owns: granting them in the order {@link OwnedTasks#pick} gives, their expiry on the
+ * {@link TaskClock}, and {@link LeaseImpl}, a worker's hold on one attempt. Leases live in the owning process only;
+ * when a partition is revoked its leases are lost ({@code EXPIRED}) before the next owner replays it, so a task is
+ * leased by one member at a time.
+ *
+ * <p>Guarded by the queue's monitor ({@link QueueContext#lock}): {@link #grant} runs under it; the lease's own methods
+ * and its expiry take it.
+ */
+final class Leases {
+    private final QueueContext ctx;
+    private final OwnedTasks owned;
+    private final StateViews views;
+    private final TaskTopics topics;
+    private final TaskOutcomes outcomes;
+    private final TaskQueueMetrics metrics;
+
+    Leases(
+            QueueContext ctx,
+            OwnedTasks owned,
+            StateViews views,
+            TaskTopics topics,
+            TaskOutcomes outcomes,
+            TaskQueueMetrics metrics) {
+        this.ctx = ctx;
+        this.owned = owned;
+        this.views = views;
+        this.topics = topics;
+        this.outcomes = outcomes;
+        this.metrics = metrics;
+    }
+
+    /** Leases up to {@code maxTasks} ready tasks of {@code types} (all if empty) to {@code workerId}. */
+    List<Lease> grant(String workerId, int maxTasks, Duration visibilityTimeout, Set<String> types) {
+        List<Lease> out = new ArrayList<>();
+        Instant now = ctx.clock.now();
+        while (out.size() < maxTasks) {
+            OwnedTask e = owned.pick(now, types);
+            if (e == null) {
+                break;
+            }
+            owned.lease(e);
+            Snapshot s = e.snapshot;
+            Task task = new Task(s.id(), s.request(), s.attempts() + 1, s.maxAttempts(), s.submittedAt());
+            LeaseImpl lease = new LeaseImpl(e, task, workerId, now.plus(visibilityTimeout));
+            e.lease = lease;
+            lease.schedule(visibilityTimeout);
+            e.version++;
+            StateView sv = e.stateView(TaskState.LEASED, s.attempts() + 1, null, "", ctx.clock.now());
+            topics.sendState(sv); // a view only: not awaited, the tasks topic holds the truth
+            views.apply(sv);
+            metrics.waited(Duration.between(s.readyAt(), now));
+            out.add(lease);
+        }
+        return out;
+    }
+
+    /** The clock action at a lease's expiry, unless it was heartbeaten, ended or lost meanwhile. */
+    private void onExpired(LeaseImpl lease) {
+        synchronized (ctx.lock) {
+            OwnedTask e = lease.entry;
+            if (ctx.closed() || lease.ended || e.lease != lease) {
+                return;
+            }
+            Instant now = ctx.clock.now();
+            owned.release(e);
+            lease.reason = LeaseLostException.Reason.EXPIRED;
+            metrics.leaseExpired();
+            TaskFailure f = TaskLifecycle.leaseLapsed(lease.task.attempt(), lease.workerId, lease.expiresAt, now);
+            try {
+                outcomes.afterFailedAttempt(e, f, null);
+            } catch (RuntimeException ex) {
+                // A clock action must not throw: keep the task queued here; its record in Kafka is still valid.
+                log.error(
+                        "Kafka task queue {}: recording the lapse of task {} failed: {}",
+                        ctx.config.topicPrefix(),
+                        e.snapshot.id(),
+                        ex.toString());
+                owned.restoreAfterFailedWrite(e);
+            }
+        }
+        ctx.drainCompletions();
+    }
+
+    /** A lease held by a worker of this process. Guarded by the queue's monitor. */
+    final class LeaseImpl implements Lease {
+        final OwnedTask entry;
+        final Task task;
+        final String workerId;
+        Instant expiresAt;
+        boolean ended;
+        LeaseLostException.Reason reason = LeaseLostException.Reason.ENDED;
+        TaskClock.@Nullable Cancellable timer;
+
+        LeaseImpl(OwnedTask entry, Task task, String workerId, Instant expiresAt) {
+            this.entry = entry;
+            this.task = task;
+            this.workerId = workerId;
+            this.expiresAt = expiresAt;
+        }
+
+        void schedule(Duration in) {
+            timer = ctx.clock.schedule(in, () -> onExpired(this));
+        }
+
+        void cancelTimer() {
+            if (timer != null) {
+                timer.cancel();
+                timer = null;
+            }
+        }
+
+        /** Called by {@link OwnedTasks#release} as it takes the lease off its task. */
+        void released() {
+            ended = true;
+            cancelTimer();
+        }
+
+        /** Ends the lease for a reason other than its own complete or fail. */
+        void end(LeaseLostException.Reason why) {
+            owned.release(entry);
+            reason = why;
+        }
+
+        private void requireActive() {
+            if (ended || entry.lease != this) {
+                throw new LeaseLostException(task.id(), workerId, task.attempt(), reason, expiresAt);
+            }
+        }
+
+        @Override
+        public Task task() {
+            return task;
+        }
+
+        @Override
+        public String workerId() {
+            return workerId;
+        }
+
+        @Override
+        public Instant expiresAt() {
+            synchronized (ctx.lock) {
+                return expiresAt;
+            }
+        }
+
+        @Override
+        public Instant heartbeat(Duration extension) {
+            TaskLifecycle.requirePositive(extension, "extension");
+            synchronized (ctx.lock) {
+                requireActive();
+                cancelTimer();
+                expiresAt = ctx.clock.now().plus(extension);
+                schedule(extension);
+                return expiresAt;
+            }
+        }
+
+        @Override
+        public void complete(@Nullable Object result) {
+            synchronized (ctx.lock) {
+                requireActive();
+                owned.release(entry);
+                reason = LeaseLostException.Reason.ENDED;
+                entry.snapshot = new Snapshot(
+                        task.id(),
+                        task.request(),
+                        task.maxAttempts(),
+                        task.attempt(),
+                        task.submittedAt(),
+                        entry.snapshot.readyAt(),
+                        entry.snapshot.failures(),
+                        entry.version);
+                try {
+                    outcomes.finish(entry, TaskState.SUCCEEDED, result, "");
+                } catch (RuntimeException ex) {
+                    owned.restoreAfterFailedWrite(entry);
+                    throw ex;
+                }
+                metrics.succeeded();
+            }
+            ctx.drainCompletions();
+        }
+
+        @Override
+        public FailureOutcome fail(Throwable failure) {
+            Objects.requireNonNull(failure, "failure");
+            FailureOutcome outcome;
+            synchronized (ctx.lock) {
+                requireActive();
+                owned.release(entry);
+                reason = LeaseLostException.Reason.ENDED;
+                TaskFailure f = TaskLifecycle.failure(task.attempt(), workerId, failure, ctx.clock.now());
+                try {
+                    outcome = outcomes.afterFailedAttempt(entry, f, failure);
+                } catch (RuntimeException ex) {
+                    owned.restoreAfterFailedWrite(entry);
+                    throw ex;
+                }
+            }
+            ctx.drainCompletions();
+            return outcome;
+        }
+    }
+}

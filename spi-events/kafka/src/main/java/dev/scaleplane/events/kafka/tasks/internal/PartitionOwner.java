@@ -1,0 +1,270 @@
+package dev.scaleplane.events.kafka.tasks.internal;
+
+import static dev.scaleplane.events.kafka.tasks.internal.QueueContext.log;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.scaleplane.api.orchestration.TaskDeadLetter;
+import dev.scaleplane.api.orchestration.TaskFailure;
+import dev.scaleplane.api.orchestration.TaskRequest;
+import dev.scaleplane.events.kafka.tasks.internal.TaskRecords.Snapshot;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.Set;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * Partition ownership. This member's consumer in the group {@code <prefix>.workers} is assigned partitions of the
+ * tasks topic; for each, it replays the partition from the committed offset into {@link OwnedTasks} (its tasks are
+ * leased once the replay reached the end taken at assignment) and then applies every new record: task versions,
+ * {@code done} records and cancel requests. Offsets are committed every {@code commit-interval}, never past the
+ * oldest unfinished task version. A revoked or lost partition's leases are lost before another member can replay it.
+ *
+ * <p>One thread polls; records are applied under the queue's monitor ({@link QueueContext#lock}), and so is {@link
+ * #adoptOwnWrite}.
+ */
+final class PartitionOwner extends ConsumerThread {
+    private final TaskTopics topics;
+    private final OwnedTasks owned;
+    private final StateViews views;
+    private final TaskOutcomes outcomes;
+
+    PartitionOwner(QueueContext ctx, TaskTopics topics, OwnedTasks owned, StateViews views, TaskOutcomes outcomes) {
+        super(ctx, "worker", true, "scaleplane-kafka-tasks-work-");
+        this.topics = topics;
+        this.owned = owned;
+        this.views = views;
+        this.outcomes = outcomes;
+    }
+
+    // ---- the work loop (started() is counted down at the first assignment)
+
+    @Override
+    void poll() {
+        consumer.subscribe(List.of(topics.tasks), new Rebalance());
+        long nextCommit = 0;
+        while (!ctx.closed()) {
+            ConsumerRecords<String, byte[]> records = consumer.poll(QueueContext.POLL);
+            synchronized (ctx.lock) {
+                for (TopicPartition tp : records.partitions()) {
+                    for (ConsumerRecord<String, byte[]> rec : records.records(tp)) {
+                        try {
+                            apply(rec);
+                        } catch (RuntimeException ex) {
+                            // Applying it needed a write the broker refused: read it again on the next poll.
+                            log.warn(
+                                    "Kafka task queue {}: record {}@{} will be read again: {}",
+                                    ctx.config.topicPrefix(),
+                                    tp,
+                                    rec.offset(),
+                                    ex.toString());
+                            consumer.seek(tp, rec.offset());
+                            break;
+                        }
+                    }
+                }
+                owned.replayed(p -> consumer.position(new TopicPartition(topics.tasks, p)));
+            }
+            ctx.drainCompletions();
+            if (System.nanoTime() - nextCommit >= 0) {
+                Map<TopicPartition, OffsetAndMetadata> offsets = committable(owned.partitions());
+                if (!offsets.isEmpty()) {
+                    consumer.commitAsync(offsets, (o, ex) -> {
+                        if (ex != null) {
+                            log.debug("commit failed, retried on the next round: {}", ex.toString());
+                        }
+                    });
+                }
+                nextCommit = System.nanoTime() + ctx.config.commitInterval().toNanos();
+                synchronized (ctx.lock) {
+                    views.prune(owned, topics);
+                }
+            }
+        }
+        Map<TopicPartition, OffsetAndMetadata> offsets = committable(owned.partitions());
+        if (!offsets.isEmpty()) {
+            consumer.commitSync(offsets, Duration.ofSeconds(5));
+        }
+    }
+
+    /** Per partition: the oldest unfinished task version, else the consumer's position. */
+    private Map<TopicPartition, OffsetAndMetadata> committable(Collection<Integer> partitions) {
+        Map<TopicPartition, OffsetAndMetadata> out = new HashMap<>();
+        for (int p : partitions) {
+            TopicPartition tp = new TopicPartition(topics.tasks, p);
+            long position;
+            try {
+                position = consumer.position(tp);
+            } catch (IllegalStateException e) {
+                continue; // no longer assigned
+            }
+            OptionalLong offset;
+            synchronized (ctx.lock) {
+                offset = owned.committable(p, position);
+            }
+            if (offset.isPresent()) {
+                out.put(tp, new OffsetAndMetadata(offset.getAsLong()));
+            }
+        }
+        return out;
+    }
+
+    /** Partition ownership: a revoked partition's leases are lost before another member can replay it. */
+    private final class Rebalance implements ConsumerRebalanceListener {
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            Set<Integer> ps = new HashSet<>();
+            partitions.forEach(tp -> ps.add(tp.partition()));
+            Map<TopicPartition, OffsetAndMetadata> offsets = committable(ps);
+            drop(ps);
+            if (!offsets.isEmpty()) {
+                try {
+                    consumer.commitSync(offsets, Duration.ofSeconds(5));
+                } catch (RuntimeException e) {
+                    log.warn("commit on revocation failed (the next owner replays a little more): {}", e.toString());
+                }
+            }
+        }
+
+        @Override
+        public void onPartitionsLost(Collection<TopicPartition> partitions) {
+            Set<Integer> ps = new HashSet<>();
+            partitions.forEach(tp -> ps.add(tp.partition()));
+            drop(ps);
+        }
+
+        private void drop(Set<Integer> ps) {
+            synchronized (ctx.lock) {
+                owned.drop(ps);
+            }
+        }
+
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            Map<TopicPartition, Long> ends = partitions.isEmpty() ? Map.of() : consumer.endOffsets(partitions);
+            synchronized (ctx.lock) {
+                for (TopicPartition tp : partitions) {
+                    owned.assign(tp.partition());
+                    long end = ends.getOrDefault(tp, 0L);
+                    if (consumer.position(tp) < end) {
+                        owned.replayUntil(tp.partition(), end);
+                    }
+                }
+            }
+            markStarted();
+        }
+    }
+
+    // ---- applying records of owned partitions (under the monitor)
+
+    /** Takes a task this instance just wrote into its owned partitions at once, so a lease right after sees it. */
+    void adoptOwnWrite(RecordMetadata meta, Snapshot s) {
+        if (!owned.owns(meta.partition())) {
+            return; // another member owns it and will read it from the topic
+        }
+        OwnedTask known = owned.get(s.id());
+        if ((known != null && known.version >= s.version()) || owned.endedAtOrAfter(s.id(), s.version())) {
+            return; // the poll thread read this very record before the acknowledgement came back
+        }
+        owned.wrote(meta.partition(), meta.offset());
+        applySnapshot(meta.partition(), meta.offset(), s);
+    }
+
+    private void apply(ConsumerRecord<String, byte[]> rec) {
+        int partition = rec.partition();
+        if (!owned.owns(partition)) {
+            return;
+        }
+        if (owned.wroteItself(partition, rec.offset())) {
+            return; // written and applied by this instance
+        }
+        JsonNode n;
+        try {
+            n = TaskRecords.parse(rec.value());
+        } catch (IOException ex) {
+            undecodable(rec, ex);
+            return;
+        }
+        String kind = n.path("kind").asText("");
+        String id = n.path("id").asText("");
+        switch (kind) {
+            case TaskRecords.TASK -> {
+                try {
+                    applySnapshot(partition, rec.offset(), TaskRecords.snapshot(n));
+                } catch (IOException ex) {
+                    undecodable(rec, ex);
+                }
+            }
+            case TaskRecords.DONE -> {
+                OwnedTask e = owned.get(id);
+                long version = n.path("version").asLong();
+                if (e != null && e.lease == null && e.version < version) {
+                    owned.remove(e);
+                }
+                owned.endRead(id, version);
+            }
+            case TaskRecords.CANCEL -> {
+                OwnedTask e = owned.get(id);
+                if (e != null) {
+                    outcomes.cancel(e, "cancelled by another process");
+                }
+            }
+            default -> undecodable(rec, new IOException("unknown record kind '" + kind + "'"));
+        }
+    }
+
+    /** Takes a task version and, the first time, starts its deadline on the clock. */
+    private void applySnapshot(int partition, long offset, Snapshot s) {
+        OwnedTask e = owned.apply(partition, offset, s);
+        if (e == null) {
+            return;
+        }
+        Instant deadline = s.request().deadline();
+        if (deadline != null && e.deadlineTimer == null) {
+            OwnedTask target = e;
+            e.deadlineTimer = ctx.clock.schedule(
+                    Duration.between(ctx.clock.now(), deadline).isNegative()
+                            ? Duration.ZERO
+                            : Duration.between(ctx.clock.now(), deadline),
+                    () -> outcomes.onDeadline(target));
+        }
+    }
+
+    /** A record that cannot be read is dead-lettered as it was, with the reason, instead of blocking its partition. */
+    private void undecodable(ConsumerRecord<String, byte[]> rec, Exception why) {
+        String id = "undecodable-" + rec.topic() + "-" + rec.partition() + "-" + rec.offset();
+        log.error(
+                "Kafka task queue {}: record {} cannot be read, dead-lettering it: {}",
+                ctx.config.topicPrefix(),
+                id,
+                why.toString());
+        Instant now = ctx.clock.now();
+        TaskRequest request = TaskRequest.of("undecodable", TaskRecords.text(rec.value()));
+        Snapshot s = new Snapshot(
+                id,
+                request,
+                1,
+                1,
+                now,
+                now,
+                List.of(new TaskFailure(
+                        1, "kafka-task-queue", why.getClass().getName(), String.valueOf(why.getMessage()), now)),
+                1);
+        OwnedTask e = new OwnedTask(rec.partition(), rec.key() == null ? id : rec.key());
+        e.snapshot = s;
+        e.version = 1;
+        e.offset = rec.offset();
+        outcomes.deadLetter(e, TaskDeadLetter.Reason.NON_RETRYABLE, String.valueOf(why.getMessage()));
+    }
+}

@@ -1,0 +1,95 @@
+package dev.scaleplane.events.kafka.tasks.internal;
+
+import static dev.scaleplane.events.kafka.tasks.internal.QueueContext.log;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.scaleplane.api.ScaleplaneException;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * Reads the compacted state and dead-letter topics whole, from the beginning and then as they grow, into the {@link
+ * StateViews} and the {@link DeadLetterStore}, so every process learns what the owners decided. Outside any group:
+ * every instance reads every record. One thread polls; records are applied under the queue's monitor ({@link
+ * QueueContext#lock}).
+ */
+final class ViewReader extends ConsumerThread {
+    private final TaskTopics topics;
+    private final StateViews views;
+    private final DeadLetterStore deadLetters;
+
+    ViewReader(QueueContext ctx, TaskTopics topics, StateViews views, DeadLetterStore deadLetters) {
+        super(ctx, "view", false, "scaleplane-kafka-tasks-view-");
+        this.topics = topics;
+        this.views = views;
+        this.deadLetters = deadLetters;
+    }
+
+    /** Reads until the queue closes; {@link #started()} is counted down once both topics were read to their end. */
+    @Override
+    void poll() throws InterruptedException {
+        long until = System.nanoTime() + ctx.config.startTimeout().toNanos();
+        List<TopicPartition> parts = new ArrayList<>();
+        for (String topic : List.of(topics.state, topics.dead)) {
+            // A topic just created may not be in the metadata yet: an empty answer means "ask again".
+            List<PartitionInfo> infos = consumer.partitionsFor(topic, ctx.config.startTimeout());
+            while (infos.isEmpty() && System.nanoTime() < until && !ctx.closed()) {
+                Thread.sleep(20);
+                infos = consumer.partitionsFor(topic, ctx.config.startTimeout());
+            }
+            if (infos.isEmpty()) {
+                throw new ScaleplaneException("Kafka topic " + topic + " has no partitions in the metadata");
+            }
+            infos.forEach(pi -> parts.add(new TopicPartition(topic, pi.partition())));
+        }
+        consumer.assign(parts);
+        consumer.seekToBeginning(parts);
+        Map<TopicPartition, Long> ends = new HashMap<>(consumer.endOffsets(parts));
+        while (!ctx.closed()) {
+            ConsumerRecords<String, byte[]> records = consumer.poll(QueueContext.POLL);
+            synchronized (ctx.lock) {
+                for (ConsumerRecord<String, byte[]> rec : records) {
+                    apply(rec);
+                }
+            }
+            ctx.drainCompletions();
+            if (!ends.isEmpty()) {
+                ends.entrySet().removeIf(en -> consumer.position(en.getKey()) >= en.getValue());
+                if (ends.isEmpty()) {
+                    markStarted();
+                }
+            } else {
+                markStarted();
+            }
+        }
+    }
+
+    private void apply(ConsumerRecord<String, byte[]> rec) {
+        if (rec.value() == null) {
+            return;
+        }
+        try {
+            JsonNode n = TaskRecords.parse(rec.value());
+            if (rec.topic().equals(topics.state)) {
+                views.apply(TaskRecords.stateView(n, ctx.clock.now()));
+            } else {
+                deadLetters.applyRecord(n);
+            }
+        } catch (IOException | RuntimeException e) {
+            log.warn(
+                    "Kafka task queue {}: skipping unreadable view record {}-{}@{}: {}",
+                    ctx.config.topicPrefix(),
+                    rec.topic(),
+                    rec.partition(),
+                    rec.offset(),
+                    e.toString());
+        }
+    }
+}
