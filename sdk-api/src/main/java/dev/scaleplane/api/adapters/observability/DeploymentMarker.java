@@ -48,4 +48,15 @@ public record DeploymentMarker(
         }
         return Map.copyOf(labels);
     }
+
+    /**
+     * The marker's tags where the system keeps tags rather than labels (Grafana annotations, Datadog events), the one
+     * spelling every adapter uses: {@code deployment}, then {@code <label>:<value>} for each of {@link #labels()}.
+     */
+    public java.util.Set<String> tags() {
+        java.util.Set<String> tags = new java.util.TreeSet<>();
+        tags.add("deployment");
+        labels().forEach((k, v) -> tags.add(k + ":" + v));
+        return java.util.Collections.unmodifiableSet(tags);
+    }
 }

@@ -34,8 +34,9 @@ public interface SecretsAdapter extends AutoCloseable {
     SecretVersion get(String name, SecretSelector selector);
 
     /**
-     * Names of the secrets under {@code path} (a Vault folder, an AWS name prefix, a Kubernetes namespace), fetched
-     * lazily page by page as the stream is consumed. Folders end with {@code /}.
+     * Names of the secrets under {@code path} (a Vault folder, an AWS name prefix, a Kubernetes namespace), as {@link
+     * #get} takes them (the path included), fetched lazily page by page as the stream is consumed. Sub-folders, where
+     * the system has them, are listed with a trailing {@code /}.
      */
     Stream<String> list(String path);
 
