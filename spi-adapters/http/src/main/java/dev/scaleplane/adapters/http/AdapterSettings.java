@@ -1,6 +1,7 @@
 package dev.scaleplane.adapters.http;
 
 import dev.scaleplane.api.ConfigurationException;
+import dev.scaleplane.api.adapters.secrets.Secret;
 import dev.scaleplane.api.spi.ConfigProperties;
 import dev.scaleplane.core.config.ConfigReader;
 import java.io.IOException;

@@ -4,6 +4,7 @@ import dev.scaleplane.adapters.http.internal.BasicAuthenticator;
 import dev.scaleplane.adapters.http.internal.GitHubAppAuthenticator;
 import dev.scaleplane.adapters.http.internal.HeaderAuthenticator;
 import dev.scaleplane.adapters.http.internal.JenkinsAuthenticator;
+import dev.scaleplane.api.adapters.secrets.Secret;
 import java.time.Clock;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;

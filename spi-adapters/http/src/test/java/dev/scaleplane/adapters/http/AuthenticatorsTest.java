@@ -8,6 +8,7 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import dev.scaleplane.adapters.http.Fixtures.RecordingSleeper;
 import dev.scaleplane.adapters.http.Fixtures.VirtualClock;
 import dev.scaleplane.api.adapters.AdapterAuthenticationException;
+import dev.scaleplane.api.adapters.secrets.Secret;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;

@@ -14,6 +14,7 @@ import dev.scaleplane.api.adapters.AdapterNotFoundException;
 import dev.scaleplane.api.adapters.AdapterRateLimitedException;
 import dev.scaleplane.api.adapters.AdapterRequestRefusedException;
 import dev.scaleplane.api.adapters.AdapterUnavailableException;
+import dev.scaleplane.api.adapters.secrets.Secret;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;

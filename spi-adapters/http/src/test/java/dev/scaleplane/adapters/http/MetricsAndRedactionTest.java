@@ -9,6 +9,7 @@ import dev.scaleplane.adapters.http.Fixtures.RecordingSleeper;
 import dev.scaleplane.adapters.http.Fixtures.VirtualClock;
 import dev.scaleplane.adapters.http.internal.Redactor;
 import dev.scaleplane.api.adapters.AdapterNotFoundException;
+import dev.scaleplane.api.adapters.secrets.Secret;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.distribution.ValueAtPercentile;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;

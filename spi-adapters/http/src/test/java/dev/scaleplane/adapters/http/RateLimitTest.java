@@ -10,6 +10,7 @@ import dev.scaleplane.adapters.http.Fixtures.RecordingSleeper;
 import dev.scaleplane.adapters.http.Fixtures.VirtualClock;
 import dev.scaleplane.adapters.http.internal.RateLimitSignals;
 import dev.scaleplane.api.adapters.AdapterRateLimitedException;
+import dev.scaleplane.api.adapters.secrets.Secret;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.time.Instant;

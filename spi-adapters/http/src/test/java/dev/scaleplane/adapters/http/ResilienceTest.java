@@ -12,6 +12,7 @@ import dev.scaleplane.api.adapters.AdapterCallFacts;
 import dev.scaleplane.api.adapters.AdapterNotFoundException;
 import dev.scaleplane.api.adapters.AdapterRequestRefusedException;
 import dev.scaleplane.api.adapters.AdapterUnavailableException;
+import dev.scaleplane.api.adapters.secrets.Secret;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.ConnectException;

@@ -1,8 +1,8 @@
 package dev.scaleplane.adapters.webhooks;
 
-import dev.scaleplane.adapters.http.Secret;
 import dev.scaleplane.api.ConfigurationException;
 import dev.scaleplane.api.adapters.ci.CiEvents;
+import dev.scaleplane.api.adapters.secrets.Secret;
 import dev.scaleplane.api.events.SubscriptionOptions;
 import dev.scaleplane.api.spi.ConfigProperties;
 import dev.scaleplane.core.config.ConfigReader;

@@ -2,12 +2,12 @@ package dev.scaleplane.adapters.webhooks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.scaleplane.adapters.http.Secret;
 import dev.scaleplane.adapters.webhooks.internal.Signatures;
 import dev.scaleplane.api.adapters.ci.CiEvents;
 import dev.scaleplane.api.adapters.ci.CiRun;
 import dev.scaleplane.api.adapters.ci.CiRunCompleted;
 import dev.scaleplane.api.adapters.ci.CiStatus;
+import dev.scaleplane.api.adapters.secrets.Secret;
 import dev.scaleplane.api.events.Event;
 import dev.scaleplane.api.events.PublishTimeoutException;
 import dev.scaleplane.api.events.SubscriptionOptions;

@@ -5,7 +5,7 @@ import dev.scaleplane.adapters.http.AdapterRequest;
 import dev.scaleplane.adapters.http.AdapterResponse;
 import dev.scaleplane.adapters.http.Authenticator;
 import dev.scaleplane.adapters.http.Interceptor;
-import dev.scaleplane.adapters.http.Secret;
+import dev.scaleplane.api.adapters.secrets.Secret;
 import java.security.PrivateKey;
 import java.time.Clock;
 import java.time.Duration;

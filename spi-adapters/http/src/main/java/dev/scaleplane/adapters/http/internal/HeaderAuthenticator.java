@@ -3,7 +3,7 @@ package dev.scaleplane.adapters.http.internal;
 import dev.scaleplane.adapters.http.AdapterRequest;
 import dev.scaleplane.adapters.http.Authenticator;
 import dev.scaleplane.adapters.http.Interceptor;
-import dev.scaleplane.adapters.http.Secret;
+import dev.scaleplane.api.adapters.secrets.Secret;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 

@@ -3,7 +3,7 @@ package dev.scaleplane.adapters.linear.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.scaleplane.adapters.http.AdapterResponse;
 import dev.scaleplane.adapters.http.BodyErrors;
-import dev.scaleplane.adapters.http.Secret;
+import dev.scaleplane.api.adapters.secrets.Secret;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;

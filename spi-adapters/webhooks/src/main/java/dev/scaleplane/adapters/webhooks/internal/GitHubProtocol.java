@@ -1,11 +1,11 @@
 package dev.scaleplane.adapters.webhooks.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.scaleplane.adapters.http.Secret;
 import dev.scaleplane.adapters.webhooks.Sender;
 import dev.scaleplane.adapters.webhooks.WebhookRequest;
 import dev.scaleplane.api.adapters.ci.CiRun;
 import dev.scaleplane.api.adapters.ci.CiStatus;
+import dev.scaleplane.api.adapters.secrets.Secret;
 import java.net.URI;
 import java.time.Instant;
 import java.util.Locale;

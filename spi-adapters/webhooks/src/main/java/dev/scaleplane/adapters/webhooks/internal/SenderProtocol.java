@@ -1,10 +1,10 @@
 package dev.scaleplane.adapters.webhooks.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.scaleplane.adapters.http.Secret;
 import dev.scaleplane.adapters.webhooks.Sender;
 import dev.scaleplane.adapters.webhooks.WebhookRequest;
 import dev.scaleplane.api.adapters.ci.CiRun;
+import dev.scaleplane.api.adapters.secrets.Secret;
 import java.time.Instant;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;

@@ -1,6 +1,6 @@
 package dev.scaleplane.adapters.webhooks.internal;
 
-import dev.scaleplane.adapters.http.Secret;
+import dev.scaleplane.api.adapters.secrets.Secret;
 import java.nio.charset.StandardCharsets;
 import java.security.InvalidKeyException;
 import java.security.MessageDigest;

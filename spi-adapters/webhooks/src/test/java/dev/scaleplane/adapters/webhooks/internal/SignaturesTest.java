@@ -2,7 +2,7 @@ package dev.scaleplane.adapters.webhooks.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.scaleplane.adapters.http.Secret;
+import dev.scaleplane.api.adapters.secrets.Secret;
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 import org.junit.jupiter.api.Test;
