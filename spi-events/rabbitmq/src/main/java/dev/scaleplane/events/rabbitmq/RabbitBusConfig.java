@@ -1,26 +1,31 @@
 package dev.scaleplane.events.rabbitmq;
 
+import com.rabbitmq.client.ConnectionFactory;
 import dev.scaleplane.api.ConfigurationException;
 import dev.scaleplane.api.spi.ConfigProperties;
-import dev.scaleplane.core.config.ConfigKeys;
 import dev.scaleplane.core.config.ConfigReader;
+import dev.scaleplane.events.rabbitmq.internal.RabbitClientSettings;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Settings of the RabbitMQ event bus, read from keys under {@value #PREFIX} plus the bus-wide
- * {@code scaleplane.events.publish-timeout} and {@code scaleplane.events.drain-timeout}.
+ * {@code scaleplane.events.publish-timeout} and {@code scaleplane.events.drain-timeout}. The connection keys
+ * ({@code uri} to {@code connection-timeout}) are the same, with the same rules, as the task queue's under
+ * {@code scaleplane.tasks.rabbitmq.} ({@code RabbitTaskQueueConfig}); only the default host differs.
  *
  * <table>
  *   <caption>Configuration</caption>
  *   <tr><th>key</th><th>default</th><th>meaning</th></tr>
+ *   <tr><td>{@code scaleplane.events.rabbitmq.uri}</td><td>(none)</td><td>{@code amqp://user:pass@host:port/vhost}
+ *       or {@code amqps://...} (TLS); when set, {@code host}, {@code port}, {@code virtual-host} and
+ *       {@code username} must not be; the password in it is never printed</td></tr>
  *   <tr><td>{@code scaleplane.events.rabbitmq.host}</td><td>{@value #DEFAULT_HOST}</td><td>broker host</td></tr>
  *   <tr><td>{@code scaleplane.events.rabbitmq.port}</td><td>5672, 5671 with TLS</td><td>AMQP port</td></tr>
  *   <tr><td>{@code scaleplane.events.rabbitmq.virtual-host}</td><td>{@code /}</td><td>virtual host</td></tr>
@@ -30,7 +35,7 @@ import org.jspecify.annotations.Nullable;
  *   <tr><td>{@code scaleplane.events.rabbitmq.tls}</td><td>false</td><td>connect with TLS (hostname verified);
  *       trusts the JVM's default trust store unless a trust store is given</td></tr>
  *   <tr><td>{@code scaleplane.events.rabbitmq.tls-trust-store}</td><td>(none)</td><td>path of a PKCS12 or JKS
- *       trust store</td></tr>
+ *       trust store; only with TLS</td></tr>
  *   <tr><td>{@code scaleplane.events.rabbitmq.tls-trust-store-password}</td><td>(none)</td><td>its password;
  *       never printed</td></tr>
  *   <tr><td>{@code scaleplane.events.rabbitmq.queue-type}</td><td>{@code quorum}</td><td>{@code quorum}
@@ -45,7 +50,7 @@ import org.jspecify.annotations.Nullable;
  *   <tr><td>{@code scaleplane.events.rabbitmq.name-prefix}</td><td>{@value #DEFAULT_NAME_PREFIX}</td><td>prefix of
  *       every exchange and queue the bus declares</td></tr>
  *   <tr><td>{@code scaleplane.events.rabbitmq.connection-timeout}</td><td>10s</td><td>TCP connect and AMQP
- *       handshake timeout</td></tr>
+ *       handshake timeout (100ms to 1h)</td></tr>
  *   <tr><td>{@code scaleplane.events.rabbitmq.recovery-interval}</td><td>1s</td><td>pause between reconnection
  *       attempts after a lost connection</td></tr>
  *   <tr><td>{@code scaleplane.events.rabbitmq.rebalance-interval}</td><td>500ms</td><td>how often a member
@@ -62,6 +67,8 @@ public final class RabbitBusConfig {
     /** Prefix of every key of this backend. */
     public static final String PREFIX = "scaleplane.events.rabbitmq.";
 
+    /** Key of the connection URI. */
+    public static final String URI_KEY = PREFIX + "uri";
     /** Key of the broker host. */
     public static final String HOST = PREFIX + "host";
     /** Key of the AMQP port. */
@@ -125,40 +132,33 @@ public final class RabbitBusConfig {
         CLASSIC
     }
 
-    private final String host;
-    private final int port;
-    private final String virtualHost;
-    private final String username;
-    private final String password;
-    private final boolean tls;
-    private final @Nullable String trustStore;
-    private final @Nullable String trustStorePassword;
+    private final RabbitClientSettings client;
     private final QueueType queueType;
     private final int shards;
     private final int prefetch;
     private final int maxInFlight;
     private final String namePrefix;
-    private final Duration connectionTimeout;
     private final Duration recoveryInterval;
     private final Duration rebalanceInterval;
     private final Duration publishTimeout;
     private final Duration drainTimeout;
 
     private RabbitBusConfig(Builder b) {
-        host = b.host;
-        port = b.port > 0 ? b.port : (b.tls ? 5671 : 5672);
-        virtualHost = b.virtualHost;
-        username = b.username;
-        password = b.password;
-        tls = b.tls;
-        trustStore = b.trustStore;
-        trustStorePassword = b.trustStorePassword;
+        client = new RabbitClientSettings(
+                b.host,
+                b.port,
+                b.virtualHost,
+                b.username,
+                b.password,
+                b.tls,
+                b.trustStore,
+                b.trustStorePassword,
+                b.connectionTimeout);
         queueType = b.queueType;
         shards = b.shards;
         prefetch = b.prefetch;
         maxInFlight = b.maxInFlight;
         namePrefix = b.namePrefix;
-        connectionTimeout = b.connectionTimeout;
         recoveryInterval = b.recoveryInterval;
         rebalanceInterval = b.rebalanceInterval;
         publishTimeout = b.publishTimeout;
@@ -173,20 +173,12 @@ public final class RabbitBusConfig {
     /** A builder holding this configuration's values. */
     public Builder toBuilder() {
         Builder b = new Builder();
-        b.host = host;
-        b.port = port;
-        b.virtualHost = virtualHost;
-        b.username = username;
-        b.password = password;
-        b.tls = tls;
-        b.trustStore = trustStore;
-        b.trustStorePassword = trustStorePassword;
+        b.client(client);
         b.queueType = queueType;
         b.shards = shards;
         b.prefetch = prefetch;
         b.maxInFlight = maxInFlight;
         b.namePrefix = namePrefix;
-        b.connectionTimeout = connectionTimeout;
         b.recoveryInterval = recoveryInterval;
         b.rebalanceInterval = rebalanceInterval;
         b.publishTimeout = publishTimeout;
@@ -216,28 +208,9 @@ public final class RabbitBusConfig {
         Objects.requireNonNull(reader, "reader");
         int before = reader.problems().size();
         Builder b = builder();
-        String host = reader.string(HOST, DEFAULT_HOST).trim();
-        reader.check(!host.isEmpty() && !host.contains("/") && !host.contains(" "), HOST, host, "a host name or IP");
-        b.host = host;
-        boolean tls = reader.bool(TLS, false);
-        b.tls = tls;
-        b.port = reader.integer(PORT, tls ? 5671 : 5672, 1, 65535);
-        String vhost = reader.string(VIRTUAL_HOST, "/");
-        reader.check(!vhost.isEmpty(), VIRTUAL_HOST, vhost, "a non-empty virtual host name such as /");
-        b.virtualHost = vhost;
-        String user = reader.string(USERNAME, "guest");
-        reader.check(!user.isEmpty(), USERNAME, user, "a non-empty user name");
-        b.username = user;
-        b.password = reader.string(PASSWORD, "guest");
-        Optional<String> store = reader.optional(TLS_TRUST_STORE);
-        store.ifPresent(s -> reader.check(
-                tls, TLS_TRUST_STORE, s, "only with " + TLS + "=true (a trust store without TLS would be ignored)"));
-        b.trustStore = store.orElse(null);
-        b.trustStorePassword = reader.optional(TLS_TRUST_STORE_PASSWORD).orElse(null);
-        if (b.trustStorePassword != null) {
-            reader.check(
-                    store.isPresent(), TLS_TRUST_STORE_PASSWORD, ConfigKeys.REDACTED, "only with " + TLS_TRUST_STORE);
-        }
+        Set<String> known = new HashSet<>(Set.of(
+                QUEUE_TYPE, SHARDS, PREFETCH, MAX_IN_FLIGHT, NAME_PREFIX, RECOVERY_INTERVAL, REBALANCE_INTERVAL));
+        b.client(RabbitClientSettings.read(reader, PREFIX, DEFAULT_HOST, known));
         b.queueType = reader.enumValue(QUEUE_TYPE, QueueType.class, QueueType.QUORUM);
         b.shards = reader.integer(SHARDS, DEFAULT_SHARDS, 1, BUCKETS);
         b.prefetch = reader.integer(PREFETCH, DEFAULT_PREFETCH, 1, 65535);
@@ -249,83 +222,54 @@ public final class RabbitBusConfig {
                 prefix,
                 "1-50 characters from letters, digits, '.', '_' and '-', not starting with '.'");
         b.namePrefix = prefix;
-        b.connectionTimeout = reader.duration(
-                CONNECTION_TIMEOUT, Duration.ofSeconds(10), Duration.ofMillis(100), Duration.ofMinutes(10));
         b.recoveryInterval = reader.duration(
                 RECOVERY_INTERVAL, Duration.ofSeconds(1), Duration.ofMillis(10), Duration.ofMinutes(10));
         b.rebalanceInterval = reader.duration(
                 REBALANCE_INTERVAL, Duration.ofMillis(500), Duration.ofMillis(10), Duration.ofMinutes(10));
         b.publishTimeout = reader.duration(PUBLISH_TIMEOUT, Duration.ofSeconds(5), Duration.ZERO, Duration.ofHours(1));
         b.drainTimeout = reader.duration(DRAIN_TIMEOUT, Duration.ofSeconds(30), Duration.ZERO, Duration.ofHours(1));
-        Set<String> known = new HashSet<>(Set.of(
-                HOST,
-                PORT,
-                VIRTUAL_HOST,
-                USERNAME,
-                PASSWORD,
-                TLS,
-                TLS_TRUST_STORE,
-                TLS_TRUST_STORE_PASSWORD,
-                QUEUE_TYPE,
-                SHARDS,
-                PREFETCH,
-                MAX_IN_FLIGHT,
-                NAME_PREFIX,
-                CONNECTION_TIMEOUT,
-                RECOVERY_INTERVAL,
-                REBALANCE_INTERVAL));
-        // A misspelt password key holds a password too, but the core redacts only keys it recognizes as secret:
-        // report those typos here, value redacted, before the generic unknown-key check would print them.
-        for (String key : new TreeSet<>(reader.properties().keys())) {
-            if (key.startsWith(PREFIX)
-                    && !known.contains(key)
-                    && ConfigKeys.looksLikePassword(key.substring(PREFIX.length()))) {
-                reader.check(false, key, ConfigKeys.REDACTED, "a known key; did you mean " + PASSWORD + "?");
-                known.add(key);
-            }
-        }
         reader.rejectUnknownKeys(PREFIX, known);
         return reader.problems().size() > before ? null : b.build();
     }
 
-    /** Broker host. */
+    /** Broker host (from the URI if one is set). */
     public String host() {
-        return host;
+        return client.host();
     }
 
     /** AMQP port. */
     public int port() {
-        return port;
+        return client.port();
     }
 
     /** Virtual host. */
     public String virtualHost() {
-        return virtualHost;
+        return client.virtualHost();
     }
 
     /** User name. */
     public String username() {
-        return username;
+        return client.username();
     }
 
     /** Password. Never log it. */
     public String password() {
-        return password;
+        return client.password();
     }
 
     /** Whether connections use TLS. */
     public boolean tls() {
-        return tls;
+        return client.tls();
     }
 
     /** Path of the TLS trust store, if set. */
     public Optional<String> trustStore() {
-        return Optional.ofNullable(trustStore);
+        return client.trustStore();
     }
 
     /** Password of the TLS trust store, if set. Never log it. */
     public Optional<String> trustStorePassword() {
-        return Optional.ofNullable(trustStorePassword);
+        return client.trustStorePassword();
     }
 
     /** Type of the group queues. */
@@ -355,7 +299,18 @@ public final class RabbitBusConfig {
 
     /** Connect timeout. */
     public Duration connectionTimeout() {
-        return connectionTimeout;
+        return client.connectionTimeout();
+    }
+
+    /**
+     * A new connection factory for the configured broker: address, virtual host, credentials, connection timeout and
+     * TLS (the trust store's, else the JVM's), built by the same code as the task queue's. The caller adds its
+     * recovery policy.
+     *
+     * @throws dev.scaleplane.api.ScaleplaneException if TLS cannot be set up (the trust store cannot be read, say)
+     */
+    public ConnectionFactory connectionFactory() {
+        return client.connectionFactory();
     }
 
     /** Pause between reconnection attempts. */
@@ -381,12 +336,9 @@ public final class RabbitBusConfig {
     /** Every setting, passwords redacted. */
     @Override
     public String toString() {
-        return "RabbitBusConfig{host=" + host + ", port=" + port + ", virtualHost=" + virtualHost + ", username="
-                + username + ", password=" + ConfigKeys.REDACTED + ", tls=" + tls + ", trustStore=" + trustStore
-                + ", trustStorePassword=" + (trustStorePassword == null ? null : ConfigKeys.REDACTED)
-                + ", queueType=" + queueType.name().toLowerCase(Locale.ROOT) + ", shards=" + shards + ", prefetch="
-                + prefetch + ", maxInFlight=" + maxInFlight + ", namePrefix=" + namePrefix + ", connectionTimeout="
-                + connectionTimeout + ", recoveryInterval=" + recoveryInterval + ", rebalanceInterval="
+        return "RabbitBusConfig{" + client + ", queueType=" + queueType.name().toLowerCase(Locale.ROOT) + ", shards="
+                + shards + ", prefetch=" + prefetch + ", maxInFlight=" + maxInFlight + ", namePrefix=" + namePrefix
+                + ", recoveryInterval=" + recoveryInterval + ", rebalanceInterval="
                 + rebalanceInterval + ", publishTimeout=" + publishTimeout + ", drainTimeout=" + drainTimeout + '}';
     }
 
@@ -405,13 +357,25 @@ public final class RabbitBusConfig {
         private int prefetch = DEFAULT_PREFETCH;
         private int maxInFlight = DEFAULT_MAX_IN_FLIGHT;
         private String namePrefix = DEFAULT_NAME_PREFIX;
-        private Duration connectionTimeout = Duration.ofSeconds(10);
+        private Duration connectionTimeout = RabbitClientSettings.DEFAULT_CONNECTION_TIMEOUT;
         private Duration recoveryInterval = Duration.ofSeconds(1);
         private Duration rebalanceInterval = Duration.ofMillis(500);
         private Duration publishTimeout = Duration.ofSeconds(5);
         private Duration drainTimeout = Duration.ofSeconds(30);
 
         private Builder() {}
+
+        private void client(RabbitClientSettings c) {
+            host = c.host();
+            port = c.port();
+            virtualHost = c.virtualHost();
+            username = c.username();
+            password = c.password();
+            tls = c.tls();
+            trustStore = c.trustStore().orElse(null);
+            trustStorePassword = c.trustStorePassword().orElse(null);
+            connectionTimeout = c.connectionTimeout();
+        }
 
         /** Broker host and port. */
         public Builder endpoint(String host, int port) {

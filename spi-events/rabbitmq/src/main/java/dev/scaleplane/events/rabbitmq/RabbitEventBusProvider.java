@@ -12,14 +12,6 @@ import dev.scaleplane.core.codec.EventCodec;
 import dev.scaleplane.events.rabbitmq.internal.RabbitEventBus;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 
 /**
  * The RabbitMQ event bus, name {@value #NAME}. Settings: {@link RabbitBusConfig}. Register it by adding the
@@ -92,46 +84,11 @@ public final class RabbitEventBusProvider implements EventBusProvider {
      * @throws ScaleplaneException if the TLS trust store cannot be read
      */
     public static ConnectionFactory connectionFactory(RabbitBusConfig config) {
-        ConnectionFactory cf = new ConnectionFactory();
-        cf.setHost(config.host());
-        cf.setPort(config.port());
-        cf.setVirtualHost(config.virtualHost());
-        cf.setUsername(config.username());
-        cf.setPassword(config.password());
-        cf.setConnectionTimeout(
-                (int) Math.min(Integer.MAX_VALUE, config.connectionTimeout().toMillis()));
+        ConnectionFactory cf = config.connectionFactory();
         cf.setAutomaticRecoveryEnabled(true);
         cf.setTopologyRecoveryEnabled(true);
         cf.setNetworkRecoveryInterval(config.recoveryInterval().toMillis());
         cf.setRequestedHeartbeat(10);
-        if (config.tls()) {
-            try {
-                SSLContext ssl;
-                if (config.trustStore().isPresent()) {
-                    Path path = Path.of(config.trustStore().get());
-                    char[] password =
-                            config.trustStorePassword().map(String::toCharArray).orElse(null);
-                    KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
-                    try (InputStream in = Files.newInputStream(path)) {
-                        store.load(in, password);
-                    }
-                    TrustManagerFactory tmf =
-                            TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-                    tmf.init(store);
-                    ssl = SSLContext.getInstance("TLS");
-                    ssl.init(null, tmf.getTrustManagers(), null);
-                } else {
-                    ssl = SSLContext.getDefault();
-                }
-                cf.useSslProtocol(ssl);
-                cf.enableHostnameVerification();
-            } catch (IOException | GeneralSecurityException e) {
-                throw new ScaleplaneException(
-                        "cannot set up TLS for RabbitMQ with trust store "
-                                + config.trustStore().orElse("(JVM default)") + ": " + e.getMessage(),
-                        e);
-            }
-        }
         return cf;
     }
 }

@@ -161,6 +161,29 @@ class RabbitEventBusTest {
     }
 
     @Test
+    void aUriAloneNamesTheBrokerVirtualHostAndUserOfTheBus() throws Exception {
+        String prefix = SharedRabbit.uniqueName("uri");
+        Map<String, String> s = Map.of(
+                RabbitBusConfig.URI_KEY,
+                "amqp://" + SharedRabbit.USER + ":" + SharedRabbit.PASSWORD + "@" + SharedRabbit.HOST + ":"
+                        + SharedRabbit.PORT + "/" + vhost.name(),
+                RabbitBusConfig.NAME_PREFIX,
+                prefix);
+        EventBus bus =
+                new RabbitEventBusProvider().create(TestContext.of(s, TYPES, URI.create("/rabbit/test"), registry));
+        open.add(bus);
+        Map<String, Event<Object>> got = new ConcurrentHashMap<>();
+        bus.subscribe(SubscriptionOptions.of("orders", "g"), e -> got.put(e.id(), e));
+        Event<Note> event = fullEvent(1);
+        bus.publish("orders", event).get();
+
+        await().atMost(WAIT).until(() -> got.containsKey(event.id()));
+        assertThat(got.get(event.id())).isEqualTo(event);
+        // the topology is in the URI's virtual host: a passive declaration there fails if the exchange is missing
+        rawChannel().exchangeDeclarePassive(new Names(prefix, 4).exchange("orders"));
+    }
+
+    @Test
     void aCloudEventFromAForeignAmqpProducerIsHandled() throws Exception {
         String prefix = SharedRabbit.uniqueName("foreign");
         EventBus bus = bus(prefix, Map.of());

@@ -1,4 +1,7 @@
-/** Implementation of the RabbitMQ event bus; not an API, may change in any release. */
+/**
+ * Implementation of the RabbitMQ event bus, and the connection settings ({@code RabbitClientSettings}) that the bus's
+ * and the task queue's configurations share; not an API, may change in any release.
+ */
 @NullMarked
 package dev.scaleplane.events.rabbitmq.internal;
 

@@ -1,18 +1,16 @@
 package dev.scaleplane.events.rabbitmq.tasks;
 
+import com.rabbitmq.client.ConnectionFactory;
 import dev.scaleplane.api.ConfigurationException;
 import dev.scaleplane.api.orchestration.TaskQueueOptions;
 import dev.scaleplane.api.spi.ConfigProperties;
-import dev.scaleplane.core.config.ConfigKeys;
 import dev.scaleplane.core.config.ConfigReader;
-import java.net.URI;
-import java.net.URISyntaxException;
+import dev.scaleplane.events.rabbitmq.internal.RabbitClientSettings;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -22,21 +20,28 @@ import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Settings of the RabbitMQ task queue, read from keys under {@value #PREFIX}.
+ * Settings of the RabbitMQ task queue, read from keys under {@value #PREFIX}. The connection keys ({@code uri} to
+ * {@code connection-timeout}) are the same, with the same rules, as the event bus's under
+ * {@code scaleplane.events.rabbitmq.} ({@code RabbitBusConfig}); only the default host differs.
  *
  * <table>
  *   <caption>Configuration</caption>
  *   <tr><th>key</th><th>default</th><th>meaning</th></tr>
  *   <tr><td>{@code uri}</td><td>(none)</td><td>{@code amqp://user:pass@host:port/vhost} or {@code amqps://...};
- *       when set, {@code host}, {@code port}, {@code virtual-host} and {@code username} must not be</td></tr>
+ *       when set, {@code host}, {@code port}, {@code virtual-host} and {@code username} must not be; the
+ *       {@code password} key, if set, wins over a password in the URI</td></tr>
  *   <tr><td>{@code host}</td><td>127.0.0.1</td><td>broker host</td></tr>
  *   <tr><td>{@code port}</td><td>5672 (5671 with TLS)</td><td>broker port</td></tr>
  *   <tr><td>{@code virtual-host}</td><td>/</td><td>virtual host</td></tr>
  *   <tr><td>{@code username}</td><td>guest</td><td>user</td></tr>
  *   <tr><td>{@code password}</td><td>guest</td><td>password; never printed</td></tr>
- *   <tr><td>{@code tls}</td><td>false</td><td>TLS with the JVM's default trust store (implied by
- *       {@code amqps://})</td></tr>
- *   <tr><td>{@code connection-timeout}</td><td>10s</td><td>TCP connect and AMQP handshake timeout</td></tr>
+ *   <tr><td>{@code tls}</td><td>false</td><td>TLS with host name verification, trusting the JVM's trust store
+ *       unless a trust store is given (implied by {@code amqps://})</td></tr>
+ *   <tr><td>{@code tls-trust-store}</td><td>(none)</td><td>path of a PKCS12 or JKS trust store; only with
+ *       TLS</td></tr>
+ *   <tr><td>{@code tls-trust-store-password}</td><td>(none)</td><td>its password; never printed</td></tr>
+ *   <tr><td>{@code connection-timeout}</td><td>10s</td><td>TCP connect and AMQP handshake timeout (100ms to
+ *       1h)</td></tr>
  *   <tr><td>{@code confirm-timeout}</td><td>10s</td><td>how long a publish waits for the broker's confirm before
  *       the operation fails</td></tr>
  *   <tr><td>{@code queue}</td><td>{@value #DEFAULT_QUEUE}</td><td>base name of the queues (1-200 letters, digits,
@@ -69,7 +74,7 @@ import org.jspecify.annotations.Nullable;
  *       than {@code hold-limit}; the smallest must not exceed {@code hold-limit}</td></tr>
  * </table>
  *
- * <p>The password, and a password in the URI, are redacted in {@link #toString()} and in configuration problems.
+ * <p>The passwords, and a password in the URI, are redacted in {@link #toString()} and in configuration problems.
  *
  * <p>Immutable and thread-safe.
  */
@@ -90,6 +95,10 @@ public final class RabbitTaskQueueConfig {
     public static final String PASSWORD = PREFIX + "password";
     /** Key of the TLS switch. */
     public static final String TLS = PREFIX + "tls";
+    /** Key of the TLS trust store path. */
+    public static final String TLS_TRUST_STORE = PREFIX + "tls-trust-store";
+    /** Key of the TLS trust store password. */
+    public static final String TLS_TRUST_STORE_PASSWORD = PREFIX + "tls-trust-store-password";
     /** Key of the connection timeout. */
     public static final String CONNECTION_TIMEOUT = PREFIX + "connection-timeout";
     /** Key of the confirm timeout. */
@@ -123,10 +132,11 @@ public final class RabbitTaskQueueConfig {
 
     /** Default queue base name. */
     public static final String DEFAULT_QUEUE = "scaleplane.tasks";
+    /** Default host. */
+    public static final String DEFAULT_HOST = "127.0.0.1";
 
     private static final Pattern QUEUE_NAME = Pattern.compile("[A-Za-z0-9._-]{1,200}");
     private static final Pattern SHORT_DURATION = Pattern.compile("(\\d{1,12})(ms|s|m|h|d)");
-    private static final Pattern URI_PASSWORD = Pattern.compile("^([A-Za-z][A-Za-z0-9+.-]*://[^:@/]*:)[^@/]*@");
     private static final Duration MAX_TTL = Duration.ofDays(24); // x-message-ttl is a 32-bit millisecond count
 
     /** How queues are replicated. */
@@ -137,13 +147,7 @@ public final class RabbitTaskQueueConfig {
         CLASSIC
     }
 
-    private final String host;
-    private final int port;
-    private final String virtualHost;
-    private final String username;
-    private final String password;
-    private final boolean tls;
-    private final Duration connectionTimeout;
+    private final RabbitClientSettings client;
     private final Duration confirmTimeout;
     private final String queue;
     private final QueueType queueType;
@@ -156,13 +160,7 @@ public final class RabbitTaskQueueConfig {
     private final int priorityBands;
 
     private RabbitTaskQueueConfig(
-            String host,
-            int port,
-            String virtualHost,
-            String username,
-            String password,
-            boolean tls,
-            Duration connectionTimeout,
+            RabbitClientSettings client,
             Duration confirmTimeout,
             String queue,
             QueueType queueType,
@@ -173,13 +171,7 @@ public final class RabbitTaskQueueConfig {
             List<Duration> delayBuckets,
             Duration idlePollInterval,
             int priorityBands) {
-        this.host = host;
-        this.port = port;
-        this.virtualHost = virtualHost;
-        this.username = username;
-        this.password = password;
-        this.tls = tls;
-        this.connectionTimeout = connectionTimeout;
+        this.client = client;
         this.confirmTimeout = confirmTimeout;
         this.queue = queue;
         this.queueType = queueType;
@@ -233,53 +225,22 @@ public final class RabbitTaskQueueConfig {
         Objects.requireNonNull(reader, "reader");
         Objects.requireNonNull(base, "base");
         int problemsBefore = reader.problems().size();
-        Optional<String> uri = reader.optional(URI_KEY);
-        String host = reader.string(HOST, "127.0.0.1").trim();
-        boolean tls = reader.bool(TLS, false);
-        String virtualHost = reader.string(VIRTUAL_HOST, "/");
-        String username = reader.string(USERNAME, "guest");
-        String password = reader.string(PASSWORD, "guest");
-        int port = reader.integer(PORT, tls ? 5671 : 5672, 1, 65535);
-        if (uri.isPresent()) {
-            for (String k : List.of(HOST, PORT, VIRTUAL_HOST, USERNAME)) {
-                if (reader.properties().get(k).isPresent()) {
-                    reader.check(
-                            false,
-                            k,
-                            reader.properties().get(k).orElse(null),
-                            "unset when " + URI_KEY + " is set (the URI names the host, port, virtual host and user)");
-                }
-            }
-            String shown = redactUri(uri.get().trim());
-            try {
-                URI u = new URI(uri.get().trim());
-                String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(Locale.ROOT);
-                if (reader.check(
-                        (scheme.equals("amqp") || scheme.equals("amqps")) && u.getHost() != null,
-                        URI_KEY,
-                        shown,
-                        "an AMQP URI such as amqp://user@127.0.0.1:5672/vhost")) {
-                    tls = tls || scheme.equals("amqps");
-                    host = u.getHost();
-                    port = u.getPort() > 0 ? u.getPort() : tls ? 5671 : 5672;
-                    String path = u.getPath();
-                    virtualHost = path == null || path.isEmpty() || path.equals("/") ? "/" : path.substring(1);
-                    String userInfo = u.getUserInfo();
-                    if (userInfo != null) {
-                        int colon = userInfo.indexOf(':');
-                        username = colon < 0 ? userInfo : userInfo.substring(0, colon);
-                        if (colon >= 0 && reader.properties().get(PASSWORD).isEmpty()) {
-                            password = userInfo.substring(colon + 1);
-                        }
-                    }
-                }
-            } catch (URISyntaxException e) {
-                reader.check(false, URI_KEY, shown, "an AMQP URI such as amqp://user@127.0.0.1:5672/vhost");
-            }
-        }
-        reader.check(!host.isEmpty(), HOST, host, "a host name or address");
-        Duration connectionTimeout = reader.duration(
-                CONNECTION_TIMEOUT, Duration.ofSeconds(10), Duration.ofMillis(100), Duration.ofHours(1));
+        Set<String> known = new HashSet<>(Set.of(
+                CONFIRM_TIMEOUT,
+                QUEUE,
+                QUEUE_TYPE,
+                CAPACITY,
+                DEAD_LETTER_CAPACITY,
+                AGING_INTERVAL,
+                IDEMPOTENCY_WINDOW,
+                RETENTION,
+                PREFETCH,
+                CONSUMER_TIMEOUT,
+                HOLD_LIMIT,
+                IDLE_POLL_INTERVAL,
+                PRIORITY_BANDS,
+                DELAY_BUCKETS));
+        RabbitClientSettings client = RabbitClientSettings.read(reader, PREFIX, DEFAULT_HOST, known);
         Duration confirmTimeout =
                 reader.duration(CONFIRM_TIMEOUT, Duration.ofSeconds(10), Duration.ofMillis(100), Duration.ofHours(1));
         String queue = reader.string(QUEUE, DEFAULT_QUEUE).trim();
@@ -320,38 +281,6 @@ public final class RabbitTaskQueueConfig {
                     bucketsText,
                     "a smallest bucket not above " + HOLD_LIMIT + " (" + holdLimit + ")");
         }
-        Set<String> known = new HashSet<>(Set.of(
-                URI_KEY,
-                HOST,
-                PORT,
-                VIRTUAL_HOST,
-                USERNAME,
-                PASSWORD,
-                TLS,
-                CONNECTION_TIMEOUT,
-                CONFIRM_TIMEOUT,
-                QUEUE,
-                QUEUE_TYPE,
-                CAPACITY,
-                DEAD_LETTER_CAPACITY,
-                AGING_INTERVAL,
-                IDEMPOTENCY_WINDOW,
-                RETENTION,
-                PREFETCH,
-                CONSUMER_TIMEOUT,
-                HOLD_LIMIT,
-                IDLE_POLL_INTERVAL,
-                PRIORITY_BANDS,
-                DELAY_BUCKETS));
-        // A misspelt password key holds a password too: report it with the value redacted.
-        for (String key : new TreeSet<>(reader.properties().keys())) {
-            if (key.startsWith(PREFIX)
-                    && !known.contains(key)
-                    && ConfigKeys.looksLikePassword(key.substring(PREFIX.length()))) {
-                reader.check(false, key, ConfigKeys.REDACTED, "a known key; did you mean " + PASSWORD + "?");
-                known.add(key);
-            }
-        }
         reader.rejectUnknownKeys(PREFIX, known);
         if (reader.problems().size() > problemsBefore || buckets == null) {
             return null;
@@ -364,13 +293,7 @@ public final class RabbitTaskQueueConfig {
                 .retention(retention)
                 .build();
         return new RabbitTaskQueueConfig(
-                host,
-                port,
-                virtualHost,
-                username,
-                password,
-                tls,
-                connectionTimeout,
+                client,
                 confirmTimeout,
                 queue,
                 queueType,
@@ -390,13 +313,7 @@ public final class RabbitTaskQueueConfig {
                     "queue must be 1-200 letters, digits, '.', '_' or '-', but was '" + queue + "'");
         }
         return new RabbitTaskQueueConfig(
-                host,
-                port,
-                virtualHost,
-                username,
-                password,
-                tls,
-                connectionTimeout,
+                client,
                 confirmTimeout,
                 queue,
                 queueType,
@@ -441,44 +358,60 @@ public final class RabbitTaskQueueConfig {
         }
     }
 
-    /** The URI with its password, if any, redacted. */
-    static String redactUri(String uri) {
-        return URI_PASSWORD.matcher(uri).replaceFirst("$1" + ConfigKeys.REDACTED + "@");
-    }
-
-    /** Broker host. */
+    /** Broker host (from the URI if one is set). */
     public String host() {
-        return host;
+        return client.host();
     }
 
     /** Broker port. */
     public int port() {
-        return port;
+        return client.port();
     }
 
     /** Virtual host. */
     public String virtualHost() {
-        return virtualHost;
+        return client.virtualHost();
     }
 
     /** User name. */
     public String username() {
-        return username;
+        return client.username();
     }
 
     /** The password. Never log it. */
     public String password() {
-        return password;
+        return client.password();
     }
 
     /** Whether the connection uses TLS. */
     public boolean tls() {
-        return tls;
+        return client.tls();
+    }
+
+    /** Path of the TLS trust store, if set. */
+    public Optional<String> trustStore() {
+        return client.trustStore();
+    }
+
+    /** Password of the TLS trust store, if set. Never log it. */
+    public Optional<String> trustStorePassword() {
+        return client.trustStorePassword();
     }
 
     /** Connect and handshake timeout. */
     public Duration connectionTimeout() {
-        return connectionTimeout;
+        return client.connectionTimeout();
+    }
+
+    /**
+     * A new connection factory for the configured broker: address, virtual host, credentials, connection timeout and
+     * TLS (the trust store's, else the JVM's), built by the same code as the event bus's. The caller adds its
+     * recovery policy.
+     *
+     * @throws dev.scaleplane.api.ScaleplaneException if TLS cannot be set up (the trust store cannot be read, say)
+     */
+    public ConnectionFactory connectionFactory() {
+        return client.connectionFactory();
     }
 
     /** How long a publish waits for its confirm. */
@@ -533,9 +466,7 @@ public final class RabbitTaskQueueConfig {
 
     @Override
     public String toString() {
-        return "RabbitTaskQueueConfig{host=" + host + ", port=" + port + ", virtualHost=" + virtualHost
-                + ", username=" + username + ", password=" + ConfigKeys.REDACTED + ", tls=" + tls
-                + ", connectionTimeout=" + connectionTimeout + ", confirmTimeout=" + confirmTimeout + ", queue="
+        return "RabbitTaskQueueConfig{" + client + ", confirmTimeout=" + confirmTimeout + ", queue="
                 + queue + ", queueType=" + queueType + ", options=" + options + ", prefetch=" + prefetch
                 + ", consumerTimeout=" + consumerTimeout + ", holdLimit=" + holdLimit + ", delayBuckets="
                 + delayBuckets + ", idlePollInterval=" + idlePollInterval + ", priorityBands=" + priorityBands + '}';

@@ -4,14 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.scaleplane.api.ConfigurationException;
+import dev.scaleplane.api.ScaleplaneException;
+import dev.scaleplane.api.orchestration.TaskClock;
 import dev.scaleplane.api.spi.TaskQueueProvider;
 import dev.scaleplane.core.config.ScaleplaneProperties;
+import dev.scaleplane.events.rabbitmq.tasks.internal.RabbitTaskQueue;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Reading, validating and printing the task queue's settings, and discovery of the provider; needs no broker. */
 class RabbitTaskQueueConfigTest {
@@ -155,6 +160,26 @@ class RabbitTaskQueueConfigTest {
                 .isInstanceOfSatisfying(ConfigurationException.class, e -> assertThat(e.problems())
                         .singleElement()
                         .satisfies(p -> assertThat(p.key()).isEqualTo(RabbitTaskQueueConfig.DELAY_BUCKETS)));
+    }
+
+    @Test
+    void theQueueConnectsWithTheConfiguredTrustStore(@TempDir Path dir) {
+        String store = dir.resolve("missing.p12").toString();
+        RabbitTaskQueueConfig c = read(Map.of(
+                RabbitTaskQueueConfig.URI_KEY, "amqps://svc@rabbit.internal/jobs",
+                RabbitTaskQueueConfig.TLS_TRUST_STORE, store,
+                RabbitTaskQueueConfig.TLS_TRUST_STORE_PASSWORD, "changeit"));
+        assertThat(c.trustStore()).hasValue(store);
+        assertThat(c.trustStorePassword()).hasValue("changeit");
+        assertThat(c.toString()).doesNotContain("changeit");
+        // The queue builds its connection with the trust store before it connects: one it cannot read stops it there.
+        assertThatThrownBy(() -> new RabbitTaskQueue(c, c.options(), TaskClock.system(), () -> 0.5))
+                .isInstanceOf(ScaleplaneException.class)
+                .hasMessageContaining("trust store " + store);
+        assertThatThrownBy(() -> read(Map.of(RabbitTaskQueueConfig.TLS_TRUST_STORE, store)))
+                .isInstanceOfSatisfying(ConfigurationException.class, e -> assertThat(e.problems())
+                        .singleElement()
+                        .satisfies(p -> assertThat(p.key()).isEqualTo(RabbitTaskQueueConfig.TLS_TRUST_STORE)));
     }
 
     @Test

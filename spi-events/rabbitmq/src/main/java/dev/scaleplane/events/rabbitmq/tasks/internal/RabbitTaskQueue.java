@@ -25,7 +25,6 @@ import dev.scaleplane.events.rabbitmq.tasks.RabbitTaskQueueProvider;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -37,7 +36,6 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.DoubleSupplier;
 import java.util.function.Function;
-import javax.net.ssl.SSLContext;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -189,26 +187,12 @@ public final class RabbitTaskQueue implements TaskQueue {
         monitor.every(0, METRICS_REFRESH_MS, this::countReady);
     }
 
+    /** The configured connection factory, without automatic recovery. */
     private static ConnectionFactory connectionFactory(RabbitTaskQueueConfig config) {
-        ConnectionFactory factory = new ConnectionFactory();
-        factory.setHost(config.host());
-        factory.setPort(config.port());
-        factory.setVirtualHost(config.virtualHost());
-        factory.setUsername(config.username());
-        factory.setPassword(config.password());
-        factory.setConnectionTimeout(
-                (int) Math.min(Integer.MAX_VALUE, config.connectionTimeout().toMillis()));
+        ConnectionFactory factory = config.connectionFactory();
         // Recovery would renumber delivery tags under held leases; this queue reconnects itself and drops holds.
         factory.setAutomaticRecoveryEnabled(false);
         factory.setTopologyRecoveryEnabled(false);
-        if (config.tls()) {
-            try {
-                factory.useSslProtocol(SSLContext.getDefault());
-                factory.enableHostnameVerification();
-            } catch (NoSuchAlgorithmException e) {
-                throw new ScaleplaneException("TLS is not available in this JVM: " + e.getMessage(), e);
-            }
-        }
         return factory;
     }
 
