@@ -68,6 +68,9 @@ final class PropagationState implements Propagation {
     private final List<CompletableFuture<PropagationStatus>> readyWaiters = new ArrayList<>();
     private final Executor executor;
     private final AtomicBoolean publishPending = new AtomicBoolean();
+    /** Orders roll-ups and their offers; never held while taking this object's monitor first. */
+    private final Object publishLock = new Object();
+
     private long revision;
     private boolean deleted;
     /** Clusters this propagation failed over from, for rebalancing when they return. */
@@ -154,8 +157,13 @@ final class PropagationState implements Propagation {
 
     /** Computes the roll-up now, publishes it, and completes ready waiters. */
     void publishNow() {
-        PropagationStatus s = rollUp(fleet.now());
-        changes.offer(s);
+        PropagationStatus s;
+        // Two roll-ups may run at once on the fleet's pool (one scheduled while the other computes): computing and
+        // offering under one lock keeps offers in computation order, so an older roll-up never lands last.
+        synchronized (publishLock) {
+            s = rollUp(fleet.now());
+            changes.offer(s);
+        }
         List<CompletableFuture<PropagationStatus>> done = new ArrayList<>();
         synchronized (this) {
             if (s.ready()) {
@@ -212,8 +220,10 @@ final class PropagationState implements Propagation {
 
     @Override
     public Flow.Publisher<PropagationStatus> changes() {
-        if (changes.latest() == null) {
-            changes.offer(status());
+        synchronized (publishLock) {
+            if (changes.latest() == null) {
+                changes.offer(status());
+            }
         }
         return changes;
     }
