@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.scaleplane.adapters.webhooks.WebhookSettings.Endpoint;
-import dev.scaleplane.adapters.webhooks.internal.RejectionLog;
 import dev.scaleplane.adapters.webhooks.internal.SenderProtocol;
 import dev.scaleplane.api.adapters.ci.CiEvents;
 import dev.scaleplane.api.adapters.ci.CiRun;
@@ -17,10 +16,12 @@ import dev.scaleplane.api.events.PublishException;
 import dev.scaleplane.api.events.PublishReceipt;
 import dev.scaleplane.core.ScaleplanePlatform;
 import dev.scaleplane.core.bus.DeduplicationWindow;
+import dev.scaleplane.core.logging.RateLimitedLog;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -106,7 +107,14 @@ public final class WebhookReceiver {
     private final @Nullable MeterRegistry meters;
     private final Map<String, Route> routes = new HashMap<>();
     private final DeduplicationWindow accepted;
-    private final RejectionLog rejections;
+    /** The shortest time between two logged rejections of one endpoint and status. */
+    static final Duration REJECTION_LOG_INTERVAL = Duration.ofSeconds(30);
+
+    /**
+     * Rejections at WARN, one line per endpoint and status every 30 s: a misconfigured sender or someone probing the
+     * endpoint must not flood the log. Reasons name headers and sizes only, never a value, a secret or a signature.
+     */
+    private final RateLimitedLog rejections;
 
     private WebhookReceiver(Builder b) {
         this.settings = b.settings;
@@ -118,7 +126,8 @@ public final class WebhookReceiver {
             routes.put(e.path(), new Route(e, SenderProtocol.of(e.sender()), URI.create("/webhooks/" + e.name())));
         }
         this.accepted = new DeduplicationWindow(settings.dedupWindow(), settings.dedupMaxEntries());
-        this.rejections = new RejectionLog(clock);
+        this.rejections = new RateLimitedLog(
+                LoggerFactory.getLogger("dev.scaleplane.adapters.webhooks"), REJECTION_LOG_INTERVAL, clock);
     }
 
     /**
@@ -170,7 +179,7 @@ public final class WebhookReceiver {
             return outcome(route, "error", response(500, "error", "the delivery could not be checked", null, Map.of()));
         }
         if (refusal != null) {
-            rejections.rejected(endpoint.name(), 401, refusal);
+            rejected(endpoint.name(), 401, refusal);
             return outcome(route, "unauthorized", response(401, "unauthorized", refusal, null, Map.of()));
         }
         JsonNode payload;
@@ -181,7 +190,7 @@ public final class WebhookReceiver {
         }
         if (payload == null || !payload.isObject()) {
             String reason = "the body is not a JSON object";
-            rejections.rejected(endpoint.name(), 400, reason);
+            rejected(endpoint.name(), 400, reason);
             return outcome(route, "bad_request", response(400, "bad request", reason, null, Map.of()));
         }
         try {
@@ -285,7 +294,7 @@ public final class WebhookReceiver {
     private WebhookResponse tooLarge(Route route, long length) {
         String reason = "the body of " + length + " bytes is larger than the endpoint's limit of "
                 + route.endpoint().maxBodyBytes() + " bytes (max-body-bytes)";
-        rejections.rejected(route.endpoint().name(), 400, reason);
+        rejected(route.endpoint().name(), 400, reason);
         return outcome(route, "bad_request", response(400, "bad request", reason, null, Map.of()));
     }
 
@@ -360,5 +369,9 @@ public final class WebhookReceiver {
         public WebhookReceiver build() {
             return new WebhookReceiver(this);
         }
+    }
+
+    private void rejected(String endpoint, int status, String reason) {
+        rejections.warn(endpoint + " " + status, "webhook endpoint {} answered {}: {}", endpoint, status, reason);
     }
 }

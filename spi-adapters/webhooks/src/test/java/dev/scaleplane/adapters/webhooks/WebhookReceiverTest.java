@@ -115,7 +115,7 @@ class WebhookReceiverTest {
                 .isEqualTo(2);
         assertThat(logs)
                 .contains("X-Hub-Signature does not match the body")
-                .contains("2 similar rejections not logged")
+                .contains("2 similar messages not logged")
                 .doesNotContain(WebhookServerTest.JIRA_SECRET)
                 .doesNotContain("guessed-secret")
                 .doesNotContain(forged.substring("sha256=".length()));

@@ -4,12 +4,10 @@ import dev.scaleplane.adapters.http.AdapterRequest;
 import dev.scaleplane.adapters.http.AdapterResponse;
 import dev.scaleplane.adapters.http.Interceptor;
 import dev.scaleplane.api.adapters.AdapterException;
+import dev.scaleplane.core.logging.RateLimitedLog;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,15 +21,12 @@ public final class LoggingInterceptor implements Interceptor {
     static final Duration FAILURE_LOG_INTERVAL = Duration.ofSeconds(30);
     private static final Logger LOG = LoggerFactory.getLogger("dev.scaleplane.adapters.http");
 
-    private record Window(Instant start, int suppressed) {}
-
     private final URI baseUri;
-    private final Clock clock;
-    private final Map<String, Window> failureWindows = new ConcurrentHashMap<>();
+    private final RateLimitedLog failures;
 
     public LoggingInterceptor(URI baseUri, Clock clock) {
         this.baseUri = baseUri;
-        this.clock = clock;
+        this.failures = new RateLimitedLog(LOG, FAILURE_LOG_INTERVAL, clock);
     }
 
     @Override
@@ -70,23 +65,6 @@ public final class LoggingInterceptor implements Interceptor {
 
     private void failure(Chain chain, AdapterRequest request, String line) {
         String key = chain.instance() + " " + request.method() + " " + request.pathTemplate();
-        Instant now = clock.instant();
-        Window[] previous = new Window[1];
-        Window current = failureWindows.compute(key, (k, w) -> {
-            previous[0] = w;
-            if (w == null || !now.isBefore(w.start().plus(FAILURE_LOG_INTERVAL))) {
-                return new Window(now, 0);
-            }
-            return new Window(w.start(), w.suppressed() + 1);
-        });
-        if (current.suppressed() == 0) {
-            int heldBack = previous[0] == null ? 0 : previous[0].suppressed();
-            LOG.warn(
-                    "{} ({}) {}{}",
-                    chain.system(),
-                    chain.instance(),
-                    line,
-                    heldBack > 0 ? " (" + heldBack + " similar failures not logged in the last interval)" : "");
-        }
+        failures.warn(key, "{} ({}) {}", chain.system(), chain.instance(), line);
     }
 }

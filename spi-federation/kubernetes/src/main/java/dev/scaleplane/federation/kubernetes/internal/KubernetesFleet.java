@@ -22,6 +22,7 @@ import dev.scaleplane.api.orchestration.TaskClock;
 import dev.scaleplane.api.orchestration.TaskHandle;
 import dev.scaleplane.api.orchestration.WorkerSpec;
 import dev.scaleplane.core.federation.PlacementEngine;
+import dev.scaleplane.core.logging.RateLimitedLog;
 import dev.scaleplane.core.orchestration.Orchestrator;
 import dev.scaleplane.federation.kubernetes.KubernetesFederationProvider;
 import dev.scaleplane.federation.kubernetes.KubernetesFleetConfig;
