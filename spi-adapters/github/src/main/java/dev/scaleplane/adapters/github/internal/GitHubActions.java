@@ -24,7 +24,6 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -297,36 +296,8 @@ public final class GitHubActions implements CiAdapter {
         return path.isEmpty() ? run.path("workflow_id").asText("unknown") : path;
     }
 
-    /**
-     * GitHub's status and conclusion as a {@link CiStatus}:
-     *
-     * <ul>
-     *   <li>{@code queued}, {@code waiting}, {@code requested}, {@code pending}: QUEUED;
-     *   <li>{@code in_progress} (and any status GitHub adds later, until it completes): RUNNING;
-     *   <li>completed with {@code success}, or {@code neutral} (ended without failing): SUCCEEDED;
-     *   <li>completed with {@code failure}, {@code timed_out}, {@code action_required}, {@code startup_failure},
-     *       {@code stale} (GitHub gave up on it) or no or an unknown conclusion: FAILED, so nothing unknown passes as
-     *       green;
-     *   <li>completed with {@code cancelled} or {@code skipped} (it did not run to its end): CANCELLED.
-     * </ul>
-     */
     static CiStatus map(String status, @Nullable String conclusion) {
-        switch (status.toLowerCase(Locale.ROOT)) {
-            case "queued", "waiting", "requested", "pending" -> {
-                return CiStatus.QUEUED;
-            }
-            case "completed" -> {
-                String c = conclusion == null ? "" : conclusion.toLowerCase(Locale.ROOT);
-                return switch (c) {
-                    case "success", "neutral" -> CiStatus.SUCCEEDED;
-                    case "cancelled", "skipped" -> CiStatus.CANCELLED;
-                    default -> CiStatus.FAILED;
-                };
-            }
-            default -> {
-                return CiStatus.RUNNING;
-            }
-        }
+        return dev.scaleplane.adapters.github.GitHubRunStatus.of(status, conclusion);
     }
 
     private static Optional<Instant> instant(JsonNode node) {

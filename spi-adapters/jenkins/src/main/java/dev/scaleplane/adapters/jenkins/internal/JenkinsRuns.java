@@ -6,7 +6,6 @@ import dev.scaleplane.api.adapters.ci.CiStatus;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.Locale;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
@@ -25,27 +24,8 @@ final class JenkinsRuns {
 
     private JenkinsRuns() {}
 
-    /**
-     * A build's state as a {@link CiStatus}:
-     *
-     * <ul>
-     *   <li>{@code building} or {@code inProgress} (the log is still written after the result is set): RUNNING;
-     *   <li>result {@code SUCCESS}: SUCCEEDED;
-     *   <li>{@code UNSTABLE} (tests failed), {@code FAILURE}, and any result Jenkins may add: FAILED, so nothing
-     *       unknown passes as green;
-     *   <li>{@code ABORTED} (stopped), {@code NOT_BUILT} (skipped, e.g. a stage or module not run): CANCELLED;
-     *   <li>no result yet outside a build (a moment between states): RUNNING.
-     * </ul>
-     */
     static CiStatus map(boolean building, boolean inProgress, @Nullable String result) {
-        if (building || inProgress || result == null) {
-            return CiStatus.RUNNING;
-        }
-        return switch (result.toUpperCase(Locale.ROOT)) {
-            case "SUCCESS" -> CiStatus.SUCCEEDED;
-            case "ABORTED", "NOT_BUILT" -> CiStatus.CANCELLED;
-            default -> CiStatus.FAILED;
-        };
+        return dev.scaleplane.adapters.jenkins.JenkinsBuildStatus.of(building, inProgress, result);
     }
 
     /**

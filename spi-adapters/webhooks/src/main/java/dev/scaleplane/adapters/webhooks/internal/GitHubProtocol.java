@@ -1,6 +1,7 @@
 package dev.scaleplane.adapters.webhooks.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.scaleplane.adapters.github.GitHubRunStatus;
 import dev.scaleplane.adapters.webhooks.Sender;
 import dev.scaleplane.adapters.webhooks.WebhookRequest;
 import dev.scaleplane.api.adapters.ci.CiRun;
@@ -8,7 +9,6 @@ import dev.scaleplane.api.adapters.ci.CiStatus;
 import dev.scaleplane.api.adapters.secrets.Secret;
 import java.net.URI;
 import java.time.Instant;
-import java.util.Locale;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
@@ -105,13 +105,8 @@ final class GitHubProtocol implements SenderProtocol {
         return id != null ? id : "unknown";
     }
 
-    /** The conclusion of a completed run, mapped as the GitHub Actions adapter maps it; unknown is FAILED. */
+    /** The conclusion of a completed run, mapped by the GitHub Actions adapter's {@link GitHubRunStatus}. */
     static CiStatus map(@Nullable String conclusion) {
-        String c = conclusion == null ? "" : conclusion.toLowerCase(Locale.ROOT);
-        return switch (c) {
-            case "success", "neutral" -> CiStatus.SUCCEEDED;
-            case "cancelled", "skipped" -> CiStatus.CANCELLED;
-            default -> CiStatus.FAILED;
-        };
+        return GitHubRunStatus.of("completed", conclusion);
     }
 }

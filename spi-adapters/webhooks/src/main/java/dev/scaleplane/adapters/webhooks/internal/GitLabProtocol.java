@@ -1,6 +1,7 @@
 package dev.scaleplane.adapters.webhooks.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.scaleplane.adapters.gitlab.GitLabPipelineStatus;
 import dev.scaleplane.adapters.webhooks.Sender;
 import dev.scaleplane.adapters.webhooks.WebhookRequest;
 import dev.scaleplane.api.adapters.ci.CiRun;
@@ -9,7 +10,6 @@ import dev.scaleplane.api.adapters.secrets.Secret;
 import java.net.URI;
 import java.time.Instant;
 import java.util.HexFormat;
-import java.util.Locale;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
@@ -110,17 +110,15 @@ final class GitLabProtocol implements SenderProtocol {
                 Payloads.instant(pipeline.path("finished_at")).orElse(null)));
     }
 
-    /** A pipeline status that has ended as a {@link CiStatus}; null for one still going. */
+    /**
+     * A pipeline status that has ended, mapped by the GitLab CI adapter's {@link GitLabPipelineStatus}; null for one
+     * still going (a Pipeline Hook is sent on every status change).
+     */
     static @Nullable CiStatus map(@Nullable String status) {
         if (status == null) {
             return null;
         }
-        return switch (status.toLowerCase(Locale.ROOT)) {
-            case "success" -> CiStatus.SUCCEEDED;
-            case "failed" -> CiStatus.FAILED;
-                // canceling: GitLab is stopping the jobs; the GitLab CI adapter counts it as the ending too
-            case "canceled", "canceling", "skipped" -> CiStatus.CANCELLED;
-            default -> null;
-        };
+        CiStatus mapped = GitLabPipelineStatus.of(status, false);
+        return mapped.terminal() ? mapped : null;
     }
 }

@@ -1,6 +1,7 @@
 package dev.scaleplane.adapters.webhooks.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.scaleplane.adapters.jenkins.JenkinsBuildStatus;
 import dev.scaleplane.adapters.webhooks.Sender;
 import dev.scaleplane.adapters.webhooks.WebhookRequest;
 import dev.scaleplane.api.adapters.ci.CiRun;
@@ -159,18 +160,8 @@ final class JenkinsProtocol implements SenderProtocol {
                 at));
     }
 
-    /**
-     * A Jenkins build result as a {@link CiStatus}, as the Jenkins adapter maps it (an unknown result is FAILED, so
-     * nothing unknown passes as green); null for none.
-     */
+    /** A build result, mapped by the Jenkins adapter's {@link JenkinsBuildStatus}; null for none. */
     static @Nullable CiStatus map(@Nullable String result) {
-        if (result == null) {
-            return null;
-        }
-        return switch (result.toUpperCase(Locale.ROOT)) {
-            case "SUCCESS" -> CiStatus.SUCCEEDED;
-            case "ABORTED", "NOT_BUILT" -> CiStatus.CANCELLED;
-            default -> CiStatus.FAILED; // FAILURE, UNSTABLE
-        };
+        return result == null ? null : JenkinsBuildStatus.of(false, false, result);
     }
 }
