@@ -61,4 +61,35 @@ class JenkinsCrumbTest {
         server.verify(1, postRequestedFor(urlEqualTo("/job/app/build")).withoutHeader("Jenkins-Crumb"));
         server.verify(2, postRequestedFor(urlEqualTo("/job/app/build")).withHeader("Jenkins-Crumb", equalTo("c0ffee")));
     }
+
+    @Test
+    void theCrumbGoesWithTheSessionCookieItWasIssuedUnder() {
+        server.stubFor(post("/job/app/build")
+                .atPriority(2)
+                .willReturn(aResponse().withStatus(403).withBody("No valid crumb was included in the request")));
+        server.stubFor(post("/job/app/build")
+                .atPriority(1)
+                .withHeader("Jenkins-Crumb", equalTo("c0ffee"))
+                .withHeader("Cookie", equalTo("JSESSIONID.1a2b=node0abc; remember=1"))
+                .willReturn(aResponse().withStatus(201).withHeader("Location", "/queue/item/8/")));
+        server.stubFor(get("/crumbIssuer/api/json")
+                .willReturn(okJson("{\"crumbRequestField\":\"Jenkins-Crumb\",\"crumb\":\"c0ffee\"}")
+                        .withHeader("Set-Cookie", "JSESSIONID.1a2b=node0abc; Path=/; HttpOnly")
+                        .withHeader("Set-Cookie", "remember=1; Path=/")));
+        VirtualClock clock = new VirtualClock(Fixtures.T0);
+        AdapterHttpClient client = Fixtures.client(
+                        server, clock, new RecordingSleeper(clock), new SimpleMeterRegistry())
+                .authenticator(Authenticator.jenkins("ci", Secret.of("11aa22bb")))
+                .build();
+
+        assertThat(client.send(AdapterRequest.builder("POST", "/job/{job}/build", "app")
+                                .build())
+                        .status())
+                .isEqualTo(201);
+        assertThat(client.send(AdapterRequest.builder("POST", "/job/{job}/build", "app")
+                                .build())
+                        .header("Location"))
+                .contains("/queue/item/8/");
+        server.verify(1, getRequestedFor(urlEqualTo("/crumbIssuer/api/json")));
+    }
 }
