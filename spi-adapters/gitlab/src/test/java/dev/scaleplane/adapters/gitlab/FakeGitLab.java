@@ -97,7 +97,6 @@ final class FakeGitLab implements ResponseDefinitionTransformerV2 {
     private int requests;
     private int failStatus;
     private @Nullable Duration failRetryAfter;
-    private boolean anyVariableKey;
 
     private FakeGitLab() {
         server =
@@ -124,14 +123,6 @@ final class FakeGitLab implements ResponseDefinitionTransformerV2 {
     /** The instance's root, as {@code base-url} takes it; the API is under {@code /api/v4}. */
     String baseUrl() {
         return server.baseUrl();
-    }
-
-    /**
-     * Accepts any variable key from now on, where GitLab refuses keys with other characters than letters, digits and
-     * {@code _}: for the kit, whose inputs test sends {@code dry-run}.
-     */
-    synchronized void acceptAnyVariableKey() {
-        anyVariableKey = true;
     }
 
     synchronized void reset() {
@@ -244,7 +235,7 @@ final class FakeGitLab implements ResponseDefinitionTransformerV2 {
                                 .put("error", "variables[" + i + "][variable_type] does not have a valid value"));
             }
             String key = v.path("key").asText("");
-            if (!anyVariableKey && !VARIABLE_KEY.matcher(key).matches()) {
+            if (!VARIABLE_KEY.matcher(key).matches()) {
                 return refused("Failed to persist the pipeline: Validation failed: Variables key can contain only"
                         + " letters, digits and '_'.");
             }

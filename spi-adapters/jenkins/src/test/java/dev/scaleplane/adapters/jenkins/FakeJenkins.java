@@ -65,7 +65,7 @@ import org.jspecify.annotations.Nullable;
  * </ul>
  *
  * <p>Jobs: {@value #DEPLOY} (a Pipeline job with parameters {@code BRANCH}, default {@code main}, which its SCM
- * checks out, {@code version} and {@code dry-run}) and {@value #NIGHTLY} (no parameters). Requests must carry HTTP
+ * checks out, {@code version} and {@code DRY_RUN}) and {@value #NIGHTLY} (no parameters). Requests must carry HTTP
  * Basic of {@value #USER} and {@value #TOKEN}; anything else is 401. What is not simulated: the quiet period's merging
  * of identical queued triggers, executors, and any rate limit (Jenkins has none; {@link CiSimulation#failNext} stands
  * in for a proxy's 429).
@@ -178,7 +178,7 @@ final class FakeJenkins implements ResponseDefinitionTransformerV2 {
 
     synchronized void reset() {
         jobs.clear();
-        addJob(DEPLOY, "BRANCH", new Param("BRANCH", "main"), new Param("version", ""), new Param("dry-run", "false"));
+        addJob(DEPLOY, "BRANCH", new Param("BRANCH", "main"), new Param("version", ""), new Param("DRY_RUN", "false"));
         addJob(NIGHTLY, null);
         queue.clear();
         forgotten.clear();

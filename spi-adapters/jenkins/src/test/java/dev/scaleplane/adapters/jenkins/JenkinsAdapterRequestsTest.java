@@ -168,7 +168,7 @@ class JenkinsAdapterRequestsTest {
         try (CiAdapter ci =
                 adapter(new TestContext(config(server.baseUrl() + "/jenkins", "ref-parameter", "BRANCH")))) {
             CiRun run = ci.trigger(new CiTrigger(
-                    "acme/Platform Tools/deploy", "release/1.2", Map.of("version", "1.2.3", "dry-run", "true")));
+                    "acme/Platform Tools/deploy", "release/1.2", Map.of("version", "1.2.3", "DRY_RUN", "true")));
             assertThat(run.id()).isEqualTo("acme/Platform Tools/deploy#queue-42");
             assertThat(run.pipeline()).isEqualTo("acme/Platform Tools/deploy");
             assertThat(run.ref()).isEqualTo("release/1.2");
@@ -179,7 +179,7 @@ class JenkinsAdapterRequestsTest {
         assertThat(server.getAllServeEvents()).hasSize(1);
         LoggedRequest sent = server.findAll(postRequestedFor(urlEqualTo(path))).get(0);
         // The ref parameter first, then the inputs by name.
-        assertThat(sent.getBodyAsString()).isEqualTo("BRANCH=release%2F1.2&dry-run=true&version=1.2.3");
+        assertThat(sent.getBodyAsString()).isEqualTo("BRANCH=release%2F1.2&DRY_RUN=true&version=1.2.3");
         assertThat(sent.getHeader("Content-Type")).isEqualTo("application/x-www-form-urlencoded; charset=UTF-8");
         assertThat(sent.getHeader("Authorization")).isEqualTo(BASIC);
         assertThat(sent.getHeader("Accept")).isEqualTo("application/json");
@@ -195,7 +195,7 @@ class JenkinsAdapterRequestsTest {
             assertThat(nightly.id()).isEqualTo(FakeJenkins.NIGHTLY + "#queue-101");
             CiRun deploy = ci.trigger(CiTrigger.of(FakeJenkins.DEPLOY, ""));
             assertThat(deploy.id()).isEqualTo(FakeJenkins.DEPLOY + "#queue-102");
-            assertThat(jenkins.inputsOf(deploy.id())).isEqualTo(Map.of("version", "", "dry-run", "false"));
+            assertThat(jenkins.inputsOf(deploy.id())).isEqualTo(Map.of("version", "", "DRY_RUN", "false"));
         }
         assertThat(requestLines(fake.server()))
                 .containsExactly(

@@ -73,7 +73,7 @@ class JenkinsPlatformExampleTest {
             assertThat(done.status()).isEqualTo(CiStatus.SUCCEEDED);
             assertThat(done.conclusion()).isEqualTo("SUCCESS");
             assertThat(done.ref()).isEqualTo("main");
-            assertThat(main.simulation().inputsOf(run.id())).isEqualTo(Map.of("version", "1.2.3", "dry-run", "false"));
+            assertThat(main.simulation().inputsOf(run.id())).isEqualTo(Map.of("version", "1.2.3", "DRY_RUN", "false"));
 
             CiAdapter other = platform.adapters().ci("jenkins-legacy");
             assertThat(other.trigger(CiTrigger.of("team/platform/nightly", "")).id())
