@@ -2,6 +2,7 @@ package dev.scaleplane.core;
 
 import dev.scaleplane.api.ConfigurationException;
 import dev.scaleplane.api.adapters.ci.CiEvents;
+import dev.scaleplane.api.adapters.secrets.SecretEvents;
 import dev.scaleplane.api.events.EventBus;
 import dev.scaleplane.api.events.EventType;
 import dev.scaleplane.api.events.EventTypeRegistry;
@@ -15,6 +16,8 @@ import dev.scaleplane.api.spi.EventBusProvider;
 import dev.scaleplane.api.spi.EventStoreProvider;
 import dev.scaleplane.api.spi.FederationProvider;
 import dev.scaleplane.api.spi.IssueTrackerAdapterProvider;
+import dev.scaleplane.api.spi.ObservabilityAdapterProvider;
+import dev.scaleplane.api.spi.SecretsAdapterProvider;
 import dev.scaleplane.api.spi.TaskQueueProvider;
 import dev.scaleplane.api.store.EventStore;
 import dev.scaleplane.api.store.EventUpcaster;
@@ -26,6 +29,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -57,6 +61,9 @@ import org.jspecify.annotations.Nullable;
  *       opened on first use of {@code tasks()}</td></tr>
  *   <tr><td>{@code scaleplane.store.record-topics}</td><td>(none)</td><td>comma-separated topics whose events are
  *       recorded in the store (see {@link Builder#recordTopics(String...)})</td></tr>
+ *   <tr><td>{@code scaleplane.adapters.<instance>.type}</td><td>(none)</td><td>the system of the named adapter
+ *       instance {@code <instance>} (CI, issue tracking, observability, secrets), reached through {@code
+ *       platform.adapters()}; secrets instances also take {@code rotations.*} and {@code cache.*} keys</td></tr>
  * </table>
  */
 public final class Scaleplane {
@@ -97,6 +104,8 @@ public final class Scaleplane {
         private @Nullable List<FederationProvider> federationProviders;
         private @Nullable List<CiAdapterProvider> ciAdapterProviders;
         private @Nullable List<IssueTrackerAdapterProvider> issueTrackerAdapterProviders;
+        private @Nullable List<ObservabilityAdapterProvider> observabilityAdapterProviders;
+        private @Nullable List<SecretsAdapterProvider> secretsAdapterProviders;
         private @Nullable TaskClock taskClock;
         private @Nullable TaskQueueOptions taskQueueOptions;
 
@@ -116,7 +125,8 @@ public final class Scaleplane {
 
         /**
          * Replaces the event type registry (default: the platform catalog). Whatever the registry, {@link #build()}
-         * adds the adapter event types of {@link CiEvents#all()} whose name and class it does not use yet.
+         * adds the adapter event types of {@link CiEvents#all()} and {@link SecretEvents#all()} whose name and class
+         * it does not use yet.
          */
         public Builder eventTypes(EventTypeRegistry eventTypes) {
             this.eventTypes = Objects.requireNonNull(eventTypes, "eventTypes");
@@ -269,6 +279,18 @@ public final class Scaleplane {
             return this;
         }
 
+        /** Uses these observability adapter providers instead of discovering them with ServiceLoader. */
+        public Builder observabilityAdapterProviders(List<ObservabilityAdapterProvider> providers) {
+            this.observabilityAdapterProviders = List.copyOf(providers);
+            return this;
+        }
+
+        /** Uses these secrets adapter providers instead of discovering them with ServiceLoader. */
+        public Builder secretsAdapterProviders(List<SecretsAdapterProvider> providers) {
+            this.secretsAdapterProviders = List.copyOf(providers);
+            return this;
+        }
+
         /** The class loader discovery searches (default: the thread context class loader, else this class's). */
         public Builder classLoader(ClassLoader classLoader) {
             this.classLoader = Objects.requireNonNull(classLoader, "classLoader");
@@ -290,7 +312,8 @@ public final class Scaleplane {
             // types, PlatformEvents): adapters and the webhook receiver publish them whatever registry the user gave.
             // A name or class the user's registry already uses is left as the user registered it.
             EventTypeRegistry.Builder withAdapterTypes = types.toBuilder();
-            for (EventType<?> type : CiEvents.all()) {
+            for (EventType<?> type : Stream.concat(CiEvents.all().stream(), SecretEvents.all().stream())
+                    .toList()) {
                 if (types.byName(type.name()).isEmpty()
                         && types.byClass(type.javaType()).isEmpty()) {
                     withAdapterTypes.register(type);
@@ -326,6 +349,8 @@ public final class Scaleplane {
                             federationProviders,
                             ciAdapterProviders,
                             issueTrackerAdapterProviders,
+                            observabilityAdapterProviders,
+                            secretsAdapterProviders,
                             taskClock,
                             taskQueueOptions)
                     .start();

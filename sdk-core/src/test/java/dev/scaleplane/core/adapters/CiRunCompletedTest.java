@@ -169,7 +169,9 @@ class CiRunCompletedTest {
                         .eventTypes(EventTypeRegistry.empty())
                         .build()) {
             assertThat(defaults.eventTypes().typeOf(CiRunCompleted.class)).isEqualTo(CiEvents.RUN_COMPLETED);
-            assertThat(defaults.eventTypes().types()).hasSize(13);
+            assertThat(defaults.eventTypes().types())
+                    .as("the catalog, CiRunCompleted and SecretRotated")
+                    .hasSize(14);
             assertThat(custom.eventTypes().byName(CiEvents.RUN_COMPLETED_TYPE_NAME))
                     .contains(CiEvents.RUN_COMPLETED);
         }

@@ -17,6 +17,8 @@ import dev.scaleplane.api.spi.EventBusProvider;
 import dev.scaleplane.api.spi.EventStoreProvider;
 import dev.scaleplane.api.spi.FederationProvider;
 import dev.scaleplane.api.spi.IssueTrackerAdapterProvider;
+import dev.scaleplane.api.spi.ObservabilityAdapterProvider;
+import dev.scaleplane.api.spi.SecretsAdapterProvider;
 import dev.scaleplane.api.spi.TaskQueueProvider;
 import dev.scaleplane.api.store.EventStore;
 import dev.scaleplane.api.store.EventUpcaster;
@@ -84,6 +86,8 @@ public final class Bootstrap {
     private final @Nullable List<FederationProvider> federationProviders;
     private final @Nullable List<CiAdapterProvider> ciAdapterProviders;
     private final @Nullable List<IssueTrackerAdapterProvider> issueTrackerAdapterProviders;
+    private final @Nullable List<ObservabilityAdapterProvider> observabilityAdapterProviders;
+    private final @Nullable List<SecretsAdapterProvider> secretsAdapterProviders;
     private final @Nullable TaskClock taskClock;
     private final @Nullable TaskQueueOptions taskQueueOptions;
 
@@ -110,6 +114,8 @@ public final class Bootstrap {
             @Nullable List<FederationProvider> federationProviders,
             @Nullable List<CiAdapterProvider> ciAdapterProviders,
             @Nullable List<IssueTrackerAdapterProvider> issueTrackerAdapterProviders,
+            @Nullable List<ObservabilityAdapterProvider> observabilityAdapterProviders,
+            @Nullable List<SecretsAdapterProvider> secretsAdapterProviders,
             @Nullable TaskClock taskClock,
             @Nullable TaskQueueOptions taskQueueOptions) {
         this.config = config;
@@ -133,6 +139,8 @@ public final class Bootstrap {
         this.federationProviders = federationProviders;
         this.ciAdapterProviders = ciAdapterProviders;
         this.issueTrackerAdapterProviders = issueTrackerAdapterProviders;
+        this.observabilityAdapterProviders = observabilityAdapterProviders;
+        this.secretsAdapterProviders = secretsAdapterProviders;
         this.taskClock = taskClock;
         this.taskQueueOptions = taskQueueOptions;
     }
@@ -258,10 +266,18 @@ public final class Bootstrap {
             ProviderLoader issuesLoader = issueTrackerAdapterProviders != null
                     ? ProviderLoader.of(issueTrackerAdapterProviders)
                     : ProviderLoader.serviceLoader(classLoader);
+            ProviderLoader observabilityLoader = observabilityAdapterProviders != null
+                    ? ProviderLoader.of(observabilityAdapterProviders)
+                    : ProviderLoader.serviceLoader(classLoader);
+            ProviderLoader secretsLoader = secretsAdapterProviders != null
+                    ? ProviderLoader.of(secretsAdapterProviders)
+                    : ProviderLoader.serviceLoader(classLoader);
             adapterInstances = DefaultAdapters.configure(
                     config,
                     ciLoader.load(CiAdapterProvider.class),
                     issuesLoader.load(IssueTrackerAdapterProvider.class),
+                    observabilityLoader.load(ObservabilityAdapterProvider.class),
+                    secretsLoader.load(SecretsAdapterProvider.class),
                     problems);
         }
 

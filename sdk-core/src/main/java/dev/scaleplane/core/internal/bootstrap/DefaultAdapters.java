@@ -8,14 +8,23 @@ import dev.scaleplane.api.adapters.ci.CiRun;
 import dev.scaleplane.api.adapters.ci.CiRunCompleted;
 import dev.scaleplane.api.adapters.ci.CiTrigger;
 import dev.scaleplane.api.adapters.issues.IssueTrackerAdapter;
+import dev.scaleplane.api.adapters.observability.ObservabilityAdapter;
+import dev.scaleplane.api.adapters.secrets.SecretEvents;
+import dev.scaleplane.api.adapters.secrets.SecretRotated;
+import dev.scaleplane.api.adapters.secrets.SecretsAdapter;
 import dev.scaleplane.api.events.Event;
 import dev.scaleplane.api.events.EventBus;
 import dev.scaleplane.api.events.SubscriptionOptions;
 import dev.scaleplane.api.spi.CiAdapterProvider;
 import dev.scaleplane.api.spi.ConfigProperties;
 import dev.scaleplane.api.spi.IssueTrackerAdapterProvider;
+import dev.scaleplane.api.spi.ObservabilityAdapterProvider;
 import dev.scaleplane.api.spi.ProviderContext;
+import dev.scaleplane.api.spi.SecretsAdapterProvider;
+import dev.scaleplane.core.adapters.SecretsCache;
 import dev.scaleplane.core.config.ConfigReader;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,6 +40,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -64,6 +74,15 @@ import org.slf4j.LoggerFactory;
  * publish failed, which is logged and does not fail the future: the run did end. Cancelling that future cancels the
  * adapter's own, which stops polling.
  *
+ * <h2>Secrets: rotations and the cache</h2>
+ *
+ * A secrets adapter handed out by {@link #secrets(String)} publishes a {@link SecretRotated} event ({@link
+ * SecretEvents#rotated}) on the platform's bus for every rotation its watches report, and then calls the watch's
+ * listener ({@link PublishingSecretsAdapter}); with {@code cache.enabled=true} its reads go through a {@link
+ * SecretsCache}, which drops a name when a watch reports its rotation, before the event is published. Keys: {@link
+ * SecretsInstanceSettings}. Rotation and cache keys on an instance whose system has no secrets provider are
+ * configuration problems.
+ *
  * <p>Thread-safe.
  */
 final class DefaultAdapters implements Adapters, AutoCloseable {
@@ -87,19 +106,27 @@ final class DefaultAdapters implements Adapters, AutoCloseable {
      * @param type the system
      * @param ci the CI provider of the system, if it has one
      * @param issues the issue-tracker provider of the system, if it has one
+     * @param observability the observability provider of the system, if it has one
+     * @param secrets the secrets provider of the system, if it has one
      * @param completionsTopic where the CI adapter's completions go, or null when they are not published
+     * @param secretsSettings rotations and cache of the secrets adapter, if the system has one
      */
     record Instance(
             String name,
             String type,
             @Nullable CiAdapterProvider ci,
             @Nullable IssueTrackerAdapterProvider issues,
-            @Nullable String completionsTopic) {}
+            @Nullable ObservabilityAdapterProvider observability,
+            @Nullable SecretsAdapterProvider secrets,
+            @Nullable String completionsTopic,
+            @Nullable SecretsInstanceSettings secretsSettings) {}
 
     private final Map<String, Instance> instances;
     private final Supplier<ProviderContext> context;
     private final Map<String, CiAdapter> ci = new HashMap<>(); // guarded by this
     private final Map<String, IssueTrackerAdapter> issues = new HashMap<>(); // guarded by this
+    private final Map<String, ObservabilityAdapter> observability = new HashMap<>(); // guarded by this
+    private final Map<String, SecretsAdapter> secrets = new HashMap<>(); // guarded by this
     private boolean closed; // guarded by this
 
     DefaultAdapters(Map<String, Instance> instances, Supplier<ProviderContext> context) {
@@ -115,10 +142,16 @@ final class DefaultAdapters implements Adapters, AutoCloseable {
             ConfigProperties config,
             List<CiAdapterProvider> ciProviders,
             List<IssueTrackerAdapterProvider> issueProviders,
+            List<ObservabilityAdapterProvider> observabilityProviders,
+            List<SecretsAdapterProvider> secretsProviders,
             List<ConfigurationException.Problem> problems) {
         Map<String, CiAdapterProvider> ciBySystem = bySystem(ciProviders, CiAdapterProvider::name, problems);
         Map<String, IssueTrackerAdapterProvider> issuesBySystem =
                 bySystem(issueProviders, IssueTrackerAdapterProvider::name, problems);
+        Map<String, ObservabilityAdapterProvider> observabilityBySystem =
+                bySystem(observabilityProviders, ObservabilityAdapterProvider::name, problems);
+        Map<String, SecretsAdapterProvider> secretsBySystem =
+                bySystem(secretsProviders, SecretsAdapterProvider::name, problems);
         Set<String> names = new TreeSet<>();
         for (String key : config.keys()) {
             if (key.startsWith(PREFIX)) {
@@ -129,6 +162,8 @@ final class DefaultAdapters implements Adapters, AutoCloseable {
         }
         Set<String> systems = new TreeSet<>(ciBySystem.keySet());
         systems.addAll(issuesBySystem.keySet());
+        systems.addAll(observabilityBySystem.keySet());
+        systems.addAll(secretsBySystem.keySet());
         Map<String, Instance> out = new TreeMap<>();
         for (String name : names) {
             String typeKey = PREFIX + name + ".type";
@@ -147,7 +182,9 @@ final class DefaultAdapters implements Adapters, AutoCloseable {
             }
             CiAdapterProvider c = ciBySystem.get(type);
             IssueTrackerAdapterProvider i = issuesBySystem.get(type);
-            if (c == null && i == null) {
+            ObservabilityAdapterProvider o = observabilityBySystem.get(type);
+            SecretsAdapterProvider sp = secretsBySystem.get(type);
+            if (c == null && i == null && o == null && sp == null) {
                 problems.add(new ConfigurationException.Problem(
                         typeKey,
                         type,
@@ -155,17 +192,22 @@ final class DefaultAdapters implements Adapters, AutoCloseable {
                                 + "scaleplane-adapters-" + type + " to the class path"));
                 continue;
             }
-            for (Runnable validate : List.<Runnable>of(
-                    () -> {
-                        if (c != null) {
-                            c.validate(name, config);
-                        }
-                    },
-                    () -> {
-                        if (i != null) {
-                            i.validate(name, config);
-                        }
-                    })) {
+            // Each kind's provider checks the instance's keys; one system's providers often share the same keys, so
+            // a problem two of them report is listed once.
+            List<Runnable> validations = new ArrayList<>();
+            if (c != null) {
+                validations.add(() -> c.validate(name, config));
+            }
+            if (i != null) {
+                validations.add(() -> i.validate(name, config));
+            }
+            if (o != null) {
+                validations.add(() -> o.validate(name, config));
+            }
+            if (sp != null) {
+                validations.add(() -> sp.validate(name, config));
+            }
+            for (Runnable validate : validations) {
                 try {
                     validate.run();
                 } catch (ConfigurationException e) {
@@ -190,15 +232,29 @@ final class DefaultAdapters implements Adapters, AutoCloseable {
                 problems.addAll(reader.problems());
                 completionsTopic = publish ? topic : null;
             }
-            out.put(name, new Instance(name, type, c, i, completionsTopic));
+            SecretsInstanceSettings secretsSettings = null;
+            if (sp != null) {
+                secretsSettings = SecretsInstanceSettings.read(name, config, problems);
+            } else {
+                for (String group : List.of("rotations.", "cache.")) {
+                    String prefix = PREFIX + name + "." + group;
+                    config.keys().stream()
+                            .filter(k -> k.startsWith(prefix))
+                            .sorted()
+                            .forEach(k -> problems.add(new ConfigurationException.Problem(
+                                    k,
+                                    config.get(k).orElse(null),
+                                    "no key: only secrets instances have " + group + "* settings, and system '" + type
+                                            + "' of instance '" + name + "' has no secrets adapter")));
+                }
+            }
+            out.put(name, new Instance(name, type, c, i, o, sp, completionsTopic, secretsSettings));
         }
         return out;
     }
 
     private static <P> Map<String, P> bySystem(
-            List<P> providers,
-            java.util.function.Function<P, String> name,
-            List<ConfigurationException.Problem> problems) {
+            List<P> providers, Function<P, String> name, List<ConfigurationException.Problem> problems) {
         Map<String, P> out = new LinkedHashMap<>();
         for (P p : providers) {
             P twin = out.putIfAbsent(name.apply(p), p);
@@ -242,6 +298,41 @@ final class DefaultAdapters implements Adapters, AutoCloseable {
         return issues.computeIfAbsent(name, n -> i.issues().create(n, context.get()));
     }
 
+    @Override
+    public synchronized ObservabilityAdapter observability(String name) {
+        check();
+        Instance i = instances.get(name);
+        if (i == null || i.observability() == null) {
+            throw new NoSuchElementException("no observability adapter instance named '" + name
+                    + "'; observability instances: " + observabilityNames() + "; configure one with " + PREFIX + name
+                    + ".type=<prometheus|grafana|datadog> and add dev.scaleplane:scaleplane-adapters-<system>");
+        }
+        return observability.computeIfAbsent(name, n -> i.observability().create(n, context.get()));
+    }
+
+    @Override
+    public synchronized SecretsAdapter secrets(String name) {
+        check();
+        Instance i = instances.get(name);
+        if (i == null || i.secrets() == null) {
+            throw new NoSuchElementException("no secrets adapter instance named '" + name + "'; secrets instances: "
+                    + secretsNames() + "; configure one with " + PREFIX + name
+                    + ".type=<vault|aws|kubernetes> and add dev.scaleplane:scaleplane-adapters-<system>");
+        }
+        return secrets.computeIfAbsent(name, n -> {
+            ProviderContext ctx = context.get();
+            SecretsAdapter adapter = i.secrets().create(n, ctx);
+            SecretsInstanceSettings settings = Objects.requireNonNull(i.secretsSettings(), "secretsSettings");
+            if (settings.cache() != null) {
+                // Inside the publisher: a rotation drops the cached name before anyone hears of it.
+                MeterRegistry registry = ctx.component(MeterRegistry.class).orElseGet(SimpleMeterRegistry::new);
+                adapter = settings.cache().wrap(adapter, ctx.clock(), registry);
+            }
+            String topic = settings.rotationsTopic();
+            return topic == null ? adapter : new PublishingSecretsAdapter(adapter, topic, context);
+        });
+    }
+
     private void check() {
         if (closed) {
             throw new IllegalStateException("the platform is closed; its adapters are no longer available");
@@ -263,12 +354,28 @@ final class DefaultAdapters implements Adapters, AutoCloseable {
     }
 
     @Override
+    public Set<String> observabilityNames() {
+        Set<String> out = new TreeSet<>();
+        instances.values().stream().filter(i -> i.observability() != null).forEach(i -> out.add(i.name()));
+        return out;
+    }
+
+    @Override
+    public Set<String> secretsNames() {
+        Set<String> out = new TreeSet<>();
+        instances.values().stream().filter(i -> i.secrets() != null).forEach(i -> out.add(i.name()));
+        return out;
+    }
+
+    @Override
     public void close() {
         List<AutoCloseable> opened = new ArrayList<>();
         synchronized (this) {
             closed = true;
             opened.addAll(ci.values());
             opened.addAll(issues.values());
+            opened.addAll(observability.values());
+            opened.addAll(secrets.values());
         }
         for (AutoCloseable a : opened) {
             try {
