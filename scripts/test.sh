@@ -13,6 +13,8 @@
 #   spi-events/postgres/      PostgreSQL on 127.0.0.1:5432 pg_ctlcluster (Debian package postgresql)
 #   spi-events/rabbitmq/      RabbitMQ on 127.0.0.1:5672   rabbitmq-server -detached (Debian package rabbitmq-server)
 #   spi-events/kafka/         Kafka (KRaft), free port     by the module's own test fixture, from Maven Central
+#   spi-adapters/prometheus/  Prometheus + Pushgateway,    by the module's own test fixture; installed here when
+#                             free ports                   missing (Debian packages prometheus, prometheus-pushgateway)
 #
 # Environment: SCALEPLANE_SERVICE_TIMEOUT (seconds to wait for a service to come up, default 90).
 set -euo pipefail
@@ -98,9 +100,13 @@ as_root() {
     fi
 }
 
-# Installs a Debian package; fails with a clear message where apt-get cannot be used.
+# Installs Debian packages (the arguments go to apt-get install, options included); fails with a clear message where
+# apt-get cannot be used.
 apt_install() {
-    local package="$1"
+    local package arg
+    # The package names, without the options, for the messages.
+    package=""
+    for arg in "$@"; do [[ "$arg" == -* ]] || package="${package:+$package }$arg"; done
     command -v apt-get >/dev/null 2>&1 || die "package '$package' is needed, but apt-get is not available: install it by hand."
     if ((APT_UPDATED == 0)); then
         log "apt-get update"
@@ -109,7 +115,7 @@ apt_install() {
         APT_UPDATED=1
     fi
     log "installing Debian package '$package'"
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$package" >/dev/null \
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null \
         || die "apt-get install $package failed; install it by hand."
 }
 
@@ -168,12 +174,27 @@ ensure_kafka() {
     log "kafka: started by the Kafka module's tests themselves (KafkaBroker fixture, free ports on 127.0.0.1)"
 }
 
+# Prometheus and its Pushgateway need no machine-wide service either: the Prometheus module's tests start their own pair
+# (the PrometheusServers fixture: free ports on 127.0.0.1, a temporary data directory, a scrape of the Pushgateway every
+# second) from the Debian packages' binaries. Here the packages are installed when a binary is missing.
+ensure_prometheus() {
+    if [[ -x /usr/bin/prometheus && -x /usr/bin/prometheus-pushgateway ]]; then
+        log "prometheus: /usr/bin/prometheus and /usr/bin/prometheus-pushgateway present (started by the module's tests)"
+        return 0
+    fi
+    apt_install --no-install-recommends prometheus prometheus-pushgateway
+    [[ -x /usr/bin/prometheus && -x /usr/bin/prometheus-pushgateway ]] \
+        || die "apt-get installed prometheus and prometheus-pushgateway, but /usr/bin/prometheus or /usr/bin/prometheus-pushgateway is still missing."
+    log "prometheus: installed; the module's tests start their own server and Pushgateway"
+}
+
 # Starts what the modules present need, and only that.
 ensure_services() {
     local needed=0
     if [[ -d spi-events/postgres ]]; then ensure_postgres; needed=1; fi
     if [[ -d spi-events/rabbitmq ]]; then ensure_rabbitmq; needed=1; fi
     if [[ -d spi-events/kafka ]]; then ensure_kafka; needed=1; fi
+    if [[ -d spi-adapters/prometheus ]]; then ensure_prometheus; needed=1; fi
     ((needed == 1)) || log "services: none needed by the modules present (embedded backends only)"
 }
 
