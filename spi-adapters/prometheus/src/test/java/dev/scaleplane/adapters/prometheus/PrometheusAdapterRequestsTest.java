@@ -214,6 +214,20 @@ class PrometheusAdapterRequestsTest {
     }
 
     @Test
+    void nativeHistogramSamplesAreRefusedNamingTheFunctionsThatReadThem() {
+        prometheus.stubFor(get(urlPathEqualTo("/api/v1/query"))
+                .willReturn(okJson("{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":["
+                        + "{\"metric\":{\"__name__\":\"rpc_seconds\"},\"histogram\":[1435781451.781,"
+                        + "{\"count\":\"4\",\"sum\":\"0.5\",\"buckets\":[[0,\"0.1\",\"0.2\",\"4\"]]}]}]}}")));
+        try (ObservabilityAdapter prom = adapter()) {
+            assertThatThrownBy(() -> prom.query("rpc_seconds", AT))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("native histogram")
+                    .hasMessageContaining("histogram_quantile()");
+        }
+    }
+
+    @Test
     void aLongQueryIsAFormEncodedPostRetriedOnA5xxAsAGetWouldBe() {
         String query =
                 IntStream.range(0, 300).mapToObj(i -> "vector(" + i + ")").collect(Collectors.joining(" + "));
