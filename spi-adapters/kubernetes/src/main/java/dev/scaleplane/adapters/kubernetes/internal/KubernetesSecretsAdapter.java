@@ -184,6 +184,7 @@ public final class KubernetesSecretsAdapter implements SecretsAdapter {
         }
         Collection<Secret> values = data.values();
         for (int attempt = 1; ; attempt++) {
+            String method = "GET";
             try {
                 io.fabric8.kubernetes.api.model.Secret live = client.secrets()
                         .inNamespace(n.namespace())
@@ -191,6 +192,7 @@ public final class KubernetesSecretsAdapter implements SecretsAdapter {
                         .get();
                 io.fabric8.kubernetes.api.model.Secret written;
                 if (live == null) {
+                    method = "POST";
                     written = client.secrets()
                             .inNamespace(n.namespace())
                             .resource(new SecretBuilder()
@@ -205,6 +207,7 @@ public final class KubernetesSecretsAdapter implements SecretsAdapter {
                 } else {
                     // A replace that keeps the Secret's type, labels and annotations, and fails with 409 if another
                     // writer got in between (optimistic concurrency on the resourceVersion just read).
+                    method = "PUT";
                     written = client.secrets()
                             .inNamespace(n.namespace())
                             .resource(new SecretBuilder(live)
@@ -218,7 +221,8 @@ public final class KubernetesSecretsAdapter implements SecretsAdapter {
                 if (e.getCode() == 409 && attempt < WRITE_CONFLICT_ATTEMPTS) {
                     continue;
                 }
-                throw KubernetesErrors.map(SYSTEM, name, "PUT", n.path(), e, values);
+                String path = method.equals("POST") ? "/api/v1/namespaces/" + n.namespace() + "/secrets" : n.path();
+                throw KubernetesErrors.map(SYSTEM, name, method, path, e, values);
             }
         }
     }
