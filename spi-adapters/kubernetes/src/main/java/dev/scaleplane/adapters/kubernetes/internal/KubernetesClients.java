@@ -12,6 +12,7 @@ import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * fabric8 clients from {@link ClusterCredentials}, for the Secrets adapter (one cluster, from settings) and for the
@@ -36,7 +37,7 @@ public final class KubernetesClients {
 
         private final String field;
 
-        CredentialsException(String field, String message, Throwable cause) {
+        CredentialsException(String field, String message, @Nullable Throwable cause) {
             super(message, cause);
             this.field = field;
         }
@@ -75,7 +76,7 @@ public final class KubernetesClients {
      * The configuration of {@code context} (or the current context when null) of the kubeconfig {@code file} (or the
      * default one, {@code KUBECONFIG}'s first entry, else {@code ~/.kube/config}, when null).
      */
-    public static Config kubeconfig(File file, String context) {
+    public static Config kubeconfig(@Nullable File file, @Nullable String context) {
         File f = file != null ? file : defaultKubeconfig();
         if (!f.isFile()) {
             throw new CredentialsException(
