@@ -27,10 +27,16 @@ import org.slf4j.LoggerFactory;
 /**
  * fabric8 logs whole request and response bodies when {@code io.fabric8.kubernetes.client.http.HttpLoggingInterceptor}
  * is at TRACE, and a Secret's body is its data. This test runs in a JVM of its own (the surefire execution {@code
- * trace-logging}) with that logger at TRACE, shows that a plain fabric8 client then prints a Secret's data, and that
+ * trace-logging}) with that logger at TRACE (set before any fabric8 client exists), shows that a plain fabric8 client then prints a Secret's data, and that
  * the adapter's client prints none in put, get, list and watch.
  */
 class TraceLoggingTest {
+    static {
+        // slf4j-simple reads a logger's level when the logger is created: this also works when the test is run alone
+        // (-Dtest=TraceLoggingTest), in a JVM where no fabric8 client was built yet.
+        System.setProperty("org.slf4j.simpleLogger.log." + HttpLoggingInterceptor.class.getName(), "trace");
+    }
+
     @TempDir
     Path dir;
 
