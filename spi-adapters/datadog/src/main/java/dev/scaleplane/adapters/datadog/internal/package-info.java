@@ -1,0 +1,5 @@
+/** Implementation of the Datadog adapter; not an API. */
+@NullMarked
+package dev.scaleplane.adapters.datadog.internal;
+
+import org.jspecify.annotations.NullMarked;
