@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 
 import dev.scaleplane.api.RetryPolicy;
 import dev.scaleplane.api.ScaleplaneException;
-import dev.scaleplane.api.events.EventTypeRegistry;
 import dev.scaleplane.api.orchestration.Lease;
 import dev.scaleplane.api.orchestration.LeaseLostException;
 import dev.scaleplane.api.orchestration.QueueFullException;
@@ -17,25 +16,19 @@ import dev.scaleplane.api.orchestration.TaskQueue;
 import dev.scaleplane.api.orchestration.TaskQueueOptions;
 import dev.scaleplane.api.orchestration.TaskRequest;
 import dev.scaleplane.api.orchestration.TaskState;
-import dev.scaleplane.api.orchestration.WorkerSpec;
-import dev.scaleplane.api.spi.ConfigProperties;
-import dev.scaleplane.api.spi.ProviderContext;
 import dev.scaleplane.core.config.ScaleplaneProperties;
-import dev.scaleplane.core.orchestration.Orchestrator;
 import dev.scaleplane.core.orchestration.TaskQueueMetrics;
 import dev.scaleplane.events.kafka.tasks.internal.KafkaTaskQueue;
+import dev.scaleplane.tck.TestProviderContext;
 import dev.scaleplane.tck.VirtualTaskClock;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -405,50 +398,18 @@ class KafkaTaskQueueTest {
     }
 
     @Test
-    void theProviderCreatesAWorkingQueueWithMetricsTaggedKafka() {
+    void theProvidersQueueTagsItsMetricsKafka() {
         String prefix = TaskTestKafka.uniquePrefix("provider");
-        VirtualTaskClock clock = new VirtualTaskClock();
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        ScaleplaneProperties config = ScaleplaneProperties.of(TaskTestKafka.settings(prefix));
-        TaskQueue q = new KafkaTaskQueueProvider().create(new ProviderContext() {
-            @Override
-            public ConfigProperties config() {
-                return config;
-            }
-
-            @Override
-            public EventTypeRegistry eventTypes() {
-                return EventTypeRegistry.empty();
-            }
-
-            @Override
-            public Clock clock() {
-                return Clock.systemUTC();
-            }
-
-            @Override
-            public URI source() {
-                return URI.create("urn:test");
-            }
-
-            @Override
-            public <T> Optional<T> component(Class<T> type) {
-                if (type == TaskClock.class) {
-                    return Optional.of(type.cast(clock));
-                }
-                return type == MeterRegistry.class ? Optional.of(type.cast(registry)) : Optional.empty();
-            }
-        });
+        TaskQueue q = new KafkaTaskQueueProvider()
+                .create(TestProviderContext.builder()
+                        .config(ScaleplaneProperties.of(TaskTestKafka.settings(prefix)))
+                        .component(MeterRegistry.class, registry)
+                        .build());
         queues.add(q);
-        TaskHandle h = q.submit(TaskRequest.builder("job", new Payload("x", 3))
-                .notBefore(clock.now().plusSeconds(5))
-                .build());
-        assertThat(q.lease("w", 1, VISIBILITY)).isEmpty();
-        clock.advance(Duration.ofSeconds(5));
-        Lease lease = q.lease("w", 1, VISIBILITY).get(0);
-        assertThat(lease.task().payload(Payload.class)).isEqualTo(new Payload("x", 3));
-        lease.complete(new Payload("y", 4));
-        assertThat(h.result()).isCompletedWithValue(new Payload("y", 4));
+        TaskHandle h = q.submit(TaskRequest.of("job", 1));
+        q.lease("w", 1, VISIBILITY).get(0).complete(2);
+        assertThat(h.result()).isCompletedWithValue(2);
         assertThat(registry.get(TaskQueueMetrics.SUBMITTED)
                         .tag("backend", "kafka")
                         .functionCounter()
@@ -478,43 +439,4 @@ class KafkaTaskQueueTest {
                 .isInstanceOf(ScaleplaneException.class)
                 .hasMessageContaining("127.0.0.1:" + closedPort);
     }
-
-    @Test
-    void theOrchestratorRunsTasksOnTheKafkaQueue() {
-        String prefix = TaskTestKafka.uniquePrefix("orchestrated");
-        KafkaTaskQueue q = open(prefix);
-        Set<String> firstAttemptsFailed = ConcurrentHashMap.newKeySet();
-        List<TaskHandle> handles = new ArrayList<>();
-        try (Orchestrator orchestrator = Orchestrator.builder(q)
-                .threads(4)
-                .pollInterval(Duration.ofMillis(20))
-                .visibilityTimeout(Duration.ofSeconds(30))
-                .build()) {
-            for (String worker : List.of("w1", "w2")) {
-                orchestrator.register(WorkerSpec.of(worker, 2), task -> {
-                    int n = task.payload(Integer.class);
-                    if (n % 5 == 0 && firstAttemptsFailed.add(task.id())) {
-                        throw new IllegalStateException("first attempt of " + n + " fails");
-                    }
-                    return n * 2;
-                });
-            }
-            orchestrator.start();
-            for (int i = 0; i < 30; i++) {
-                handles.add(q.submit(TaskRequest.builder("job", i)
-                        .key(i % 3 == 0 ? "k" + (i % 4) : null)
-                        .build()));
-            }
-            for (int i = 0; i < handles.size(); i++) {
-                assertThat(handles.get(i).result())
-                        .succeedsWithin(Duration.ofSeconds(60))
-                        .isEqualTo(i * 2);
-            }
-        }
-        assertThat(firstAttemptsFailed).hasSize(6);
-        assertThat(q.size()).isZero();
-    }
-
-    /** A record payload, encoded as JSON and decoded back to its class. */
-    record Payload(String name, int n) {}
 }

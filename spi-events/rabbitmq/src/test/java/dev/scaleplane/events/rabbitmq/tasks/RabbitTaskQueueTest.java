@@ -9,7 +9,6 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import dev.scaleplane.api.ConfigurationException;
 import dev.scaleplane.api.RetryPolicy;
-import dev.scaleplane.api.events.EventTypeRegistry;
 import dev.scaleplane.api.orchestration.Lease;
 import dev.scaleplane.api.orchestration.LeaseLostException;
 import dev.scaleplane.api.orchestration.QueueFullException;
@@ -22,27 +21,20 @@ import dev.scaleplane.api.orchestration.TaskQueue;
 import dev.scaleplane.api.orchestration.TaskQueueOptions;
 import dev.scaleplane.api.orchestration.TaskRequest;
 import dev.scaleplane.api.orchestration.TaskState;
-import dev.scaleplane.api.orchestration.WorkerSpec;
-import dev.scaleplane.api.spi.ConfigProperties;
-import dev.scaleplane.api.spi.ProviderContext;
 import dev.scaleplane.core.Scaleplane;
 import dev.scaleplane.core.ScaleplanePlatform;
 import dev.scaleplane.core.config.ScaleplaneProperties;
-import dev.scaleplane.core.orchestration.Orchestrator;
 import dev.scaleplane.core.orchestration.TaskQueueMetrics;
 import dev.scaleplane.events.rabbitmq.tasks.internal.RabbitTaskQueue;
 import dev.scaleplane.events.rabbitmq.testing.SharedRabbit;
 import dev.scaleplane.tck.VirtualTaskClock;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.net.URI;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -249,49 +241,6 @@ class RabbitTaskQueueTest {
     }
 
     @Test
-    void theOrchestratorRunsTasksOnTheRabbitQueueFromManyThreads() throws Exception {
-        String name = SharedRabbit.uniqueName("orchestrated");
-        TaskQueueOptions options = TaskQueueOptions.builder()
-                .retryPolicy(RetryPolicy.builder()
-                        .fixed(Duration.ofMillis(50))
-                        .jitter(0)
-                        .maxAttempts(3)
-                        .build())
-                .build();
-        RabbitTaskQueue q = open(settings(name), options, TaskClock.system());
-        java.util.Set<String> firstAttemptsFailed = java.util.concurrent.ConcurrentHashMap.newKeySet();
-        List<TaskHandle> handles = new ArrayList<>();
-        try (Orchestrator orchestrator = Orchestrator.builder(q)
-                .threads(4)
-                .pollInterval(Duration.ofMillis(20))
-                .visibilityTimeout(Duration.ofSeconds(30))
-                .build()) {
-            for (String worker : List.of("w1", "w2")) {
-                orchestrator.register(WorkerSpec.of(worker, 2), task -> {
-                    int n = task.payload(Integer.class);
-                    if (n % 5 == 0 && firstAttemptsFailed.add(task.id())) {
-                        throw new IllegalStateException("first attempt of " + n + " fails");
-                    }
-                    return n * 2;
-                });
-            }
-            orchestrator.start();
-            for (int i = 0; i < 40; i++) {
-                handles.add(q.submit(TaskRequest.builder("job", i)
-                        .key(i % 3 == 0 ? "k" + (i % 4) : null)
-                        .build()));
-            }
-            for (int i = 0; i < handles.size(); i++) {
-                assertThat(handles.get(i).result())
-                        .succeedsWithin(Duration.ofSeconds(60))
-                        .isEqualTo(i * 2);
-            }
-        }
-        assertThat(firstAttemptsFailed).hasSize(8);
-        assertThat(q.size()).isZero();
-    }
-
-    @Test
     void anUnreachableBrokerOrAnotherCapacityFailsTheStartClearly() throws Exception {
         Map<String, String> nowhere = settings(SharedRabbit.uniqueName("nowhere"));
         int closedPort;
@@ -479,51 +428,4 @@ class RabbitTaskQueueTest {
                 .isBeforeOrEqualTo(clock.now().plusSeconds(15));
         assertThat(lease.heartbeat(Duration.ofSeconds(1))).isEqualTo(clock.now().plusSeconds(1));
     }
-
-    @Test
-    void theProviderCreatesAWorkingQueueFromConfiguration() {
-        String name = SharedRabbit.uniqueName("provider");
-        VirtualTaskClock clock = new VirtualTaskClock();
-        ScaleplaneProperties config = ScaleplaneProperties.of(settings(name));
-        TaskQueue q = new RabbitTaskQueueProvider().create(new ProviderContext() {
-            @Override
-            public ConfigProperties config() {
-                return config;
-            }
-
-            @Override
-            public EventTypeRegistry eventTypes() {
-                return EventTypeRegistry.empty();
-            }
-
-            @Override
-            public Clock clock() {
-                return Clock.systemUTC();
-            }
-
-            @Override
-            public URI source() {
-                return URI.create("urn:test");
-            }
-
-            @Override
-            public <T> Optional<T> component(Class<T> type) {
-                return type == TaskClock.class ? Optional.of(type.cast(clock)) : Optional.empty();
-            }
-        });
-        queues.add(q);
-        TaskHandle h = q.submit(TaskRequest.builder("job", new Payload("x", 3))
-                .notBefore(clock.now().plusSeconds(5))
-                .build());
-        assertThat(q.lease("w", 1, Duration.ofMinutes(1))).isEmpty();
-        clock.advance(Duration.ofSeconds(5));
-        Lease lease = q.lease("w", 1, Duration.ofMinutes(1)).get(0);
-        assertThat(lease.task().payload(Payload.class)).isEqualTo(new Payload("x", 3));
-        lease.complete(null);
-        assertThat(h.result()).isCompletedWithValue(null);
-        assertThat(q.state(h.id())).contains(TaskState.SUCCEEDED);
-    }
-
-    /** A record payload, encoded as JSON and decoded back to its class. */
-    record Payload(String name, int n) {}
 }

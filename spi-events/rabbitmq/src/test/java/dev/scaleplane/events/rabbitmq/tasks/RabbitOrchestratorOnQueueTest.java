@@ -1,0 +1,56 @@
+package dev.scaleplane.events.rabbitmq.tasks;
+
+import dev.scaleplane.api.orchestration.TaskClock;
+import dev.scaleplane.api.orchestration.TaskQueue;
+import dev.scaleplane.api.orchestration.TaskQueueOptions;
+import dev.scaleplane.core.config.ScaleplaneProperties;
+import dev.scaleplane.core.orchestration.OrchestratorOnQueueKit;
+import dev.scaleplane.events.rabbitmq.testing.SharedRabbit;
+import dev.scaleplane.tck.TestProviderContext;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+
+/**
+ * The orchestrator kit on the RabbitMQ task queue, created by its provider as a platform does, on the machine's broker
+ * in a throw-away virtual host.
+ */
+class RabbitOrchestratorOnQueueTest extends OrchestratorOnQueueKit {
+    private static SharedRabbit.VirtualHost vhost;
+
+    @BeforeAll
+    static void virtualHost() {
+        vhost = SharedRabbit.newVirtualHost();
+    }
+
+    @AfterAll
+    static void deleteVirtualHost() {
+        if (vhost != null) {
+            vhost.close();
+        }
+    }
+
+    @Override
+    protected TaskQueue createQueue(TaskQueueOptions options) {
+        return new RabbitTaskQueueProvider()
+                .create(TestProviderContext.builder()
+                        .config(ScaleplaneProperties.of(Map.of(
+                                RabbitTaskQueueConfig.HOST,
+                                SharedRabbit.HOST,
+                                RabbitTaskQueueConfig.PORT,
+                                String.valueOf(SharedRabbit.PORT),
+                                RabbitTaskQueueConfig.USERNAME,
+                                SharedRabbit.USER,
+                                RabbitTaskQueueConfig.PASSWORD,
+                                SharedRabbit.PASSWORD,
+                                RabbitTaskQueueConfig.VIRTUAL_HOST,
+                                vhost.name(),
+                                RabbitTaskQueueConfig.QUEUE,
+                                SharedRabbit.uniqueName("orchestrated"),
+                                RabbitTaskQueueConfig.IDLE_POLL_INTERVAL,
+                                "20ms")))
+                        .component(TaskQueueOptions.class, options)
+                        .component(TaskClock.class, TaskClock.system())
+                        .build());
+    }
+}
