@@ -85,7 +85,9 @@ public interface Fleet extends AutoCloseable {
      * with the id of an existing propagation updates it (clusters no longer chosen have their objects removed).
      *
      * @throws PlacementException if no placement meets the policy (nothing is applied)
-     * @throws IllegalArgumentException if an override's JSON patch does not apply to an object
+     * @throws IllegalArgumentException if an override's JSON patch does not apply to an object, or an object is a
+     *     {@code v1 Secret} (propagations are recorded in the event store; secrets are copied by the secrets
+     *     adapters' propagator, which never records a value)
      */
     Propagation propagate(PropagationRequest request);
 

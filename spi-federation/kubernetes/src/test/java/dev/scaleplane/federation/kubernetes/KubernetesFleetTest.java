@@ -150,6 +150,30 @@ class KubernetesFleetTest {
     }
 
     @Test
+    void aSecretIsRefusedBeforeAnythingIsRecordedOrApplied() {
+        var secret = dev.scaleplane.api.federation.Manifest.of(java.util.Map.of(
+                "apiVersion",
+                "v1",
+                "kind",
+                "Secret",
+                "metadata",
+                java.util.Map.of("name", "db", "namespace", "default"),
+                "stringData",
+                java.util.Map.of("password", "hunter2-value")));
+        assertThatThrownBy(() -> fleet.propagate(dev.scaleplane.api.federation.PropagationRequest.builder("secret")
+                        .objects(secret)
+                        .placement(dev.scaleplane.api.federation.PlacementPolicy.builder()
+                                .build())
+                        .build()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("SecretPropagator")
+                .hasMessageNotContaining("hunter2-value");
+        assertThat(fleet.propagation("secret")).isEmpty();
+        assertThat(platform.store().streamVersion("federation-propagation-secret"))
+                .isEmpty();
+    }
+
+    @Test
     void registrationErrorsNameTheClusterAndTheField() {
         assertThatThrownBy(() -> register("ams-1", "amsterdam", "EU"))
                 .isInstanceOfSatisfying(ClusterRegistrationException.class, e -> {

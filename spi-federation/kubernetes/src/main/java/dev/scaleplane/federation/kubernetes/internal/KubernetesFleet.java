@@ -388,6 +388,18 @@ public final class KubernetesFleet implements Fleet {
     public Propagation propagate(PropagationRequest request) {
         Objects.requireNonNull(request, "request");
         checkOpen();
+        // Every object of a propagation is recorded in the event store and compared field by field for drift, so a
+        // Secret's values would end up in the audit trail and in status messages: refuse it, naming the way that
+        // keeps them out.
+        for (Manifest m : request.objects()) {
+            if ("Secret".equals(m.kind()) && "v1".equals(m.apiVersion())) {
+                throw new IllegalArgumentException("propagation " + request.id() + ": object " + m.id()
+                        + " is a Secret; Fleet.propagate records every object in the event store, so it does not"
+                        + " carry Secrets. Copy secrets with dev.scaleplane.adapters.kubernetes.SecretPropagator"
+                        + " (artifact scaleplane-adapters-kubernetes), which places them by the same policy and"
+                        + " never records a value");
+            }
+        }
         return propagator.propagate(request);
     }
 
