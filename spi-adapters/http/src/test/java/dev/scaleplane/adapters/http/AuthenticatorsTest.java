@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import dev.scaleplane.adapters.http.Fixtures.RecordingSleeper;
-import dev.scaleplane.adapters.http.Fixtures.VirtualClock;
+import dev.scaleplane.adapters.http.testing.VirtualClock;
 import dev.scaleplane.api.adapters.AdapterAuthenticationException;
 import dev.scaleplane.api.adapters.secrets.Secret;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;

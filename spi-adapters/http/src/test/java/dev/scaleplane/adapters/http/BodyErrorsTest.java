@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import dev.scaleplane.adapters.http.Fixtures.RecordingSleeper;
-import dev.scaleplane.adapters.http.Fixtures.VirtualClock;
+import dev.scaleplane.adapters.http.testing.VirtualClock;
 import dev.scaleplane.api.adapters.AdapterAuthenticationException;
 import dev.scaleplane.api.adapters.AdapterException;
 import dev.scaleplane.api.adapters.AdapterNotFoundException;

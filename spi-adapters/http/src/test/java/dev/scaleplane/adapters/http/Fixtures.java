@@ -2,17 +2,15 @@ package dev.scaleplane.adapters.http;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+import dev.scaleplane.adapters.http.testing.VirtualClock;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
@@ -22,34 +20,6 @@ final class Fixtures {
     static final Instant T0 = Instant.parse("2026-03-01T10:00:00Z");
 
     private Fixtures() {}
-
-    /** A clock that moves only when told. */
-    static final class VirtualClock extends Clock {
-        private volatile Instant now;
-
-        VirtualClock(Instant start) {
-            now = start;
-        }
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
 
     /** Records every wait asked for and advances the virtual clock by it: no real sleeping. */
     static final class RecordingSleeper implements Sleeper {

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import dev.scaleplane.adapters.http.Fixtures.RecordingSleeper;
-import dev.scaleplane.adapters.http.Fixtures.VirtualClock;
+import dev.scaleplane.adapters.http.testing.VirtualClock;
 import dev.scaleplane.api.adapters.secrets.Secret;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;

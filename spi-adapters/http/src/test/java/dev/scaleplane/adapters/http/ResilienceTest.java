@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import dev.scaleplane.adapters.http.Fixtures.RecordingSleeper;
-import dev.scaleplane.adapters.http.Fixtures.VirtualClock;
+import dev.scaleplane.adapters.http.testing.VirtualClock;
 import dev.scaleplane.api.adapters.AdapterCallFacts;
 import dev.scaleplane.api.adapters.AdapterNotFoundException;
 import dev.scaleplane.api.adapters.AdapterRequestRefusedException;

@@ -10,6 +10,7 @@ import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import dev.scaleplane.adapters.http.testing.VirtualClock;
 import dev.scaleplane.api.ConfigurationException;
 import dev.scaleplane.api.adapters.AdapterAuthenticationException;
 import dev.scaleplane.api.adapters.AdapterNotFoundException;
@@ -368,7 +369,7 @@ class JenkinsAdapterRequestsTest {
                         "1s",
                         "max-poll-interval",
                         "4s"),
-                new TestContext.VirtualClock(T0));
+                new VirtualClock(T0));
         try (CiAdapter ci = adapter(context)) {
             CiRun run = ci.trigger(CiTrigger.of("a/b", ""));
             assertThat(run.id()).isEqualTo("a/b#12");
@@ -405,7 +406,7 @@ class JenkinsAdapterRequestsTest {
                         "10s",
                         "max-poll-interval",
                         "20s"),
-                new TestContext.VirtualClock(T0));
+                new VirtualClock(T0));
         try (CiAdapter ci = adapter(context)) {
             CiRun blocked = ci.trigger(CiTrigger.of("a/c8", ""));
             assertThat(blocked.status()).isEqualTo(CiStatus.QUEUED);
@@ -607,7 +608,7 @@ class JenkinsAdapterRequestsTest {
                 .inScenario("limited")
                 .whenScenarioStateIs("served")
                 .willReturn(okJson(build(3, false, "UNSTABLE"))));
-        TestContext context = new TestContext(config(server.baseUrl()), new TestContext.VirtualClock(T0));
+        TestContext context = new TestContext(config(server.baseUrl()), new VirtualClock(T0));
         try (CiAdapter ci = adapter(context)) {
             CiRun run = ci.status("a/b#3");
             assertThat(run.status()).isEqualTo(CiStatus.FAILED);

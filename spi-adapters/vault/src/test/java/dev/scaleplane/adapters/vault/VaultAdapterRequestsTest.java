@@ -11,7 +11,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
-import dev.scaleplane.adapters.vault.TestContext.VirtualClock;
+import dev.scaleplane.adapters.http.testing.VirtualClock;
 import dev.scaleplane.adapters.vault.internal.VaultSettings;
 import dev.scaleplane.api.ConfigurationException;
 import dev.scaleplane.api.adapters.AdapterAuthenticationException;

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
-import dev.scaleplane.adapters.vault.TestContext.VirtualClock;
+import dev.scaleplane.adapters.http.testing.VirtualClock;
 import dev.scaleplane.adapters.vault.internal.VaultWatch;
 import dev.scaleplane.api.adapters.secrets.SecretRotated;
 import dev.scaleplane.api.adapters.secrets.SecretsAdapter;
