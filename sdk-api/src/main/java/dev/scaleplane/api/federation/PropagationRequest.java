@@ -40,6 +40,7 @@ public final class PropagationRequest {
     private final String fieldManager;
     private final boolean failover;
     private final boolean rebalanceOnReturn;
+    private final boolean allOrNothing;
 
     private PropagationRequest(Builder b) {
         id = b.id;
@@ -52,6 +53,7 @@ public final class PropagationRequest {
         fieldManager = b.fieldManager;
         failover = b.failover;
         rebalanceOnReturn = b.rebalanceOnReturn;
+        allOrNothing = b.allOrNothing;
         if (objects.isEmpty()) {
             throw new IllegalArgumentException("propagation " + id + " needs at least one object");
         }
@@ -123,13 +125,25 @@ public final class PropagationRequest {
         return rebalanceOnReturn;
     }
 
+    /**
+     * Whether the objects are one unit on each cluster (default false). When an apply on a cluster stops part-way,
+     * because the API server refused an object or a transient failure outlasted the apply task's last attempt, the
+     * objects that apply created on that cluster are deleted again, newest first, so the cluster is left with the
+     * whole set as before or none of it. A transient failure with attempts left is not rolled back: the next
+     * attempt completes the set (applies are idempotent). A rollback that cannot reach the cluster leaves the rest
+     * to the next apply, which repairs it.
+     */
+    public boolean allOrNothing() {
+        return allOrNothing;
+    }
+
     @Override
     public String toString() {
         return "PropagationRequest{id=" + id + ", objects="
                 + objects.stream().map(Manifest::id).toList()
                 + ", placement=" + placement + ", overrides=" + overrides.size() + ", conflict=" + conflictPolicy
                 + ", drift=" + driftPolicy + ", applyMode=" + applyMode + ", failover=" + failover
-                + ", rebalanceOnReturn=" + rebalanceOnReturn + '}';
+                + ", rebalanceOnReturn=" + rebalanceOnReturn + ", allOrNothing=" + allOrNothing + '}';
     }
 
     /** Builds a {@link PropagationRequest}. Not thread-safe. */
@@ -144,6 +158,7 @@ public final class PropagationRequest {
         private String fieldManager = DEFAULT_FIELD_MANAGER;
         private boolean failover = true;
         private boolean rebalanceOnReturn;
+        private boolean allOrNothing;
 
         private Builder(String id) {
             this.id = id;
@@ -160,6 +175,7 @@ public final class PropagationRequest {
             fieldManager = r.fieldManager;
             failover = r.failover;
             rebalanceOnReturn = r.rebalanceOnReturn;
+            allOrNothing = r.allOrNothing;
         }
 
         /** Adds objects. */
@@ -221,6 +237,12 @@ public final class PropagationRequest {
         /** Whether a returning cluster gets its placement back (default false). */
         public Builder rebalanceOnReturn(boolean rebalance) {
             this.rebalanceOnReturn = rebalance;
+            return this;
+        }
+
+        /** Whether the objects are one unit on each cluster (default false); see {@link #allOrNothing()}. */
+        public Builder allOrNothing(boolean allOrNothing) {
+            this.allOrNothing = allOrNothing;
             return this;
         }
 

@@ -67,10 +67,12 @@ final class Applier {
             p.publish();
             return "cluster " + t.cluster() + " is no longer registered";
         }
+        // What this apply created, newest last: an all-or-nothing request deletes it again if the apply stops part-way.
+        List<HasMetadata> created = new ArrayList<>();
         try {
             if (t.op().equals("apply")) {
                 Map<String, Long> generations =
-                        c.breaker().executeCallable(() -> applyAll(c, t.cluster(), request, desired));
+                        c.breaker().executeCallable(() -> applyAll(c, t.cluster(), request, desired, created));
                 synchronized (p) {
                     PropagationState.Placed placed = p.placed().get(t.cluster());
                     if (placed != null && placed.revision == t.revision()) {
@@ -92,10 +94,10 @@ final class Applier {
                 fleet.propagator().left(p, t.cluster());
             }
         } catch (ApplyException e) {
-            failed(p, t, e.getMessage(), true);
+            failed(p, t, e.getMessage() + rollBack(c, request, created, true), true);
             throw e;
         } catch (ClusterUnavailableException e) {
-            failed(p, t, e.getMessage() + "; retrying", false);
+            failed(p, t, e.getMessage() + rollBack(c, request, created, task.isLastAttempt()) + "; retrying", false);
             throw e;
         } catch (CallNotPermittedException e) {
             String m = "cluster " + t.cluster() + " unreachable (circuit open), retrying";
@@ -104,7 +106,7 @@ final class Applier {
         } catch (KubernetesClientException e) {
             String m = "cluster " + t.cluster() + ": " + KubernetesFleet.statusMessage(e);
             boolean refused = !KubernetesFleet.retryable(e);
-            failed(p, t, m, refused);
+            failed(p, t, m + rollBack(c, request, created, refused || task.isLastAttempt()), refused);
             throw new ClusterUnavailableException(m, e);
         }
         p.publish(); // also checks the clusters being left
@@ -130,9 +132,47 @@ final class Applier {
         p.publish();
     }
 
-    /** Writes every object in order; returns the generation of each after the write. */
+    /**
+     * For an {@link PropagationRequest#allOrNothing()} request whose apply stopped for good: deletes what the apply
+     * created, newest first, so the cluster keeps the whole set as it was or none of it. Returns the note for the
+     * status message. A delete that fails is left to the next apply, which completes the set (it is idempotent).
+     */
+    private String rollBack(ClusterConnection c, PropagationRequest request, List<HasMetadata> created, boolean due) {
+        if (!request.allOrNothing() || !due || created.isEmpty()) {
+            return "";
+        }
+        int removed = 0;
+        for (int i = created.size() - 1; i >= 0; i--) {
+            HasMetadata obj = created.get(i);
+            try {
+                c.client().resource(obj).delete();
+                removed++;
+            } catch (KubernetesClientException e) {
+                fleet.failures()
+                        .warn(
+                                "rollback-" + c.name(),
+                                "propagation {}: rollback of {} {} on {} failed, the next apply repairs it: {}",
+                                request.id(),
+                                obj.getKind(),
+                                obj.getMetadata().getName(),
+                                c.name(),
+                                KubernetesFleet.statusMessage(e));
+            }
+        }
+        return "; rolled back (all or nothing): deleted " + removed + " of the " + created.size()
+                + " objects this apply created";
+    }
+
+    /**
+     * Writes every object in order; returns the generation of each after the write. Objects created (not updated)
+     * are added to {@code created} as they are written.
+     */
     private Map<String, Long> applyAll(
-            ClusterConnection c, String cluster, PropagationRequest request, List<Manifest> desired) {
+            ClusterConnection c,
+            String cluster,
+            PropagationRequest request,
+            List<Manifest> desired,
+            List<HasMetadata> created) {
         KubernetesClient client = c.client();
         Map<String, Long> generations = new HashMap<>();
         for (Manifest m : desired) {
@@ -149,6 +189,7 @@ final class Applier {
                     HasMetadata live = r.get();
                     if (live == null) {
                         written = r.create();
+                        created.add(written == null ? obj : written);
                     } else {
                         String owner = live.getMetadata().getLabels() == null
                                 ? null

@@ -68,6 +68,7 @@ final class PropagationCodec {
         m.put("fieldManager", r.fieldManager());
         m.put("failover", r.failover());
         m.put("rebalanceOnReturn", r.rebalanceOnReturn());
+        m.put("allOrNothing", r.allOrNothing());
         return m;
     }
 
@@ -157,6 +158,7 @@ final class PropagationCodec {
                 .fieldManager((String) m.get("fieldManager"))
                 .failover(Boolean.TRUE.equals(m.get("failover")))
                 .rebalanceOnReturn(Boolean.TRUE.equals(m.get("rebalanceOnReturn")))
+                .allOrNothing(Boolean.TRUE.equals(m.get("allOrNothing")))
                 .build();
     }
 
