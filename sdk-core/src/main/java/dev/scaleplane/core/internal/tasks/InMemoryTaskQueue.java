@@ -15,7 +15,6 @@ import dev.scaleplane.api.orchestration.TaskQueue;
 import dev.scaleplane.api.orchestration.TaskQueueCapability;
 import dev.scaleplane.api.orchestration.TaskQueueClosedException;
 import dev.scaleplane.api.orchestration.TaskQueueOptions;
-import dev.scaleplane.api.orchestration.TaskRateLimit;
 import dev.scaleplane.api.orchestration.TaskRequest;
 import dev.scaleplane.api.orchestration.TaskState;
 import dev.scaleplane.core.orchestration.TaskQueueMetrics;
@@ -25,6 +24,7 @@ import dev.scaleplane.core.orchestration.support.DeferredActions;
 import dev.scaleplane.core.orchestration.support.IdempotencyWindow;
 import dev.scaleplane.core.orchestration.support.RetentionQueue;
 import dev.scaleplane.core.orchestration.support.TaskLifecycle;
+import dev.scaleplane.core.orchestration.support.TokenBucket;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
@@ -92,7 +92,7 @@ public final class InMemoryTaskQueue implements TaskQueue {
     /** Leases held per task key, for the key concurrency limit. */
     private final Map<String, Integer> leasedKeys = new HashMap<>();
     /** Token buckets of the rate-limited types. */
-    private final Map<String, Bucket> buckets = new HashMap<>();
+    private final Map<String, TokenBucket> buckets = new HashMap<>();
 
     private final IdempotencyWindow<TaskHandle> idempotency;
     private final LinkedHashMap<String, TaskDeadLetter> deadLetters = new LinkedHashMap<>();
@@ -141,7 +141,7 @@ public final class InMemoryTaskQueue implements TaskQueue {
         for (int i = 0; i < levels.length; i++) {
             levels[i] = new Level();
         }
-        options.rateLimits().forEach((type, limit) -> buckets.put(type, new Bucket(limit, clock.now())));
+        options.rateLimits().forEach((type, limit) -> buckets.put(type, new TokenBucket(limit, clock.now())));
     }
 
     @Override
@@ -430,7 +430,7 @@ public final class InMemoryTaskQueue implements TaskQueue {
             Entry e = first.entry;
             String key = e.request.key();
             boolean keyBlocked = key != null && keyAtLimit(key, e.request.type());
-            Bucket bucket = buckets.get(e.request.type());
+            TokenBucket bucket = buckets.get(e.request.type());
             boolean rateBlocked = !keyBlocked && bucket != null && !bucket.hasPermit(now);
             if (!keyBlocked && !rateBlocked) {
                 return first;
@@ -479,7 +479,7 @@ public final class InMemoryTaskQueue implements TaskQueue {
                     if (key != null && keyAtLimit(key, e.request.type())) {
                         continue;
                     }
-                    Bucket bucket = buckets.get(e.request.type());
+                    TokenBucket bucket = buckets.get(e.request.type());
                     if (bucket != null && !bucket.hasPermit(now)) {
                         continue;
                     }
@@ -536,9 +536,9 @@ public final class InMemoryTaskQueue implements TaskQueue {
         if (waiting == null) {
             return;
         }
-        Bucket bucket = buckets.get(type);
+        TokenBucket bucket = buckets.get(type);
         if (bucket.hasPermit(now)) {
-            for (int i = 0; i < bucket.tokens; i++) {
+            for (int i = 0; i < bucket.tokens(); i++) {
                 Slot slot = waiting.peekBest(now, options.agingInterval());
                 if (slot == null) {
                     break;
@@ -572,7 +572,7 @@ public final class InMemoryTaskQueue implements TaskQueue {
                 keysWithRoom.remove(key);
             }
         }
-        Bucket bucket = buckets.get(e.request.type());
+        TokenBucket bucket = buckets.get(e.request.type());
         if (bucket != null) {
             bucket.take(now);
         }
@@ -834,48 +834,6 @@ public final class InMemoryTaskQueue implements TaskQueue {
                 }
             }
             return true;
-        }
-    }
-
-    /**
-     * A token bucket on the queue's clock. Not resilience4j's {@code RateLimiter}: that one reads
-     * {@code System.nanoTime()}, so it could not run on a virtual {@link TaskClock}, and it hands out permits to
-     * callers who wait, while here a task over the limit simply stays queued. Monitor held for every access.
-     */
-    private static final class Bucket {
-        private final int capacity;
-        private final long intervalNanos;
-        private int tokens;
-        private Instant refilledAt;
-
-        Bucket(TaskRateLimit limit, Instant now) {
-            this.capacity = limit.permits();
-            this.intervalNanos = limit.interval().toNanos();
-            this.tokens = capacity;
-            this.refilledAt = now;
-        }
-
-        boolean hasPermit(Instant now) {
-            if (tokens < capacity) {
-                long earned = Duration.between(refilledAt, now).toNanos() / intervalNanos;
-                if (earned > 0) {
-                    tokens = (int) Math.min(capacity, tokens + earned);
-                    // keep the remainder, so permits come back at an even pace
-                    refilledAt = refilledAt.plusNanos(earned * intervalNanos);
-                }
-            }
-            return tokens > 0;
-        }
-
-        /**
-         * Takes the permit {@link #hasPermit} just found. A full bucket starts counting its refill now: the answer
-         * never depends on when the bucket was looked at, only on when permits were taken.
-         */
-        void take(Instant now) {
-            if (tokens == capacity) {
-                refilledAt = now;
-            }
-            tokens--;
         }
     }
 
