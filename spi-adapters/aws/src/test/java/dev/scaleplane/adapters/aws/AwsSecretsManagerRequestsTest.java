@@ -540,9 +540,9 @@ class AwsSecretsManagerRequestsTest {
             }
         }
         String logs = captured.toString(StandardCharsets.UTF_8);
-        assertThat(logs.lines().filter(l -> l.contains("watch of later cannot read")))
+        assertThat(logs.lines().filter(l -> l.contains("watching later failed")))
                 .hasSize(1);
-        assertThat(logs).contains("watch of later reads again");
+        assertThat(logs).contains("watching later works again");
     }
 
     @Test

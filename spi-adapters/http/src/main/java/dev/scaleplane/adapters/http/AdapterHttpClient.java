@@ -89,7 +89,7 @@ public final class AdapterHttpClient {
                 ? b.circuitBreakers.circuitBreaker(endpoint, b.circuitBreakerConfig)
                 : b.circuitBreakers.circuitBreaker(endpoint);
         List<Interceptor> chain = new ArrayList<>(b.interceptors);
-        chain.add(new MetricsInterceptor(b.meterRegistry));
+        chain.add(new MetricsInterceptor(new AdapterMetrics(b.meterRegistry, system, instance)));
         chain.add(new RetryInterceptor(b.retryPolicy, b.sleeper, clock, b.random));
         chain.add(new CircuitBreakerInterceptor(breaker));
         chain.add(new RateLimitInterceptor(b.governor, b.authenticator, b.sleeper));
@@ -100,7 +100,7 @@ public final class AdapterHttpClient {
         links = List.copyOf(chain);
         String key = b.authenticator.credentialKey();
         RateLimitGovernor governor = b.governor;
-        Gauge.builder(MetricsInterceptor.RATE_LIMIT_REMAINING, governor, g -> g.remaining(key)
+        Gauge.builder(AdapterMetrics.RATE_LIMIT_REMAINING, governor, g -> g.remaining(key)
                         .orElse(Double.NaN))
                 .description("Calls left in the credential's rate budget, as last reported")
                 .tags("system", system, "instance", instance)

@@ -6,8 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import dev.scaleplane.adapters.http.VersionWatch;
 import dev.scaleplane.adapters.http.testing.VirtualClock;
-import dev.scaleplane.adapters.vault.internal.VaultWatch;
 import dev.scaleplane.api.adapters.secrets.SecretRotated;
 import dev.scaleplane.api.adapters.secrets.SecretsAdapter;
 import java.time.Duration;
@@ -22,7 +22,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The rotation watch on the Vault simulation. Most tests poll by hand ({@link VaultWatch#poll()}) with the poller's
+ * The rotation watch on the Vault simulation. Most tests poll by hand ({@link VersionWatch#poll()}) with the poller's
  * interval an hour away, so what a poll sees is exactly what the test wrote before it; one runs the poller itself.
  */
 class VaultWatchTest {
@@ -62,8 +62,8 @@ class VaultWatchTest {
         vault.shutdown();
     }
 
-    private VaultWatch watch(String... names) {
-        return (VaultWatch) kv.watch(Set.of(names), NEVER_DURING_THE_TEST, heard::add);
+    private VersionWatch watch(String... names) {
+        return (VersionWatch) kv.watch(Set.of(names), NEVER_DURING_THE_TEST, heard::add);
     }
 
     private static List<String> versions(List<SecretRotated> rotations) {
@@ -76,7 +76,7 @@ class VaultWatchTest {
     void theBaselineIsReadBeforeWatchReturnsFromMetadataAndIsNotReported() {
         vault.write(FakeVault.MOUNT, "apps/db", Map.of("password", "pw-1"));
         vault.write(FakeVault.MOUNT, "apps/db", Map.of("password", "pw-2"));
-        VaultWatch watch = watch("apps/db");
+        VersionWatch watch = watch("apps/db");
         List<LoggedRequest> requests = vault.server().findAll(anyRequestedFor(anyUrl()));
         assertThat(requests).singleElement().satisfies(r -> {
             assertThat(r.getMethod().getName()).isEqualTo("GET");
@@ -91,7 +91,7 @@ class VaultWatchTest {
     void eachNewVersionIsReportedOnceInOrderEvenTwoBetweenPolls() {
         vault.write(FakeVault.MOUNT, "apps/db", Map.of("password", "pw-1"));
         vault.write(FakeVault.MOUNT, "apps/api", Map.of("key", "k-1"));
-        VaultWatch watch = watch("apps/db", "apps/api");
+        VersionWatch watch = watch("apps/db", "apps/api");
         vault.write(FakeVault.MOUNT, "apps/db", Map.of("password", "pw-2"));
         vault.write(FakeVault.MOUNT, "apps/db", Map.of("password", "pw-3"));
         clock.advance(Duration.ofSeconds(30));
@@ -110,7 +110,7 @@ class VaultWatchTest {
 
     @Test
     void aSecretAbsentAtFirstTakesItsFirstVersionAsBaselineAndARecreatedOneIsReported() {
-        VaultWatch watch = watch("apps/db");
+        VersionWatch watch = watch("apps/db");
         vault.write(FakeVault.MOUNT, "apps/db", Map.of("password", "pw-1"));
         watch.poll();
         assertThat(heard).as("the first version seen is the baseline").isEmpty();
@@ -127,7 +127,7 @@ class VaultWatchTest {
     void failedReadsAndAFailingListenerDoNotStopTheWatch() {
         vault.write(FakeVault.MOUNT, "apps/db", Map.of("password", "pw-1"));
         List<SecretRotated> seen = new CopyOnWriteArrayList<>();
-        VaultWatch watch = (VaultWatch) kv.watch(Set.of("apps/db"), NEVER_DURING_THE_TEST, r -> {
+        VersionWatch watch = (VersionWatch) kv.watch(Set.of("apps/db"), NEVER_DURING_THE_TEST, r -> {
             seen.add(r);
             throw new IllegalStateException("listener broke");
         });

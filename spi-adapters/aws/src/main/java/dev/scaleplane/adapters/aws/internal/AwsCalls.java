@@ -1,5 +1,6 @@
 package dev.scaleplane.adapters.aws.internal;
 
+import dev.scaleplane.adapters.http.AdapterMetrics;
 import dev.scaleplane.api.adapters.AdapterAuthenticationException;
 import dev.scaleplane.api.adapters.AdapterCallFacts;
 import dev.scaleplane.api.adapters.AdapterException;
@@ -7,19 +8,15 @@ import dev.scaleplane.api.adapters.AdapterNotFoundException;
 import dev.scaleplane.api.adapters.AdapterRateLimitedException;
 import dev.scaleplane.api.adapters.AdapterRequestRefusedException;
 import dev.scaleplane.api.adapters.AdapterUnavailableException;
-import io.micrometer.core.instrument.Counter;
+import dev.scaleplane.core.logging.RateLimitedLog;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -61,20 +58,13 @@ import software.amazon.awssdk.core.exception.SdkException;
  *
  * <h2>Meters</h2>
  *
- * The plumbing's ({@code AdapterHttpClient}): timer {@code scaleplane.adapter.calls} (p50/p95/p99) and counter {@code
- * scaleplane.adapter.errors}, tags {@code system=aws-secrets-manager}, {@code instance}, {@code method=POST}, {@code
- * path=secretsmanager.<Operation>} (the {@code X-Amz-Target}; no secret names, so the tags stay few), {@code status}
- * (HTTP status, {@code IO_ERROR}, {@code RATE_LIMITED}) and {@code outcome}. One observation per call, the SDK's
- * retries included.
+ * The plumbing's {@link AdapterMetrics}, as every adapter: tags {@code system=aws-secrets-manager}, {@code
+ * instance}, {@code method=POST}, {@code path=secretsmanager.<Operation>} (the {@code X-Amz-Target}; no secret names,
+ * so the tags stay few), {@code status} and {@code outcome}. One observation per call, the SDK's retries included.
  *
  * <p>Thread-safe.
  */
 public final class AwsCalls {
-    /** The plumbing's call timer. */
-    public static final String CALLS = "scaleplane.adapter.calls";
-    /** The plumbing's error counter. */
-    public static final String ERRORS = "scaleplane.adapter.errors";
-
     static final Duration FAILURE_LOG_INTERVAL = Duration.ofSeconds(30);
     private static final Logger LOG = LoggerFactory.getLogger("dev.scaleplane.adapters.aws");
     private static final int MAX_MESSAGE = 300;
@@ -92,10 +82,9 @@ public final class AwsCalls {
             "DecryptionFailure");
 
     private final String instance;
-    private final MeterRegistry registry;
-    private final Clock clock;
+    private final AdapterMetrics metrics;
+    private final RateLimitedLog failures;
     private final List<String> scrub;
-    private final Map<String, Instant> lastFailureLog = new ConcurrentHashMap<>();
 
     /**
      * Creates the call wrapper of an instance.
@@ -104,8 +93,8 @@ public final class AwsCalls {
      */
     public AwsCalls(String instance, MeterRegistry registry, Clock clock, List<String> scrub) {
         this.instance = instance;
-        this.registry = registry;
-        this.clock = clock;
+        this.metrics = new AdapterMetrics(registry, AwsSettings.SYSTEM, instance);
+        this.failures = new RateLimitedLog(LOG, FAILURE_LOG_INTERVAL, clock);
         this.scrub = scrub.stream()
                 .filter(s -> s.length() >= 4)
                 .sorted(Comparator.comparingInt(String::length).reversed())
@@ -125,10 +114,11 @@ public final class AwsCalls {
      * @throws AdapterException the typed failure
      */
     public <T> T call(String operation, String subject, Supplier<T> call) {
-        Timer.Sample sample = Timer.start(registry);
+        Timer.Sample sample = metrics.start();
+        String path = "secretsmanager." + operation;
         try {
             T result = call.get();
-            record(operation, sample, "200", "SUCCESS");
+            metrics.record(sample, "POST", path, 200);
             if (LOG.isDebugEnabled()) {
                 LOG.debug("{} ({}) POST {} {}: 200", AwsSettings.SYSTEM, instance, operation, subject);
             }
@@ -141,10 +131,7 @@ public final class AwsCalls {
                 throw e;
             }
             AdapterException mapped = map(operation, subject, sdk);
-            String status = mapped.status() > 0
-                    ? String.valueOf(mapped.status())
-                    : mapped instanceof AdapterRateLimitedException ? "RATE_LIMITED" : "IO_ERROR";
-            record(operation, sample, status, outcome(mapped));
+            metrics.record(sample, "POST", path, mapped);
             // A call interrupted on purpose (the adapter closing under a watch) is not an outage.
             boolean interrupted =
                     sdk instanceof AbortedException || Thread.currentThread().isInterrupted();
@@ -257,41 +244,6 @@ public final class AwsCalls {
         return null;
     }
 
-    private static String outcome(AdapterException e) {
-        if (e.status() >= 500) {
-            return "SERVER_ERROR";
-        }
-        return e.status() >= 400 ? "CLIENT_ERROR" : "UNAVAILABLE";
-    }
-
-    private void record(String operation, Timer.Sample sample, String status, String outcome) {
-        Tags tags = Tags.of(
-                "system",
-                AwsSettings.SYSTEM,
-                "instance",
-                instance,
-                "method",
-                "POST",
-                "path",
-                "secretsmanager." + operation,
-                "status",
-                status,
-                "outcome",
-                outcome);
-        sample.stop(Timer.builder(CALLS)
-                .description("Calls to an external system, retries included in each")
-                .tags(tags)
-                .publishPercentiles(0.5, 0.95, 0.99)
-                .register(registry));
-        if (!"SUCCESS".equals(outcome)) {
-            Counter.builder(ERRORS)
-                    .description("Calls that failed")
-                    .tags(tags)
-                    .register(registry)
-                    .increment();
-        }
-    }
-
     /**
      * A failure the caller does not cause (5xx, throttling, no response) at WARN, at most once per operation every
      * {@link #FAILURE_LOG_INTERVAL} so an outage does not flood the log; the rest at DEBUG (the exception says it).
@@ -303,17 +255,6 @@ public final class AwsCalls {
             LOG.debug("{}", e.getMessage());
             return;
         }
-        Instant now = clock.instant();
-        Instant[] logged = new Instant[1];
-        lastFailureLog.compute(operation, (k, last) -> {
-            if (last == null || !now.isBefore(last.plus(FAILURE_LOG_INTERVAL))) {
-                logged[0] = now;
-                return now;
-            }
-            return last;
-        });
-        if (logged[0] != null) {
-            LOG.warn("{}", e.getMessage());
-        }
+        failures.warn(operation, "{}", e.getMessage());
     }
 }

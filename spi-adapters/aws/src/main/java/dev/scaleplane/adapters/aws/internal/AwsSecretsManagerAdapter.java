@@ -1,6 +1,7 @@
 package dev.scaleplane.adapters.aws.internal;
 
 import dev.scaleplane.adapters.aws.AwsSecretsManager;
+import dev.scaleplane.adapters.http.VersionWatch;
 import dev.scaleplane.api.adapters.AdapterAuthenticationException;
 import dev.scaleplane.api.adapters.AdapterCallFacts;
 import dev.scaleplane.api.adapters.AdapterException;
@@ -25,16 +26,14 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.Spliterator;
 import java.util.Spliterators;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -58,8 +57,8 @@ import software.amazon.awssdk.services.secretsmanager.model.SecretValueEntry;
 
 /**
  * The {@link AwsSecretsManager} of one instance, over the SDK's {@link SecretsManagerClient}; the calls are tabled on
- * {@code AwsSecretsManagerProvider}. Thread-safe: the SDK client is, and each watch runs on the instance's one watch
- * thread.
+ * {@code AwsSecretsManagerProvider}. Thread-safe: the SDK client is, and each watch is the plumbing's {@link
+ * VersionWatch} over {@code DescribeSecret} (the version carrying {@code AWSCURRENT}; no value is read).
  */
 public final class AwsSecretsManagerAdapter implements AwsSecretsManager {
     /** Everything Secrets Manager offers through the interface. */
@@ -75,16 +74,13 @@ public final class AwsSecretsManagerAdapter implements AwsSecretsManager {
     /** The {@code name} filter's value pattern (API_Filter), without the leading {@code !} that negates. */
     private static final Pattern PREFIX = Pattern.compile("[a-zA-Z0-9 :_@/+=.\\-!]*");
 
-    private static final AtomicInteger THREADS = new AtomicInteger();
-
     private final AwsSettings settings;
     private final SecretsManagerClient client;
     private final AwsCalls calls;
     private final Clock clock;
     private final List<AutoCloseable> owned;
-    private final ScheduledThreadPoolExecutor watches;
     private final AtomicBoolean closed = new AtomicBoolean();
-    private final Set<RotationWatch> running = ConcurrentHashMap.newKeySet();
+    private final Set<VersionWatch> watches = ConcurrentHashMap.newKeySet();
 
     AwsSecretsManagerAdapter(
             AwsSettings settings, SecretsManagerClient client, AwsCalls calls, Clock clock, List<AutoCloseable> owned) {
@@ -93,13 +89,6 @@ public final class AwsSecretsManagerAdapter implements AwsSecretsManager {
         this.calls = calls;
         this.clock = clock;
         this.owned = List.copyOf(owned);
-        String thread = "scaleplane-aws-secrets-watch-" + settings.instance().replaceAll("[^A-Za-z0-9_.-]+", "-") + "-";
-        watches = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread t = new Thread(r, thread + THREADS.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
-        watches.setRemoveOnCancelPolicy(true);
     }
 
     @Override
@@ -334,28 +323,22 @@ public final class AwsSecretsManagerAdapter implements AwsSecretsManager {
         Objects.requireNonNull(names, "names");
         Objects.requireNonNull(interval, "interval");
         Objects.requireNonNull(listener, "listener");
-        if (names.isEmpty()) {
-            throw new IllegalArgumentException("watch at least one secret name");
-        }
         names.forEach(AwsSecretsManagerAdapter::requireId);
-        if (interval.isNegative() || interval.isZero()) {
-            throw new IllegalArgumentException("a watch interval must be positive, but was " + interval);
-        }
         if (closed.get()) {
             throw new IllegalStateException("AWS Secrets Manager instance " + settings.instance() + " is closed");
         }
-        RotationWatch watch = new RotationWatch(
-                settings.instance(), List.copyOf(new TreeSet<>(names)), this::currentVersion, listener, clock);
-        // The baseline is read now, so that every version written after watch() returns is reported.
-        watch.round();
-        ScheduledFuture<?> rounds = watches.scheduleWithFixedDelay(
-                watch::round, interval.toNanos(), interval.toNanos(), TimeUnit.NANOSECONDS);
-        running.add(watch);
-        return () -> {
-            watch.stop();
-            rounds.cancel(false);
-            running.remove(watch);
-        };
+        watches.removeIf(VersionWatch::isClosed);
+        VersionWatch watch = VersionWatch.start(
+                AwsSettings.SYSTEM,
+                settings.instance(),
+                names,
+                interval,
+                name -> Optional.ofNullable(currentVersion(name)).map(VersionWatch.Versions::of),
+                listener,
+                clock,
+                ThreadLocalRandom.current()::nextDouble);
+        watches.add(watch);
+        return watch;
     }
 
     /** The version carrying {@code AWSCURRENT}, from {@code DescribeSecret} (metadata only, no value). */
@@ -376,8 +359,7 @@ public final class AwsSecretsManagerAdapter implements AwsSecretsManager {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        running.forEach(RotationWatch::stop);
-        watches.shutdownNow();
+        watches.forEach(VersionWatch::close);
         AwsInstance.closeQuietly(client);
         for (AutoCloseable c : owned) {
             AwsInstance.closeQuietly(c);

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.scaleplane.adapters.http.AdapterHttpClient;
 import dev.scaleplane.adapters.http.AdapterRequest;
 import dev.scaleplane.adapters.http.AdapterResponse;
+import dev.scaleplane.adapters.http.VersionWatch;
 import dev.scaleplane.api.adapters.AdapterNotFoundException;
 import dev.scaleplane.api.adapters.secrets.Secret;
 import dev.scaleplane.api.adapters.secrets.SecretRotated;
@@ -53,7 +54,7 @@ public final class VaultKv implements SecretsAdapter {
     private final VaultSettings settings;
     private final Clock clock;
     private final DoubleSupplier random;
-    private final Set<VaultWatch> watches = ConcurrentHashMap.newKeySet();
+    private final Set<VersionWatch> watches = ConcurrentHashMap.newKeySet();
 
     /**
      * An adapter for instance {@code instance}, sending through {@code http} (pointed at {@code <address>/v1}, signed
@@ -190,27 +191,29 @@ public final class VaultKv implements SecretsAdapter {
     }
 
     /**
-     * Polls {@code GET /v1/<mount>/metadata/<path>} of each name every {@code interval} (see {@link VaultWatch}). The
-     * versions present when this returns are the baseline.
+     * Polls {@code GET /v1/<mount>/metadata/<path>} of each name every {@code interval} on the plumbing's {@link
+     * VersionWatch}: versions written between two polls are each reported, from the versions Vault's metadata still
+     * lists. The versions present when this returns are the baseline.
      */
     @Override
     public AutoCloseable watch(Set<String> names, Duration interval, Consumer<? super SecretRotated> listener) {
         Objects.requireNonNull(names, "names");
-        Objects.requireNonNull(interval, "interval");
-        Objects.requireNonNull(listener, "listener");
-        if (names.isEmpty()) {
-            throw new IllegalArgumentException("watch at least one secret name");
-        }
-        if (interval.isNegative() || interval.isZero()) {
-            throw new IllegalArgumentException("the watch interval must be > 0, but was " + interval);
-        }
-        List<String> paths = new ArrayList<>(new TreeSet<>(names)
-                .stream().map(VaultPaths::secretName).distinct().toList());
-        VaultWatch watch = new VaultWatch(instance, paths, interval, this::metadata, listener, clock, random);
+        Set<String> paths = new TreeSet<>();
+        names.forEach(n -> paths.add(VaultPaths.secretName(n)));
+        watches.removeIf(VersionWatch::isClosed);
+        VersionWatch watch =
+                VersionWatch.start(system(), instance, paths, interval, this::versions, listener, clock, random);
         watches.add(watch);
-        watch.onClose(() -> watches.remove(watch));
-        watch.start();
         return watch;
+    }
+
+    /** A secret's versions for a watch, from its metadata. */
+    private Optional<VersionWatch.Versions> versions(String path) {
+        return metadata(path)
+                .filter(m -> m.currentVersion() > 0)
+                .map(m -> new VersionWatch.Versions(
+                        String.valueOf(m.currentVersion()),
+                        m.versions().stream().map(String::valueOf).toList()));
     }
 
     /** The version metadata of a secret, from {@code GET /v1/<mount>/metadata/<path>}; empty when Vault has none. */
@@ -247,7 +250,7 @@ public final class VaultKv implements SecretsAdapter {
     /** Stops every watch; the HTTP client holds nothing of its own. */
     @Override
     public void close() {
-        for (VaultWatch watch : List.copyOf(watches)) {
+        for (VersionWatch watch : List.copyOf(watches)) {
             try {
                 watch.close();
             } catch (RuntimeException e) {
