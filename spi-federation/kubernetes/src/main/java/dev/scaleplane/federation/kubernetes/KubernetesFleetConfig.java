@@ -118,7 +118,9 @@ public record KubernetesFleetConfig(
                         TOLERATION,
                         REQUEST_TIMEOUT,
                         APPLY_WORKERS,
-                        EVENT_LOOPS));
+                        EVENT_LOOPS,
+                        // read and checked by FleetHaConfig
+                        FleetHaConfig.PREFIX + "*"));
         r.throwIfInvalid();
         return c;
     }
