@@ -280,7 +280,8 @@ class ObservabilityAndSecretsAdaptersTest {
             assertThatThrownBy(() -> platform.adapters().secrets("metrics-eu"))
                     .isInstanceOf(NoSuchElementException.class)
                     .hasMessageContaining("secrets instances: [vault-eu]")
-                    .hasMessageContaining("scaleplane.adapters.metrics-eu.type");
+                    .hasMessageContaining("scaleplane.adapters.metrics-eu.type=<vault|aws-secrets-manager|kubernetes>")
+                    .hasMessageContaining("dev.scaleplane:scaleplane-adapters-<vault|aws|kubernetes>");
             assertThatThrownBy(() -> platform.adapters().observability("prometheus"))
                     .isInstanceOf(NoSuchElementException.class)
                     .hasMessageContaining("observability instances: [metrics-eu]")

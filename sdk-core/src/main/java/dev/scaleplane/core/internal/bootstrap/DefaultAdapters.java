@@ -317,7 +317,8 @@ final class DefaultAdapters implements Adapters, AutoCloseable {
         if (i == null || i.secrets() == null) {
             throw new NoSuchElementException("no secrets adapter instance named '" + name + "'; secrets instances: "
                     + secretsNames() + "; configure one with " + PREFIX + name
-                    + ".type=<vault|aws|kubernetes> and add dev.scaleplane:scaleplane-adapters-<system>");
+                    + ".type=<vault|aws-secrets-manager|kubernetes> and add its artifact, dev.scaleplane:scaleplane-adapters-"
+                    + "<vault|aws|kubernetes>");
         }
         return secrets.computeIfAbsent(name, n -> {
             ProviderContext ctx = context.get();
