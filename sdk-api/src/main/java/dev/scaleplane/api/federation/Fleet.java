@@ -97,6 +97,17 @@ public interface Fleet extends AutoCloseable {
     /** Every propagation, by id. */
     List<Propagation> propagations();
 
+    /**
+     * Tenant namespaces on this fleet: per tenant one bundle (namespace, quota, limits, network policies, account and
+     * role) propagated as one unit. See {@link dev.scaleplane.api.tenants.Tenants}.
+     *
+     * @throws UnsupportedOperationException if this backend has no tenants (the Kubernetes backend has them)
+     */
+    default dev.scaleplane.api.tenants.Tenants tenants() {
+        throw new UnsupportedOperationException(getClass().getName() + " does not provide tenants; use the fleet of"
+                + " scaleplane-federation-kubernetes");
+    }
+
     /** Health transitions of every cluster, as they happen. */
     Flow.Publisher<ClusterHealthChange> healthChanges();
 

@@ -26,7 +26,9 @@ import dev.scaleplane.core.logging.RateLimitedLog;
 import dev.scaleplane.core.orchestration.Orchestrator;
 import dev.scaleplane.federation.kubernetes.KubernetesFederationProvider;
 import dev.scaleplane.federation.kubernetes.KubernetesFleetConfig;
+import dev.scaleplane.federation.kubernetes.tenants.internal.KubernetesTenants;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.vertx5.Vertx5HttpClientFactory;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
@@ -95,6 +97,7 @@ public final class KubernetesFleet implements Fleet {
     private final Orchestrator orchestrator;
     private final RateLimitedLog failures = new RateLimitedLog(log, Duration.ofMinutes(1));
     private final AtomicBoolean closed = new AtomicBoolean();
+    private @Nullable KubernetesTenants tenants;
 
     private KubernetesFleet(KubernetesFleetConfig config, Platform platform, TaskClock clock, MeterRegistry meters) {
         this.config = config;
@@ -413,6 +416,23 @@ public final class KubernetesFleet implements Fleet {
         return List.copyOf(propagator.all());
     }
 
+    // ---- tenants ----
+
+    @Override
+    public synchronized KubernetesTenants tenants() {
+        checkOpen();
+        if (tenants == null) {
+            tenants = new KubernetesTenants(this, platform, this::clusterClient);
+        }
+        return tenants;
+    }
+
+    /** The fabric8 client of a registered cluster, for the parts outside this package (tenants); null if unknown. */
+    public @Nullable KubernetesClient clusterClient(String cluster) {
+        ClusterConnection c = registry.get(cluster);
+        return c == null ? null : c.client();
+    }
+
     // ---- lifecycle ----
 
     private void checkOpen() {
@@ -425,6 +445,11 @@ public final class KubernetesFleet implements Fleet {
     public void close() {
         if (!closed.compareAndSet(false, true)) {
             return;
+        }
+        synchronized (this) {
+            if (tenants != null) {
+                tenants.close();
+            }
         }
         health.close();
         orchestrator.close();
