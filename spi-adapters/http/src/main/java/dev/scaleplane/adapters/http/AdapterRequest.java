@@ -190,10 +190,7 @@ public final class AdapterRequest {
                 throw new IllegalArgumentException("path template " + template + " has more placeholders than the "
                         + variables.length + " variables given");
             }
-            m.appendReplacement(
-                    out,
-                    Matcher.quoteReplacement(
-                            encode(String.valueOf(variables[i++])).replace("+", "%20")));
+            m.appendReplacement(out, Matcher.quoteReplacement(pathSegment(String.valueOf(variables[i++]))));
         }
         m.appendTail(out);
         if (i != variables.length) {
@@ -205,6 +202,29 @@ public final class AdapterRequest {
 
     private static String encode(String s) {
         return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * {@code segment} percent-encoded as one path segment (UTF-8; a space is {@code %20}, a slash {@code %2F}): for
+     * paths built from several parts where a template does not fit.
+     */
+    public static String pathSegment(String segment) {
+        return encode(Objects.requireNonNull(segment, "segment")).replace("+", "%20");
+    }
+
+    /**
+     * The fields as an {@code application/x-www-form-urlencoded} body (UTF-8), in the map's order: {@code
+     * a=1&b=x+y}.
+     */
+    public static String formEncode(Map<String, ?> fields) {
+        StringBuilder out = new StringBuilder();
+        for (Map.Entry<String, ?> e : fields.entrySet()) {
+            if (out.length() > 0) {
+                out.append('&');
+            }
+            out.append(encode(e.getKey())).append('=').append(encode(String.valueOf(e.getValue())));
+        }
+        return out.toString();
     }
 
     /** Builds an {@link AdapterRequest}. Not thread-safe. */
@@ -282,6 +302,16 @@ public final class AdapterRequest {
         public Builder body(byte[] bytes, String contentType) {
             body = Objects.requireNonNull(bytes, "bytes").clone();
             return setHeader("Content-Type", contentType);
+        }
+
+        /**
+         * The body as a form ({@link #formEncode}), with {@code Content-Type: application/x-www-form-urlencoded;
+         * charset=UTF-8}.
+         */
+        public Builder form(Map<String, ?> fields) {
+            return body(
+                    formEncode(fields).getBytes(StandardCharsets.UTF_8),
+                    "application/x-www-form-urlencoded; charset=UTF-8");
         }
 
         /**

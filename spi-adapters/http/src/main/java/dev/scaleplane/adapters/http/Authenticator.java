@@ -1,11 +1,14 @@
 package dev.scaleplane.adapters.http;
 
 import dev.scaleplane.adapters.http.internal.BasicAuthenticator;
+import dev.scaleplane.adapters.http.internal.BudgetAuthenticator;
 import dev.scaleplane.adapters.http.internal.GitHubAppAuthenticator;
 import dev.scaleplane.adapters.http.internal.HeaderAuthenticator;
+import dev.scaleplane.adapters.http.internal.HeadersAuthenticator;
 import dev.scaleplane.adapters.http.internal.JenkinsAuthenticator;
 import dev.scaleplane.api.adapters.secrets.Secret;
 import java.time.Clock;
+import java.util.Map;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
@@ -44,6 +47,18 @@ public interface Authenticator {
         return null;
     }
 
+    /**
+     * This authenticator under a named budget of its credential: the same headers, but a credential key of its own,
+     * so that the {@link RateLimitGovernor} keeps a separate budget for a family of endpoints the server limits
+     * apart (Datadog limits queries, events and submissions separately), while a spent budget of one family does not
+     * hold back the others.
+     *
+     * @throws IllegalArgumentException if {@code budget} is blank
+     */
+    default Authenticator withBudget(String budget) {
+        return new BudgetAuthenticator(this, budget);
+    }
+
     /** No credential: requests go out as they are. Credential key {@code anonymous}. */
     static Authenticator none() {
         return HeaderAuthenticator.NONE;
@@ -57,6 +72,16 @@ public interface Authenticator {
     /** {@code <headerName>: <token>}, e.g. GitLab's {@code PRIVATE-TOKEN}. */
     static Authenticator header(String headerName, Secret token) {
         return new HeaderAuthenticator("header:" + headerName, headerName, "", token);
+    }
+
+    /**
+     * Several fixed credential headers, in the map's order, e.g. Datadog's {@code DD-API-KEY} and {@code
+     * DD-APPLICATION-KEY}. The credential key is the first header's secret's fingerprint.
+     *
+     * @throws IllegalArgumentException if {@code headers} is empty
+     */
+    static Authenticator headers(Map<String, Secret> headers) {
+        return new HeadersAuthenticator(headers);
     }
 
     /** GitLab personal, project or group access token in {@code PRIVATE-TOKEN}. */

@@ -1,5 +1,8 @@
 package dev.scaleplane.adapters.http;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
@@ -24,6 +27,40 @@ public interface BodyErrors {
 
     /** The failure {@code response} reports in its body, or empty when it reports none this reader knows. */
     Optional<Failure> find(AdapterResponse response);
+
+    /**
+     * One line for an {@code errors} value as APIs send it: a text as it is; an array's texts (or its objects'
+     * {@code message}) joined with {@code "; "} (Datadog and Vault: {@code {"errors": ["Forbidden"]}}); an object's
+     * fields as {@code field: text} (Jira: {@code {"errors": {"summary": "required"}}}); anything else as JSON.
+     *
+     * @return null for a missing, null or empty value
+     */
+    static @Nullable String text(JsonNode errors) {
+        if (errors.isTextual()) {
+            return errors.asText().isBlank() ? null : errors.asText();
+        }
+        if (!errors.isContainerNode() || errors.isEmpty()) {
+            return null;
+        }
+        List<String> parts = new ArrayList<>();
+        if (errors.isArray()) {
+            for (JsonNode e : errors) {
+                parts.add(
+                        e.isTextual()
+                                ? e.asText()
+                                : e.path("message").isTextual()
+                                        ? e.path("message").asText()
+                                        : e.toString());
+            }
+        } else {
+            errors.properties()
+                    .forEach(f -> parts.add(f.getKey() + ": "
+                            + (f.getValue().isTextual()
+                                    ? f.getValue().asText()
+                                    : f.getValue().toString())));
+        }
+        return String.join("; ", parts);
+    }
 
     /** Kinds of failure, one per typed exception of {@link dev.scaleplane.api.adapters}. */
     enum Kind {

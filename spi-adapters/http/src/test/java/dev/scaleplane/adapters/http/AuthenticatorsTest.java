@@ -114,4 +114,37 @@ class AuthenticatorsTest {
                 .doesNotContain(TOKEN);
         assertThat(Authenticator.bearer(Secret.of(TOKEN)).credentialKey()).doesNotContain(TOKEN);
     }
+
+    @Test
+    void severalHeadersGoOutTogetherAndEachBudgetHasItsOwnCredentialKey() {
+        java.util.Map<String, Secret> keys = new java.util.LinkedHashMap<>();
+        keys.put("DD-API-KEY", Secret.of("api-key-0000000001"));
+        keys.put("DD-APPLICATION-KEY", Secret.of("app-key-0000000002"));
+        Authenticator both = Authenticator.headers(keys);
+        client(both.withBudget("query")).send(AdapterRequest.get("/api/v1/query"));
+        server.verify(getRequestedFor(urlEqualTo("/api/v1/query"))
+                .withHeader("DD-API-KEY", equalTo("api-key-0000000001"))
+                .withHeader("DD-APPLICATION-KEY", equalTo("app-key-0000000002")));
+        assertThat(both.withBudget("query").credentialKey())
+                .isEqualTo(both.credentialKey() + "#query")
+                .isNotEqualTo(both.withBudget("events").credentialKey())
+                .doesNotContain("api-key-0000000001", "app-key-0000000002");
+        assertThat(both.withBudget("query").toString()).doesNotContain("api-key", "app-key");
+        assertThatThrownBy(() -> Authenticator.headers(java.util.Map.of()))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> both.withBudget(" ")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void aFormBodyIsEncodedInOrderWithItsContentType() {
+        java.util.Map<String, Object> fields = new java.util.LinkedHashMap<>();
+        fields.put("query", "up{job=\"a b\"}");
+        fields.put("time", 12);
+        client(Authenticator.none())
+                .send(AdapterRequest.builder("POST", "/form").form(fields).build());
+        server.verify(postRequestedFor(urlEqualTo("/form"))
+                .withHeader("Content-Type", equalTo("application/x-www-form-urlencoded; charset=UTF-8"))
+                .withRequestBody(equalTo("query=up%7Bjob%3D%22a+b%22%7D&time=12")));
+        assertThat(AdapterRequest.pathSegment("a b/c")).isEqualTo("a%20b%2Fc");
+    }
 }

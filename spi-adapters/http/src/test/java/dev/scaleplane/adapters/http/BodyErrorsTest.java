@@ -187,4 +187,18 @@ class BodyErrorsTest {
                 .isInstanceOf(AdapterAuthenticationException.class);
         assertThat(seen).containsExactly("a");
     }
+
+    @Test
+    void errorsValuesReadAsOneLine() throws Exception {
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        assertThat(BodyErrors.text(json.readTree("[\"Forbidden\", \"Invalid key\"]")))
+                .isEqualTo("Forbidden; Invalid key");
+        assertThat(BodyErrors.text(json.readTree("[{\"message\": \"bad\"}, {\"code\": 3}]")))
+                .isEqualTo("bad; {\"code\":3}");
+        assertThat(BodyErrors.text(json.readTree("{\"summary\": \"required\", \"n\": 2}")))
+                .isEqualTo("summary: required; n: 2");
+        assertThat(BodyErrors.text(json.readTree("\"plain\""))).isEqualTo("plain");
+        assertThat(BodyErrors.text(json.readTree("[]"))).isNull();
+        assertThat(BodyErrors.text(json.missingNode())).isNull();
+    }
 }

@@ -247,7 +247,7 @@ class PrometheusAdapterRequestsTest {
         List<LoggedRequest> posts = prometheus.findAll(postRequestedFor(urlEqualTo("/api/v1/query")));
         assertThat(posts).hasSize(2);
         LoggedRequest post = posts.get(0);
-        assertThat(post.getHeader("Content-Type")).isEqualTo("application/x-www-form-urlencoded");
+        assertThat(post.getHeader("Content-Type")).isEqualTo("application/x-www-form-urlencoded; charset=UTF-8");
         assertThat(post.getHeader("Authorization")).isEqualTo("Bearer " + TOKEN);
         Map<String, String> form = List.of(post.getBodyAsString().split("&")).stream()
                 .map(kv -> kv.split("=", 2))

@@ -3,8 +3,6 @@ package dev.scaleplane.adapters.datadog.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.scaleplane.adapters.http.AdapterResponse;
 import dev.scaleplane.adapters.http.BodyErrors;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
 
 /**
@@ -37,11 +35,7 @@ final class DatadogErrors implements BodyErrors {
             return Optional.of(new Failure(Kind.REFUSED, error.isBlank() ? "status: error" : error));
         }
         JsonNode errors = body.path("errors");
-        if (errors.isArray() && !errors.isEmpty()) {
-            List<String> messages = new ArrayList<>();
-            errors.forEach(e -> messages.add(e.isTextual() ? e.asText() : e.toString()));
-            return Optional.of(new Failure(Kind.REFUSED, String.join("; ", messages)));
-        }
-        return Optional.empty();
+        String message = errors.isArray() ? BodyErrors.text(errors) : null;
+        return message == null ? Optional.empty() : Optional.of(new Failure(Kind.REFUSED, message));
     }
 }

@@ -2,6 +2,7 @@ package dev.scaleplane.adapters.datadog.internal;
 
 import dev.scaleplane.adapters.http.AdapterHttpClient;
 import dev.scaleplane.adapters.http.AdapterSettings;
+import dev.scaleplane.adapters.http.Authenticator;
 import dev.scaleplane.api.ConfigurationException;
 import dev.scaleplane.api.adapters.secrets.Secret;
 import dev.scaleplane.api.spi.ConfigProperties;
@@ -12,6 +13,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -126,12 +128,20 @@ public record DatadogSettings(
         return http.clientBuilder("datadog")
                 .baseUri(apiBase)
                 .clock(clock)
-                .authenticator(new DatadogKeys(apiKey, applicationKey, budget))
+                .authenticator(Authenticator.headers(keys()).withBudget(budget))
                 .addInterceptor(chain -> chain.proceed(chain.request()
                         .newBuilder()
                         .setHeader("Accept", "application/json")
                         .setHeader("User-Agent", "scaleplane-adapters-datadog")
                         .build()));
+    }
+
+    /** Both keys, the API key first: it names the organisation's rate-limit budgets. */
+    private Map<String, Secret> keys() {
+        Map<String, Secret> keys = new LinkedHashMap<>();
+        keys.put("DD-API-KEY", apiKey);
+        keys.put("DD-APPLICATION-KEY", applicationKey);
+        return keys;
     }
 
     /** Never shows a key. */

@@ -118,7 +118,8 @@ public final class ErrorMapping {
 
     /**
      * The server's message: GitHub and GitLab {@code message}, OAuth-style {@code error_description}/{@code error},
-     * Jira {@code errorMessages}/{@code errors}, GraphQL {@code errors[0].message}; else the start of a text body.
+     * Jira {@code errorMessages}/{@code errors}, GraphQL {@code errors[0].message}, other {@code errors} as {@link
+     * BodyErrors#text}; else the start of a text body.
      */
     static @Nullable String serverMessage(AdapterResponse response) {
         String text = response.bodyAsString().strip();
@@ -133,8 +134,10 @@ public final class ErrorMapping {
                         body.path("error_description"),
                         body.path("error"),
                         body.path("errorMessages").path(0),
-                        body.path("errors").path(0).path("message"),
-                        body.path("errors"));
+                        body.path("errors").path(0).path("message"));
+                if (found == null) {
+                    found = BodyErrors.text(body.path("errors"));
+                }
                 if (found != null) {
                     return truncate(found);
                 }

@@ -1,8 +1,6 @@
 package dev.scaleplane.adapters.jenkins.internal;
 
 import dev.scaleplane.adapters.http.AdapterRequest;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -57,8 +55,7 @@ final class Ids {
         String urlPath() {
             StringBuilder path = new StringBuilder();
             for (String s : segments) {
-                path.append("/job/")
-                        .append(URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20"));
+                path.append("/job/").append(AdapterRequest.pathSegment(s));
             }
             return path.toString();
         }

@@ -18,8 +18,6 @@ import dev.scaleplane.api.adapters.ci.CiRun;
 import dev.scaleplane.api.adapters.ci.CiStatus;
 import dev.scaleplane.api.adapters.ci.CiTrigger;
 import java.net.URI;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -36,7 +34,6 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.DoubleSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /** Jenkins jobs as a {@link CiAdapter}. See {@code JenkinsProvider} for the contract as Jenkins keeps it. */
@@ -162,13 +159,8 @@ public final class JenkinsJobs implements CiAdapter {
 
     /** {@code POST .../buildWithParameters}, the parameters as a form. */
     private AdapterResponse buildWithParameters(Ids.Job job, Map<String, String> parameters, String pipeline) {
-        String form = parameters.entrySet().stream()
-                .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "="
-                        + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
-                .collect(Collectors.joining("&"));
-        AdapterRequest request = job.request("POST", "/buildWithParameters")
-                .body(form.getBytes(StandardCharsets.UTF_8), "application/x-www-form-urlencoded; charset=UTF-8")
-                .build();
+        AdapterRequest request =
+                job.request("POST", "/buildWithParameters").form(parameters).build();
         try {
             return http.send(request);
         } catch (AdapterUnavailableException e) {

@@ -16,7 +16,6 @@ import dev.scaleplane.api.adapters.observability.Sample;
 import dev.scaleplane.api.adapters.observability.Series;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
-import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -31,7 +30,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Function;
-import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -214,14 +212,11 @@ public final class PrometheusAdapter implements ObservabilityAdapter {
 
     /** Sends a GET, or a form-encoded POST for long parameters, and reads the answer's {@code data}. */
     private <T> List<T> read(String path, Map<String, String> params, Function<JsonNode, List<T>> reader) {
-        String form = params.entrySet().stream()
-                .map(e -> encode(e.getKey()) + "=" + encode(e.getValue()))
-                .collect(Collectors.joining("&"));
         AdapterRequest request;
-        if (form.length() > POST_ABOVE) {
+        if (AdapterRequest.formEncode(params).length() > POST_ABOVE) {
             // A read: safe to repeat, so it is retried as a GET would be.
             request = AdapterRequest.builder("POST", path)
-                    .body(form.getBytes(StandardCharsets.UTF_8), "application/x-www-form-urlencoded")
+                    .form(params)
                     .idempotent(true)
                     .build();
         } else {
@@ -270,9 +265,5 @@ public final class PrometheusAdapter implements ObservabilityAdapter {
     /** The marker's value: Unix seconds, with the fraction when {@code at} has one. */
     static double epochSeconds(Instant at) {
         return at.getEpochSecond() + at.getNano() / 1e9;
-    }
-
-    private static String encode(String s) {
-        return URLEncoder.encode(s, StandardCharsets.UTF_8);
     }
 }

@@ -2,8 +2,6 @@ package dev.scaleplane.adapters.vault.internal;
 
 import dev.scaleplane.adapters.http.AdapterRequest;
 import java.net.URI;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -69,7 +67,7 @@ public final class VaultPaths {
         }
         List<String> out = new ArrayList<>();
         for (String segment : path.split("/", -1)) {
-            out.add(URLEncoder.encode(segment, StandardCharsets.UTF_8).replace("+", "%20"));
+            out.add(AdapterRequest.pathSegment(segment));
         }
         return String.join("/", out);
     }
