@@ -274,6 +274,25 @@ public final class SimulatedCluster {
     }
 
     /**
+     * Answers the next {@code times} requests with {@code method} whose path (with its query) matches
+     * {@code pathRegex} somewhere with {@code status} and a Kubernetes {@code Status} body, without touching the
+     * store: a fault at one precise step, such as one object of a multi-object apply
+     * ({@code failRequests("POST", "/resourcequotas", 422, 1)}) or the deletion of one namespace
+     * ({@code failRequests("DELETE", "^/api/v1/namespaces/team-a$", 503, 100)}). {@link #clearFaults()} removes
+     * the ones not used up.
+     *
+     * @param method the HTTP method, e.g. {@code POST}
+     * @param pathRegex a regular expression found in the request path
+     * @param status the HTTP status, 400 to 599 (a 422 is a refusal, a 503 a transient failure)
+     * @param times how many requests fail, at least 1
+     * @throws IllegalArgumentException if {@code status} or {@code times} is out of range
+     * @throws java.util.regex.PatternSyntaxException if {@code pathRegex} is not a regular expression
+     */
+    public void failRequests(String method, String pathRegex, int status, int times) {
+        front.failRequests(method, pathRegex, status, times);
+    }
+
+    /**
      * Removes every fault: heals a partition, removes latency and the error ratio.
      *
      * @throws IllegalStateException as {@link #heal()}
@@ -281,6 +300,7 @@ public final class SimulatedCluster {
     public synchronized void clearFaults() {
         front.latency(Duration.ZERO);
         front.errorRatio(0.0, 503, 1);
+        front.clearTargeted();
         heal();
     }
 

@@ -5,6 +5,9 @@ import dev.scaleplane.federation.kubernetes.testing.internal.WorkloadKind;
 import dev.scaleplane.federation.kubernetes.testing.internal.WorkloadStatuses;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.KubernetesResourceList;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceQuota;
+import io.fabric8.kubernetes.api.model.ResourceQuotaStatus;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentList;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatus;
@@ -17,6 +20,7 @@ import io.fabric8.mockwebserver.http.MockResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -124,6 +128,45 @@ public final class SimulatedController {
     /** How many status writes this controller has made since the fleet started. */
     public long statusWrites() {
         return statusWrites.get();
+    }
+
+    /**
+     * Writes the {@code status} of a ResourceQuota as Kubernetes' quota controller would after counting the
+     * namespace's usage: {@code status.hard} copied from {@code spec.hard} and {@code status.used} set to
+     * {@code used}. The simulation has neither a quota controller nor quota admission, so nothing is counted and
+     * nothing is enforced: the caller says what is used, and the mock API server accepts objects past any quota.
+     * Written in-process, like the workload status, so it works while the cluster is partitioned; watches see it as
+     * an update of the ResourceQuota.
+     *
+     * @param namespace the quota's namespace
+     * @param name the quota's name
+     * @param used usage by resource name, as Kubernetes quantities, e.g. {@code requests.cpu -> 3500m}
+     * @throws IllegalArgumentException if there is no such ResourceQuota
+     */
+    public void resourceQuotaUsed(String namespace, String name, Map<String, String> used) {
+        Objects.requireNonNull(namespace, "namespace");
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(used, "used");
+        String path = "/api/v1/namespaces/" + namespace + "/resourcequotas/" + name;
+        MockResponse current = store.call(HttpMethod.GET, path, null);
+        if (current.code() != 200) {
+            throw new IllegalArgumentException("simulated cluster " + clusterName + " has no ResourceQuota " + namespace
+                    + "/" + name + " (GET answered " + current.code() + ")");
+        }
+        ResourceQuota quota = Serialization.unmarshal(body(current), ResourceQuota.class);
+        Map<String, Quantity> usedQuantities = new LinkedHashMap<>();
+        used.forEach((k, v) -> usedQuantities.put(k, new Quantity(v)));
+        Map<String, Quantity> hard = quota.getSpec() == null || quota.getSpec().getHard() == null
+                ? Map.of()
+                : quota.getSpec().getHard();
+        quota.setStatus(new ResourceQuotaStatus(new LinkedHashMap<>(hard), usedQuantities));
+        // The stock CRUD mock has no status subresource for built-in kinds: the whole object is written back.
+        MockResponse response = store.call(HttpMethod.PUT, path, Serialization.asJson(quota));
+        if (response.code() / 100 != 2) {
+            throw new IllegalStateException("writing the status of ResourceQuota " + namespace + "/" + name + " on "
+                    + clusterName + " answered " + response.code());
+        }
+        statusWrites.incrementAndGet();
     }
 
     void start() {

@@ -12,7 +12,11 @@ import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Random;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The HTTP front of one simulated cluster: injects faults, answers the API server's fixed endpoints
@@ -22,6 +26,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Faults, checked on every request in this order:
  *
  * <ol>
+ *   <li>targeted failures ({@link #failRequests(String, String, int, int)}): the next requests with a given method
+ *       whose path matches a given expression are answered with the given status, before the store sees them;
  *   <li>error ratio: a seeded-random fraction of requests is answered with the configured status and a Kubernetes
  *       {@code Status} body, before the store sees the request (so a rejected write changes nothing, as when an API
  *       server sheds load); a 429 carries {@code Retry-After};
@@ -54,6 +60,7 @@ public final class FaultInjectingDispatcher extends Dispatcher {
     private final AtomicLong injectedErrors = new AtomicLong();
     private volatile Duration latency = Duration.ZERO;
     private volatile ErrorFault errors = new ErrorFault(0.0, 503, 1);
+    private final CopyOnWriteArrayList<TargetedFault> targeted = new CopyOnWriteArrayList<>();
 
     /**
      * Creates the front of one cluster's store.
@@ -113,6 +120,35 @@ public final class FaultInjectingDispatcher extends Dispatcher {
         }
     }
 
+    /**
+     * Answers the next {@code times} requests with {@code method} whose path (with its query) matches
+     * {@code pathRegex} somewhere ({@link java.util.regex.Matcher#find()}) with {@code status} and a Kubernetes
+     * {@code Status} body; they never reach the store. Faults added earlier are checked first.
+     * {@link #clearTargeted()} removes the ones left.
+     *
+     * @param method the HTTP method, e.g. {@code POST}
+     * @param pathRegex a regular expression found in the request path, e.g. {@code /resourcequotas} or
+     *     {@code ^/api/v1/namespaces/team-a$}
+     * @param status the HTTP status, 400 to 599
+     * @param times how many requests fail, at least 1
+     */
+    public void failRequests(String method, String pathRegex, int status, int times) {
+        Objects.requireNonNull(method, "method");
+        Pattern path = Pattern.compile(Objects.requireNonNull(pathRegex, "pathRegex"));
+        if (status < 400 || status > 599) {
+            throw new IllegalArgumentException("status must be an HTTP error status (400 to 599), but was " + status);
+        }
+        if (times < 1) {
+            throw new IllegalArgumentException("times must be >= 1, but was " + times);
+        }
+        targeted.add(new TargetedFault(method, path, status, new AtomicInteger(times)));
+    }
+
+    /** Removes the targeted failures not used up yet. */
+    public void clearTargeted() {
+        targeted.clear();
+    }
+
     /** The fraction of requests answered with an injected error. */
     public double errorRatio() {
         return errors.ratio();
@@ -133,7 +169,11 @@ public final class FaultInjectingDispatcher extends Dispatcher {
         requests.incrementAndGet();
         MockResponse response;
         ErrorFault fault = errors;
-        if (fault.ratio() > 0.0 && fails(fault)) {
+        TargetedFault hit = targeted(request);
+        if (hit != null) {
+            injectedErrors.incrementAndGet();
+            response = injectedError(new ErrorFault(1.0, hit.status(), 1), request);
+        } else if (fault.ratio() > 0.0 && fails(fault)) {
             injectedErrors.incrementAndGet();
             response = injectedError(fault, request);
         } else {
@@ -151,6 +191,22 @@ public final class FaultInjectingDispatcher extends Dispatcher {
 
     @Override
     public void releaseResources() {}
+
+    private @Nullable TargetedFault targeted(RecordedRequest request) {
+        for (TargetedFault t : targeted) {
+            if (t.method().equals(request.getMethod())
+                    && t.path().matcher(request.getPath()).find()) {
+                int left = t.left().getAndDecrement();
+                if (left <= 1) {
+                    targeted.remove(t);
+                }
+                if (left >= 1) {
+                    return t;
+                }
+            }
+        }
+        return null;
+    }
 
     private boolean fails(ErrorFault fault) {
         double draw;
@@ -290,4 +346,6 @@ public final class FaultInjectingDispatcher extends Dispatcher {
     }
 
     private record ErrorFault(double ratio, int status, int retryAfterSeconds) {}
+
+    private record TargetedFault(String method, Pattern path, int status, AtomicInteger left) {}
 }

@@ -95,6 +95,12 @@ public final class QuotaWatch implements AutoCloseable {
         crossed.removeIf(k -> k.startsWith(cluster + "/"));
     }
 
+    /** Whether {@code cluster} is watched and its watch has listed the quotas once (so it sees every later change). */
+    public boolean synced(String cluster) {
+        SharedIndexInformer<ResourceQuota> informer = informers.get(cluster);
+        return informer != null && informer.hasSynced();
+    }
+
     /** The clusters watched now. */
     public Set<String> watched() {
         return Set.copyOf(informers.keySet());
