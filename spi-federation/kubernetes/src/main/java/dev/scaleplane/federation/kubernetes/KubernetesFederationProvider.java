@@ -50,14 +50,17 @@ public final class KubernetesFederationProvider implements FederationProvider {
         return CAPABILITIES;
     }
 
-    /** Checks every key under {@value KubernetesFleetConfig#PREFIX}. */
+    /** Checks every key under {@value KubernetesFleetConfig#PREFIX}, the HA keys ({@link FleetHaConfig}) included. */
     @Override
     public void validate(ConfigProperties config) {
         KubernetesFleetConfig.from(config);
+        FleetHaConfig.from(config);
     }
 
     /**
-     * Starts the fleet: restores the registry from the event store and starts probing.
+     * Starts the fleet: restores the registry from the event store and starts probing; with
+     * {@link FleetHaConfig#ENABLED} it joins the other replicas and works only the clusters it owns
+     * ({@link FleetOwnership}).
      *
      * @throws dev.scaleplane.api.ConfigurationException listing every invalid setting
      * @throws IllegalStateException if the context offers no {@link Platform} component
@@ -70,6 +73,11 @@ public final class KubernetesFederationProvider implements FederationProvider {
                                 + " component"));
         TaskClock clock = context.component(TaskClock.class).orElseGet(() -> TaskClock.of(context.clock()));
         MeterRegistry registry = context.component(MeterRegistry.class).orElseGet(SimpleMeterRegistry::new);
-        return KubernetesFleet.start(KubernetesFleetConfig.from(context.config()), platform, clock, registry);
+        return KubernetesFleet.start(
+                KubernetesFleetConfig.from(context.config()),
+                FleetHaConfig.from(context.config()),
+                platform,
+                clock,
+                registry);
     }
 }

@@ -40,6 +40,20 @@ final class Applier {
     @Nullable
     Object handle(Task task) throws Exception {
         KubernetesFleet.ClusterTask t = task.payload(KubernetesFleet.ClusterTask.class);
+        if (!fleet.enter(t.cluster())) {
+            // Another replica works this cluster. Retried: with a shared task queue its owner picks the task up;
+            // when this replica takes the cluster over, it applies everything placed there anyway.
+            throw new ClusterUnavailableException(
+                    "cluster " + t.cluster() + " is worked by another replica; retrying", null);
+        }
+        try {
+            return handleOwned(task, t);
+        } finally {
+            fleet.exit(t.cluster());
+        }
+    }
+
+    private @Nullable Object handleOwned(Task task, KubernetesFleet.ClusterTask t) throws Exception {
         PropagationState p = fleet.state(t.propagation());
         if (p == null) {
             return "propagation " + t.propagation() + " is not known here";

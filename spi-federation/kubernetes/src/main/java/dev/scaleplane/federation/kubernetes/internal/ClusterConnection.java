@@ -25,6 +25,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Executor;
 import org.jspecify.annotations.Nullable;
 
@@ -35,6 +36,9 @@ import org.jspecify.annotations.Nullable;
  * <p>Thread-safe: health fields are guarded by {@code this}.
  */
 final class ClusterConnection implements AutoCloseable {
+    static final String HEALTH_ANNOTATION = "federation.scaleplane.dev/health";
+    static final String SINCE_ANNOTATION = "federation.scaleplane.dev/health-since";
+    static final String REASON_ANNOTATION = "federation.scaleplane.dev/health-reason";
 
     private volatile ClusterSpec spec;
     private volatile KubernetesClient client;
@@ -240,6 +244,31 @@ final class ClusterConnection implements AutoCloseable {
             return new ClusterHealth[] {before, health};
         }
         return null;
+    }
+
+    /** Health as the owner shares it with the other replicas, as claim Lease annotations. */
+    synchronized Map<String, String> shared() {
+        String r = reason.length() > 256 ? reason.substring(0, 256) : reason;
+        return Map.of(HEALTH_ANNOTATION, health.name(), SINCE_ANNOTATION, since.toString(), REASON_ANNOTATION, r);
+    }
+
+    /**
+     * On a replica that does not probe this cluster: takes the health its owner shared. No transition is published
+     * and nothing is acted on; that is the owner's work.
+     */
+    synchronized void mirror(Map<String, String> shared) {
+        String h = shared.get(HEALTH_ANNOTATION);
+        String s = shared.get(SINCE_ANNOTATION);
+        if (h == null || s == null) {
+            return;
+        }
+        try {
+            health = ClusterHealth.valueOf(h);
+            since = Instant.parse(s);
+            reason = shared.getOrDefault(REASON_ANNOTATION, "") + " (seen by the owning replica)";
+        } catch (RuntimeException e) {
+            // Written by another version or by hand: keep what we have.
+        }
     }
 
     synchronized void discovered(Capacity capacity) {

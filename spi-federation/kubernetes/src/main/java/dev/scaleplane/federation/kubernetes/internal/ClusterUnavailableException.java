@@ -1,6 +1,7 @@
 package dev.scaleplane.federation.kubernetes.internal;
 
 import dev.scaleplane.api.ScaleplaneException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An apply or delete could not reach its cluster, or the cluster answered that it is overloaded (429, 5xx) or that
@@ -10,7 +11,7 @@ import dev.scaleplane.api.ScaleplaneException;
 final class ClusterUnavailableException extends ScaleplaneException {
     private static final long serialVersionUID = 1L;
 
-    ClusterUnavailableException(String message, Throwable cause) {
+    ClusterUnavailableException(String message, @Nullable Throwable cause) {
         super(message, cause);
     }
 }

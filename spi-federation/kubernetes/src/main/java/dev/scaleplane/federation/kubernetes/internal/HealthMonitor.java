@@ -7,6 +7,7 @@ import dev.scaleplane.api.federation.ClusterHealth;
 import dev.scaleplane.api.federation.ClusterHealthChange;
 import dev.scaleplane.api.federation.ClusterSpec;
 import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.NodeList;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Instant;
@@ -22,6 +23,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.SubmissionPublisher;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,6 +57,9 @@ final class HealthMonitor implements AutoCloseable {
 
     /** Starts probing {@code c} now and every probe interval. */
     void start(ClusterConnection c) {
+        if (!fleet.owns(c.name())) {
+            return; // another replica probes it
+        }
         long interval = fleet.config().probeInterval().toMillis();
         ScheduledFuture<?> old = probes.put(
                 c.name(), scheduler.scheduleWithFixedDelay(() -> probe(c), 0, interval, TimeUnit.MILLISECONDS));
@@ -71,34 +76,41 @@ final class HealthMonitor implements AutoCloseable {
     }
 
     private void probe(ClusterConnection c) {
-        if (fleet.closed() || fleet.registry().get(c.name()) != c) {
+        if (fleet.closed() || fleet.registry().get(c.name()) != c || !fleet.enter(c.name())) {
             return;
         }
         CompletableFuture.supplyAsync(() -> c.client().nodes().list(), executor)
                 .orTimeout(fleet.config().probeTimeout().toMillis(), TimeUnit.MILLISECONDS)
                 .whenComplete((nodes, error) -> {
-                    boolean ok = error == null;
-                    boolean answered = ok;
-                    String reason = "ok";
-                    if (ok) {
-                        c.discovered(capacityOf(nodes.getItems()));
-                    } else {
-                        Throwable cause = error instanceof CompletionException && error.getCause() != null
-                                ? error.getCause()
-                                : error;
-                        if (cause instanceof TimeoutException) {
-                            reason = "probe timed out after "
-                                    + fleet.config().probeTimeout().toMillis() + "ms";
-                        } else if (cause instanceof KubernetesClientException k && k.getCode() > 0) {
-                            answered = true;
-                            reason = "HTTP " + k.getCode() + ": " + KubernetesFleet.statusMessage(k);
-                        } else {
-                            reason = "unreachable: " + KubernetesFleet.rootMessage(cause);
-                        }
-                        fleet.failures().warn("probe-" + c.name(), "cluster {} probe failed: {}", c.name(), reason);
+                    try {
+                        outcome(c, nodes, error);
+                    } finally {
+                        fleet.exit(c.name());
                     }
-                    onProbe(c, ok, answered, reason);
                 });
+    }
+
+    private void outcome(ClusterConnection c, @Nullable NodeList nodes, @Nullable Throwable error) {
+        boolean ok = error == null;
+        boolean answered = ok;
+        String reason = "ok";
+        if (ok && nodes != null) {
+            c.discovered(capacityOf(nodes.getItems()));
+        } else {
+            Throwable cause =
+                    error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+            if (cause instanceof TimeoutException) {
+                reason =
+                        "probe timed out after " + fleet.config().probeTimeout().toMillis() + "ms";
+            } else if (cause instanceof KubernetesClientException k && k.getCode() > 0) {
+                answered = true;
+                reason = "HTTP " + k.getCode() + ": " + KubernetesFleet.statusMessage(k);
+            } else {
+                reason = "unreachable: " + KubernetesFleet.rootMessage(cause);
+            }
+            fleet.failures().warn("probe-" + c.name(), "cluster {} probe failed: {}", c.name(), reason);
+        }
+        onProbe(c, ok, answered, reason);
     }
 
     private void onProbe(ClusterConnection c, boolean ok, boolean answered, String reason) {

@@ -1,12 +1,15 @@
 package dev.scaleplane.federation.kubernetes.internal;
 
+import dev.scaleplane.api.ConfigurationException;
 import dev.scaleplane.api.Platform;
 import dev.scaleplane.api.ScaleplaneException;
 import dev.scaleplane.api.events.Event;
 import dev.scaleplane.api.federation.ApplyException;
 import dev.scaleplane.api.federation.Capacity;
+import dev.scaleplane.api.federation.ClusterCredentials;
 import dev.scaleplane.api.federation.ClusterHealth;
 import dev.scaleplane.api.federation.ClusterHealthChange;
+import dev.scaleplane.api.federation.ClusterRegistrationException;
 import dev.scaleplane.api.federation.ClusterSpec;
 import dev.scaleplane.api.federation.ClusterState;
 import dev.scaleplane.api.federation.FailoverDecision;
@@ -24,6 +27,8 @@ import dev.scaleplane.api.orchestration.WorkerSpec;
 import dev.scaleplane.core.federation.PlacementEngine;
 import dev.scaleplane.core.logging.RateLimitedLog;
 import dev.scaleplane.core.orchestration.Orchestrator;
+import dev.scaleplane.federation.kubernetes.FleetHaConfig;
+import dev.scaleplane.federation.kubernetes.FleetOwnership;
 import dev.scaleplane.federation.kubernetes.KubernetesFederationProvider;
 import dev.scaleplane.federation.kubernetes.KubernetesFleetConfig;
 import dev.scaleplane.federation.kubernetes.tenants.internal.KubernetesTenants;
@@ -37,9 +42,12 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import java.net.URI;
+import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -95,11 +103,13 @@ public final class KubernetesFleet implements Fleet {
     private final Propagator propagator;
     private final StatusWatcher watcher;
     private final Orchestrator orchestrator;
+    private final @Nullable Ownership ownership;
     private final RateLimitedLog failures = new RateLimitedLog(log, Duration.ofMinutes(1));
     private final AtomicBoolean closed = new AtomicBoolean();
     private @Nullable KubernetesTenants tenants;
 
-    private KubernetesFleet(KubernetesFleetConfig config, Platform platform, TaskClock clock, MeterRegistry meters) {
+    private KubernetesFleet(
+            KubernetesFleetConfig config, FleetHaConfig ha, Platform platform, TaskClock clock, MeterRegistry meters) {
         this.config = config;
         this.platform = platform;
         this.clock = clock;
@@ -119,7 +129,8 @@ public final class KubernetesFleet implements Fleet {
             t.setDaemon(true);
             return t;
         });
-        this.registry = new ClusterRegistry(this, platform, new Vertx5HttpClientFactory(vertx));
+        Vertx5HttpClientFactory http = new Vertx5HttpClientFactory(vertx);
+        this.registry = new ClusterRegistry(this, platform, http);
         this.health = new HealthMonitor(this, scheduler, blocking);
         this.propagator = new Propagator(this, platform, blocking);
         this.watcher = new StatusWatcher(this);
@@ -132,6 +143,10 @@ public final class KubernetesFleet implements Fleet {
                 .meterRegistry(meters)
                 .build();
         orchestrator.register(WorkerSpec.of("federation-applier", config.applyWorkers()), applier::handle);
+        // Lease times are compared across processes, so they are in wall-clock time, not the task clock.
+        this.ownership = ha.enabled()
+                ? new Ownership(ha, managementClient(ha, http), new OwnedWork(), Clock.systemUTC(), meters, blocking)
+                : null;
         for (ClusterHealth h : ClusterHealth.values()) {
             Gauge.builder("scaleplane.federation.clusters", this, f -> f.count(h))
                     .tag("health", h.name())
@@ -146,16 +161,117 @@ public final class KubernetesFleet implements Fleet {
      */
     public static KubernetesFleet start(
             KubernetesFleetConfig config, Platform platform, TaskClock clock, MeterRegistry meters) {
-        KubernetesFleet fleet = new KubernetesFleet(config, platform, clock, meters);
+        return start(config, FleetHaConfig.defaults(), platform, clock, meters);
+    }
+
+    /**
+     * Starts a fleet that, with {@code ha} enabled, shares its clusters with the other replicas: it works only the
+     * clusters it holds the claim of (see {@link FleetOwnership}).
+     */
+    public static KubernetesFleet start(
+            KubernetesFleetConfig config, FleetHaConfig ha, Platform platform, TaskClock clock, MeterRegistry meters) {
+        KubernetesFleet fleet = new KubernetesFleet(config, ha, platform, clock, meters);
         try {
             fleet.registry.restore();
             fleet.propagator.restore();
             fleet.orchestrator.start();
+            if (fleet.ownership != null) {
+                fleet.ownership.start();
+            }
         } catch (RuntimeException e) {
             fleet.close();
             throw e;
         }
         return fleet;
+    }
+
+    // ---- ownership (HA) ----
+
+    /** A client of the management cluster that holds the Leases, on the fleet's HTTP stack. */
+    private KubernetesClient managementClient(FleetHaConfig ha, Vertx5HttpClientFactory http) {
+        ClusterCredentials credentials = FleetHaConfig.IN_CLUSTER.equals(ha.context())
+                ? ClusterCredentials.inCluster()
+                : ha.kubeconfig().isEmpty()
+                        ? ClusterCredentials.kubeconfigContext(ha.context())
+                        : ClusterCredentials.kubeconfig(Path.of(ha.kubeconfig()), ha.context());
+        ClusterSpec spec = ClusterSpec.builder("management")
+                .region("management")
+                .credentials(credentials)
+                .build();
+        try {
+            // Requests time out within a renew period: a renewal that has not come back by then is of no use.
+            return ClusterConnection.connect(spec, http, blocking, ha.renewPeriod(), ha.renewPeriod());
+        } catch (ClusterRegistrationException e) {
+            throw new ConfigurationException(List.of(new ConfigurationException.Problem(
+                    FleetHaConfig.CONTEXT,
+                    ha.context(),
+                    "a usable context of the management cluster (" + FleetHaConfig.KUBECONFIG + "="
+                            + (ha.kubeconfig().isEmpty() ? "default kubeconfig" : ha.kubeconfig()) + "): "
+                            + e.getMessage())));
+        }
+    }
+
+    /** The ownership view when HA is on. */
+    public Optional<FleetOwnership> ownership() {
+        return Optional.ofNullable(ownership);
+    }
+
+    /** Whether this replica works {@code cluster}: always without HA. */
+    public boolean owns(String cluster) {
+        return ownership == null || ownership.owns(cluster);
+    }
+
+    /** Marks the start of work on {@code cluster}; false when another replica works it. See {@link #exit}. */
+    public boolean enter(String cluster) {
+        return ownership == null || ownership.enter(cluster);
+    }
+
+    /** Marks the end of work begun by a successful {@link #enter}. */
+    public void exit(String cluster) {
+        if (ownership != null) {
+            ownership.exit(cluster);
+        }
+    }
+
+    /** What this replica starts and stops when it gains or loses a cluster. */
+    private final class OwnedWork implements Ownership.Work {
+        @Override
+        public Collection<String> clusters() {
+            List<String> names = new ArrayList<>();
+            registry.all().forEach(c -> names.add(c.name()));
+            return names;
+        }
+
+        @Override
+        public void start(String cluster) {
+            ClusterConnection c = registry.get(cluster);
+            if (c == null || closed.get()) {
+                return;
+            }
+            health.start(c);
+            watcher.rewatch(cluster);
+            propagator.onClusterOwned(cluster);
+        }
+
+        @Override
+        public void stop(String cluster) {
+            health.stop(cluster);
+            watcher.forget(cluster);
+        }
+
+        @Override
+        public Map<String, String> shared(String cluster) {
+            ClusterConnection c = registry.get(cluster);
+            return c == null ? Map.of() : c.shared();
+        }
+
+        @Override
+        public void observed(String cluster, Map<String, String> shared) {
+            ClusterConnection c = registry.get(cluster);
+            if (c != null) {
+                c.mirror(shared);
+            }
+        }
     }
 
     // ---- shared by the parts ----
@@ -445,6 +561,9 @@ public final class KubernetesFleet implements Fleet {
     public void close() {
         if (!closed.compareAndSet(false, true)) {
             return;
+        }
+        if (ownership != null) {
+            ownership.close(); // stops the work on every owned cluster, then releases the claims
         }
         synchronized (this) {
             if (tenants != null) {

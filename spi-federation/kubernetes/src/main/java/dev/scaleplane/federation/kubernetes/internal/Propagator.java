@@ -285,6 +285,25 @@ final class Propagator implements AutoCloseable {
         }
     }
 
+    /**
+     * This replica now works {@code cluster} (it took it over from another): everything placed there is applied
+     * again, level-triggered, which also repairs drift that happened while no replica watched it.
+     */
+    void onClusterOwned(String cluster) {
+        for (PropagationState p : propagations.values()) {
+            String op = null;
+            synchronized (p) {
+                PropagationState.Placed placed = p.placed().get(cluster);
+                if (placed != null && !placed.refused) {
+                    op = placed.leaving ? (placed.deleteQueued ? "delete" : null) : "apply";
+                }
+            }
+            if (op != null) {
+                submit(p, cluster, op);
+            }
+        }
+    }
+
     /** A cluster's health changed for the worse: statuses of propagations there say so. */
     void onClusterChanged(String cluster) {
         for (PropagationState p : propagations.values()) {

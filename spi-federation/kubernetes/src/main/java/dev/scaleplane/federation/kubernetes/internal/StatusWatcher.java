@@ -45,8 +45,8 @@ final class StatusWatcher implements AutoCloseable {
     /** Makes sure {@code cluster} has an informer for the kind of each manifest. */
     void watch(String cluster, List<Manifest> manifests) {
         ClusterConnection c = fleet.connection(cluster);
-        if (c == null) {
-            return;
+        if (c == null || !fleet.owns(cluster)) {
+            return; // another replica watches it; this one starts when it takes the cluster over (rewatch)
         }
         Map<String, SharedIndexInformer<? extends HasMetadata>> byKind =
                 informers.computeIfAbsent(cluster, k -> new ConcurrentHashMap<>());
@@ -110,6 +110,13 @@ final class StatusWatcher implements AutoCloseable {
         old.values().forEach(SharedIndexInformer::close);
         for (var p : fleetPropagations(c.name())) {
             watch(c.name(), p);
+        }
+    }
+
+    /** Starts the informers of every propagation placed on {@code cluster}, which this replica now works. */
+    void rewatch(String cluster) {
+        for (var p : fleetPropagations(cluster)) {
+            watch(cluster, p);
         }
     }
 
