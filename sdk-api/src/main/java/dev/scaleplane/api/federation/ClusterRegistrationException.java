@@ -12,12 +12,14 @@ public final class ClusterRegistrationException extends ScaleplaneException {
 
     private final String cluster;
     private final String field;
+    private final String problem;
 
     /** Creates the exception. */
     public ClusterRegistrationException(String cluster, String field, String problem, @Nullable Throwable cause) {
         super("cluster " + cluster + ": " + field + ": " + problem, cause);
         this.cluster = cluster;
         this.field = field;
+        this.problem = problem;
     }
 
     /** The cluster name. */
@@ -28,5 +30,10 @@ public final class ClusterRegistrationException extends ScaleplaneException {
     /** The field at fault, e.g. {@code name} or {@code credentials.context}. */
     public String field() {
         return field;
+    }
+
+    /** What is wrong with the field, and how to fix it: the message without the cluster and the field. */
+    public String problem() {
+        return problem;
     }
 }

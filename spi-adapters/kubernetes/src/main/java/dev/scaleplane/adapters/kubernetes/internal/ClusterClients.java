@@ -1,6 +1,7 @@
 package dev.scaleplane.adapters.kubernetes.internal;
 
 import dev.scaleplane.api.federation.ClusterCredentials;
+import dev.scaleplane.api.federation.ClusterRegistrationException;
 import dev.scaleplane.api.federation.ClusterSpec;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
@@ -28,15 +29,18 @@ final class ClusterClients implements AutoCloseable {
     /**
      * The client of {@code spec}'s cluster.
      *
-     * @throws KubernetesClients.CredentialsException if its credentials cannot be used
+     * @throws ClusterRegistrationException if its credentials cannot be used
      */
     KubernetesClient client(ClusterSpec spec) {
         Entry e = clients.get(spec.name());
         if (e != null && e.credentials().equals(spec.credentials())) {
             return e.client();
         }
-        KubernetesClient client = KubernetesClients.connect(
-                KubernetesClients.config(spec.credentials()), connectTimeout, requestTimeout, 1);
+        KubernetesClient client = dev.scaleplane.federation.kubernetes.ClusterClients.connect(
+                dev.scaleplane.federation.kubernetes.ClusterClients.config(spec.name(), spec.credentials()),
+                connectTimeout,
+                requestTimeout,
+                1);
         Entry old = clients.put(spec.name(), new Entry(spec.credentials(), client));
         if (old != null) {
             old.client().close();

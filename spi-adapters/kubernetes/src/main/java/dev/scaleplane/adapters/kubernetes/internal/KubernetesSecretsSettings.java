@@ -1,8 +1,10 @@
 package dev.scaleplane.adapters.kubernetes.internal;
 
 import dev.scaleplane.api.ConfigurationException;
+import dev.scaleplane.api.federation.ClusterRegistrationException;
 import dev.scaleplane.api.spi.ConfigProperties;
 import dev.scaleplane.core.config.ConfigReader;
+import dev.scaleplane.federation.kubernetes.ClusterClients;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.file.Path;
@@ -93,20 +95,19 @@ public record KubernetesSecretsSettings(
     public KubernetesClient connect() {
         Config config;
         try {
-            config = inCluster
-                    ? KubernetesClients.inCluster()
-                    : KubernetesClients.kubeconfig(kubeconfig == null ? null : kubeconfig.toFile(), context);
-        } catch (KubernetesClients.CredentialsException e) {
-            String key = PREFIX + name + "." + e.field();
+            config = inCluster ? ClusterClients.inCluster(name) : ClusterClients.kubeconfig(name, kubeconfig, context);
+        } catch (ClusterRegistrationException e) {
+            String field = e.field().substring(e.field().indexOf('.') + 1); // credentials.context -> context
             String value =
-                    switch (e.field()) {
+                    switch (field) {
                         case "kubeconfig" -> kubeconfig == null ? null : kubeconfig.toString();
                         case "context" -> context;
                         default -> "true";
                     };
-            throw ConfigurationException.of(key, value, e.getMessage());
+            throw ConfigurationException.of(
+                    PREFIX + name + "." + ("credentials".equals(field) ? "in-cluster" : field), value, e.problem());
         }
-        return KubernetesClients.connect(config, connectTimeout, requestTimeout, maxAttempts);
+        return ClusterClients.connect(config, connectTimeout, requestTimeout, maxAttempts);
     }
 
     @Override

@@ -11,6 +11,7 @@ import dev.scaleplane.api.adapters.secrets.SecretRotated;
 import dev.scaleplane.api.adapters.secrets.SecretVersion;
 import dev.scaleplane.api.adapters.secrets.SecretsAdapter;
 import dev.scaleplane.api.adapters.secrets.SecretsCapability;
+import dev.scaleplane.api.federation.ClusterRegistrationException;
 import dev.scaleplane.api.federation.ClusterState;
 import dev.scaleplane.api.federation.FleetSnapshot;
 import dev.scaleplane.api.federation.PlacementDecision;
@@ -380,7 +381,7 @@ final class PropagationState implements SecretPropagation {
                                         + " and was not created by propagation " + id + "; left alone");
                     }
                 }
-            } catch (AdapterException | KubernetesClients.CredentialsException e) {
+            } catch (AdapterException | ClusterRegistrationException e) {
                 engine.counter(PropagationEngine.FAILURES, id, "step", "write").increment();
                 set(cs, State.PENDING, version(c), redact(String.valueOf(e.getMessage())) + "; retrying");
                 retry = true;
@@ -428,7 +429,7 @@ final class PropagationState implements SecretPropagation {
                     holding.remove(c);
                     clusters.remove(c);
                 }
-            } catch (AdapterException | KubernetesClients.CredentialsException e) {
+            } catch (AdapterException | ClusterRegistrationException e) {
                 engine.counter(PropagationEngine.FAILURES, id, "step", "remove").increment();
                 if (holding.contains(c) && !selected) {
                     set(cs, State.LEAVING, version(c), "removal pending: " + redact(String.valueOf(e.getMessage())));
