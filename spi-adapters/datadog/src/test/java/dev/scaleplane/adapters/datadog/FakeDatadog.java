@@ -1,21 +1,13 @@
 package dev.scaleplane.adapters.datadog;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.any;
-import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
-import static com.github.tomakehurst.wiremock.client.WireMock.ok;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
-import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
-import com.github.tomakehurst.wiremock.extension.ResponseDefinitionTransformerV2;
-import com.github.tomakehurst.wiremock.http.QueryParameter;
 import com.github.tomakehurst.wiremock.http.Request;
 import com.github.tomakehurst.wiremock.http.ResponseDefinition;
-import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
+import dev.scaleplane.adapters.http.testing.VendorSimulation;
 import java.net.URI;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -64,7 +56,7 @@ import org.jspecify.annotations.Nullable;
  *       illustrative); series submission is not rate-limited.
  * </ul>
  */
-final class FakeDatadog implements ResponseDefinitionTransformerV2 {
+final class FakeDatadog extends VendorSimulation {
     static final String API_KEY = "a1b2c3d4e5f60718293a4b5c6d7e8f90";
     static final String APPLICATION_KEY = "0f1e2d3c4b5a69788796a5b4c3d2e1f0a9b8c7d6";
     static final int EVENTS_PAGE = 1000;
@@ -73,63 +65,30 @@ final class FakeDatadog implements ResponseDefinitionTransformerV2 {
     private static final Pattern QUERY = Pattern.compile("(avg|sum|min|max):([A-Za-z][A-Za-z0-9_.]*)\\{([^{}]*)}"
             + "(?:\\s*by\\s*\\{([^{}]*)})?(?:\\.rollup\\((avg|sum|min|max|count)(?:\\s*,\\s*(\\d+))?\\))?");
 
-    private final WireMockServer server;
-
     // guarded by this
     private final Map<String, StoredSeries> series = new TreeMap<>();
     private final List<ObjectNode> events = new ArrayList<>();
     private final Map<String, Integer> used = new TreeMap<>();
     private long nextEventId;
-    private int requests;
-    private int failStatus;
 
     /** One series: a metric and its tag set, values per POSIX second. */
     private record StoredSeries(String metric, Set<String> tags, TreeMap<Long, Double> values) {}
 
     private FakeDatadog() {
-        server =
-                new WireMockServer(WireMockConfiguration.options().dynamicPort().extensions(this));
+        super("fake-datadog");
     }
 
     /** Starts a simulation on a free port. */
     static FakeDatadog launch() {
-        FakeDatadog fake = new FakeDatadog();
-        fake.server.start();
-        fake.server.stubFor(any(anyUrl()).willReturn(ok()));
-        fake.reset();
-        return fake;
+        return started(new FakeDatadog());
     }
 
-    void shutdown() {
-        server.stop();
-    }
-
-    WireMockServer server() {
-        return server;
-    }
-
-    /** The API's URL, as {@code base-url} takes it. */
-    String baseUrl() {
-        return server.baseUrl();
-    }
-
-    synchronized void reset() {
+    @Override
+    protected void resetState() {
         series.clear();
         events.clear();
         used.clear();
         nextEventId = 7_891_234_567_890_123_456L;
-        requests = 0;
-        failStatus = 0;
-        server.resetRequests();
-    }
-
-    /** The next request fails with {@code status} ({@code {"errors": [...]}}). */
-    synchronized void failNext(int status) {
-        failStatus = status;
-    }
-
-    synchronized int requestCount() {
-        return requests;
     }
 
     /** The events posted, as the list answer shows them, in posting order. */
@@ -143,28 +102,23 @@ final class FakeDatadog implements ResponseDefinitionTransformerV2 {
         return s == null ? Map.of() : Map.copyOf(s.values());
     }
 
-    @Override
-    public String getName() {
-        return "fake-datadog";
-    }
-
     // ---- dispatch ----
 
+    /** Datadog's {@code {"errors": [...]}} body for an injected failure. */
     @Override
-    public synchronized ResponseDefinition transform(ServeEvent event) {
-        Request request = event.getRequest();
-        requests++;
-        if (failStatus != 0) {
-            int status = failStatus;
-            failStatus = 0;
-            return errors(
-                    status,
-                    switch (status) {
-                        case 429 -> "Rate limit exceeded";
-                        case 503 -> "Service Unavailable";
-                        default -> "Internal Server Error";
-                    });
-        }
+    protected ResponseDefinition failure(InjectedFailure failure, Request request) {
+        int status = failure.status();
+        return errors(
+                status,
+                switch (status) {
+                    case 429 -> "Rate limit exceeded";
+                    case 503 -> "Service Unavailable";
+                    default -> "Internal Server Error";
+                });
+    }
+
+    @Override
+    protected ResponseDefinition answer(Request request) {
         String method = request.getMethod().getName();
         String path = URI.create(request.getUrl()).getRawPath();
         boolean read = method.equals("GET");
@@ -173,13 +127,13 @@ final class FakeDatadog implements ResponseDefinitionTransformerV2 {
             return errors(403, "Forbidden");
         }
         if (method.equals("POST") && path.equals("/api/v2/series")) {
-            return intake(body(request));
+            return intake(jsonBody(request));
         }
         if (read && path.equals("/api/v1/query")) {
             return limited(query(request), "metrics_query", 1600, 3600);
         }
         if (method.equals("POST") && path.equals("/api/v1/events")) {
-            return postEvent(body(request));
+            return postEvent(jsonBody(request));
         }
         if (read && path.equals("/api/v1/events")) {
             return limited(listEvents(request), "events_query", 1000, 60);
@@ -243,7 +197,7 @@ final class FakeDatadog implements ResponseDefinitionTransformerV2 {
     private ResponseDefinition query(Request request) {
         Long from = longParam(request, "from");
         Long to = longParam(request, "to");
-        String q = param(request, "query");
+        String q = queryParam(request, "query");
         if (from == null) {
             return errors(400, "The value provided for parameter 'from' is invalid");
         }
@@ -403,15 +357,15 @@ final class FakeDatadog implements ResponseDefinitionTransformerV2 {
         if (start == null || end == null) {
             return errors(400, "Missing required parameters: start and end");
         }
-        String rawTags = param(request, "tags");
+        String rawTags = queryParam(request, "tags");
         Set<String> anyOf = rawTags == null
                 ? Set.of()
                 : Arrays.stream(rawTags.split(","))
                         .map(s -> s.trim().toLowerCase(Locale.ROOT))
                         .filter(s -> !s.isEmpty())
                         .collect(Collectors.toSet());
-        boolean paged = "true".equalsIgnoreCase(param(request, "unaggregated"))
-                || "true".equalsIgnoreCase(param(request, "exclude_aggregate"));
+        boolean paged = "true".equalsIgnoreCase(queryParam(request, "unaggregated"))
+                || "true".equalsIgnoreCase(queryParam(request, "exclude_aggregate"));
         Long page = paged ? longParam(request, "page") : null;
         List<ObjectNode> found = events.stream()
                 .filter(e -> e.path("date_happened").asLong() >= start
@@ -457,28 +411,14 @@ final class FakeDatadog implements ResponseDefinitionTransformerV2 {
         return b.build();
     }
 
-    private static @Nullable String param(Request request, String name) {
-        QueryParameter p = request.queryParameter(name);
-        return p.isPresent() ? p.firstValue() : null;
-    }
-
     private static @Nullable Long longParam(Request request, String name) {
-        String v = param(request, name);
+        String v = queryParam(request, name);
         if (v == null) {
             return null;
         }
         try {
             return Long.parseLong(v.trim());
         } catch (NumberFormatException e) {
-            return null;
-        }
-    }
-
-    private static @Nullable JsonNode body(Request request) {
-        try {
-            String text = request.getBodyAsString();
-            return text == null || text.isBlank() ? null : JSON.readTree(text);
-        } catch (Exception e) {
             return null;
         }
     }
@@ -496,10 +436,5 @@ final class FakeDatadog implements ResponseDefinitionTransformerV2 {
         ObjectNode body = JSON.createObjectNode();
         body.putArray("errors").add(message);
         return json(status, body);
-    }
-
-    @Override
-    public String toString() {
-        return "FakeDatadog[" + server.baseUrl() + "]";
     }
 }

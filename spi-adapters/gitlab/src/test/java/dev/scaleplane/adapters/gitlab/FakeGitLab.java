@@ -1,20 +1,13 @@
 package dev.scaleplane.adapters.gitlab;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.any;
-import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
-import static com.github.tomakehurst.wiremock.client.WireMock.ok;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
-import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
-import com.github.tomakehurst.wiremock.extension.ResponseDefinitionTransformerV2;
 import com.github.tomakehurst.wiremock.http.Request;
 import com.github.tomakehurst.wiremock.http.ResponseDefinition;
-import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
+import dev.scaleplane.adapters.http.testing.VendorSimulation;
 import dev.scaleplane.api.adapters.ci.CiStatus;
 import dev.scaleplane.tck.CiSimulation;
 import java.net.URI;
@@ -66,7 +59,7 @@ import org.jspecify.annotations.Nullable;
  * {@code Authorization: Bearer} {@value #OAUTH_TOKEN}; anything else is GitLab's {@code 401}. Variable keys are held to
  * GitLab's rule (letters, digits and {@code _}) unless {@link #acceptAnyVariableKey()} was called.
  */
-final class FakeGitLab implements ResponseDefinitionTransformerV2 {
+final class FakeGitLab extends VendorSimulation {
     static final String TOKEN = "glpat-TCK00000000000secretvalue";
     static final String OAUTH_TOKEN = "gloas-TCK000000000000oauthvalue";
     static final long PROJECT_ID = 4242;
@@ -84,8 +77,6 @@ final class FakeGitLab implements ResponseDefinitionTransformerV2 {
             Map.of("acme/platform/app", PROJECT_ID, "acme/app", OTHER_PROJECT_ID);
     private static final Set<String> REFS = Set.of("main", "develop", "v1.2.3");
 
-    private final WireMockServer server;
-
     // guarded by this
     private final Map<Long, ObjectNode> pipelines = new TreeMap<>();
     private final Map<Long, Map<String, String>> variables = new TreeMap<>();
@@ -94,38 +85,18 @@ final class FakeGitLab implements ResponseDefinitionTransformerV2 {
     private final Set<Long> cancelRequested = new HashSet<>();
     private long nextPipelineId;
     private long tick;
-    private int requests;
-    private int failStatus;
-    private @Nullable Duration failRetryAfter;
 
     private FakeGitLab() {
-        server =
-                new WireMockServer(WireMockConfiguration.options().dynamicPort().extensions(this));
+        super("fake-gitlab");
     }
 
     /** Starts a simulation on a free port. */
     static FakeGitLab launch() {
-        FakeGitLab fake = new FakeGitLab();
-        fake.server.start();
-        fake.server.stubFor(any(anyUrl()).willReturn(ok()));
-        fake.reset();
-        return fake;
+        return started(new FakeGitLab());
     }
 
-    void shutdown() {
-        server.stop();
-    }
-
-    WireMockServer server() {
-        return server;
-    }
-
-    /** The instance's root, as {@code base-url} takes it; the API is under {@code /api/v4}. */
-    String baseUrl() {
-        return server.baseUrl();
-    }
-
-    synchronized void reset() {
+    @Override
+    protected void resetState() {
         pipelines.clear();
         variables.clear();
         finishAfter.clear();
@@ -133,30 +104,17 @@ final class FakeGitLab implements ResponseDefinitionTransformerV2 {
         cancelRequested.clear();
         nextPipelineId = 1207;
         tick = 0;
-        requests = 0;
-        failStatus = 0;
-        failRetryAfter = null;
-        server.resetRequests();
-    }
-
-    @Override
-    public String getName() {
-        return "fake-gitlab";
     }
 
     // ---- dispatch ----
 
     @Override
-    public synchronized ResponseDefinition transform(ServeEvent event) {
-        Request request = event.getRequest();
-        requests++;
-        if (failStatus != 0) {
-            int status = failStatus;
-            Duration retryAfter = failRetryAfter;
-            failStatus = 0;
-            failRetryAfter = null;
-            return error(status, retryAfter);
-        }
+    protected ResponseDefinition failure(InjectedFailure failure, Request request) {
+        return error(failure.status(), failure.retryAfter());
+    }
+
+    @Override
+    protected ResponseDefinition answer(Request request) {
         if (!TOKEN.equals(request.getHeader("PRIVATE-TOKEN"))
                 && !("Bearer " + OAUTH_TOKEN).equals(request.getHeader("Authorization"))) {
             return error(401, null);
@@ -164,11 +122,13 @@ final class FakeGitLab implements ResponseDefinitionTransformerV2 {
         String method = request.getMethod().getName();
         URI uri = URI.create(request.getUrl());
         String path = uri.getRawPath();
-        Map<String, String> query = query(uri.getRawQuery());
+        Map<String, String> query = formFields(uri.getRawQuery());
         Matcher m;
         if (method.equals("POST") && (m = CREATE.matcher(path)).matches()) {
             Long project = project(m.group(1));
-            return project == null ? notFound("404 Project Not Found") : create(project, body(request), query);
+            return project == null
+                    ? notFound("404 Project Not Found")
+                    : create(project, jsonBodyOrEmpty(request), query);
         }
         if (method.equals("GET") && (m = LIST.matcher(path)).matches()) {
             Long project = project(m.group(1));
@@ -371,29 +331,6 @@ final class FakeGitLab implements ResponseDefinitionTransformerV2 {
                 .format(t);
     }
 
-    private static JsonNode body(Request request) {
-        try {
-            String text = request.getBodyAsString();
-            return text == null || text.isBlank() ? JSON.createObjectNode() : JSON.readTree(text);
-        } catch (Exception e) {
-            return JSON.createObjectNode();
-        }
-    }
-
-    private static Map<String, String> query(@Nullable String raw) {
-        Map<String, String> out = new LinkedHashMap<>();
-        if (raw == null || raw.isEmpty()) {
-            return out;
-        }
-        for (String pair : raw.split("&")) {
-            int eq = pair.indexOf('=');
-            String k = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-            String v = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-            out.put(k, v);
-        }
-        return out;
-    }
-
     /** A page with GitLab's offset pagination headers and {@code Link}, per docs.gitlab.com/api/rest. */
     private ResponseDefinition paged(
             Request request, Map<String, String> query, JsonNode body, int page, int perPage, int total) {
@@ -438,8 +375,8 @@ final class FakeGitLab implements ResponseDefinitionTransformerV2 {
                 ResponseDefinitionBuilder.responseDefinition()
                         .withStatus(status)
                         .withHeader("Content-Type", "application/json")
-                        .withHeader("X-Request-Id", "01JNFAKEGITLAB" + requests),
-                2000 - requests % 1000,
+                        .withHeader("X-Request-Id", "01JNFAKEGITLAB" + requestCount()),
+                2000 - requestCount() % 1000,
                 Duration.ofSeconds(60));
     }
 
@@ -572,17 +509,12 @@ final class FakeGitLab implements ResponseDefinitionTransformerV2 {
 
             @Override
             public void failNext(int status, @Nullable Duration retryAfter) {
-                synchronized (fake) {
-                    failStatus = status;
-                    failRetryAfter = retryAfter;
-                }
+                fake.failNext(status, retryAfter);
             }
 
             @Override
             public int requestCount() {
-                synchronized (fake) {
-                    return requests;
-                }
+                return fake.requestCount();
             }
 
             @Override

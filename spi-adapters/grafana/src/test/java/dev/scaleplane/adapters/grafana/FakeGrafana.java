@@ -1,21 +1,14 @@
 package dev.scaleplane.adapters.grafana;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.any;
-import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
-import static com.github.tomakehurst.wiremock.client.WireMock.ok;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
-import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
-import com.github.tomakehurst.wiremock.extension.ResponseDefinitionTransformerV2;
 import com.github.tomakehurst.wiremock.http.QueryParameter;
 import com.github.tomakehurst.wiremock.http.Request;
 import com.github.tomakehurst.wiremock.http.ResponseDefinition;
-import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
+import dev.scaleplane.adapters.http.testing.VendorSimulation;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -52,7 +45,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Dashboards of organisation 1: {@value #DASHBOARD} (id 7, panels 2 and 4) and {@code checkout-overview} (id 8).
  */
-final class FakeGrafana implements ResponseDefinitionTransformerV2 {
+final class FakeGrafana extends VendorSimulation {
     static final String TOKEN = "glsa_TCK0000000000000000000secretvalue_0a1b2c3d";
     static final String ORG2_TOKEN = "glsa_TCK0000000000000000000org2secret_9f8e7d6c";
     static final String USER = "deployer";
@@ -62,56 +55,23 @@ final class FakeGrafana implements ResponseDefinitionTransformerV2 {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Map<String, Long> DASHBOARDS = Map.of(DASHBOARD, 7L, "checkout-overview", 8L);
 
-    private final WireMockServer server;
-
     // guarded by this
     private final List<ObjectNode> annotations = new ArrayList<>();
     private long nextId;
-    private int requests;
-    private int failStatus;
 
     private FakeGrafana() {
-        server =
-                new WireMockServer(WireMockConfiguration.options().dynamicPort().extensions(this));
+        super("fake-grafana");
     }
 
     /** Starts a simulation on a free port. */
     static FakeGrafana launch() {
-        FakeGrafana fake = new FakeGrafana();
-        fake.server.start();
-        fake.server.stubFor(any(anyUrl()).willReturn(ok()));
-        fake.reset();
-        return fake;
+        return started(new FakeGrafana());
     }
 
-    void shutdown() {
-        server.stop();
-    }
-
-    WireMockServer server() {
-        return server;
-    }
-
-    /** Grafana's root URL, as {@code base-url} takes it. */
-    String baseUrl() {
-        return server.baseUrl();
-    }
-
-    synchronized void reset() {
+    @Override
+    protected void resetState() {
         annotations.clear();
         nextId = 1123;
-        requests = 0;
-        failStatus = 0;
-        server.resetRequests();
-    }
-
-    /** The next request fails with {@code status} (Grafana's {@code {"message": ...}} body). */
-    synchronized void failNext(int status) {
-        failStatus = status;
-    }
-
-    synchronized int requestCount() {
-        return requests;
     }
 
     /** The stored annotations of organisation {@code org}, as Grafana's find answers them (no filter, stored order). */
@@ -122,31 +82,26 @@ final class FakeGrafana implements ResponseDefinitionTransformerV2 {
                 .toList();
     }
 
-    @Override
-    public String getName() {
-        return "fake-grafana";
-    }
-
     // ---- dispatch ----
 
+    /** Grafana's {@code {"message": ...}} body for an injected failure. */
     @Override
-    public synchronized ResponseDefinition transform(ServeEvent event) {
-        Request request = event.getRequest();
-        requests++;
-        if (failStatus != 0) {
-            int status = failStatus;
-            failStatus = 0;
-            return message(
-                    status,
-                    switch (status) {
-                        case 400 -> "bad request data";
-                        case 403 -> "You'll need additional permissions to perform this action.";
-                        case 404 -> "Not found";
-                        case 502 -> "Bad Gateway";
-                        case 503 -> "Service Unavailable";
-                        default -> "Failed to get annotations";
-                    });
-        }
+    protected ResponseDefinition failure(InjectedFailure failure, Request request) {
+        int status = failure.status();
+        return message(
+                status,
+                switch (status) {
+                    case 400 -> "bad request data";
+                    case 403 -> "You'll need additional permissions to perform this action.";
+                    case 404 -> "Not found";
+                    case 502 -> "Bad Gateway";
+                    case 503 -> "Service Unavailable";
+                    default -> "Failed to get annotations";
+                });
+    }
+
+    @Override
+    protected ResponseDefinition answer(Request request) {
         String header = request.getHeader("X-Grafana-Org-Id");
         Long requested = null;
         if (header != null) {
@@ -177,7 +132,7 @@ final class FakeGrafana implements ResponseDefinitionTransformerV2 {
             return message(404, "Not found");
         }
         if (method.equals("POST")) {
-            return create(org, body(request));
+            return create(org, jsonBody(request));
         }
         if (method.equals("GET")) {
             return find(org, request);
@@ -264,8 +219,8 @@ final class FakeGrafana implements ResponseDefinitionTransformerV2 {
         long to = longParam(request, "to");
         long limit = longParam(request, "limit");
         long panelId = longParam(request, "panelId");
-        String type = param(request, "type");
-        boolean matchAny = "true".equalsIgnoreCase(param(request, "matchAny"));
+        String type = queryParam(request, "type");
+        boolean matchAny = "true".equalsIgnoreCase(queryParam(request, "matchAny"));
         List<String> wanted = new ArrayList<>();
         QueryParameter tagParam = request.queryParameter("tags");
         if (tagParam.isPresent()) {
@@ -277,7 +232,7 @@ final class FakeGrafana implements ResponseDefinitionTransformerV2 {
             }
         }
         long dashboardId = 0;
-        String dashboardUid = param(request, "dashboardUID");
+        String dashboardUid = queryParam(request, "dashboardUID");
         if (dashboardUid != null && !dashboardUid.isEmpty()) {
             Long id = org == 1 ? DASHBOARDS.get(dashboardUid) : null;
             if (id == null) {
@@ -352,13 +307,8 @@ final class FakeGrafana implements ResponseDefinitionTransformerV2 {
 
     // ---- plumbing of the simulation ----
 
-    private static @Nullable String param(Request request, String name) {
-        QueryParameter p = request.queryParameter(name);
-        return p.isPresent() ? p.firstValue() : null;
-    }
-
     private static long longParam(Request request, String name) {
-        String v = param(request, name);
+        String v = queryParam(request, name);
         if (v == null) {
             return 0;
         }
@@ -366,15 +316,6 @@ final class FakeGrafana implements ResponseDefinitionTransformerV2 {
             return Long.parseLong(v);
         } catch (NumberFormatException e) {
             return 0;
-        }
-    }
-
-    private static @Nullable JsonNode body(Request request) {
-        try {
-            String text = request.getBodyAsString();
-            return text == null || text.isBlank() ? null : JSON.readTree(text);
-        } catch (Exception e) {
-            return null;
         }
     }
 
