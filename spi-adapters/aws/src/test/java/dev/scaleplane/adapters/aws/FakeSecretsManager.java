@@ -1,21 +1,13 @@
 package dev.scaleplane.adapters.aws;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.any;
-import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
-import static com.github.tomakehurst.wiremock.client.WireMock.ok;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
-import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
-import com.github.tomakehurst.wiremock.extension.ResponseDefinitionTransformerV2;
 import com.github.tomakehurst.wiremock.http.Request;
 import com.github.tomakehurst.wiremock.http.ResponseDefinition;
-import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
-import java.net.URLDecoder;
+import dev.scaleplane.adapters.http.testing.VendorSimulation;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
@@ -23,11 +15,9 @@ import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
-import java.util.Deque;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -68,7 +58,7 @@ import org.jspecify.annotations.Nullable;
  * it, for role {@value #ROLE_ARN} and token {@value #WEB_IDENTITY_TOKEN}; it issues temporary keys the simulation then
  * accepts.
  */
-final class FakeSecretsManager implements ResponseDefinitionTransformerV2 {
+final class FakeSecretsManager extends VendorSimulation {
     static final String REGION = "us-east-1";
     static final String ACCOUNT = "123456789012";
     static final String ACCESS_KEY_ID = "AKIAFAKESIMULATION01";
@@ -84,20 +74,13 @@ final class FakeSecretsManager implements ResponseDefinitionTransformerV2 {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9/_+=.@-]{1,512}");
     private static final DateTimeFormatter AMZ_DATE = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'");
 
-    private final WireMockServer server;
-
     // guarded by this
     private final Map<String, Key> keys = new HashMap<>();
     private final Map<String, Secret> secrets = new TreeMap<>();
-    private final Deque<Failure> failures = new ArrayDeque<>();
-    private final Map<String, Integer> calls = new TreeMap<>();
     private int batchPageSize = 20;
     private int issued;
 
     private record Key(String secret, @Nullable String sessionToken) {}
-
-    /** An answer to give instead of the real one, once, to the next call of {@code operation}. */
-    private record Failure(String operation, int status, String type, String message, boolean afterApplying) {}
 
     private static final class Secret {
         final String name;
@@ -129,43 +112,23 @@ final class FakeSecretsManager implements ResponseDefinitionTransformerV2 {
     }
 
     private FakeSecretsManager() {
-        server =
-                new WireMockServer(WireMockConfiguration.options().dynamicPort().extensions(this));
+        super("fake-secrets-manager");
     }
 
     /** Starts a simulation on a free port. */
     static FakeSecretsManager launch() {
-        FakeSecretsManager fake = new FakeSecretsManager();
-        fake.server.start();
-        fake.server.stubFor(any(anyUrl()).willReturn(ok()));
-        fake.reset();
-        return fake;
+        return started(new FakeSecretsManager());
     }
 
-    void shutdown() {
-        server.stop();
-    }
-
-    WireMockServer server() {
-        return server;
-    }
-
-    /** What {@code endpoint-override} takes. */
-    String baseUrl() {
-        return server.baseUrl();
-    }
-
-    /** Forgets every secret, failure, issued key and recorded request. */
-    synchronized void reset() {
+    /** Forgets every secret and issued key (the base forgets failures, counts and recorded requests). */
+    @Override
+    protected void resetState() {
         secrets.clear();
-        failures.clear();
-        calls.clear();
         keys.clear();
         keys.put(ACCESS_KEY_ID, new Key(SECRET_ACCESS_KEY, null));
         keys.put(TEMP_ACCESS_KEY_ID, new Key(TEMP_SECRET_ACCESS_KEY, TEMP_SESSION_TOKEN));
         batchPageSize = 20;
         issued = 0;
-        server.resetRequests();
     }
 
     /** How many results a {@code BatchGetSecretValue} page holds before it continues with {@code NextToken}. */
@@ -174,18 +137,18 @@ final class FakeSecretsManager implements ResponseDefinitionTransformerV2 {
     }
 
     /** The next call of {@code operation} fails with {@code status} and AWS error {@code type}, without acting. */
-    synchronized void failNext(String operation, int status, String type, String message) {
-        failures.add(new Failure(operation, status, type, message, false));
+    void failNext(String operation, int status, String type, String message) {
+        failNext(new InjectedFailure(status, null, operation, type, message, false));
     }
 
     /** The next call of {@code operation} acts, then answers {@code status}: a response lost on the way back. */
-    synchronized void failNextAfterApplying(String operation, int status, String type, String message) {
-        failures.add(new Failure(operation, status, type, message, true));
+    void failNextAfterApplying(String operation, int status, String type, String message) {
+        failNext(new InjectedFailure(status, null, operation, type, message, true));
     }
 
     /** How many calls of {@code operation} were answered (failures included). */
-    synchronized int calls(String operation) {
-        return calls.getOrDefault(operation, 0);
+    int calls(String operation) {
+        return requestCount(operation);
     }
 
     /** Creates or adds a version of {@code name} directly, as another AWS client would; returns the version id. */
@@ -224,41 +187,43 @@ final class FakeSecretsManager implements ResponseDefinitionTransformerV2 {
         secrets.get(name).deleted = true;
     }
 
-    @Override
-    public String getName() {
-        return "fake-secrets-manager";
-    }
-
     // ---- dispatch ----
 
+    /** The Secrets Manager operation ({@code X-Amz-Target}), or {@code sts.<Action>} for an STS request. */
     @Override
-    public synchronized ResponseDefinition transform(ServeEvent event) {
-        Request request = event.getRequest();
+    protected String requestKey(Request request) {
         String target = request.getHeader("X-Amz-Target");
         if (target == null) {
-            return sts(request);
+            return "sts." + formFields(request.getBodyAsString()).getOrDefault("Action", "");
         }
-        String operation = target.startsWith("secretsmanager.") ? target.substring("secretsmanager.".length()) : target;
-        calls.merge(operation, 1, Integer::sum);
+        return target.startsWith("secretsmanager.") ? target.substring("secretsmanager.".length()) : target;
+    }
+
+    /** A request AWS refuses before acting on it: not JSON 1.1, or not signed by a known key. */
+    @Override
+    protected @Nullable ResponseDefinition refuseBeforeFaults(Request request) {
+        if (request.getHeader("X-Amz-Target") == null) {
+            return null;
+        }
         if (!JSON_11.equals(request.getHeader("Content-Type"))) {
             return error(400, "SerializationException", "Content-Type must be " + JSON_11);
         }
-        ResponseDefinition refused = checkSignature(request);
-        if (refused != null) {
-            return refused;
-        }
-        Failure failure = null;
-        for (Failure f : failures) {
-            if (f.operation().equals(operation)) {
-                failure = f;
-                break;
-            }
-        }
-        if (failure != null) {
-            failures.remove(failure);
-            if (!failure.afterApplying()) {
-                return error(failure.status(), failure.type(), failure.message());
-            }
+        return checkSignature(request);
+    }
+
+    @Override
+    protected ResponseDefinition failure(InjectedFailure failure, Request request) {
+        String type = failure.code() == null ? "InternalServiceError" : failure.code();
+        return request.getHeader("X-Amz-Target") == null
+                ? stsError(failure.status(), type, failure.message() == null ? "" : failure.message())
+                : error(failure.status(), type, failure.message());
+    }
+
+    @Override
+    protected ResponseDefinition answer(Request request) {
+        String target = request.getHeader("X-Amz-Target");
+        if (target == null) {
+            return sts(request);
         }
         JsonNode body;
         try {
@@ -266,17 +231,15 @@ final class FakeSecretsManager implements ResponseDefinitionTransformerV2 {
         } catch (java.io.IOException e) {
             return error(400, "SerializationException", "the body is not JSON");
         }
-        ResponseDefinition answer =
-                switch (operation) {
-                    case "GetSecretValue" -> getSecretValue(body);
-                    case "BatchGetSecretValue" -> batchGetSecretValue(body);
-                    case "ListSecrets" -> listSecrets(body);
-                    case "PutSecretValue" -> putSecretValue(body);
-                    case "CreateSecret" -> createSecret(body);
-                    case "DescribeSecret" -> describeSecret(body);
-                    default -> error(400, "UnknownOperationException", null);
-                };
-        return failure != null ? error(failure.status(), failure.type(), failure.message()) : answer;
+        return switch (requestKey(request)) {
+            case "GetSecretValue" -> getSecretValue(body);
+            case "BatchGetSecretValue" -> batchGetSecretValue(body);
+            case "ListSecrets" -> listSecrets(body);
+            case "PutSecretValue" -> putSecretValue(body);
+            case "CreateSecret" -> createSecret(body);
+            case "DescribeSecret" -> describeSecret(body);
+            default -> error(400, "UnknownOperationException", null);
+        };
     }
 
     private @Nullable ResponseDefinition checkSignature(Request request) {
@@ -585,17 +548,8 @@ final class FakeSecretsManager implements ResponseDefinitionTransformerV2 {
     // ---- STS ----
 
     private ResponseDefinition sts(Request request) {
-        Map<String, String> form = new HashMap<>();
-        for (String pair : request.getBodyAsString().split("&")) {
-            int eq = pair.indexOf('=');
-            if (eq > 0) {
-                form.put(
-                        URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
-                        URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
-            }
-        }
+        Map<String, String> form = formFields(request.getBodyAsString());
         String action = form.getOrDefault("Action", "");
-        calls.merge("sts." + action, 1, Integer::sum);
         if (!action.equals("AssumeRoleWithWebIdentity") || !"2011-06-15".equals(form.get("Version"))) {
             return stsError(
                     400, "InvalidAction", "Could not find operation " + action + " for version " + form.get("Version"));

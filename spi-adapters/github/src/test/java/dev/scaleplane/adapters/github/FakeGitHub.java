@@ -1,25 +1,17 @@
 package dev.scaleplane.adapters.github;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.any;
-import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
-import static com.github.tomakehurst.wiremock.client.WireMock.ok;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
-import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
-import com.github.tomakehurst.wiremock.extension.ResponseDefinitionTransformerV2;
 import com.github.tomakehurst.wiremock.http.Request;
 import com.github.tomakehurst.wiremock.http.ResponseDefinition;
-import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
+import dev.scaleplane.adapters.http.testing.VendorSimulation;
 import dev.scaleplane.api.adapters.ci.CiStatus;
 import dev.scaleplane.tck.CiSimulation;
 import dev.scaleplane.tck.IssueTrackerSimulation;
 import java.net.URI;
-import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -48,7 +40,7 @@ import org.jspecify.annotations.Nullable;
  * <p>Known workflows: {@code ci.yml} (id {@value #WORKFLOW_ID}) in every repository. Requests must carry {@code
  * Authorization: Bearer} {@value #TOKEN}; anything else is 401 Bad credentials, as GitHub answers.
  */
-final class FakeGitHub implements ResponseDefinitionTransformerV2 {
+final class FakeGitHub extends VendorSimulation {
     static final String TOKEN = "github_pat_11TCK0000000000_secretvalue";
     static final long WORKFLOW_ID = 161335;
     static final Instant EPOCH = Instant.parse("2026-03-01T10:00:00Z");
@@ -64,8 +56,6 @@ final class FakeGitHub implements ResponseDefinitionTransformerV2 {
     private static final Pattern ISSUE = Pattern.compile("/repos/([^/]+)/([^/]+)/issues/(\\d+)");
     private static final Pattern COMMENTS = Pattern.compile("/repos/([^/]+)/([^/]+)/issues/(\\d+)/comments");
 
-    private final WireMockServer server;
-
     // guarded by this
     private final Map<Long, ObjectNode> runs = new TreeMap<>();
     private final Map<Long, Map<String, String>> inputs = new TreeMap<>();
@@ -77,35 +67,15 @@ final class FakeGitHub implements ResponseDefinitionTransformerV2 {
     private long nextRunId;
     private long nextCommentId;
     private long tick;
-    private int requests;
-    private int failStatus;
-    private @Nullable Duration failRetryAfter;
     private boolean answersRunDetails = true;
 
     private FakeGitHub() {
-        server =
-                new WireMockServer(WireMockConfiguration.options().dynamicPort().extensions(this));
+        super("fake-github");
     }
 
     /** Starts a simulation on a free port. */
     static FakeGitHub launch() {
-        FakeGitHub fake = new FakeGitHub();
-        fake.server.start();
-        fake.server.stubFor(any(anyUrl()).willReturn(ok()));
-        fake.reset();
-        return fake;
-    }
-
-    void shutdown() {
-        server.stop();
-    }
-
-    WireMockServer server() {
-        return server;
-    }
-
-    String baseUrl() {
-        return server.baseUrl();
+        return started(new FakeGitHub());
     }
 
     /** Whether dispatches with {@code return_run_details} are answered with the run (github.com since 2026-02). */
@@ -113,7 +83,8 @@ final class FakeGitHub implements ResponseDefinitionTransformerV2 {
         answersRunDetails = answers;
     }
 
-    synchronized void reset() {
+    @Override
+    protected void resetState() {
         runs.clear();
         inputs.clear();
         finishAfter.clear();
@@ -124,41 +95,28 @@ final class FakeGitHub implements ResponseDefinitionTransformerV2 {
         nextRunId = 30433642000L;
         nextCommentId = 1_000_000L;
         tick = 0;
-        requests = 0;
-        failStatus = 0;
-        failRetryAfter = null;
         answersRunDetails = true;
-        server.resetRequests();
-    }
-
-    @Override
-    public String getName() {
-        return "fake-github";
     }
 
     // ---- dispatch ----
 
     @Override
-    public synchronized ResponseDefinition transform(ServeEvent event) {
-        Request request = event.getRequest();
-        requests++;
-        if (failStatus != 0) {
-            int status = failStatus;
-            Duration retryAfter = failRetryAfter;
-            failStatus = 0;
-            failRetryAfter = null;
-            return error(status, retryAfter);
-        }
+    protected ResponseDefinition failure(InjectedFailure failure, Request request) {
+        return error(failure.status(), failure.retryAfter());
+    }
+
+    @Override
+    protected ResponseDefinition answer(Request request) {
         if (!("Bearer " + TOKEN).equals(request.getHeader("Authorization"))) {
             return error(401, null);
         }
         String method = request.getMethod().getName();
         URI uri = URI.create(request.getUrl());
         String path = uri.getRawPath();
-        Map<String, String> query = query(uri.getRawQuery());
+        Map<String, String> query = formFields(uri.getRawQuery());
         Matcher m;
         if (method.equals("POST") && (m = DISPATCH.matcher(path)).matches()) {
-            return dispatch(m, body(request));
+            return dispatch(m, jsonBodyOrEmpty(request));
         }
         if (method.equals("GET") && (m = WORKFLOW_RUNS.matcher(path)).matches()) {
             return listRuns(request, m, query);
@@ -170,7 +128,7 @@ final class FakeGitHub implements ResponseDefinitionTransformerV2 {
             return cancel(Long.parseLong(m.group(3)));
         }
         if (method.equals("POST") && (m = ISSUES.matcher(path)).matches()) {
-            return createIssue(repo(m), body(request));
+            return createIssue(repo(m), jsonBodyOrEmpty(request));
         }
         if (method.equals("GET") && (m = ISSUES.matcher(path)).matches()) {
             return listIssues(request, repo(m), query);
@@ -184,7 +142,7 @@ final class FakeGitHub implements ResponseDefinitionTransformerV2 {
                 return json(200, issue);
             }
             if (method.equals("PATCH")) {
-                return patchIssue(issue, body(request));
+                return patchIssue(issue, jsonBodyOrEmpty(request));
             }
         }
         if (method.equals("POST") && (m = COMMENTS.matcher(path)).matches()) {
@@ -193,7 +151,7 @@ final class FakeGitHub implements ResponseDefinitionTransformerV2 {
                 return error(404, null);
             }
             long id = nextCommentId++;
-            String body = body(request).path("body").asText();
+            String body = jsonBodyOrEmpty(request).path("body").asText();
             comments.computeIfAbsent(repo(m) + "#" + issue.path("number").asLong(), k -> new ArrayList<>())
                     .add(body);
             ObjectNode comment = JSON.createObjectNode()
@@ -496,29 +454,6 @@ final class FakeGitHub implements ResponseDefinitionTransformerV2 {
         return m.group(1) + "/" + m.group(2);
     }
 
-    private static JsonNode body(Request request) {
-        try {
-            String text = request.getBodyAsString();
-            return text == null || text.isBlank() ? JSON.createObjectNode() : JSON.readTree(text);
-        } catch (Exception e) {
-            return JSON.createObjectNode();
-        }
-    }
-
-    private static Map<String, String> query(@Nullable String raw) {
-        Map<String, String> out = new LinkedHashMap<>();
-        if (raw == null || raw.isEmpty()) {
-            return out;
-        }
-        for (String pair : raw.split("&")) {
-            int eq = pair.indexOf('=');
-            String k = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-            String v = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-            out.put(k, v);
-        }
-        return out;
-    }
-
     private static <T> List<T> page(List<T> all, int page, int perPage) {
         int from = Math.min(all.size(), (page - 1) * perPage);
         return all.subList(from, Math.min(all.size(), from + perPage));
@@ -672,17 +607,12 @@ final class FakeGitHub implements ResponseDefinitionTransformerV2 {
 
             @Override
             public void failNext(int status, @Nullable Duration retryAfter) {
-                synchronized (fake) {
-                    failStatus = status;
-                    failRetryAfter = retryAfter;
-                }
+                fake.failNext(status, retryAfter);
             }
 
             @Override
             public int requestCount() {
-                synchronized (fake) {
-                    return requests;
-                }
+                return fake.requestCount();
             }
 
             @Override
@@ -742,12 +672,12 @@ final class FakeGitHub implements ResponseDefinitionTransformerV2 {
 
             @Override
             public void failNext(int status, @Nullable Duration retryAfter) {
-                actions().failNext(status, retryAfter);
+                fake.failNext(status, retryAfter);
             }
 
             @Override
             public int requestCount() {
-                return actions().requestCount();
+                return fake.requestCount();
             }
 
             @Override

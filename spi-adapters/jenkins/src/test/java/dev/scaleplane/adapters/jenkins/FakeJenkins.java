@@ -1,20 +1,13 @@
 package dev.scaleplane.adapters.jenkins;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.any;
-import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
-import static com.github.tomakehurst.wiremock.client.WireMock.ok;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
-import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
-import com.github.tomakehurst.wiremock.extension.ResponseDefinitionTransformerV2;
 import com.github.tomakehurst.wiremock.http.Request;
 import com.github.tomakehurst.wiremock.http.ResponseDefinition;
-import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
+import dev.scaleplane.adapters.http.testing.VendorSimulation;
 import dev.scaleplane.api.adapters.ci.CiStatus;
 import dev.scaleplane.tck.CiSimulation;
 import java.net.URI;
@@ -70,7 +63,7 @@ import org.jspecify.annotations.Nullable;
  * of identical queued triggers, executors, and any rate limit (Jenkins has none; {@link CiSimulation#failNext} stands
  * in for a proxy's 429).
  */
-final class FakeJenkins implements ResponseDefinitionTransformerV2 {
+final class FakeJenkins extends VendorSimulation {
     static final String USER = "ci-bot";
     /** A Jenkins API token: "11" and 32 hex digits. */
     static final String TOKEN = "11c0ffee0badf00d1234567890abcdef42";
@@ -123,7 +116,6 @@ final class FakeJenkins implements ResponseDefinitionTransformerV2 {
         }
     }
 
-    private final WireMockServer server;
     private final String contextPath;
 
     // guarded by this
@@ -137,16 +129,12 @@ final class FakeJenkins implements ResponseDefinitionTransformerV2 {
     private final Set<Long> cancelRequested = new HashSet<>();
     private long nextQueueId;
     private long tick;
-    private int requests;
     private int crumbRequests;
     private boolean requireCrumb;
-    private int failStatus;
-    private @Nullable Duration failRetryAfter;
 
     private FakeJenkins(String contextPath) {
+        super("fake-jenkins");
         this.contextPath = contextPath;
-        server =
-                new WireMockServer(WireMockConfiguration.options().dynamicPort().extensions(this));
     }
 
     /** Starts a simulation on a free port, Jenkins at the root. */
@@ -156,27 +144,17 @@ final class FakeJenkins implements ResponseDefinitionTransformerV2 {
 
     /** Starts a simulation on a free port, Jenkins under {@code contextPath} (e.g. {@code /jenkins}). */
     static FakeJenkins launch(String contextPath) {
-        FakeJenkins fake = new FakeJenkins(contextPath);
-        fake.server.start();
-        fake.server.stubFor(any(anyUrl()).willReturn(ok()));
-        fake.reset();
-        return fake;
-    }
-
-    void shutdown() {
-        server.stop();
-    }
-
-    WireMockServer server() {
-        return server;
+        return started(new FakeJenkins(contextPath));
     }
 
     /** The controller's root URL, as {@code base-url} takes it. */
-    String baseUrl() {
-        return server.baseUrl() + contextPath;
+    @Override
+    public String baseUrl() {
+        return super.baseUrl() + contextPath;
     }
 
-    synchronized void reset() {
+    @Override
+    protected void resetState() {
         jobs.clear();
         addJob(DEPLOY, "BRANCH", new Param("BRANCH", "main"), new Param("version", ""), new Param("DRY_RUN", "false"));
         addJob(NIGHTLY, null);
@@ -189,12 +167,8 @@ final class FakeJenkins implements ResponseDefinitionTransformerV2 {
         cancelRequested.clear();
         nextQueueId = 101;
         tick = 0;
-        requests = 0;
         crumbRequests = 0;
         requireCrumb = false;
-        failStatus = 0;
-        failRetryAfter = null;
-        server.resetRequests();
     }
 
     /** Adds a job; no {@code params} makes it a job without parameters. */
@@ -216,26 +190,17 @@ final class FakeJenkins implements ResponseDefinitionTransformerV2 {
         queue.values().stream().filter(i -> i.state.equals("left")).forEach(i -> forgotten.add(i.id));
     }
 
-    @Override
-    public String getName() {
-        return "fake-jenkins";
-    }
-
     // ---- routing ----
 
     @Override
-    public synchronized ResponseDefinition transform(ServeEvent event) {
-        Request request = event.getRequest();
-        requests++;
+    protected ResponseDefinition failure(InjectedFailure failure, Request request) {
+        return error(request, failure.status(), defaultMessage(failure.status()), failure.retryAfter());
+    }
+
+    @Override
+    protected ResponseDefinition answer(Request request) {
         URI uri = URI.create(request.getUrl());
         String rawPath = uri.getRawPath();
-        if (failStatus != 0) {
-            int status = failStatus;
-            Duration retryAfter = failRetryAfter;
-            failStatus = 0;
-            failRetryAfter = null;
-            return error(request, status, defaultMessage(status), retryAfter);
-        }
         String expected =
                 "Basic " + Base64.getEncoder().encodeToString((USER + ":" + TOKEN).getBytes(StandardCharsets.UTF_8));
         if (!expected.equals(request.getHeader("Authorization"))) {
@@ -246,7 +211,7 @@ final class FakeJenkins implements ResponseDefinitionTransformerV2 {
         }
         String path = rawPath.substring(contextPath.length());
         String method = request.getMethod().getName();
-        Map<String, String> query = form(uri.getRawQuery());
+        Map<String, String> query = formFields(uri.getRawQuery());
         if (method.equals("POST") && requireCrumb && !CRUMB.equals(request.getHeader("Jenkins-Crumb"))) {
             return error(request, 403, "No valid crumb was included in the request", null);
         }
@@ -300,7 +265,7 @@ final class FakeJenkins implements ResponseDefinitionTransformerV2 {
                 return error(request, 500, "java.lang.IllegalStateException: This build is not parameterized!", null);
             }
             Map<String, String> given = new HashMap<>(query);
-            given.putAll(form(request.getBodyAsString()));
+            given.putAll(formFields(request.getBodyAsString()));
             Map<String, String> values = new LinkedHashMap<>();
             for (Param p : job.params) {
                 values.put(p.name(), given.getOrDefault(p.name(), p.defaultValue()));
@@ -571,20 +536,6 @@ final class FakeJenkins implements ResponseDefinitionTransformerV2 {
 
     // ---- plumbing of the fake ----
 
-    private static Map<String, String> form(@Nullable String raw) {
-        Map<String, String> out = new LinkedHashMap<>();
-        if (raw == null || raw.isEmpty()) {
-            return out;
-        }
-        for (String pair : raw.split("&")) {
-            int eq = pair.indexOf('=');
-            String k = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-            String v = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-            out.put(k, v);
-        }
-        return out;
-    }
-
     private static ResponseDefinition json(int status, JsonNode body) {
         return ResponseDefinitionBuilder.responseDefinition()
                 .withStatus(status)
@@ -824,17 +775,12 @@ final class FakeJenkins implements ResponseDefinitionTransformerV2 {
 
             @Override
             public void failNext(int status, @Nullable Duration retryAfter) {
-                synchronized (fake) {
-                    failStatus = status;
-                    failRetryAfter = retryAfter;
-                }
+                fake.failNext(status, retryAfter);
             }
 
             @Override
             public int requestCount() {
-                synchronized (fake) {
-                    return requests;
-                }
+                return fake.requestCount();
             }
 
             @Override

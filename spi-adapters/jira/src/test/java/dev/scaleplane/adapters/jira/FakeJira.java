@@ -1,23 +1,15 @@
 package dev.scaleplane.adapters.jira;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.any;
-import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
-import static com.github.tomakehurst.wiremock.client.WireMock.ok;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
-import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
-import com.github.tomakehurst.wiremock.extension.ResponseDefinitionTransformerV2;
 import com.github.tomakehurst.wiremock.http.Request;
 import com.github.tomakehurst.wiremock.http.ResponseDefinition;
-import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
+import dev.scaleplane.adapters.http.testing.VendorSimulation;
 import dev.scaleplane.tck.IssueTrackerSimulation;
 import java.net.URI;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -63,7 +55,7 @@ import org.jspecify.annotations.Nullable;
  * <p>Search is strongly consistent unless {@link #indexLags(boolean)} is on: then issues written since are invisible
  * to it unless named in {@code reconcileIssues}, which is what Jira's search-after-write guide describes.
  */
-final class FakeJira implements ResponseDefinitionTransformerV2 {
+final class FakeJira extends VendorSimulation {
     static final String EMAIL = "ops-bot@acme.example";
     static final String TOKEN = "ATATT3xFfGF0jiraApiTokenSecret0001";
     static final String OAUTH_TOKEN = "eyJraWQiOiJvYXV0aC1zZWNyZXQifQ.jira-oauth-secret";
@@ -98,8 +90,6 @@ final class FakeJira implements ResponseDefinitionTransformerV2 {
         return w;
     }
 
-    private final WireMockServer server;
-
     // guarded by this
     private final Map<String, ObjectNode> issues = new LinkedHashMap<>();
     private final Map<String, List<String>> comments = new TreeMap<>();
@@ -108,35 +98,15 @@ final class FakeJira implements ResponseDefinitionTransformerV2 {
     private long nextId;
     private long nextCommentId;
     private long tick;
-    private int requests;
-    private int failStatus;
-    private @Nullable Duration failRetryAfter;
     private boolean indexLags;
 
     private FakeJira() {
-        server =
-                new WireMockServer(WireMockConfiguration.options().dynamicPort().extensions(this));
+        super("fake-jira");
     }
 
     /** Starts a simulation on a free port. */
     static FakeJira launch() {
-        FakeJira fake = new FakeJira();
-        fake.server.start();
-        fake.server.stubFor(any(anyUrl()).willReturn(ok()));
-        fake.reset();
-        return fake;
-    }
-
-    void shutdown() {
-        server.stop();
-    }
-
-    WireMockServer server() {
-        return server;
-    }
-
-    String baseUrl() {
-        return server.baseUrl();
+        return started(new FakeJira());
     }
 
     /** While on, issues written are invisible to search unless named in {@code reconcileIssues}. */
@@ -147,7 +117,8 @@ final class FakeJira implements ResponseDefinitionTransformerV2 {
         }
     }
 
-    synchronized void reset() {
+    @Override
+    protected void resetState() {
         issues.clear();
         comments.clear();
         lastNumber.clear();
@@ -155,31 +126,18 @@ final class FakeJira implements ResponseDefinitionTransformerV2 {
         nextId = 10_000;
         nextCommentId = 20_000;
         tick = 0;
-        requests = 0;
-        failStatus = 0;
-        failRetryAfter = null;
         indexLags = false;
-        server.resetRequests();
-    }
-
-    @Override
-    public String getName() {
-        return "fake-jira";
     }
 
     // ---- dispatch ----
 
     @Override
-    public synchronized ResponseDefinition transform(ServeEvent event) {
-        Request request = event.getRequest();
-        requests++;
-        if (failStatus != 0) {
-            int status = failStatus;
-            Duration retryAfter = failRetryAfter;
-            failStatus = 0;
-            failRetryAfter = null;
-            return error(status, retryAfter, defaultMessage(status));
-        }
+    protected ResponseDefinition failure(InjectedFailure failure, Request request) {
+        return error(failure.status(), failure.retryAfter(), defaultMessage(failure.status()));
+    }
+
+    @Override
+    protected ResponseDefinition answer(Request request) {
         String authorization = request.getHeader("Authorization");
         String basic =
                 "Basic " + Base64.getEncoder().encodeToString((EMAIL + ":" + TOKEN).getBytes(StandardCharsets.UTF_8));
@@ -189,17 +147,17 @@ final class FakeJira implements ResponseDefinitionTransformerV2 {
         String method = request.getMethod().getName();
         URI uri = URI.create(request.getUrl());
         String path = uri.getRawPath();
-        Map<String, String> query = query(uri.getRawQuery());
+        Map<String, String> query = formFields(uri.getRawQuery());
         Matcher m;
         if (path.equals("/rest/api/3/issue") && method.equals("POST")) {
-            return create(body(request));
+            return create(jsonBodyOrEmpty(request));
         }
         if (path.equals("/rest/api/3/search/jql") && (method.equals("GET") || method.equals("POST"))) {
-            return search(method.equals("GET") ? fromQuery(query) : body(request));
+            return search(method.equals("GET") ? fromQuery(query) : jsonBodyOrEmpty(request));
         }
         if ((m = COMMENT.matcher(path)).matches() && method.equals("POST")) {
             ObjectNode issue = issues.get(m.group(1).toUpperCase(Locale.ROOT));
-            return issue == null ? notFound() : comment(issue, body(request));
+            return issue == null ? notFound() : comment(issue, jsonBodyOrEmpty(request));
         }
         if ((m = TRANSITIONS.matcher(path)).matches()) {
             ObjectNode issue = issues.get(m.group(1).toUpperCase(Locale.ROOT));
@@ -212,7 +170,7 @@ final class FakeJira implements ResponseDefinitionTransformerV2 {
                 return json(200, out);
             }
             if (method.equals("POST")) {
-                return transition(issue, body(request));
+                return transition(issue, jsonBodyOrEmpty(request));
             }
         }
         if ((m = ISSUE.matcher(path)).matches()) {
@@ -228,7 +186,7 @@ final class FakeJira implements ResponseDefinitionTransformerV2 {
                 return json(200, out);
             }
             if (method.equals("PUT")) {
-                return edit(issue, body(request));
+                return edit(issue, jsonBodyOrEmpty(request));
             }
         }
         return error(404, null, "null for uri: " + request.getAbsoluteUrl());
@@ -615,34 +573,11 @@ final class FakeJira implements ResponseDefinitionTransformerV2 {
         return EPOCH.plusSeconds(tick++);
     }
 
-    private static JsonNode body(Request request) {
-        try {
-            String text = request.getBodyAsString();
-            return text == null || text.isBlank() ? JSON.createObjectNode() : JSON.readTree(text);
-        } catch (Exception e) {
-            return JSON.createObjectNode();
-        }
-    }
-
-    private static Map<String, String> query(@Nullable String raw) {
-        Map<String, String> out = new LinkedHashMap<>();
-        if (raw == null || raw.isEmpty()) {
-            return out;
-        }
-        for (String pair : raw.split("&")) {
-            int eq = pair.indexOf('=');
-            String k = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-            String v = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-            out.put(k, v);
-        }
-        return out;
-    }
-
     private ResponseDefinition json(int status, JsonNode body) {
         return ResponseDefinitionBuilder.responseDefinition()
                 .withStatus(status)
                 .withHeader("Content-Type", "application/json;charset=UTF-8")
-                .withHeader("X-ARequestId", "fake-" + requests)
+                .withHeader("X-ARequestId", "fake-" + requestCount())
                 .withBody(body.toString())
                 .build();
     }
@@ -679,7 +614,7 @@ final class FakeJira implements ResponseDefinitionTransformerV2 {
         ResponseDefinitionBuilder b = ResponseDefinitionBuilder.responseDefinition()
                 .withStatus(status)
                 .withHeader("Content-Type", "application/json;charset=UTF-8")
-                .withHeader("X-ARequestId", "fake-" + requests)
+                .withHeader("X-ARequestId", "fake-" + requestCount())
                 .withBody(body.toString());
         if (status == 429) {
             // Request time plus the wait, written to the minute as Jira does; on the simulation's clock, which starts
@@ -770,17 +705,12 @@ final class FakeJira implements ResponseDefinitionTransformerV2 {
 
             @Override
             public void failNext(int status, @Nullable Duration retryAfter) {
-                synchronized (fake) {
-                    failStatus = status;
-                    failRetryAfter = retryAfter;
-                }
+                fake.failNext(status, retryAfter);
             }
 
             @Override
             public int requestCount() {
-                synchronized (fake) {
-                    return requests;
-                }
+                return fake.requestCount();
             }
 
             @Override

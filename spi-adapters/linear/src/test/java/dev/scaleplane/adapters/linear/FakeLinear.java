@@ -1,20 +1,13 @@
 package dev.scaleplane.adapters.linear;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.any;
-import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
-import static com.github.tomakehurst.wiremock.client.WireMock.ok;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
-import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
-import com.github.tomakehurst.wiremock.extension.ResponseDefinitionTransformerV2;
 import com.github.tomakehurst.wiremock.http.Request;
 import com.github.tomakehurst.wiremock.http.ResponseDefinition;
-import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
+import dev.scaleplane.adapters.http.testing.VendorSimulation;
 import dev.scaleplane.tck.IssueTrackerSimulation;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -50,7 +43,7 @@ import org.jspecify.annotations.Nullable;
  * Requests must carry {@code Authorization:} {@value #KEY} (a personal API key, raw) or {@code Bearer} {@value
  * #OAUTH_TOKEN}; anything else gets Linear's authentication error with 401.
  */
-final class FakeLinear implements ResponseDefinitionTransformerV2, IssueTrackerSimulation {
+final class FakeLinear extends VendorSimulation implements IssueTrackerSimulation {
     static final String KEY = "lin_api_SIMULATION0000000000000000000000secretkey";
     static final String OAUTH_TOKEN = "lin_oauth_SIMULATION000000000000000000000000secret";
     static final String USER_ID = "2ac3f4e6-1b7d-4e0a-9c55-7d1e3f5a9b10";
@@ -78,8 +71,6 @@ final class FakeLinear implements ResponseDefinitionTransformerV2, IssueTrackerS
             new String[] {"Canceled", "canceled"},
             new String[] {"Duplicate", "duplicate"});
 
-    private final WireMockServer server;
-
     // guarded by this
     private final Map<String, ObjectNode> teams = new LinkedHashMap<>();
     private final Map<String, List<ObjectNode>> states = new HashMap<>();
@@ -89,44 +80,18 @@ final class FakeLinear implements ResponseDefinitionTransformerV2, IssueTrackerS
     private final Map<String, Integer> numbers = new HashMap<>();
     private long sequence;
     private long tick;
-    private int requests;
-    private int failStatus;
-    private @Nullable Duration failRetryAfter;
     private @Nullable Instant rateLimitedUntil;
     private @Nullable Instant requestsExhaustedUntil;
     private @Nullable Instant complexityExhaustedUntil;
     private Supplier<Instant> clock = Instant::now;
 
     private FakeLinear() {
-        server =
-                new WireMockServer(WireMockConfiguration.options().dynamicPort().extensions(this));
+        super("fake-linear");
     }
 
     /** Starts a simulation on a free port. */
     static FakeLinear launch() {
-        FakeLinear fake = new FakeLinear();
-        fake.server.start();
-        fake.server.stubFor(any(anyUrl()).willReturn(ok()));
-        fake.reset();
-        return fake;
-    }
-
-    void shutdown() {
-        server.stop();
-    }
-
-    WireMockServer server() {
-        return server;
-    }
-
-    /** The base URL the adapter is configured with; it posts to {@code /graphql} under it. */
-    String baseUrl() {
-        return server.baseUrl();
-    }
-
-    @Override
-    public String getName() {
-        return "fake-linear";
+        return started(new FakeLinear());
     }
 
     // ---- test controls beyond the kit's ----
@@ -207,7 +172,7 @@ final class FakeLinear implements ResponseDefinitionTransformerV2, IssueTrackerS
     // ---- the kit's view ----
 
     @Override
-    public synchronized void reset() {
+    protected void resetState() {
         teams.clear();
         states.clear();
         labels.clear();
@@ -216,9 +181,6 @@ final class FakeLinear implements ResponseDefinitionTransformerV2, IssueTrackerS
         numbers.clear();
         sequence = 0;
         tick = 0;
-        requests = 0;
-        failStatus = 0;
-        failRetryAfter = null;
         rateLimitedUntil = null;
         requestsExhaustedUntil = null;
         complexityExhaustedUntil = null;
@@ -237,7 +199,6 @@ final class FakeLinear implements ResponseDefinitionTransformerV2, IssueTrackerS
                 .put("id", uuid())
                 .put("name", "incident")
                 .putNull("teamId"));
-        server.resetRequests();
     }
 
     @Override
@@ -282,17 +243,6 @@ final class FakeLinear implements ResponseDefinitionTransformerV2, IssueTrackerS
     }
 
     @Override
-    public synchronized void failNext(int status, @Nullable Duration retryAfter) {
-        failStatus = status;
-        failRetryAfter = retryAfter;
-    }
-
-    @Override
-    public synchronized int requestCount() {
-        return requests;
-    }
-
-    @Override
     public String credential() {
         return KEY;
     }
@@ -300,16 +250,12 @@ final class FakeLinear implements ResponseDefinitionTransformerV2, IssueTrackerS
     // ---- dispatch ----
 
     @Override
-    public synchronized ResponseDefinition transform(ServeEvent event) {
-        Request request = event.getRequest();
-        requests++;
-        if (failStatus != 0) {
-            int status = failStatus;
-            Duration retryAfter = failRetryAfter;
-            failStatus = 0;
-            failRetryAfter = null;
-            return failure(status, retryAfter);
-        }
+    protected ResponseDefinition failure(InjectedFailure failure, Request request) {
+        return failure(failure.status(), failure.retryAfter());
+    }
+
+    @Override
+    protected ResponseDefinition answer(Request request) {
         String authorization = request.getHeader("Authorization");
         if (!KEY.equals(authorization) && !("Bearer " + OAUTH_TOKEN).equals(authorization)) {
             return error(
@@ -993,7 +939,7 @@ final class FakeLinear implements ResponseDefinitionTransformerV2, IssueTrackerS
         ResponseDefinitionBuilder b = ResponseDefinitionBuilder.responseDefinition()
                 .withStatus(status)
                 .withHeader("Content-Type", "application/json; charset=utf-8")
-                .withHeader("X-Request-Id", "sim-" + requests)
+                .withHeader("X-Request-Id", "sim-" + requestCount())
                 .withHeader("X-RateLimit-Requests-Limit", "5000")
                 .withHeader("X-RateLimit-Requests-Remaining", String.valueOf(requestsRemaining))
                 .withHeader("X-RateLimit-Requests-Reset", String.valueOf(requestsReset.toEpochMilli()))

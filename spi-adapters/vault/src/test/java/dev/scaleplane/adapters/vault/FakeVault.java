@@ -1,20 +1,13 @@
 package dev.scaleplane.adapters.vault;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.any;
-import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
-import static com.github.tomakehurst.wiremock.client.WireMock.ok;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
-import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
-import com.github.tomakehurst.wiremock.extension.ResponseDefinitionTransformerV2;
 import com.github.tomakehurst.wiremock.http.Request;
 import com.github.tomakehurst.wiremock.http.ResponseDefinition;
-import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
+import dev.scaleplane.adapters.http.testing.VendorSimulation;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -59,7 +52,7 @@ import org.jspecify.annotations.Nullable;
  * #namespace(String)} set, every request must carry that {@code X-Vault-Namespace} or gets 403 {@code permission
  * denied} (a simplification: real Vault Enterprise would look for the path or token in the namespace named).
  */
-final class FakeVault implements ResponseDefinitionTransformerV2 {
+final class FakeVault extends VendorSimulation {
     /** A token that never expires, with every right: like a root token (its lookup shows {@code ttl} 0). */
     static final String ROOT_TOKEN = "hvs.TCKroot0000000000000secretvalue";
 
@@ -132,7 +125,6 @@ final class FakeVault implements ResponseDefinitionTransformerV2 {
 
     private record Role(String jwt, Duration ttl, Duration maxTtl, boolean renewable, Policy policy) {}
 
-    private final WireMockServer server;
     private final Supplier<Instant> clock;
 
     // guarded by this
@@ -141,16 +133,14 @@ final class FakeVault implements ResponseDefinitionTransformerV2 {
     private final Map<String, Role> roles = new HashMap<>();
     private boolean casRequired;
     private @Nullable String namespace;
-    private int sealedFor;
     private int failRenewals;
     private int logins;
     private int renewals;
     private int issued;
 
     private FakeVault(Supplier<Instant> clock) {
+        super("fake-vault");
         this.clock = clock;
-        server =
-                new WireMockServer(WireMockConfiguration.options().dynamicPort().extensions(this));
     }
 
     /** Starts a simulation on a free port, on the system clock. */
@@ -160,31 +150,20 @@ final class FakeVault implements ResponseDefinitionTransformerV2 {
 
     /** Starts a simulation on a free port whose token leases run on {@code clock}. */
     static FakeVault launch(Supplier<Instant> clock) {
-        FakeVault fake = new FakeVault(clock);
-        fake.server.start();
-        fake.server.stubFor(any(anyUrl()).willReturn(ok()));
-        fake.reset();
-        return fake;
-    }
-
-    void shutdown() {
-        server.stop();
-    }
-
-    WireMockServer server() {
-        return server;
+        return started(new FakeVault(clock));
     }
 
     /** Vault's address, as {@code base-url} takes it; the API is under {@code /v1}. */
     String address() {
-        return server.baseUrl();
+        return baseUrl();
     }
 
     /**
      * Forgets everything but the root token, the {@code secret} mount and the Kubernetes role {@value #ROLE} (1 h
      * leases up to 24 h, renewable).
      */
-    synchronized void reset() {
+    @Override
+    protected void resetState() {
         mounts.clear();
         mounts.put(MOUNT, new TreeMap<>());
         tokens.clear();
@@ -196,11 +175,9 @@ final class FakeVault implements ResponseDefinitionTransformerV2 {
                 new Role(JWT, Duration.ofHours(1), Duration.ofHours(24), true, Policy.READ_WRITE));
         casRequired = false;
         namespace = null;
-        sealedFor = 0;
         failRenewals = 0;
         logins = 0;
         renewals = 0;
-        server.resetRequests();
     }
 
     // ---- set-up by tests ----
@@ -245,9 +222,12 @@ final class FakeVault implements ResponseDefinitionTransformerV2 {
         this.namespace = namespace == null ? null : trimSlashes(namespace);
     }
 
-    /** The next {@code requests} requests are answered 503 {@code Vault is sealed}. */
+    /** The next {@code requests} requests are answered 503 {@code Vault is sealed}; 0 unseals. */
     synchronized void seal(int requests) {
-        sealedFor = requests;
+        clearFailures();
+        for (int i = 0; i < requests; i++) {
+            failNext(new InjectedFailure(503, null, null, null, "Vault is sealed", false));
+        }
     }
 
     /** The next {@code count} renewals fail with 500. */
@@ -295,20 +275,16 @@ final class FakeVault implements ResponseDefinitionTransformerV2 {
         return Integer.parseInt(token.substring("hvs.k8s".length(), token.indexOf('-')));
     }
 
-    @Override
-    public String getName() {
-        return "fake-vault";
-    }
-
     // ---- dispatch ----
 
+    /** Vault's {@code {"errors": [...]}} body for an injected failure (e.g. {@link #seal}). */
     @Override
-    public synchronized ResponseDefinition transform(ServeEvent event) {
-        Request request = event.getRequest();
-        if (sealedFor > 0) {
-            sealedFor--;
-            return errors(503, "Vault is sealed");
-        }
+    protected ResponseDefinition failure(InjectedFailure failure, Request request) {
+        return errors(failure.status(), failure.message() == null ? "internal error" : failure.message());
+    }
+
+    @Override
+    protected ResponseDefinition answer(Request request) {
         if (namespace != null && !namespace.equals(trimSlashes(header(request, "X-Vault-Namespace")))) {
             return errors(403, PERMISSION_DENIED);
         }
@@ -329,7 +305,7 @@ final class FakeVault implements ResponseDefinitionTransformerV2 {
             return token == null ? errors(403, INVALID_TOKEN) : renewSelf(token);
         }
         if (path.startsWith("auth/") && path.endsWith("/login") && method.equals("POST")) {
-            return login(path.substring("auth/".length(), path.length() - "/login".length()), body(request));
+            return login(path.substring("auth/".length(), path.length() - "/login".length()), jsonBodyOrEmpty(request));
         }
         String mount = mountOf(path);
         if (mount == null) {
@@ -351,7 +327,7 @@ final class FakeVault implements ResponseDefinitionTransformerV2 {
         if (operation.equals("data") && (method.equals("POST") || method.equals("PUT"))) {
             return token.policy == Policy.READ_ONLY
                     ? errors(403, PERMISSION_DENIED)
-                    : write(kv, mount, key, body(request));
+                    : write(kv, mount, key, jsonBodyOrEmpty(request));
         }
         if (operation.equals("metadata") && list) {
             return list(kv, trimSlashes(key));
@@ -629,15 +605,6 @@ final class FakeVault implements ResponseDefinitionTransformerV2 {
         return value == null ? "" : value;
     }
 
-    private static JsonNode body(Request request) {
-        try {
-            String text = request.getBodyAsString();
-            return text == null || text.isBlank() ? JSON.createObjectNode() : JSON.readTree(text);
-        } catch (Exception e) {
-            return JSON.createObjectNode();
-        }
-    }
-
     private static String decode(String rawPath) {
         List<String> segments = new ArrayList<>();
         for (String s : rawPath.split("/", -1)) {
@@ -646,6 +613,7 @@ final class FakeVault implements ResponseDefinitionTransformerV2 {
         return String.join("/", segments);
     }
 
+    /** The query's parameters; a repeated one keeps its first value, as Go's {@code url.Values.Get} reads it. */
     private static Map<String, String> query(@Nullable String raw) {
         Map<String, String> out = new HashMap<>();
         if (raw == null || raw.isEmpty()) {
