@@ -322,7 +322,7 @@ public final class KubernetesTenants implements Tenants, AutoCloseable {
             String namespace = TenantBundle.namespace(tenant);
             Map<String, String> labels =
                     labels(TenantBundle.render(tenant, spec).get(0));
-            log.info("tenant {}: namespace {} complete on {}", tenant, namespace, c.cluster());
+            log.debug("tenant {}: namespace {} complete on {}", tenant, namespace, c.cluster());
             publish(
                     NamespaceCreated.TYPE,
                     new NamespaceCreated(c.cluster(), namespace, tenant, labels),
