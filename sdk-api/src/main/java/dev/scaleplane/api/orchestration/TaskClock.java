@@ -43,7 +43,9 @@ public interface TaskClock {
     }
 
     /**
-     * Time from {@code clock}, with actions run on one shared daemon thread after real delays.
+     * Time from {@code clock}, with actions run on one shared daemon thread after real delays. The thread ends
+     * {@value SystemTimer#IDLE_MILLIS} ms after the last action due has run and none is pending, and starts again with
+     * the next one, so that nothing of Scaleplane's outlives the platforms using it.
      *
      * @param clock the source of {@link #now()}
      */
@@ -70,8 +72,11 @@ public interface TaskClock {
     }
 }
 
-/** Lazily started shared timer thread of {@link TaskClock#of(Clock)}. */
+/** Lazily started shared timer thread of {@link TaskClock#of(Clock)}, which ends when idle. */
 final class SystemTimer {
+    /** How long the thread waits, with nothing scheduled, before it ends. */
+    static final long IDLE_MILLIS = 100;
+
     static final ScheduledExecutorService TIMER = timer();
 
     private static ScheduledExecutorService timer() {
@@ -82,6 +87,9 @@ final class SystemTimer {
         });
         // Leases are extended far more often than they lapse: cancelled expiries must not pile up in the queue.
         timer.setRemoveOnCancelPolicy(true);
+        // With nothing pending (a closed platform cancelled its timers) the thread ends: no thread outlives close().
+        timer.setKeepAliveTime(IDLE_MILLIS, TimeUnit.MILLISECONDS);
+        timer.allowCoreThreadTimeOut(true);
         return timer;
     }
 
