@@ -252,7 +252,18 @@ public final class ConfigReader {
             // A misspelt secret key ("pasword") does not look secret itself; its nearest known key does.
             String value = properties.get(key).orElse(null);
             boolean secret = ConfigKeys.isSecret(key) || (suggestion != null && ConfigKeys.isSecret(suggestion));
-            problems.add(new Problem(key, secret && value != null ? ConfigKeys.REDACTED : value, expected));
+            // A misspelt environment variable is reported as written, with the variable of the key meant.
+            Optional<String> variable =
+                    properties instanceof ScaleplaneProperties sp ? sp.environmentVariable(key) : Optional.empty();
+            String name = key;
+            if (variable.isPresent()) {
+                name = variable.get();
+                expected = suggestion != null
+                        ? "a known variable; did you mean " + ConfigKeys.environmentName(suggestion) + " (for "
+                                + suggestion + ")?"
+                        : "a variable of a known key under " + prefix + " (upper case, . and - as _)";
+            }
+            problems.add(new Problem(name, secret && value != null ? ConfigKeys.REDACTED : value, expected));
         }
     }
 
@@ -323,8 +334,13 @@ public final class ConfigReader {
         return String.join(", ", sorted);
     }
 
-    /** The known key nearest to {@code key} by edit distance, if close enough to be a typo of it. */
-    static @Nullable String nearest(String key, Collection<String> known) {
+    /**
+     * The word of {@code known} nearest to {@code key} by edit distance, if close enough to be a typo of it: up to
+     * three edits and a third of its length. The one home of "did you mean" for configuration keys and provider names.
+     *
+     * @return the nearest word (the first in sort order on a tie), or null if none is close
+     */
+    public static @Nullable String nearest(String key, Collection<String> known) {
         String best = null;
         int bestDistance = Integer.MAX_VALUE;
         for (String candidate : new TreeSet<>(known)) {

@@ -156,6 +156,19 @@ public final class ScaleplaneProperties implements ConfigProperties {
         return Optional.ofNullable(value);
     }
 
+    /**
+     * The environment variable that sets {@code key}, when only a variable does (no explicit setting, system property
+     * or file entry): messages about the key then name the variable the user wrote, not a key they never typed.
+     */
+    public Optional<String> environmentVariable(String key) {
+        Objects.requireNonNull(key, "key");
+        if (explicit.containsKey(key) || system.containsKey(key) || file.containsKey(key)) {
+            return Optional.empty();
+        }
+        String variable = ConfigKeys.environmentName(key);
+        return environment.containsKey(variable) ? Optional.of(variable) : Optional.empty();
+    }
+
     /** Every key that is set, sorted; environment variables are named as described in the class description. */
     @Override
     public Set<String> keys() {

@@ -234,9 +234,28 @@ class ConfigReaderTest {
                 .isEqualTo(64);
         r.rejectUnknownKeys("scaleplane.events.memory.", Set.of("scaleplane.events.memory.buffer-size"));
         assertThat(r.problems()).singleElement().satisfies(p -> {
-            assertThat(p.key()).isEqualTo("scaleplane.events.memory.buffersize");
-            assertThat(p.expected()).contains("did you mean scaleplane.events.memory.buffer-size?");
+            assertThat(p.key()).as("the variable as written").isEqualTo("SCALEPLANE_EVENTS_MEMORY_BUFFERSIZE");
+            assertThat(p.expected())
+                    .isEqualTo("a known variable; did you mean SCALEPLANE_EVENTS_MEMORY_BUFFER_SIZE"
+                            + " (for scaleplane.events.memory.buffer-size)?");
         });
+    }
+
+    @Test
+    void aMisspeltVariableIsReportedAsWrittenAndAKeyFromAnotherSourceAsAKey() {
+        ScaleplaneProperties props = ScaleplaneProperties.builder()
+                .environment(Map.of("SCALEPLANE_EVENTS_PUBLISH_TIMEUT", "5s"))
+                .put("scaleplane.events.publish.timeoutt", "5s")
+                .build();
+        ConfigReader r = new ConfigReader(props);
+        r.rejectUnknownKeys("scaleplane.events.", Set.of("scaleplane.events.publish.timeout"));
+        assertThat(r.problems())
+                .extracting(Problem::key)
+                .containsExactlyInAnyOrder("SCALEPLANE_EVENTS_PUBLISH_TIMEUT", "scaleplane.events.publish.timeoutt");
+        assertThat(r.problems())
+                .filteredOn(p -> p.key().startsWith("SCALEPLANE_"))
+                .singleElement()
+                .satisfies(p -> assertThat(p.expected()).contains("did you mean SCALEPLANE_EVENTS_PUBLISH_TIMEOUT"));
     }
 
     @Test
