@@ -180,6 +180,23 @@ class ProviderSelectorTest {
     }
 
     @Test
+    void aMisspeltNameSuggestsTheInstalledOrKnownProviderMeant() {
+        ProviderSelector<EventBusProvider> preset = ProviderSelector.eventBus();
+        assertThatThrownBy(() -> preset.select(null, Optional.of("kafkaa"), List.of(alpha)))
+                .hasMessageContaining(
+                        "did you mean kafka? (add dev.scaleplane:scaleplane-events-kafka to the class path)")
+                .hasMessageNotContaining("scaleplane-events-kafkaa");
+        assertThatThrownBy(() -> preset.select(null, Optional.of("alpah"), List.of(alpha)))
+                .hasMessageContaining("did you mean alpha?")
+                .hasMessageNotContaining("class path");
+        assertThatThrownBy(() -> ProviderSelector.eventStore().select(null, Optional.of("postgress"), List.of()))
+                .hasMessageContaining("did you mean postgres? (add dev.scaleplane:scaleplane-events-postgres");
+        assertThatThrownBy(() -> preset.select(null, Optional.of("nats"), List.of(alpha)))
+                .hasMessageContaining("to use 'nats', add dev.scaleplane:scaleplane-events-nats to the class path")
+                .hasMessageNotContaining("did you mean");
+    }
+
+    @Test
     void selectingThroughALoaderLoadsOnlyWhenNeeded() {
         ProviderLoader failing = new ProviderLoader() {
             @Override

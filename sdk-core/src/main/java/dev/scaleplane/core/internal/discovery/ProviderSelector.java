@@ -6,6 +6,7 @@ import dev.scaleplane.api.spi.EventBusProvider;
 import dev.scaleplane.api.spi.EventStoreProvider;
 import dev.scaleplane.api.spi.FederationProvider;
 import dev.scaleplane.api.spi.TaskQueueProvider;
+import dev.scaleplane.core.config.ConfigReader;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -14,6 +15,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.function.ToIntFunction;
@@ -53,6 +55,7 @@ public final class ProviderSelector<P> {
     private final ToIntFunction<? super P> priority;
     private final String configKey;
     private final Function<String, String> artifactForName;
+    private final Set<String> known;
 
     /**
      * Creates a selector.
@@ -70,6 +73,23 @@ public final class ProviderSelector<P> {
             ToIntFunction<? super P> priority,
             String configKey,
             Function<String, String> artifactForName) {
+        this(kind, name, priority, configKey, artifactForName, Set.of());
+    }
+
+    /**
+     * Creates a selector that also knows the names of providers Scaleplane ships, installed or not, so that a
+     * misspelt name is answered with the provider meant and the artifact that holds it.
+     *
+     * @param known the names of the providers Scaleplane ships for this kind
+     */
+    public ProviderSelector(
+            String kind,
+            Function<? super P, String> name,
+            ToIntFunction<? super P> priority,
+            String configKey,
+            Function<String, String> artifactForName,
+            Set<String> known) {
+        this.known = Set.copyOf(known);
         this.kind = Objects.requireNonNull(kind, "kind");
         this.name = Objects.requireNonNull(name, "name");
         this.priority = Objects.requireNonNull(priority, "priority");
@@ -88,7 +108,8 @@ public final class ProviderSelector<P> {
                 EventBusProvider::name,
                 EventBusProvider::priority,
                 "scaleplane.events.provider",
-                n -> n.equals("memory") ? "dev.scaleplane:scaleplane-core" : "dev.scaleplane:scaleplane-events-" + n);
+                n -> n.equals("memory") ? "dev.scaleplane:scaleplane-core" : "dev.scaleplane:scaleplane-events-" + n,
+                Set.of("memory", "kafka", "rabbitmq", "kubernetes"));
     }
 
     /**
@@ -105,7 +126,8 @@ public final class ProviderSelector<P> {
                 "scaleplane.store.provider",
                 n -> n.equals("file") || n.equals("memory")
                         ? "dev.scaleplane:scaleplane-core"
-                        : "dev.scaleplane:scaleplane-events-" + n);
+                        : "dev.scaleplane:scaleplane-events-" + n,
+                Set.of("file", "memory", "postgres"));
     }
 
     /**
@@ -119,7 +141,8 @@ public final class ProviderSelector<P> {
                 TaskQueueProvider::name,
                 TaskQueueProvider::priority,
                 "scaleplane.tasks.provider",
-                n -> n.equals("memory") ? "dev.scaleplane:scaleplane-core" : "dev.scaleplane:scaleplane-events-" + n);
+                n -> n.equals("memory") ? "dev.scaleplane:scaleplane-core" : "dev.scaleplane:scaleplane-events-" + n,
+                Set.of("memory", "kafka", "rabbitmq"));
     }
 
     /**
@@ -132,7 +155,8 @@ public final class ProviderSelector<P> {
                 FederationProvider::name,
                 FederationProvider::priority,
                 "scaleplane.federation.provider",
-                n -> "dev.scaleplane:scaleplane-federation-" + n);
+                n -> "dev.scaleplane:scaleplane-federation-" + n,
+                Set.of("kubernetes"));
     }
 
     /** The configuration key that names the provider. */
@@ -266,9 +290,20 @@ public final class ProviderSelector<P> {
         String installed = byName.isEmpty()
                 ? "an installed " + kind + " provider, but none is installed"
                 : "one of the installed " + kind + " providers: " + String.join(", ", byName.keySet());
-        String expected = installed + "; to use '" + wanted + "', add "
-                + artifactForName.apply(wanted.toLowerCase(Locale.ROOT)) + " to the class path"
-                + failedSuffix(failures);
+        String lower = wanted.toLowerCase(Locale.ROOT);
+        String installedMatch = ConfigReader.nearest(lower, byName.keySet());
+        String knownMatch = installedMatch != null || known.contains(lower) ? null : ConfigReader.nearest(lower, known);
+        String expected;
+        if (installedMatch != null) {
+            expected = installed + "; did you mean " + installedMatch + "?";
+        } else if (knownMatch != null) {
+            expected = installed + "; did you mean " + knownMatch + "? (add " + artifactForName.apply(knownMatch)
+                    + " to the class path)";
+        } else {
+            expected =
+                    installed + "; to use '" + wanted + "', add " + artifactForName.apply(lower) + " to the class path";
+        }
+        expected += failedSuffix(failures);
         return ConfigurationException.of(configKey, wanted, expected);
     }
 
