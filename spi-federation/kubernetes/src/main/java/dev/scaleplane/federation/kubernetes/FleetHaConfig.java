@@ -39,8 +39,9 @@ import java.util.regex.Pattern;
  *       at most {@code renew-period}</td></tr>
  * </table>
  *
- * <p>A dead replica's clusters are taken over within {@code lease-duration + retry-period} of its last renewal, so
- * within {@code lease-duration + renew-period}. {@code lease-duration - renew-deadline} is the fencing margin: it must
+ * <p>A dead replica's clusters are taken over within {@code lease-duration + retry-period} of its death (its Leases
+ * were renewed at most a renew period before it, and expire a lease duration after that renewal; the others look
+ * every retry period), so within {@code lease-duration + renew-period}. {@code lease-duration - renew-deadline} is the fencing margin: it must
  * exceed the clock skew between replicas plus the time to stop working a cluster.
  *
  * <p>Immutable and thread-safe.
@@ -201,7 +202,7 @@ public record FleetHaConfig(
                 retryPeriod);
     }
 
-    /** The longest time from a dead replica's last renewal until its clusters are owned again. */
+    /** The longest time from a replica's death until its clusters are owned again. */
     public Duration takeoverBound() {
         return leaseDuration.plus(renewPeriod);
     }

@@ -17,14 +17,17 @@ import java.util.Map;
 final class FastFleetPlatforms {
     private FastFleetPlatforms() {}
 
-    /** A platform with the fast fleet settings plus {@code storeSettings} (which event store, where). */
+    /**
+     * A platform with the fast fleet settings plus {@code storeSettings} (which event store, where, and any setting
+     * that replaces a fast one).
+     */
     static ScaleplanePlatform start(Map<String, String> storeSettings) {
         Map<String, String> config = new HashMap<>(storeSettings);
-        config.put(KubernetesFleetConfig.PROBE_INTERVAL, "100ms");
-        config.put(KubernetesFleetConfig.PROBE_TIMEOUT, "500ms");
-        config.put(KubernetesFleetConfig.FAILURE_THRESHOLD, "2");
-        config.put(KubernetesFleetConfig.TOLERATION, "1s");
-        config.put(KubernetesFleetConfig.REQUEST_TIMEOUT, "2s");
+        config.putIfAbsent(KubernetesFleetConfig.PROBE_INTERVAL, "100ms");
+        config.putIfAbsent(KubernetesFleetConfig.PROBE_TIMEOUT, "500ms");
+        config.putIfAbsent(KubernetesFleetConfig.FAILURE_THRESHOLD, "2");
+        config.putIfAbsent(KubernetesFleetConfig.TOLERATION, "1s");
+        config.putIfAbsent(KubernetesFleetConfig.REQUEST_TIMEOUT, "2s");
         return Scaleplane.builder()
                 .config(ScaleplaneProperties.of(config))
                 .taskQueueOptions(TaskQueueOptions.builder()

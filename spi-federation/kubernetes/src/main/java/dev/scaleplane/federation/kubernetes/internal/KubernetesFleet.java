@@ -251,12 +251,22 @@ public final class KubernetesFleet implements Fleet {
             health.start(c);
             watcher.rewatch(cluster);
             propagator.onClusterOwned(cluster);
+            synchronized (KubernetesFleet.this) {
+                if (tenants != null) {
+                    tenants.quotaWatch().start(cluster);
+                }
+            }
         }
 
         @Override
         public void stop(String cluster) {
             health.stop(cluster);
             watcher.forget(cluster);
+            synchronized (KubernetesFleet.this) {
+                if (tenants != null) {
+                    tenants.quotaWatch().stop(cluster);
+                }
+            }
         }
 
         @Override
@@ -539,6 +549,11 @@ public final class KubernetesFleet implements Fleet {
         checkOpen();
         if (tenants == null) {
             tenants = new KubernetesTenants(this, platform, this::clusterClient);
+            if (ownership != null) {
+                // Each cluster's quotas are watched by its owner only: started and stopped with the ownership.
+                tenants.quotaWatch().autoStart(false);
+                ownership.owned().forEach(tenants.quotaWatch()::start);
+            }
         }
         return tenants;
     }

@@ -556,8 +556,9 @@ public final class Ownership implements FleetOwnership, AutoCloseable {
             c.fenced = true;
             rv = c.resourceVersion;
         }
-        stopWork(c, why, "released");
-        release(key, rv);
+        if (stopWork(c, why, "released")) {
+            release(key, rv);
+        } // else work is still running: the claim is left to expire, so the next owner starts only after that
     }
 
     private void release(String key, String resourceVersion) {
@@ -578,10 +579,14 @@ public final class Ownership implements FleetOwnership, AutoCloseable {
         }
     }
 
-    /** Refuses new work, stops the fleet's work, waits for running work, then tells the listeners. */
-    private void stopWork(Claim c, String why, String change) {
+    /**
+     * Refuses new work, stops the fleet's work, waits for running work, then tells the listeners.
+     *
+     * @return whether every running work finished within the wait
+     */
+    private boolean stopWork(Claim c, String why, String change) {
         if (!held.remove(c.key, c)) {
-            return;
+            return true;
         }
         c.active = false;
         synchronized (c) {
@@ -592,7 +597,7 @@ public final class Ownership implements FleetOwnership, AutoCloseable {
         if (LEADER_KEY.equals(c.key)) {
             count(change);
             log.info("{} is no longer the leader ({})", config.identity(), why);
-            return;
+            return true;
         }
         try {
             work.stop(c.key);
@@ -602,22 +607,26 @@ public final class Ownership implements FleetOwnership, AutoCloseable {
         // Running work (a probe, an apply) finishes within the fencing margin, before any other owner can start.
         long margin = config.leaseDuration().minus(config.renewDeadline()).toMillis() / 2;
         long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(margin);
+        boolean drained = true;
         synchronized (c) {
             while (c.inflight.get() > 0) {
                 long left = TimeUnit.NANOSECONDS.toMillis(until - System.nanoTime());
                 if (left <= 0) {
-                    log.warn(
-                            "{}: work on {} still running {} ms after it was told to stop (request-timeout above"
-                                    + " the fencing margin)",
+                    failures.warn(
+                            "drain-" + c.key,
+                            "{}: work on {} still running {} ms after it was told to stop; its claim is left to"
+                                    + " expire instead of being released",
                             config.identity(),
                             c.key,
                             margin);
+                    drained = false;
                     break;
                 }
                 try {
                     c.wait(left);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
+                    drained = false;
                     break;
                 }
             }
@@ -628,6 +637,7 @@ public final class Ownership implements FleetOwnership, AutoCloseable {
         for (Listener l : listeners) {
             l.stopped(c.key, at, why);
         }
+        return drained;
     }
 
     private void count(String change) {
