@@ -242,6 +242,12 @@ public final class FederationSample {
                     e.printStackTrace(out);
                 }
             }
+            // 9. Two replicas of a service share the fleet through Leases; one stops mid-run.
+            try {
+                HaReplicas.run(out, kubeconfig, work, checks);
+            } catch (Checks.Stop stop) {
+                out.println("STOPPED: " + stop.getMessage());
+            }
         } finally {
             deleteRecursively(work);
         }
