@@ -1,0 +1,121 @@
+package dev.scaleplane.core.internal.slo;
+
+import dev.scaleplane.api.ScaleplaneException;
+import dev.scaleplane.api.slo.ErrorBudget;
+import dev.scaleplane.api.slo.Sli;
+import dev.scaleplane.api.slo.SloDefinition;
+import dev.scaleplane.api.store.AuditPage;
+import dev.scaleplane.api.store.AuditQuery;
+import dev.scaleplane.api.store.EventStore;
+import dev.scaleplane.api.store.RecordedEvent;
+import java.lang.reflect.RecordComponent;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Counts an {@link Sli.EventRatio} over the platform's event store: one audit query over the longest window (the
+ * good and bad types, events that happened in it), each event counted in every window that holds its time.
+ */
+final class EventSliReader implements SliReader {
+    private static final int PAGE = 10_000;
+
+    private final Supplier<EventStore> store;
+    private final Map<Class<?>, Map<String, RecordComponent>> components = new ConcurrentHashMap<>();
+
+    EventSliReader(Supplier<EventStore> store) {
+        this.store = store;
+    }
+
+    @Override
+    public Map<Duration, ErrorBudget> read(SloDefinition slo, Instant now, Set<Duration> windows) {
+        Sli.EventRatio sli = (Sli.EventRatio) slo.sli();
+        Duration longest = windows.stream().max(Duration::compareTo).orElseThrow();
+        Map<Duration, long[]> counts = new HashMap<>(); // window -> {good, bad}
+        windows.forEach(w -> counts.put(w, new long[2]));
+        String[] types = java.util.stream.Stream.concat(sli.goodTypes().stream(), sli.badTypes().stream())
+                .toArray(String[]::new);
+        long after = -1;
+        while (true) {
+            AuditPage page;
+            try {
+                page = store.get()
+                        .query(AuditQuery.builder()
+                                .types(types)
+                                .timeRange(now.minus(longest), now.plusNanos(1))
+                                .afterPosition(after)
+                                .limit(PAGE)
+                                .build());
+            } catch (RuntimeException e) {
+                throw new ScaleplaneException(
+                        "cannot read the events of SLO " + slo.service() + "/" + slo.name()
+                                + " from the platform's event store: " + e.getMessage(),
+                        e);
+            }
+            for (RecordedEvent r : page.events()) {
+                count(sli, slo.service(), r, now, counts);
+            }
+            if (page.nextPosition().isEmpty() || page.events().isEmpty()) {
+                break;
+            }
+            after = page.nextPosition().getAsLong();
+        }
+        Map<Duration, ErrorBudget> result = new HashMap<>();
+        counts.forEach((w, c) -> result.put(w, new ErrorBudget(slo.objective(), c[0], c[0] + c[1])));
+        return result;
+    }
+
+    private void count(Sli.EventRatio sli, String service, RecordedEvent r, Instant now, Map<Duration, long[]> counts) {
+        String type = r.event().type();
+        boolean good = sli.goodTypes().contains(type);
+        if (!good && !sli.badTypes().contains(type)) {
+            return;
+        }
+        if (!service.equals(field(r.event().data(), sli.serviceField()))) {
+            return;
+        }
+        Instant time = r.event().time();
+        for (Map.Entry<Duration, long[]> e : counts.entrySet()) {
+            // The window is (now - w, now], as a Prometheus range selector ends at the evaluation time.
+            if (time.isAfter(now.minus(e.getKey())) && !time.isAfter(now)) {
+                e.getValue()[good ? 0 : 1]++;
+            }
+        }
+    }
+
+    /** The payload's field: a map entry, or a record component of that name; null when it has none. */
+    private @Nullable Object field(Object data, String name) {
+        if (data instanceof Map<?, ?> map) {
+            Object v = map.get(name);
+            return v == null ? null : v.toString();
+        }
+        Class<?> type = data.getClass();
+        if (!type.isRecord()) {
+            return null;
+        }
+        RecordComponent c = components
+                .computeIfAbsent(type, t -> {
+                    Map<String, RecordComponent> byName = new HashMap<>();
+                    for (RecordComponent rc : List.of(t.getRecordComponents())) {
+                        byName.put(rc.getName(), rc);
+                    }
+                    return byName;
+                })
+                .get(name);
+        if (c == null) {
+            return null;
+        }
+        try {
+            return Objects.toString(c.getAccessor().invoke(data), null);
+        } catch (ReflectiveOperationException e) {
+            return null; // a payload whose field cannot be read is not the service's
+        }
+    }
+}
