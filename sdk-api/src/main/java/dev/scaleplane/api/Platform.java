@@ -5,6 +5,7 @@ import dev.scaleplane.api.events.EventBus;
 import dev.scaleplane.api.events.EventTypeRegistry;
 import dev.scaleplane.api.federation.Fleet;
 import dev.scaleplane.api.orchestration.TaskQueue;
+import dev.scaleplane.api.slo.Slos;
 import dev.scaleplane.api.store.EventStore;
 
 /**
@@ -48,6 +49,12 @@ public interface Platform extends AutoCloseable {
      * The adapter instances configured under {@code scaleplane.adapters.<name>.*}, each created on first use.
      */
     Adapters adapters();
+
+    /**
+     * The SLOs, error budgets and error-budget policy: the SLOs configured under {@code scaleplane.slos.<name>.*}
+     * plus those defined through it, evaluated on the platform's task clock. Started on first use.
+     */
+    Slos slos();
 
     /** The event types this platform can encode and decode: the platform catalog plus the user's types. */
     EventTypeRegistry eventTypes();

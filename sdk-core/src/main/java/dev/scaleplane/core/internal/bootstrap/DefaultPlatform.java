@@ -4,10 +4,14 @@ import dev.scaleplane.api.adapters.Adapters;
 import dev.scaleplane.api.events.EventBus;
 import dev.scaleplane.api.events.EventTypeRegistry;
 import dev.scaleplane.api.federation.Fleet;
+import dev.scaleplane.api.orchestration.TaskClock;
 import dev.scaleplane.api.orchestration.TaskQueue;
+import dev.scaleplane.api.slo.Slos;
 import dev.scaleplane.api.spi.ConfigProperties;
+import dev.scaleplane.api.spi.ProviderContext;
 import dev.scaleplane.api.store.EventStore;
 import dev.scaleplane.core.ScaleplanePlatform;
+import dev.scaleplane.core.internal.slo.DefaultSlos;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
@@ -32,6 +36,7 @@ final class DefaultPlatform implements ScaleplanePlatform {
     private final LazyService<TaskQueue> tasks;
     private final LazyService<Fleet> federation;
     private final DefaultAdapters adapters;
+    private final LazyService<DefaultSlos> slos;
     private @Nullable AuditRecorder auditRecorder;
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -48,7 +53,8 @@ final class DefaultPlatform implements ScaleplanePlatform {
             Provider<TaskQueue> taskQueueProvider,
             @Named(PlatformModule.OWNS_TASKS) boolean ownsTasks,
             Provider<Fleet> fleetProvider,
-            DefaultAdapters adapters) {
+            DefaultAdapters adapters,
+            ProviderContext context) {
         this.events = events;
         this.eventTypes = eventTypes;
         this.meterRegistry = meterRegistry;
@@ -59,6 +65,19 @@ final class DefaultPlatform implements ScaleplanePlatform {
         this.tasks = new LazyService<>("task queue", taskQueueProvider, ownsTasks);
         this.federation = new LazyService<>("fleet", fleetProvider, true);
         this.adapters = adapters;
+        DefaultSlos.validate(config); // bad SLO settings fail the build, not the first platform.slos()
+        this.slos = new LazyService<>(
+                "SLOs",
+                () -> new DefaultSlos(
+                        this,
+                        context.component(TaskClock.class).orElseGet(() -> TaskClock.of(context.clock())),
+                        config),
+                true);
+    }
+
+    @Override
+    public Slos slos() {
+        return slos.get();
     }
 
     @Override
@@ -116,6 +135,7 @@ final class DefaultPlatform implements ScaleplanePlatform {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
+        slos.close(); // first: its schedule publishes and reads the store and adapters
         if (auditRecorder != null) {
             auditRecorder.close(); // before the bus and store close, so it records what it received
         }
