@@ -109,7 +109,7 @@ public final class EventMirror implements AutoCloseable {
     }
 
     /** A builder writing to the clusters of {@code clients}. */
-    public static Builder builder(ClusterClients clients) {
+    public static Builder builder(FleetClients clients) {
         return new Builder(clients);
     }
 
@@ -204,7 +204,8 @@ public final class EventMirror implements AutoCloseable {
 
     /**
      * Whether an event type is mirrored as a {@code Warning}: its last word (before the version) is one of
-     * {@code failed}, {@code exceeded}, {@code violation}, {@code depleted}, {@code rolled-back}, {@code denied}.
+     * {@code failed}, {@code exceeded}, {@code violation}, {@code violated}, {@code depleted}, {@code rolled-back}, {@code
+     * denied}.
      */
     public static boolean isWarningType(String eventType) {
         List<String> words = words(eventType);
@@ -213,7 +214,7 @@ public final class EventMirror implements AutoCloseable {
         }
         String last = words.get(words.size() - 1).toLowerCase(Locale.ROOT).replace("-", "");
         return switch (last) {
-            case "failed", "exceeded", "violation", "depleted", "rolledback", "denied" -> true;
+            case "failed", "exceeded", "violation", "violated", "depleted", "rolledback", "denied" -> true;
             default -> false;
         };
     }
@@ -257,7 +258,7 @@ public final class EventMirror implements AutoCloseable {
 
     /** Builds an {@link EventMirror}; setters validate their argument. Not thread-safe. */
     public static final class Builder {
-        private final ClusterClients clients;
+        private final FleetClients clients;
         private Predicate<Event<?>> selector = e -> true;
         private Function<Event<?>, Optional<MirrorTarget>> target = EventMirror::defaultTarget;
         private String reportingController = DEFAULT_REPORTING_CONTROLLER;
@@ -275,7 +276,7 @@ public final class EventMirror implements AutoCloseable {
         private MeterRegistry registry = new SimpleMeterRegistry();
         private Clock clock = Clock.systemUTC();
 
-        private Builder(ClusterClients clients) {
+        private Builder(FleetClients clients) {
             this.clients = Objects.requireNonNull(clients, "clients");
         }
 

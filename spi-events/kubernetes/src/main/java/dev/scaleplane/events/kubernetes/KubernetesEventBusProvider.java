@@ -2,6 +2,7 @@ package dev.scaleplane.events.kubernetes;
 
 import dev.scaleplane.api.ScaleplaneException;
 import dev.scaleplane.api.events.EventBus;
+import dev.scaleplane.api.federation.ClusterRegistrationException;
 import dev.scaleplane.api.spi.Capabilities;
 import dev.scaleplane.api.spi.ConfigProperties;
 import dev.scaleplane.api.spi.EventBusProvider;
@@ -9,9 +10,9 @@ import dev.scaleplane.api.spi.ProviderContext;
 import dev.scaleplane.core.bus.BusMetrics;
 import dev.scaleplane.core.codec.EventCodec;
 import dev.scaleplane.events.kubernetes.internal.KubernetesEventBus;
+import dev.scaleplane.federation.kubernetes.ClusterClients;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
@@ -37,6 +38,9 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 public final class KubernetesEventBusProvider implements EventBusProvider {
     /** The provider name. */
     public static final String NAME = "kubernetes";
+
+    /** How the designated cluster is named in messages. */
+    private static final String CLUSTER = "event-bus";
 
     /** What the bus guarantees. */
     public static final Capabilities CAPABILITIES = Capabilities.of(Capabilities.Capability.ORDERED_PER_KEY);
@@ -91,29 +95,24 @@ public final class KubernetesEventBusProvider implements EventBusProvider {
     }
 
     /**
-     * A client for the configured cluster. fabric8's request retries are off: the bus retries writes itself.
+     * A client for the configured cluster, its configuration made by the federation layer's one home of credentials
+     * ({@link ClusterClients}): the named kubeconfig and context, else in a pod its service account, else the default
+     * kubeconfig. fabric8's request retries are off: the bus retries writes itself.
      *
      * @throws ScaleplaneException naming the settings when the kubeconfig or context cannot be used
      */
     public static KubernetesClient connect(KubernetesBusConfig config) {
         Config fabric;
         try {
-            if (config.kubeconfig() != null) {
-                fabric = config.context() != null
-                        ? Config.fromKubeconfig(
-                                config.context(), config.kubeconfig().toFile())
-                        : Config.fromKubeconfig(config.kubeconfig().toFile());
-            } else {
-                fabric = Config.autoConfigure(config.context());
-            }
-        } catch (Exception e) {
+            boolean named = config.kubeconfig() != null || config.context() != null;
+            fabric = !named && System.getenv("KUBERNETES_SERVICE_HOST") != null
+                    ? ClusterClients.inCluster(CLUSTER)
+                    : ClusterClients.kubeconfig(CLUSTER, config.kubeconfig(), config.context());
+        } catch (ClusterRegistrationException e) {
             throw new ScaleplaneException(
                     "cannot use " + config.describeTarget() + " for the kubernetes event bus: " + e.getMessage(), e);
         }
-        fabric.setRequestRetryBackoffLimit(0);
-        fabric.setRequestTimeout((int) config.requestTimeout().toMillis());
-        fabric.setConnectionTimeout((int) config.requestTimeout().toMillis());
         fabric.setWatchReconnectInterval(500);
-        return new KubernetesClientBuilder().withConfig(fabric).build();
+        return ClusterClients.connect(fabric, config.requestTimeout(), config.requestTimeout(), 1);
     }
 }

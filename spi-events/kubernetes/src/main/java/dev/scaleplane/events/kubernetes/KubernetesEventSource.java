@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Predicate;
@@ -66,6 +67,7 @@ public final class KubernetesEventSource implements AutoCloseable {
     private final Set<String> reasons;
     private final Predicate<KubernetesEventObserved> filter;
     private final DeduplicationWindow seen;
+    private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
     private final MeterRegistry registry;
     private final Clock clock;
     private final RateLimitedLog log = new RateLimitedLog(LOG, Duration.ofSeconds(30));
@@ -91,13 +93,26 @@ public final class KubernetesEventSource implements AutoCloseable {
             KubernetesClient client = b.clients
                     .client(cluster)
                     .orElseThrow(() -> new IllegalArgumentException("clusters: '" + cluster
-                            + "' is not one of the ClusterClients' clusters " + b.clients.clusters()));
+                            + "' is not one of the FleetClients' clusters " + b.clients.clusters()));
             var events = client.events().v1().events();
             ResumableWatch watch = new ResumableWatch(
                     "Kubernetes Events in cluster " + cluster
                             + (b.namespace != null ? " namespace " + b.namespace : ""),
                     b.namespace != null ? events.inNamespace(b.namespace) : events.inAnyNamespace(),
-                    (event, relisted) -> observed(cluster, event),
+                    new ResumableWatch.Listener() {
+                        @Override
+                        public void observed(io.fabric8.kubernetes.api.model.events.v1.Event event, boolean relisted) {
+                            KubernetesEventSource.this.observed(cluster, event);
+                        }
+
+                        @Override
+                        public void baseline(io.fabric8.kubernetes.api.model.events.v1.Event event) {
+                            KubernetesEventObserved o = toObservation(cluster, event);
+                            if (o != null) {
+                                seen.record(key(cluster, o), System.nanoTime());
+                            }
+                        }
+                    },
                     scheduler,
                     b.reconnect,
                     log);
@@ -113,7 +128,7 @@ public final class KubernetesEventSource implements AutoCloseable {
      *
      * @throws IllegalArgumentException if the topic name is invalid
      */
-    public static Builder builder(ClusterClients clients, EventBus bus, String topic) {
+    public static Builder builder(FleetClients clients, EventBus bus, String topic) {
         return new Builder(clients, bus, topic);
     }
 
@@ -146,10 +161,12 @@ public final class KubernetesEventSource implements AutoCloseable {
         if (o == null || !selected(o)) {
             return;
         }
-        URI source = URI.create("/scaleplane/kubernetes/" + cluster);
-        String id = cluster + "/" + o.uid() + "/" + o.seriesCount();
-        String key = DeduplicationWindow.key(source, id);
-        if (seen.seen(key, System.nanoTime())) {
+        URI source = source(cluster);
+        String id = id(cluster, o);
+        String key = key(cluster, o);
+        // in flight: published but not yet accepted, so not yet in the window; a copy arriving meanwhile (a watch's
+        // ADDED after a list) must not be published twice
+        if (seen.seen(key, System.nanoTime()) || !inFlight.add(key)) {
             registry.counter("scaleplane.kubernetes.source.duplicates", "cluster", cluster)
                     .increment();
             return;
@@ -169,15 +186,30 @@ public final class KubernetesEventSource implements AutoCloseable {
             bus.publish(topic, envelope).whenComplete((receipt, failure) -> {
                 if (failure == null) {
                     seen.record(key, System.nanoTime());
+                    inFlight.remove(key);
                     registry.counter("scaleplane.kubernetes.source.published", "cluster", cluster)
                             .increment();
                 } else {
+                    inFlight.remove(key);
                     publishFailed(cluster, id, failure);
                 }
             });
         } catch (RuntimeException e) {
+            inFlight.remove(key);
             publishFailed(cluster, id, e);
         }
+    }
+
+    private static URI source(String cluster) {
+        return URI.create("/scaleplane/kubernetes/" + cluster);
+    }
+
+    private static String id(String cluster, KubernetesEventObserved o) {
+        return cluster + "/" + o.uid() + "/" + o.seriesCount();
+    }
+
+    private static String key(String cluster, KubernetesEventObserved o) {
+        return DeduplicationWindow.key(source(cluster), id(cluster, o));
     }
 
     private void publishFailed(String cluster, String id, Throwable failure) {
@@ -262,7 +294,7 @@ public final class KubernetesEventSource implements AutoCloseable {
 
     /** Builds a {@link KubernetesEventSource}; setters validate their argument. Not thread-safe. */
     public static final class Builder {
-        private final ClusterClients clients;
+        private final FleetClients clients;
         private final EventBus bus;
         private final String topic;
         private final Set<String> clusters = new LinkedHashSet<>();
@@ -281,7 +313,7 @@ public final class KubernetesEventSource implements AutoCloseable {
         private MeterRegistry registry = new SimpleMeterRegistry();
         private Clock clock = Clock.systemUTC();
 
-        private Builder(ClusterClients clients, EventBus bus, String topic) {
+        private Builder(FleetClients clients, EventBus bus, String topic) {
             this.clients = Objects.requireNonNull(clients, "clients");
             this.bus = Objects.requireNonNull(bus, "bus");
             this.topic = SubscriptionOptions.checkName(topic, "topic");

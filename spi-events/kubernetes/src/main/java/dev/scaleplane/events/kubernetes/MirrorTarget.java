@@ -7,7 +7,7 @@ import org.jspecify.annotations.Nullable;
  * The object a mirrored platform event concerns: the Kubernetes Event is written in {@code cluster}, in the object's
  * namespace ({@code default} for cluster-scoped objects), with {@code regarding} pointing at it.
  *
- * @param cluster the cluster's name, as {@link ClusterClients} knows it
+ * @param cluster the cluster's name, as {@link FleetClients} knows it
  * @param apiVersion the object's apiVersion, e.g. {@code apps/v1}; may be empty when unknown
  * @param kind the object's kind, e.g. {@code Deployment}
  * @param namespace its namespace, or {@code null} for a cluster-scoped object

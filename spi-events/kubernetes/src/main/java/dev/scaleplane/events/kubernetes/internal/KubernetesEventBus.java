@@ -407,17 +407,31 @@ public final class KubernetesEventBus extends AbstractEventBus {
                             .events()
                             .inNamespace(config.namespace())
                             .withLabel(TOPIC_LABEL, topicHash(topic)),
-                    this::observed,
+                    new ResumableWatch.Listener() {
+                        @Override
+                        public void observed(io.fabric8.kubernetes.api.model.events.v1.Event event, boolean relisted) {
+                            TopicWatch.this.observed(event);
+                        }
+
+                        @Override
+                        public void baseline(io.fabric8.kubernetes.api.model.events.v1.Event event) {
+                            seen.record(key(event), System.nanoTime());
+                        }
+                    },
                     scheduler,
                     RECONNECT,
                     log);
         }
 
-        private void observed(io.fabric8.kubernetes.api.model.events.v1.Event stored, boolean relisted) {
+        private String key(io.fabric8.kubernetes.api.model.events.v1.Event stored) {
+            String uid = stored.getMetadata().getUid();
+            return uid != null ? uid : stored.getMetadata().getName();
+        }
+
+        private void observed(io.fabric8.kubernetes.api.model.events.v1.Event stored) {
             String name = stored.getMetadata().getName();
             try {
-                String uid = stored.getMetadata().getUid();
-                String key = uid != null ? uid : name;
+                String key = key(stored);
                 if (seen.seen(key, System.nanoTime())) {
                     return;
                 }

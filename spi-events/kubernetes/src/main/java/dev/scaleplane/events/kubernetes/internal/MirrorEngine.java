@@ -5,8 +5,8 @@ import dev.scaleplane.api.events.Event;
 import dev.scaleplane.api.orchestration.TaskRateLimit;
 import dev.scaleplane.core.logging.RateLimitedLog;
 import dev.scaleplane.core.orchestration.support.TokenBucket;
-import dev.scaleplane.events.kubernetes.ClusterClients;
 import dev.scaleplane.events.kubernetes.EventMirror;
+import dev.scaleplane.events.kubernetes.FleetClients;
 import dev.scaleplane.events.kubernetes.MirrorTarget;
 import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.api.model.events.v1.EventBuilder;
@@ -55,7 +55,7 @@ public final class MirrorEngine implements AutoCloseable {
 
     /** What the mirror was built with. */
     public record Settings(
-            ClusterClients clients,
+            FleetClients clients,
             Predicate<Event<?>> selector,
             Function<Event<?>, Optional<MirrorTarget>> target,
             String reportingController,
@@ -204,7 +204,7 @@ public final class MirrorEngine implements AutoCloseable {
             dropped("unknown-cluster");
             log.warn(
                     "unknown-cluster/" + target.cluster(),
-                    "event {} concerns cluster '{}', which the mirror's ClusterClients do not know; known: {}",
+                    "event {} concerns cluster '{}', which the mirror's FleetClients do not know; known: {}",
                     event.id(),
                     target.cluster(),
                     settings.clients().clusters());

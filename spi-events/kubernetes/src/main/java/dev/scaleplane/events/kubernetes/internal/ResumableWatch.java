@@ -51,6 +51,13 @@ public final class ResumableWatch implements AutoCloseable {
          * Must not block for long: it runs on the watch thread.
          */
         void observed(Event event, boolean relisted);
+
+        /**
+         * An Event that existed when the watch started and is not to be handed over: remember it as seen. A watch
+         * may report such Events again as ADDED (the apiserver does when it cannot start at the list's
+         * resourceVersion, and so does the fabric8 mock), and the listener's de-duplication must know them.
+         */
+        void baseline(Event event);
     }
 
     private final String what;
@@ -132,11 +139,12 @@ public final class ResumableWatch implements AutoCloseable {
     private void list(boolean deliver) {
         EventList list = selection.list();
         List<Event> items = new ArrayList<>(list.getItems() == null ? List.of() : list.getItems());
-        if (deliver) {
-            items.sort(
-                    Comparator.comparingLong(e -> Limits.order(e.getMetadata().getResourceVersion())));
-            for (Event e : items) {
+        items.sort(Comparator.comparingLong(e -> Limits.order(e.getMetadata().getResourceVersion())));
+        for (Event e : items) {
+            if (deliver) {
                 listener.observed(e, true);
+            } else {
+                listener.baseline(e);
             }
         }
         lastResourceVersion = list.getMetadata() != null ? list.getMetadata().getResourceVersion() : null;

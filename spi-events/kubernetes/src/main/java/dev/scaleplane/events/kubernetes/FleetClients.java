@@ -10,11 +10,13 @@ import java.util.Set;
 /**
  * The fabric8 clients of the fleet's clusters, by cluster name (the CloudEvent {@code cluster} extension and the
  * federation registry's names). The mirror and the source use them but never close them: whoever built them owns
- * them (for example the application, from the same kubeconfig contexts the federation registry uses).
+ * them. Build them as the federation layer does, with
+ * {@link dev.scaleplane.federation.kubernetes.ClusterClients#config} and
+ * {@link dev.scaleplane.federation.kubernetes.ClusterClients#connect} from each cluster's registered credentials.
  *
  * <p>Implementations must be thread-safe.
  */
-public interface ClusterClients {
+public interface FleetClients {
 
     /** The names of the clusters, in a stable order. */
     Set<String> clusters();
@@ -27,12 +29,12 @@ public interface ClusterClients {
      *
      * @throws NullPointerException if the map, a name or a client is null
      */
-    static ClusterClients of(Map<String, KubernetesClient> clients) {
+    static FleetClients of(Map<String, KubernetesClient> clients) {
         Map<String, KubernetesClient> copy = new LinkedHashMap<>();
         clients.forEach((name, client) ->
                 copy.put(Objects.requireNonNull(name, "cluster"), Objects.requireNonNull(client, "client")));
         Map<String, KubernetesClient> fixed = java.util.Collections.unmodifiableMap(copy);
-        return new ClusterClients() {
+        return new FleetClients() {
             @Override
             public Set<String> clusters() {
                 return fixed.keySet();
@@ -45,7 +47,7 @@ public interface ClusterClients {
 
             @Override
             public String toString() {
-                return "ClusterClients" + fixed.keySet();
+                return "FleetClients" + fixed.keySet();
             }
         };
     }
