@@ -445,6 +445,9 @@ public final class FederationSample {
         }
         checkNothingOn(checks, simulation, after);
 
+        // 8. Tenants: two namespace bundles across the fleet, and a quota crossing.
+        TenantsStep.run(out, simulation, platform, fleet, checks);
+
         printRecord(out, platform);
     }
 

@@ -54,6 +54,9 @@ class FederationSampleTest {
                 .contains("failover of 'storefront': leaving [par-1]")
                 .contains("par-1 has no Deployment storefront and no ConfigMap storefront-config any more")
                 .contains("dev.scaleplane.federation.failover.v1")
+                .contains("NamespaceCreated events: [user-alice@ams-1, user-alice@par-1, user-alice@waw-1,"
+                        + " user-bob@ams-1, user-bob@par-1, user-bob@waw-1]")
+                .contains("ResourceQuotaExceeded: tenant bob, cluster ams-1, namespace user-bob, pods used 24 of 30")
                 .contains("OK: every expectation met.");
     }
 }
