@@ -1,6 +1,7 @@
 package dev.scaleplane.core.bus;
 
 import dev.scaleplane.api.events.DeadLetter;
+import dev.scaleplane.core.logging.RateLimitedLog;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -11,6 +12,9 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The meters every event bus backend publishes, with one naming scheme. Tags: {@code backend}, {@code topic} and,
@@ -100,8 +104,21 @@ public final class BusMetrics {
         return new Group(topic, group, inFlight);
     }
 
-    /** The meters of one subscription group. Thread-safe. */
+    /** The shortest time between two lines about failed attempts of one subscription. */
+    static final long FAILURE_LOG_SECONDS = 10;
+
+    private static final Logger LOG = LoggerFactory.getLogger("dev.scaleplane.events");
+
+    private static String describe(Throwable failure) {
+        String message = failure.getMessage();
+        return failure.getClass().getName() + (message == null ? "" : ": " + message);
+    }
+
+    /** The meters of one subscription group, and its failure log. Thread-safe. */
     public final class Group {
+        private final RateLimitedLog failures = new RateLimitedLog(LOG, Duration.ofSeconds(FAILURE_LOG_SECONDS));
+        private final RateLimitedLog deadLetters = new RateLimitedLog(LOG, Duration.ofSeconds(1));
+
         /** Events handled successfully. */
         public final Count delivered;
         /** Handler attempts that threw. */
@@ -115,8 +132,12 @@ public final class BusMetrics {
 
         private final Map<DeadLetter.Reason, Count> deadLettered = new EnumMap<>(DeadLetter.Reason.class);
         private final Gauge inFlightGauge;
+        private final String topic;
+        private final String group;
 
         private Group(String topic, String group, Supplier<Number> inFlight) {
+            this.topic = topic;
+            this.group = group;
             String[] tags = {"backend", backend, "topic", topic, "group", group};
             delivered = new Count(DELIVERED, "Events handled successfully", tags);
             failed = new Count(FAILED, "Handler attempts that threw", tags);
@@ -144,6 +165,71 @@ public final class BusMetrics {
         /** The dead-lettered counter for one reason. */
         public Count deadLettered(DeadLetter.Reason reason) {
             return deadLettered.get(reason);
+        }
+
+        /**
+         * Records a handler attempt that threw: counts it ({@link #failed}, and {@link #retried} when another attempt
+         * follows) and logs a WARN naming the subscription, the event's id and type, the attempt and the failure (its
+         * class and message, never the payload), at most one line per subscription every {@value
+         * #FAILURE_LOG_SECONDS} s with the number held back. Every backend calls it, so every bus logs alike.
+         *
+         * @param retrying whether another attempt follows; a final failure is then reported by {@link #deadLettered(
+         *     DeadLetter.Reason, String, String, int, Throwable)}
+         */
+        public void handlerFailed(String eventId, String eventType, int attempt, Throwable failure, boolean retrying) {
+            failed.increment();
+            if (retrying) {
+                retried.increment();
+            }
+            failures.warn(
+                    "failed",
+                    "{} bus: the handler of group '{}' on topic '{}' failed on event {} ({}), attempt {}{}: {}",
+                    backend,
+                    group,
+                    topic,
+                    eventId,
+                    eventType,
+                    attempt,
+                    retrying ? ", retrying" : "",
+                    describe(failure));
+        }
+
+        /**
+         * Records a dead-lettered event: counts it by reason and logs an ERROR with the reason, the event's id and type,
+         * the attempts and the last failure with its stack trace (never the payload), at most one line per
+         * subscription and reason every second with the number held back.
+         *
+         * @param failure the last failure, or null when none caused it (e.g. an event that could not be decoded)
+         */
+        public void deadLettered(
+                DeadLetter.Reason reason, String eventId, String eventType, int attempts, @Nullable Throwable failure) {
+            deadLettered.get(reason).increment();
+            if (failure != null) {
+                deadLetters.error(
+                        reason.name(),
+                        "{} bus: event {} ({}) of group '{}' on topic '{}' was dead-lettered ({}) after {} attempt(s):"
+                                + " {}",
+                        backend,
+                        eventId,
+                        eventType,
+                        group,
+                        topic,
+                        reason,
+                        attempts,
+                        describe(failure),
+                        failure);
+            } else {
+                deadLetters.error(
+                        reason.name(),
+                        "{} bus: event {} ({}) of group '{}' on topic '{}' was dead-lettered ({}) after {} attempt(s)",
+                        backend,
+                        eventId,
+                        eventType,
+                        group,
+                        topic,
+                        reason,
+                        attempts);
+            }
         }
 
         /** Removes this group's meters, e.g. when the group ends. */

@@ -57,6 +57,20 @@ public final class RateLimitedLog {
      * @return whether the line was logged
      */
     public boolean warn(String key, String message, Object... args) {
+        return log(false, key, message, args);
+    }
+
+    /**
+     * As {@link #warn}, at ERROR: for failures that lose something (a dead-lettered event), still held back per key
+     * so that a burst cannot flood the log.
+     *
+     * @return whether the line was logged
+     */
+    public boolean error(String key, String message, Object... args) {
+        return log(true, key, message, args);
+    }
+
+    private boolean log(boolean error, String key, String message, Object... args) {
         Objects.requireNonNull(key, "key");
         Instant now = clock.instant();
         long[] heldBefore = new long[1];
@@ -71,10 +85,11 @@ public final class RateLimitedLog {
             heldBackTotal.incrementAndGet();
             return false;
         }
-        if (heldBefore[0] > 0) {
-            log.warn(message + suffix(heldBefore[0]), args);
+        String format = heldBefore[0] > 0 ? message + suffix(heldBefore[0]) : message;
+        if (error) {
+            log.error(format, args);
         } else {
-            log.warn(message, args);
+            log.warn(format, args);
         }
         return true;
     }

@@ -1,6 +1,9 @@
 package dev.scaleplane.core.orchestration;
 
 import dev.scaleplane.api.orchestration.TaskDeadLetter;
+import dev.scaleplane.api.orchestration.TaskFailure;
+import dev.scaleplane.core.logging.RateLimitedLog;
+import dev.scaleplane.core.orchestration.support.AttemptVerdict;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
@@ -15,6 +18,8 @@ import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The meters every task queue backend publishes, with one naming scheme, tagged {@code backend}. The queue side of a
@@ -64,7 +69,12 @@ public final class TaskQueueMetrics implements AutoCloseable {
     /** Ready to leased. */
     public static final String WAIT = "scaleplane.tasks.wait";
 
+    private static final Logger LOG = LoggerFactory.getLogger("dev.scaleplane.tasks");
+
     private final MeterRegistry registry;
+    private final String backend;
+    private final RateLimitedLog failures = new RateLimitedLog(LOG, Duration.ofSeconds(10));
+    private final RateLimitedLog deadLetters = new RateLimitedLog(LOG, Duration.ofSeconds(1));
     private final List<Meter> meters = new ArrayList<>();
     private final LongAdder submitted = new LongAdder();
     private final LongAdder succeeded = new LongAdder();
@@ -86,6 +96,7 @@ public final class TaskQueueMetrics implements AutoCloseable {
     public TaskQueueMetrics(MeterRegistry registry, String backend, Supplier<Number> queued, Supplier<Number> leased) {
         this.registry = Objects.requireNonNull(registry, "registry");
         Objects.requireNonNull(backend, "backend");
+        this.backend = backend;
         counter(SUBMITTED, "Tasks accepted by submit", submitted, backend);
         counter(SUCCEEDED, "Tasks completed successfully", succeeded, backend);
         counter(RETRIED, "Failed or lapsed attempts queued again", retried, backend);
@@ -157,6 +168,54 @@ public final class TaskQueueMetrics implements AutoCloseable {
     /** Counts a dead letter. */
     public void deadLettered(TaskDeadLetter.Reason reason) {
         deadLettered.get(reason).increment();
+    }
+
+    /**
+     * Logs what a failed attempt led to, as every backend decides it ({@link AttemptVerdict}): a WARN for a retry or a
+     * task failed for good, at most one line per task type every 10 s with the number held back; an ERROR for a dead
+     * letter, at most one per type every second. Lines name the task, its type, the attempt, the worker and the
+     * failure's class and message, never the payload. Counting stays with {@link #retried()}, {@link #failed()} and
+     * {@link #deadLettered(TaskDeadLetter.Reason)}, where each backend records the outcome.
+     */
+    public void attemptFailed(String taskId, String type, TaskFailure failure, AttemptVerdict verdict) {
+        if (verdict instanceof AttemptVerdict.Retry r) {
+            failures.warn(
+                    type,
+                    "{} task queue: task {} ({}) failed attempt {} on worker {}: {}: {}; retrying at {}",
+                    backend,
+                    taskId,
+                    type,
+                    failure.attempt(),
+                    failure.workerId(),
+                    failure.exceptionType(),
+                    failure.message(),
+                    r.at());
+        } else if (verdict instanceof AttemptVerdict.DeadLetter d) {
+            deadLetters.error(
+                    type,
+                    "{} task queue: task {} ({}) was dead-lettered ({}) after attempt {} on worker {}: {}: {} ({})",
+                    backend,
+                    taskId,
+                    type,
+                    d.reason(),
+                    failure.attempt(),
+                    failure.workerId(),
+                    failure.exceptionType(),
+                    failure.message(),
+                    d.why());
+        } else if (verdict instanceof AttemptVerdict.Fail f) {
+            failures.warn(
+                    type,
+                    "{} task queue: task {} ({}) failed for good after attempt {} on worker {}: {}: {} ({})",
+                    backend,
+                    taskId,
+                    type,
+                    failure.attempt(),
+                    failure.workerId(),
+                    failure.exceptionType(),
+                    failure.message(),
+                    f.why());
+        }
     }
 
     /** Records how long a task waited from ready to leased; negative durations count as zero. */

@@ -187,14 +187,7 @@ final class Group {
                 lastFailure,
                 "memory:" + topic.name + "/" + p.index + "@" + position);
         bus.deadLetterStore().add(letter);
-        metrics.deadLettered(reason).increment();
-        log.debug(
-                "dead-lettered event {} of group '{}' on '{}' after {} attempt(s): {}",
-                event.id(),
-                name,
-                topic.name,
-                attempts,
-                letter.message());
+        metrics.deadLettered(reason, event.id(), event.type(), attempts, failure);
     }
 
     static boolean awaitWorkers(List<Worker> workers, Duration timeout) {

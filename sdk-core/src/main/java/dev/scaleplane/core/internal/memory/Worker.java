@@ -197,7 +197,6 @@ final class Worker implements Runnable {
             if (failure instanceof InterruptedException && state != RUNNING) {
                 return false; // interrupted by close: not a failure of the handler
             }
-            group.metrics.failed.increment();
             Instant now = group.bus.busClock().instant();
             if (firstFailure == null) {
                 firstFailure = now;
@@ -206,10 +205,11 @@ final class Worker implements Runnable {
                 DeadLetter.Reason reason = policy.isNonRetryable(failure)
                         ? DeadLetter.Reason.NON_RETRYABLE
                         : DeadLetter.Reason.HANDLER_FAILED;
+                group.metrics.handlerFailed(event.id(), event.type(), attempt, failure, false);
                 group.deadLetter(event, reason, failure, attempt, firstFailure, now, p, position);
                 return true;
             }
-            group.metrics.retried.increment();
+            group.metrics.handlerFailed(event.id(), event.type(), attempt, failure, true);
             long delay = policy.delayBefore(attempt, ThreadLocalRandom.current().nextDouble())
                     .toNanos();
             if (!pause(delay)) {

@@ -676,6 +676,7 @@ public final class InMemoryTaskQueue implements TaskQueue {
                 e.request.deadline(),
                 now,
                 random.getAsDouble());
+        metrics.attemptFailed(e.id, e.request.type(), failure, verdict);
         if (verdict instanceof AttemptVerdict.DeadLetter d) {
             deadLetter(e, d, now, cause);
         } else if (verdict instanceof AttemptVerdict.Fail f) {

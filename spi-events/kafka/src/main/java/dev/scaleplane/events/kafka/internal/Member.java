@@ -611,7 +611,6 @@ final class Member implements Subscription {
         if (failure instanceof InterruptedException && !running) {
             return false; // interrupted by close: the record stays unacknowledged
         }
-        meters.meters.failed.increment();
         int attempts = (int) parseLong(Wire.header(r.headers(), Wire.ATTEMPTS), 0) + 1;
         Instant now = bus.busClock().instant();
         String first = Wire.header(r.headers(), Wire.FIRST_FAILURE);
@@ -620,9 +619,10 @@ final class Member implements Subscription {
         if (!policy.shouldRetry(failure, attempts)) {
             DeadLetter.Reason reason =
                     policy.isNonRetryable(failure) ? DeadLetter.Reason.NON_RETRYABLE : DeadLetter.Reason.HANDLER_FAILED;
+            meters.meters.handlerFailed(event.id(), event.type(), attempts, failure, false);
             return deadLetter(r, reason, failure, attempts, firstFailure, now);
         }
-        meters.meters.retried.increment();
+        meters.meters.handlerFailed(event.id(), event.type(), attempts, failure, true);
         Duration delay =
                 policy.delayBefore(attempts, ThreadLocalRandom.current().nextDouble());
         RecordHeaders headers = failureHeaders(r, failure, attempts, firstFailure, now);
@@ -658,15 +658,13 @@ final class Member implements Subscription {
         Wire.put(headers, Wire.STACK_TRACE, DeadLetterRecords.stackTrace(failure));
         boolean sent = send(new ProducerRecord<>(options.deadLetterDestination(), null, r.key(), r.value(), headers));
         if (sent) {
-            meters.meters.deadLettered(reason).increment();
-            LOG.warn(
-                    "dead-lettered a record of {} for group {} to {}: {} after {} attempt(s): {}",
-                    options.topic(),
-                    options.group(),
-                    options.deadLetterDestination(),
+            // The CloudEvents id and type headers, raw: an undecodable record has no event to ask.
+            meters.meters.deadLettered(
                     reason,
+                    String.valueOf(Wire.header(r.headers(), "ce_id")),
+                    String.valueOf(Wire.header(r.headers(), "ce_type")),
                     attempts,
-                    DeadLetterRecords.message(failure));
+                    failure);
         }
         return sent;
     }

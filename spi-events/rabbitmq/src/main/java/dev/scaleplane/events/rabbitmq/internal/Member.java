@@ -518,10 +518,10 @@ final class Member implements Subscription {
             requeue(w);
             return;
         }
-        group.metrics.failed.increment();
         Instant first = Headers.instant(headers, Headers.FIRST_FAILURE, now);
-        if (options.retryPolicy().shouldRetry(failure, attempt)) {
-            group.metrics.retried.increment();
+        boolean retrying = options.retryPolicy().shouldRetry(failure, attempt);
+        group.metrics.handlerFailed(event.id(), event.type(), attempt, failure, retrying);
+        if (retrying) {
             Duration delay = options.retryPolicy()
                     .delayBefore(attempt, ThreadLocalRandom.current().nextDouble());
             Map<String, Object> copy = new java.util.LinkedHashMap<>(headers == null ? Map.of() : headers);
@@ -572,7 +572,13 @@ final class Member implements Subscription {
         headers.put(Headers.ORIGIN, w.shard.queue + "#" + w.envelope.getDeliveryTag());
         bus.publishDeadLetter(group, w.props, headers, w.body).whenComplete((seq, e) -> {
             if (e == null) {
-                group.metrics.deadLettered(reason).increment();
+                // The message id and type as sent: an undecodable message has no event to ask.
+                group.metrics.deadLettered(
+                        reason,
+                        w.props.getMessageId() != null ? w.props.getMessageId() : "(no message id)",
+                        String.valueOf(headers.getOrDefault("cloudEvents:type", "(no type)")),
+                        attempts,
+                        failure);
                 ack(w);
             } else {
                 log.warn("dead-lettering a message of {} failed; redelivering it: {}", w.shard.queue, e.toString());

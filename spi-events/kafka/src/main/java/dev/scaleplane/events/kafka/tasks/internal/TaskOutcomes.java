@@ -94,6 +94,7 @@ final class TaskOutcomes {
                 s.request().deadline(),
                 failure.at(),
                 ctx.random.getAsDouble());
+        metrics.attemptFailed(s.id(), s.request().type(), failure, verdict);
         if (verdict instanceof AttemptVerdict.DeadLetter d) {
             deadLetter(e, d.reason(), d.why());
             return verdict.outcome();

@@ -150,6 +150,7 @@ final class Leases {
                 e.request.deadline(),
                 now,
                 random.getAsDouble());
+        metrics.attemptFailed(e.id, e.request.type(), failure, verdict);
         if (verdict instanceof AttemptVerdict.DeadLetter d) {
             TaskMessage dead = h.msg.dead(attempt, failures, d.reason(), now);
             if (!broker.publish(broker.channel(), topology.dead(), dead.properties(), dead.body())) {
