@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * Two replicas of a service share the fleet: each cluster is probed, watched and reconciled by exactly one of them,
@@ -59,12 +60,16 @@ final class HaReplicas {
             out.println("  settings: " + new TreeMap<>(HA_SETTINGS).toString().replace(FleetHaConfig.PREFIX, ""));
             Map<String, ScaleplanePlatform> platforms = new LinkedHashMap<>();
             Map<String, FleetOwnership> ownerships = new LinkedHashMap<>();
+            // A fleet-wide duty for the leader only: a periodic report of who works how many clusters.
+            List<String> reports = new CopyOnWriteArrayList<>();
             try {
                 for (String replica : REPLICAS) {
                     ScaleplanePlatform p = replica(replica, managementKubeconfig);
                     platforms.put(replica, p);
                     Fleet fleet = p.federation();
-                    ownerships.put(replica, FleetOwnership.of(fleet).orElseThrow());
+                    FleetOwnership ownership = FleetOwnership.of(fleet).orElseThrow();
+                    ownerships.put(replica, ownership);
+                    ownership.whileLeader("fleet-report", Duration.ofMillis(200), () -> reports.add(replica));
                     for (FederationSample.Site site : FederationSample.SITES) {
                         fleet.register(ClusterSpec.builder(site.cluster())
                                 .region(site.region())
@@ -81,6 +86,12 @@ final class HaReplicas {
                                 + describe(ownerships));
                 out.println("Before (claim Leases, FleetOwnership.owners()):");
                 print(out, first.owners(), ownerships);
+                String leader = first.leader() ? REPLICAS.get(0) : REPLICAS.get(1);
+                checks.check(
+                        Checks.await(FederationSample.STEP_TIMEOUT, () -> reports.contains(leader)),
+                        () -> "the fleet report runs on the leader " + leader + ", but ran on " + Set.copyOf(reports));
+                out.println("  the leader-only fleet report (FleetOwnership.whileLeader) last ran on: "
+                        + reports.get(reports.size() - 1));
 
                 String stopped = REPLICAS.get(0);
                 Set<String> itsClusters = first.owned();
@@ -103,6 +114,15 @@ final class HaReplicas {
                             REPLICAS.get(1), itsClusters, took.toMillis());
                 }
                 checks.check(second.leader(), () -> REPLICAS.get(1) + " is the leader once it is alone");
+                int mark = reports.size();
+                checks.check(
+                        Checks.await(FederationSample.STEP_TIMEOUT, () -> reports.size() > mark)
+                                && Set.copyOf(reports.subList(mark, reports.size()))
+                                        .equals(Set.of(REPLICAS.get(1))),
+                        () -> "after the stop the fleet report runs on " + REPLICAS.get(1) + " only, but ran on "
+                                + reports.subList(mark, reports.size()));
+                out.println("  the leader-only fleet report now runs on: "
+                        + Set.copyOf(reports.subList(mark, reports.size())));
                 out.println();
             } finally {
                 for (ScaleplanePlatform p : platforms.values()) {

@@ -290,6 +290,11 @@ class OwnershipTest {
         Replica a = new Replica("replica-a");
         a.ownership.start();
         await().atMost(Duration.ofSeconds(20)).until(() -> a.ownership.owned().size() == clusters.size());
+        assertThat(a.meters
+                        .get("scaleplane.federation.ha.clusters.owned")
+                        .gauge()
+                        .value())
+                .isEqualTo(clusters.size());
         // Work that is running when the fence comes is waited for: one action held open across the cut.
         AtomicInteger entered = new AtomicInteger();
         assertThat(a.ownership.enter("c-00")).isTrue();
@@ -306,6 +311,18 @@ class OwnershipTest {
         await().atMost(Duration.ofSeconds(20)).until(() -> a.ownership.owned().isEmpty());
         assertThat(a.ownership.enter("c-01")).as("no new work once fenced").isFalse();
         assertThat(a.renewFailures()).isPositive();
+        assertThat(a.meters
+                        .get("scaleplane.federation.ha.ownership.changes")
+                        .tag("change", "fenced")
+                        .counter()
+                        .count())
+                .as("every cluster and the leadership fenced")
+                .isEqualTo(clusters.size() + 1);
+        assertThat(a.meters
+                        .get("scaleplane.federation.ha.clusters.owned")
+                        .gauge()
+                        .value())
+                .isZero();
         for (String c : clusters) {
             Lease l = claim(c); // A's last successful renewal: nobody wrote the claim since
             assertThat(l.getSpec().getHolderIdentity()).isEqualTo("replica-a");
