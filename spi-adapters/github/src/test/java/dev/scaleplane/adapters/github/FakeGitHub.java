@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.http.Request;
 import com.github.tomakehurst.wiremock.http.ResponseDefinition;
+import dev.scaleplane.adapters.http.testing.VendorCiSimulation;
+import dev.scaleplane.adapters.http.testing.VendorIssueTrackerSimulation;
 import dev.scaleplane.adapters.http.testing.VendorSimulation;
 import dev.scaleplane.api.adapters.ci.CiStatus;
 import dev.scaleplane.tck.CiSimulation;
@@ -543,12 +545,7 @@ final class FakeGitHub extends VendorSimulation {
     /** The Actions side, as {@link dev.scaleplane.tck.CiAdapterCompatibilityKit} acts on it. */
     CiSimulation actions() {
         FakeGitHub fake = this;
-        return new CiSimulation() {
-            @Override
-            public void reset() {
-                fake.reset();
-            }
-
+        return new VendorCiSimulation(fake) {
             @Override
             public void setState(String runId, String vendorState) {
                 synchronized (fake) {
@@ -606,16 +603,6 @@ final class FakeGitHub extends VendorSimulation {
             }
 
             @Override
-            public void failNext(int status, @Nullable Duration retryAfter) {
-                fake.failNext(status, retryAfter);
-            }
-
-            @Override
-            public int requestCount() {
-                return fake.requestCount();
-            }
-
-            @Override
             public String credential() {
                 return TOKEN;
             }
@@ -625,12 +612,7 @@ final class FakeGitHub extends VendorSimulation {
     /** The Issues side, as {@link dev.scaleplane.tck.IssueTrackerCompatibilityKit} acts on it. */
     IssueTrackerSimulation issueTracker() {
         FakeGitHub fake = this;
-        return new IssueTrackerSimulation() {
-            @Override
-            public void reset() {
-                fake.reset();
-            }
-
+        return new VendorIssueTrackerSimulation(fake) {
             private ObjectNode find(String issueId) {
                 int hash = issueId.indexOf('#');
                 ObjectNode issue = issue(issueId.substring(0, hash), Long.parseLong(issueId.substring(hash + 1)));
@@ -668,16 +650,6 @@ final class FakeGitHub extends VendorSimulation {
                         newIssue(project, word + " " + i, "Seeded issue " + i, List.of(label), null);
                     }
                 }
-            }
-
-            @Override
-            public void failNext(int status, @Nullable Duration retryAfter) {
-                fake.failNext(status, retryAfter);
-            }
-
-            @Override
-            public int requestCount() {
-                return fake.requestCount();
             }
 
             @Override

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.http.Request;
 import com.github.tomakehurst.wiremock.http.ResponseDefinition;
+import dev.scaleplane.adapters.http.testing.VendorCiSimulation;
 import dev.scaleplane.adapters.http.testing.VendorSimulation;
 import dev.scaleplane.api.adapters.ci.CiStatus;
 import dev.scaleplane.tck.CiSimulation;
@@ -442,12 +443,7 @@ final class FakeGitLab extends VendorSimulation {
     /** The pipelines, as {@link dev.scaleplane.tck.CiAdapterCompatibilityKit} acts on them. */
     CiSimulation ci() {
         FakeGitLab fake = this;
-        return new CiSimulation() {
-            @Override
-            public void reset() {
-                fake.reset();
-            }
-
+        return new VendorCiSimulation(fake) {
             @Override
             public void setState(String runId, String vendorState) {
                 synchronized (fake) {
@@ -505,16 +501,6 @@ final class FakeGitLab extends VendorSimulation {
                         variables.put(id, Map.of());
                     }
                 }
-            }
-
-            @Override
-            public void failNext(int status, @Nullable Duration retryAfter) {
-                fake.failNext(status, retryAfter);
-            }
-
-            @Override
-            public int requestCount() {
-                return fake.requestCount();
             }
 
             @Override

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.http.Request;
 import com.github.tomakehurst.wiremock.http.ResponseDefinition;
+import dev.scaleplane.adapters.http.testing.VendorCiSimulation;
 import dev.scaleplane.adapters.http.testing.VendorSimulation;
 import dev.scaleplane.api.adapters.ci.CiStatus;
 import dev.scaleplane.tck.CiSimulation;
@@ -677,12 +678,7 @@ final class FakeJenkins extends VendorSimulation {
     /** The simulation as {@link dev.scaleplane.tck.CiAdapterCompatibilityKit} acts on it. */
     CiSimulation simulation() {
         FakeJenkins fake = this;
-        return new CiSimulation() {
-            @Override
-            public void reset() {
-                fake.reset();
-            }
-
+        return new VendorCiSimulation(fake) {
             /**
              * {@code queue/waiting}, {@code queue/blocked}, {@code queue/buildable}, {@code queue/cancelled} for a
              * trigger still in the queue; {@code building}; or a result ({@code SUCCESS}, {@code UNSTABLE}, {@code
@@ -771,16 +767,6 @@ final class FakeJenkins extends VendorSimulation {
                         finish(start(item), i % 3 == 0 ? "FAILURE" : "SUCCESS");
                     }
                 }
-            }
-
-            @Override
-            public void failNext(int status, @Nullable Duration retryAfter) {
-                fake.failNext(status, retryAfter);
-            }
-
-            @Override
-            public int requestCount() {
-                return fake.requestCount();
             }
 
             @Override

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.http.Request;
 import com.github.tomakehurst.wiremock.http.ResponseDefinition;
+import dev.scaleplane.adapters.http.testing.VendorIssueTrackerSimulation;
 import dev.scaleplane.adapters.http.testing.VendorSimulation;
 import dev.scaleplane.tck.IssueTrackerSimulation;
 import java.net.URI;
@@ -640,12 +641,7 @@ final class FakeJira extends VendorSimulation {
     /** The issue tracker as {@link dev.scaleplane.tck.IssueTrackerCompatibilityKit} reads and acts on it. */
     IssueTrackerSimulation issueTracker() {
         FakeJira fake = this;
-        return new IssueTrackerSimulation() {
-            @Override
-            public void reset() {
-                fake.reset();
-            }
-
+        return new VendorIssueTrackerSimulation(fake) {
             private ObjectNode find(String issueId) {
                 ObjectNode issue = issues.get(issueId);
                 if (issue == null) {
@@ -701,16 +697,6 @@ final class FakeJira extends VendorSimulation {
                         newIssue(project, word + " " + i, description, List.of(label), null, "Task");
                     }
                 }
-            }
-
-            @Override
-            public void failNext(int status, @Nullable Duration retryAfter) {
-                fake.failNext(status, retryAfter);
-            }
-
-            @Override
-            public int requestCount() {
-                return fake.requestCount();
             }
 
             @Override
