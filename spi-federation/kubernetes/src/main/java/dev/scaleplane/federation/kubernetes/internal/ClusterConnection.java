@@ -1,29 +1,21 @@
 package dev.scaleplane.federation.kubernetes.internal;
 
 import dev.scaleplane.api.federation.Capacity;
-import dev.scaleplane.api.federation.ClusterCredentials;
 import dev.scaleplane.api.federation.ClusterHealth;
 import dev.scaleplane.api.federation.ClusterRegistrationException;
 import dev.scaleplane.api.federation.ClusterSpec;
 import dev.scaleplane.api.federation.ClusterState;
 import dev.scaleplane.api.federation.Taint;
-import io.fabric8.kubernetes.api.model.NamedContext;
+import dev.scaleplane.federation.kubernetes.ClusterClients;
 import io.fabric8.kubernetes.client.Config;
-import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.http.HttpClient;
-import io.fabric8.kubernetes.client.internal.KubeConfigUtils;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
-import java.io.File;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Paths;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executor;
@@ -93,104 +85,7 @@ final class ClusterConnection implements AutoCloseable {
     }
 
     private static Config config(ClusterSpec spec) {
-        ClusterCredentials c = spec.credentials();
-        if (c instanceof ClusterCredentials.KubeconfigContext k) {
-            File file = k.kubeconfig() != null ? k.kubeconfig().toFile() : defaultKubeconfig();
-            if (!file.isFile()) {
-                throw new ClusterRegistrationException(
-                        spec.name(),
-                        "credentials.kubeconfig",
-                        "no kubeconfig file at " + file
-                                + " (give ClusterCredentials.kubeconfig(path, context) or set KUBECONFIG)",
-                        null);
-            }
-            String text;
-            io.fabric8.kubernetes.api.model.Config parsed;
-            try {
-                text = Files.readString(file.toPath(), StandardCharsets.UTF_8);
-                parsed = KubeConfigUtils.parseConfigFromString(text);
-            } catch (Exception e) {
-                throw new ClusterRegistrationException(
-                        spec.name(), "credentials.kubeconfig", "cannot read kubeconfig " + file + ": " + e, e);
-            }
-            List<String> contexts = new ArrayList<>();
-            NamedContext context = null;
-            if (parsed.getContexts() != null) {
-                for (NamedContext nc : parsed.getContexts()) {
-                    contexts.add(nc.getName());
-                    if (nc.getName().equals(k.context())) {
-                        context = nc;
-                    }
-                }
-            }
-            if (context == null) {
-                throw new ClusterRegistrationException(
-                        spec.name(),
-                        "credentials.context",
-                        "unknown context '" + k.context() + "' in " + file + "; its contexts are " + contexts,
-                        null);
-            }
-            try {
-                // Only this context's cluster and user, as text: a Config built from the file keeps the whole parsed
-                // file per cluster and re-reads and re-parses it on every request once its first minute is over
-                // (fabric8's token refresh), which with one file of 1,000 contexts stalls the fleet. Relative
-                // paths in the file are not resolved this way: inline the data or use absolute paths.
-                return Config.fromKubeconfig(singleContext(parsed, context));
-            } catch (RuntimeException e) {
-                throw new ClusterRegistrationException(
-                        spec.name(), "credentials.context", "context '" + k.context() + "' is unusable: " + e, e);
-            }
-        }
-        if (c instanceof ClusterCredentials.Token t) {
-            ConfigBuilder b = new ConfigBuilder(Config.empty())
-                    .withMasterUrl(t.server().toString())
-                    .withOauthToken(t.token());
-            if (t.caCertificatePem() != null) {
-                b.withCaCertData(
-                        Base64.getEncoder().encodeToString(t.caCertificatePem().getBytes(StandardCharsets.UTF_8)));
-            }
-            return b.build();
-        }
-        // In-cluster: the service account token and CA mounted into the pod.
-        Config config = new ConfigBuilder().build();
-        if (config.getMasterUrl() == null || config.getOauthToken() == null) {
-            throw new ClusterRegistrationException(
-                    spec.name(),
-                    "credentials",
-                    "in-cluster credentials need a service account token and KUBERNETES_SERVICE_HOST; this process"
-                            + " does not run in a pod",
-                    null);
-        }
-        return config;
-    }
-
-    private static String singleContext(io.fabric8.kubernetes.api.model.Config parsed, NamedContext context) {
-        String clusterName =
-                context.getContext() == null ? null : context.getContext().getCluster();
-        String userName =
-                context.getContext() == null ? null : context.getContext().getUser();
-        io.fabric8.kubernetes.api.model.ConfigBuilder single = new io.fabric8.kubernetes.api.model.ConfigBuilder()
-                .withApiVersion("v1")
-                .withKind("Config")
-                .withContexts(context)
-                .withCurrentContext(context.getName());
-        if (parsed.getClusters() != null) {
-            parsed.getClusters().stream()
-                    .filter(c -> c.getName().equals(clusterName))
-                    .forEach(single::addToClusters);
-        }
-        if (parsed.getUsers() != null) {
-            parsed.getUsers().stream().filter(u -> u.getName().equals(userName)).forEach(single::addToUsers);
-        }
-        return StatusWatcher.SERIALIZATION.asYaml(single.build());
-    }
-
-    private static File defaultKubeconfig() {
-        String env = System.getenv("KUBECONFIG");
-        if (env != null && !env.isBlank()) {
-            return new File(env.split(File.pathSeparator)[0]);
-        }
-        return Paths.get(System.getProperty("user.home"), ".kube", "config").toFile();
+        return ClusterClients.config(spec.name(), spec.credentials());
     }
 
     ClusterSpec spec() {
