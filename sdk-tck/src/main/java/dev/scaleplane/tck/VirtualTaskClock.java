@@ -1,8 +1,11 @@
 package dev.scaleplane.tck;
 
 import dev.scaleplane.api.orchestration.TaskClock;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.Objects;
 import java.util.PriorityQueue;
 
@@ -36,6 +39,30 @@ public final class VirtualTaskClock implements TaskClock {
     @Override
     public synchronized Instant now() {
         return now;
+    }
+
+    /**
+     * A UTC {@link Clock} reading this clock's time, for the platform builder's {@code clock(...)}, so that event times
+     * and store timestamps follow virtual time too.
+     */
+    public Clock asClock() {
+        VirtualTaskClock self = this;
+        return new Clock() {
+            @Override
+            public ZoneId getZone() {
+                return ZoneOffset.UTC;
+            }
+
+            @Override
+            public Clock withZone(ZoneId zone) {
+                throw new UnsupportedOperationException("a virtual clock is UTC only");
+            }
+
+            @Override
+            public Instant instant() {
+                return self.now();
+            }
+        };
     }
 
     @Override

@@ -32,11 +32,8 @@ import dev.scaleplane.core.ScaleplanePlatform;
 import dev.scaleplane.core.config.ScaleplaneProperties;
 import dev.scaleplane.tck.VirtualTaskClock;
 import java.net.URI;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -69,7 +66,7 @@ class SlosTest {
         config.putAll(extra);
         platform = Scaleplane.builder()
                 .config(ScaleplaneProperties.of(config))
-                .clock(new VirtualClock(time))
+                .clock(time.asClock())
                 .taskClock(time)
                 .build();
         return platform;
@@ -392,29 +389,5 @@ class SlosTest {
         assertThat(BurnRateRule.defaults(Duration.ofDays(28)))
                 .extracting(BurnRateRule::factor)
                 .containsExactly(13.44, 5.6, 2.8, 0.933333333);
-    }
-
-    /** The platform clock on the virtual task clock's time, so event times and store times follow it. */
-    private static final class VirtualClock extends Clock {
-        private final VirtualTaskClock time;
-
-        VirtualClock(VirtualTaskClock time) {
-            this.time = time;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            throw new UnsupportedOperationException("a UTC test clock");
-        }
-
-        @Override
-        public Instant instant() {
-            return time.now();
-        }
     }
 }

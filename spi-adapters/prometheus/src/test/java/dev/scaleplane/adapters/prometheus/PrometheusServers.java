@@ -32,7 +32,9 @@ import org.awaitility.core.ConditionTimeoutException;
  * <p>Both run as this JVM's own processes, not as the Debian services: each on a free port of 127.0.0.1, Prometheus
  * with a temporary data directory and a generated {@code prometheus.yml} whose one scrape job reads the Pushgateway
  * every second with {@code honor_labels: true} (so pushed {@code job}, {@code instance} and grouping labels are kept,
- * as the Pushgateway's README asks). Each is ready when its {@code /-/ready} answers 200. Their logs are in the
+ * as the Pushgateway's README asks). Prometheus also accepts remote writes ({@code --web.enable-remote-write-receiver},
+ * see {@link RemoteWrite}) of samples up to 31 days older than its newest ({@code out_of_order_time_window}), so tests
+ * can put SLI data at chosen past timestamps. Each is ready when its {@code /-/ready} answers 200. Their logs are in the
  * temporary directory, and quoted when a start fails.
  */
 final class PrometheusServers {
@@ -109,6 +111,10 @@ final class PrometheusServers {
                         "    scrape_interval: " + SCRAPE_INTERVAL_SECONDS + "s",
                         "    static_configs:",
                         "      - targets: ['127.0.0.1:" + pushgatewayPort + "']",
+                        // Remote-written samples may be up to 31 days older than the newest (SLO tests backfill days).
+                        "storage:",
+                        "  tsdb:",
+                        "    out_of_order_time_window: 31d",
                         ""));
         int prometheusPort = startReady(
                 "Prometheus",
@@ -117,6 +123,7 @@ final class PrometheusServers {
                         "--config.file=" + config,
                         "--storage.tsdb.path=" + dir.resolve("data"),
                         "--web.listen-address=127.0.0.1:" + port,
+                        "--web.enable-remote-write-receiver",
                         "--log.level=warn"),
                 dir.resolve("prometheus.log"),
                 dir,
