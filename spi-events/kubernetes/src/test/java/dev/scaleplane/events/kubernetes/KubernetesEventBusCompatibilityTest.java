@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
@@ -42,10 +43,12 @@ class KubernetesEventBusCompatibilityTest extends EventBusCompatibilityKit {
         }
     }
 
-    static Map<String, String> settings(Path kubeconfig, String context, TckBusSettings settings) {
+    static Map<String, String> settings(Path kubeconfig, @Nullable String context, TckBusSettings settings) {
         Map<String, String> s = new HashMap<>();
         s.put(KubernetesBusConfig.KUBECONFIG, kubeconfig.toString());
-        s.put(KubernetesBusConfig.CONTEXT, context);
+        if (context != null) {
+            s.put(KubernetesBusConfig.CONTEXT, context);
+        }
         s.put(KubernetesBusConfig.NAMESPACE, "scaleplane-kit");
         s.put(KubernetesBusConfig.BUFFER_SIZE, Integer.toString(settings.bufferCapacity()));
         s.put(KubernetesBusConfig.PUBLISH_TIMEOUT, settings.publishTimeout().toMillis() + "ms");
@@ -55,9 +58,14 @@ class KubernetesEventBusCompatibilityTest extends EventBusCompatibilityKit {
 
     @Override
     protected EventBus createBus(TckBusSettings settings) {
+        return busFor(kubeconfig, "events-1", settings);
+    }
+
+    /** A bus on {@code context} of {@code kubeconfig} (null: its current one), configured through the settings. */
+    static EventBus busFor(Path kubeconfig, @Nullable String context, TckBusSettings settings) {
         return new KubernetesEventBusProvider()
                 .create(TestProviderContext.builder()
-                        .config(ScaleplaneProperties.of(settings(kubeconfig, "events-1", settings)))
+                        .config(ScaleplaneProperties.of(settings(kubeconfig, context, settings)))
                         .eventTypes(settings.eventTypes())
                         .source(settings.source())
                         .component(MeterRegistry.class, new SimpleMeterRegistry())

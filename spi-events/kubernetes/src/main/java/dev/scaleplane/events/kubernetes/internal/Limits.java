@@ -3,9 +3,12 @@ package dev.scaleplane.events.kubernetes.internal;
 import io.fabric8.kubernetes.api.model.MicroTime;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The limits the apiserver enforces on events.k8s.io/v1 Events, and cutting text to them safely.
@@ -89,14 +92,13 @@ public final class Limits {
     }
 
     /** Parses a {@code MicroTime} or RFC 3339 timestamp, or returns {@code null} when absent or unparsable. */
-    public static @org.jspecify.annotations.Nullable Instant instant(
-            @org.jspecify.annotations.Nullable MicroTime time) {
+    public static @Nullable Instant instant(@Nullable MicroTime time) {
         if (time == null || time.getTime() == null) {
             return null;
         }
         try {
-            return java.time.OffsetDateTime.parse(time.getTime()).toInstant();
-        } catch (java.time.format.DateTimeParseException e) {
+            return OffsetDateTime.parse(time.getTime()).toInstant();
+        } catch (DateTimeParseException e) {
             return null;
         }
     }
@@ -105,7 +107,7 @@ public final class Limits {
      * An ordering key for a resourceVersion. Resource versions are opaque to clients; every apiserver (etcd revisions)
      * and the fabric8 mock issue decimal integers, which this orders numerically. Anything else sorts last, by text.
      */
-    public static long order(@org.jspecify.annotations.Nullable String resourceVersion) {
+    public static long order(@Nullable String resourceVersion) {
         if (resourceVersion == null) {
             return Long.MAX_VALUE;
         }
