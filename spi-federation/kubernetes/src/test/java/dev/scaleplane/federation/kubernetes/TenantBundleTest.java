@@ -109,6 +109,9 @@ class TenantBundleTest {
                 .containsAllEntriesOf(ownership("alice"))
                 .containsEntry(Tenants.OWNER_LABEL, "team-a")
                 .containsEntry("kubernetes.io/metadata.name", ns);
+        assertThat(namespace.getMetadata().getAnnotations())
+                .as("the alert share, so that a restarted process reads the spec back")
+                .containsExactly(Map.entry("scaleplane.dev/quota-alert-share", "1.0"));
 
         ResourceQuota quota =
                 c.resourceQuotas().inNamespace(ns).withName(Tenants.QUOTA_NAME).get();

@@ -452,6 +452,65 @@ class TenantsTest {
     }
 
     @Test
+    void aRestartedProcessTakesItsTenantsUpAgainFromTheFleetsRecord() {
+        Path store = dir.resolve("restart-store");
+        Map<String, String> fileStore =
+                Map.of("scaleplane.store.provider", "file", "scaleplane.store.file.directory", store.toString());
+        TenantSpec spec = eu("team-r").toBuilder()
+                .quota(TenantQuota.builder().pods(33).requestsMemory("6Gi").build())
+                .containerDefaults(
+                        ContainerDefaults.builder().requestCpu("150m").build())
+                .platformNamespaces(List.of("platform", "ingress"))
+                .kafkaNamespace("streams")
+                .quotaAlertShare(0.75)
+                .build();
+        try (ScaleplanePlatform first = FastFleetPlatforms.start(fileStore)) {
+            Fleet f = first.federation();
+            for (String c : List.of("ams-1", "par-1", "waw-1")) {
+                f.register(ClusterSpec.builder(c)
+                        .region(c)
+                        .residency("EU")
+                        .credentials(ClusterCredentials.kubeconfig(kubeconfig, c))
+                        .build());
+            }
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> f.snapshot().clusters().stream().allMatch(c -> c.health() == ClusterHealth.READY));
+            f.tenants().provision("rita", spec);
+            f.tenants().whenReady("rita").orTimeout(30, TimeUnit.SECONDS).join();
+        }
+        try (ScaleplanePlatform second = FastFleetPlatforms.start(fileStore)) {
+            List<Event<?>> again = new CopyOnWriteArrayList<>();
+            second.events()
+                    .subscribe(
+                            SubscriptionOptions.builder(Tenants.TOPIC, "restart")
+                                    .build(),
+                            again::add);
+            Tenants restored = second.federation().tenants();
+
+            Tenant rita = restored.tenant("rita").orElseThrow();
+            assertThat(rita.spec()).isEqualTo(spec);
+            assertThat(rita.clusters()).containsExactlyElementsOf(EU);
+            assertThat(restored.whenReady("rita")
+                            .orTimeout(30, TimeUnit.SECONDS)
+                            .join()
+                            .ready())
+                    .isTrue();
+            assertThatThrownBy(() -> restored.provision("rita", spec)).isInstanceOf(InvalidTenantException.class);
+            // Its quota watch runs again, and a restart announces no namespace twice.
+            QuotaWatch watch = ((KubernetesFleet) second.federation()).tenants().quotaWatch();
+            await().atMost(Duration.ofSeconds(10)).until(() -> watch.synced("waw-1"));
+            sim.cluster("waw-1").controller().resourceQuotaUsed("user-rita", Tenants.QUOTA_NAME, Map.of("pods", "25"));
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(again)
+                    .filteredOn(e -> e.type().equals(ResourceQuotaExceeded.TYPE_NAME))
+                    .hasSize(1));
+            assertThat(again)
+                    .filteredOn(e -> e.type().equals(NamespaceCreated.TYPE_NAME))
+                    .isEmpty();
+            restored.deprovision("rita").orTimeout(30, TimeUnit.SECONDS).join();
+        }
+    }
+
+    @Test
     void badInputIsRefusedWithTheFieldTheValueAndTheFix() {
         String max = "a".repeat(58);
         for (String bad : List.of("Alice", "a_b", "-ab", "ab-", "", max + "b")) {

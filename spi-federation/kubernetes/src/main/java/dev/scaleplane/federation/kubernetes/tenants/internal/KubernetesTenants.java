@@ -76,6 +76,36 @@ public final class KubernetesTenants implements Tenants, AutoCloseable {
         this.fleet = Objects.requireNonNull(fleet, "fleet");
         this.platform = Objects.requireNonNull(platform, "platform");
         this.quotaWatch = new QuotaWatch(clients, this::alertShare, this::quotaExceeded, failures);
+        restore();
+    }
+
+    /**
+     * Takes up the tenants whose propagations the fleet restored from its record (a restarted process): each spec is
+     * read back from its bundle. Their clusters count as already announced, so a restart sends no second
+     * {@code NamespaceCreated}.
+     */
+    private void restore() {
+        for (Propagation p : fleet.propagations()) {
+            if (!p.id().startsWith(NAMESPACE_PREFIX)) {
+                continue;
+            }
+            Map.Entry<String, TenantSpec> tenant;
+            try {
+                tenant = TenantBundle.decode(p.request().objects(), p.request().placement());
+            } catch (RuntimeException e) {
+                failures.warn("restore", "propagation {} is not a tenant bundle that can be read back: {}", p.id(), e);
+                continue;
+            }
+            if (tenant == null || !p.id().equals(TenantBundle.namespace(tenant.getKey()))) {
+                continue;
+            }
+            specs.put(tenant.getKey(), tenant.getValue());
+            followers.computeIfAbsent(
+                    tenant.getKey(), n -> new Follower(n, p, p.decision().chosenNames()));
+        }
+        if (!specs.isEmpty()) {
+            log.info("restored {} tenants from the fleet's propagations", specs.size());
+        }
     }
 
     /** The quota watch, whose {@code start}/{@code stop} per cluster lets a replica watch only its own clusters. */
@@ -134,7 +164,7 @@ public final class KubernetesTenants implements Tenants, AutoCloseable {
             restore(name, previous);
             throw e;
         }
-        followers.computeIfAbsent(name, n -> new Follower(n, p));
+        followers.computeIfAbsent(name, n -> new Follower(n, p, List.of()));
         return view(name, spec, p);
     }
 
@@ -273,8 +303,9 @@ public final class KubernetesTenants implements Tenants, AutoCloseable {
         private volatile Flow.@Nullable Subscription subscription;
         private volatile boolean cancelled;
 
-        Follower(String tenant, Propagation p) {
+        Follower(String tenant, Propagation p, List<String> announced) {
             this.tenant = tenant;
+            created.addAll(announced);
             p.changes().subscribe(this);
         }
 

@@ -1,7 +1,9 @@
 package dev.scaleplane.federation.kubernetes.tenants.internal;
 
 import dev.scaleplane.api.federation.Manifest;
+import dev.scaleplane.api.federation.PlacementPolicy;
 import dev.scaleplane.api.tenants.ContainerDefaults;
+import dev.scaleplane.api.tenants.TenantQuota;
 import dev.scaleplane.api.tenants.TenantSpec;
 import dev.scaleplane.api.tenants.Tenants;
 import dev.scaleplane.federation.kubernetes.KubernetesManifests;
@@ -30,6 +32,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Renders a tenant's bundle: the objects every chosen cluster gets, in apply order (the namespace first, so that the
@@ -41,6 +44,12 @@ import java.util.Map;
 public final class TenantBundle {
     /** The label Kubernetes (1.21+) puts on every namespace with its name; the policies select namespaces by it. */
     static final String NAMESPACE_NAME_LABEL = "kubernetes.io/metadata.name";
+
+    /**
+     * Annotation on the namespace with the spec's quota alert share: the one part of a spec no object of the bundle
+     * holds, so that a restarted process reads the whole spec back from the fleet's record.
+     */
+    public static final String ALERT_SHARE_ANNOTATION = "scaleplane.dev/quota-alert-share";
 
     /** Verbs of the tenant's Role: create, read (get, list, watch), update (update, patch) and delete. */
     static final List<String> VERBS = List.of("create", "get", "list", "watch", "update", "patch", "delete");
@@ -64,6 +73,7 @@ public final class TenantBundle {
                 .withMetadata(new ObjectMetaBuilder()
                         .withName(ns)
                         .withLabels(nsLabels)
+                        .withAnnotations(Map.of(ALERT_SHARE_ANNOTATION, String.valueOf(spec.quotaAlertShare())))
                         .build())
                 .build()));
         Map<String, Quantity> hard = new LinkedHashMap<>();
@@ -116,6 +126,75 @@ public final class TenantBundle {
                 .endRoleRef()
                 .build()));
         return out;
+    }
+
+    /**
+     * The tenant a propagation's objects are the bundle of, read back from them: the inverse of {@link #render}, for
+     * a process that restarts and finds its tenants' propagations restored by the fleet.
+     *
+     * @return the tenant's name and spec, or null when the objects are not a tenant bundle
+     */
+    @SuppressWarnings("unchecked")
+    public static Map.@Nullable Entry<String, TenantSpec> decode(List<Manifest> objects, PlacementPolicy placement) {
+        if (objects.size() != 9 || !objects.get(0).kind().equals("Namespace")) {
+            return null;
+        }
+        Map<String, Object> nsMeta = map(objects.get(0).tree().get("metadata"));
+        Map<String, Object> labels = map(nsMeta.get("labels"));
+        Object tenant = labels.get(Tenants.TENANT_LABEL);
+        Object owner = labels.get(Tenants.OWNER_LABEL);
+        if (!(tenant instanceof String name) || !(owner instanceof String)) {
+            return null;
+        }
+        TenantSpec.Builder b = TenantSpec.builder((String) owner).placement(placement);
+        Object share = map(nsMeta.get("annotations")).get(ALERT_SHARE_ANNOTATION);
+        if (share instanceof String text) {
+            b.quotaAlertShare(Double.parseDouble(text));
+        }
+        Map<String, Object> hard = map(map(objects.get(1).tree().get("spec")).get("hard"));
+        b.quota(TenantQuota.builder()
+                .requestsCpu(String.valueOf(hard.get("requests.cpu")))
+                .requestsMemory(String.valueOf(hard.get("requests.memory")))
+                .limitsCpu(String.valueOf(hard.get("limits.cpu")))
+                .limitsMemory(String.valueOf(hard.get("limits.memory")))
+                .persistentVolumeClaims(Integer.parseInt(String.valueOf(hard.get("persistentvolumeclaims"))))
+                .services(Integer.parseInt(String.valueOf(hard.get("services"))))
+                .pods(Integer.parseInt(String.valueOf(hard.get("pods"))))
+                .build());
+        Map<String, Object> item =
+                map(((List<Object>) map(objects.get(2).tree().get("spec")).get("limits")).get(0));
+        Map<String, Object> request = map(item.get("defaultRequest"));
+        Map<String, Object> limit = map(item.get("default"));
+        b.containerDefaults(ContainerDefaults.builder()
+                .requestCpu(String.valueOf(request.get("cpu")))
+                .requestMemory(String.valueOf(request.get("memory")))
+                .limitCpu(String.valueOf(limit.get("cpu")))
+                .limitMemory(String.valueOf(limit.get("memory")))
+                .build());
+        List<Object> from = (List<Object>)
+                map(((List<Object>) map(objects.get(4).tree().get("spec")).get("ingress")).get(0))
+                        .get("from");
+        List<String> platform = new ArrayList<>();
+        for (Object peer : from.subList(1, from.size())) {
+            platform.add(peerNamespace(peer));
+        }
+        b.platformNamespaces(platform);
+        List<Object> egress =
+                (List<Object>) map(objects.get(5).tree().get("spec")).get("egress");
+        b.kafkaNamespace(peerNamespace(((List<Object>) map(egress.get(1)).get("to")).get(0)));
+        b.rabbitmqNamespace(peerNamespace(((List<Object>) map(egress.get(2)).get("to")).get(0)));
+        b.dnsNamespace(peerNamespace(((List<Object>) map(egress.get(3)).get("to")).get(0)));
+        return Map.entry(name, b.build());
+    }
+
+    private static String peerNamespace(Object peer) {
+        return String.valueOf(
+                map(map(map(peer).get("namespaceSelector")).get("matchLabels")).get(NAMESPACE_NAME_LABEL));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> map(@Nullable Object o) {
+        return o instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
     }
 
     private static List<Manifest> networkPolicies(String name, TenantSpec spec) {
