@@ -72,6 +72,10 @@ import org.slf4j.LoggerFactory;
  * Vert.x instance (event loops for every cluster's HTTP client), one bounded worker pool for blocking client calls
  * and handlers, and one scheduler thread, whatever the number of clusters.
  *
+ * <p>With {@link FleetHaConfig#ENABLED} on, the {@link Ownership} decides which clusters this replica works: probes,
+ * informers and applies of a cluster run only between {@link #enter(String)} and {@link #exit(String)} while it is
+ * owned, and start and stop with its ownership.
+ *
  * <p>Thread-safe.
  */
 public final class KubernetesFleet implements Fleet {
