@@ -269,6 +269,65 @@ class ScaleplaneBuilderTest {
         }
     }
 
+    /** A broker task queue brought in with a bus artifact, chosen by its priority, missing its settings. */
+    private static final class BrokerQueueProvider implements dev.scaleplane.api.spi.TaskQueueProvider {
+        @Override
+        public String name() {
+            return "broker";
+        }
+
+        @Override
+        public int priority() {
+            return 100;
+        }
+
+        @Override
+        public java.util.Set<dev.scaleplane.api.orchestration.TaskQueueCapability> capabilities() {
+            return java.util.Set.of();
+        }
+
+        @Override
+        public void validate(dev.scaleplane.api.spi.ConfigProperties config) {
+            throw ConfigurationException.of(
+                    "scaleplane.tasks.broker.servers", null, "host:port of the broker (it is missing)");
+        }
+
+        @Override
+        public dev.scaleplane.api.orchestration.TaskQueue create(ProviderContext context) {
+            throw new AssertionError("never created: its settings are invalid");
+        }
+    }
+
+    @Test
+    void aProviderChosenOnlyByPriorityFailsTheBuildNamingTheSettingThatPicksAnother() {
+        List<dev.scaleplane.api.spi.TaskQueueProvider> providers =
+                List.of(new BrokerQueueProvider(), new dev.scaleplane.core.internal.tasks.InMemoryTaskQueueProvider());
+        assertThatThrownBy(() -> Scaleplane.builder()
+                        .config(ScaleplaneProperties.empty())
+                        .taskQueueProviders(providers)
+                        .build())
+                .isInstanceOfSatisfying(
+                        ConfigurationException.class,
+                        e -> assertThat(e.problems()).singleElement().satisfies(p -> assertThat(p.expected())
+                                .startsWith("host:port of the broker (it is missing)")
+                                .contains("the task queue provider 'broker' was chosen by priority")
+                                .contains("set scaleplane.tasks.provider=memory to use another")));
+        // Named explicitly, the same problem says nothing about priority: the user chose it.
+        assertThatThrownBy(() -> Scaleplane.builder()
+                        .config(ScaleplaneProperties.of(Map.of("scaleplane.tasks.provider", "broker")))
+                        .taskQueueProviders(providers)
+                        .build())
+                .isInstanceOfSatisfying(ConfigurationException.class, e -> assertThat(e.problems())
+                        .singleElement()
+                        .satisfies(p -> assertThat(p.expected()).doesNotContain("priority")));
+        try (ScaleplanePlatform platform = Scaleplane.builder()
+                .config(ScaleplaneProperties.of(Map.of("scaleplane.tasks.provider", "memory")))
+                .taskQueueProviders(providers)
+                .build()) {
+            assertThat(platform.tasks()).isNotNull();
+        }
+    }
+
     @Test
     void lazilyOpenedBackendsAreValidatedWhenThePlatformIsBuilt() {
         assertThatThrownBy(() -> Scaleplane.builder()

@@ -37,6 +37,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -192,7 +193,14 @@ public final class Bootstrap {
                                     configuredStore,
                                     found,
                                     loader.failures(EventStoreProvider.class));
-                    storeProvider.validate(config);
+                    validate(
+                            storeProvider.name(),
+                            storeProvider::validate,
+                            "event store",
+                            STORE_PROVIDER,
+                            configuredStore.isEmpty() && explicitStoreProvider == null,
+                            found.stream().map(EventStoreProvider::name).toList(),
+                            problems);
                 } catch (ConfigurationException e) {
                     problems.addAll(e.problems());
                 }
@@ -219,7 +227,14 @@ public final class Bootstrap {
                                     configuredTasks,
                                     found,
                                     loader.failures(TaskQueueProvider.class));
-                    taskProvider.validate(config);
+                    validate(
+                            taskProvider.name(),
+                            taskProvider::validate,
+                            "task queue",
+                            TASKS_PROVIDER,
+                            configuredTasks.isEmpty() && explicitTaskQueueProvider == null,
+                            found.stream().map(TaskQueueProvider::name).toList(),
+                            problems);
                     if (taskQueueOptions != null) {
                         // At build time, like every other setting: not when tasks() first opens the queue.
                         taskQueueOptions.requireSupportedBy(taskProvider.name(), taskProvider.capabilities());
@@ -250,7 +265,14 @@ public final class Bootstrap {
                                     configured,
                                     found,
                                     loader.failures(FederationProvider.class));
-                    federationProvider.validate(config);
+                    validate(
+                            federationProvider.name(),
+                            federationProvider::validate,
+                            "federation",
+                            FEDERATION_PROVIDER,
+                            configured.isEmpty() && explicitFederationProvider == null,
+                            found.stream().map(FederationProvider::name).toList(),
+                            problems);
                 } catch (ConfigurationException e) {
                     problems.addAll(e.problems());
                 }
@@ -290,7 +312,14 @@ public final class Bootstrap {
             try {
                 provider = ProviderSelector.eventBus()
                         .select(explicitProvider, configuredProvider, found, loader.failures(EventBusProvider.class));
-                provider.validate(config);
+                validate(
+                        provider.name(),
+                        provider::validate,
+                        "event bus",
+                        EVENTS_PROVIDER,
+                        configuredProvider.isEmpty() && explicitProvider == null,
+                        found.stream().map(EventBusProvider::name).toList(),
+                        problems);
             } catch (ConfigurationException e) {
                 problems.addAll(e.problems());
             }
@@ -371,5 +400,40 @@ public final class Bootstrap {
             cause = e.getErrorMessages().iterator().next().getCause();
         }
         return cause != null ? cause : e;
+    }
+
+    /**
+     * Validates the settings of the chosen provider into {@code problems}. When nothing chose it but its priority
+     * (no {@code key} set, no instance given) and other providers of the kind are installed, each problem says so and
+     * names the setting that picks another: a user who added an artifact for one service (the Kafka bus) and meets a
+     * missing setting of another it brings (the Kafka task queue) learns how to keep the embedded one. The platform
+     * still fails to build: a backend that cannot start is reported at build time, not on first use.
+     */
+    private void validate(
+            String name,
+            Consumer<ConfigProperties> validation,
+            String kind,
+            String key,
+            boolean byPriority,
+            List<String> installed,
+            List<ConfigurationException.Problem> problems) {
+        try {
+            validation.accept(config);
+        } catch (ConfigurationException e) {
+            List<String> others =
+                    installed.stream().filter(n -> !n.equals(name)).sorted().toList();
+            for (ConfigurationException.Problem p : e.problems()) {
+                problems.add(
+                        byPriority && !others.isEmpty()
+                                ? new ConfigurationException.Problem(
+                                        p.key(),
+                                        p.value(),
+                                        p.expected() + " (the " + kind + " provider '" + name
+                                                + "' was chosen by priority, as"
+                                                + " " + key + " is not set; set " + key + "=" + String.join("|", others)
+                                                + " to use another)")
+                                : p);
+            }
+        }
     }
 }
