@@ -10,9 +10,10 @@ import java.util.Objects;
  * @param cluster the cluster
  * @param region its region
  * @param state {@link WorkloadState#READY} when every object of the bundle is there as applied; {@code PENDING}
- *     while it is applied; {@code MODIFIED} when an object drifted (repaired at once); {@code ERR_APPLIED} when the
+ *     while it is applied or repaired; {@code MODIFIED} when an object drifted; {@code ERR_APPLIED} when the
  *     API server refused an object (the bundle was rolled back on that cluster); {@code UNKNOWN} while unreachable
- * @param drift one line per drifted object, {@code Kind/namespace/name: what differs}; empty when none
+ * @param drift one line per drifted object, {@code Kind/namespace/name: what differs}, from the moment the drift is
+ *     seen until the bundle is applied again (the repair follows at once); empty when none
  * @param message why it is not ready; empty when ready
  */
 public record ClusterTenantStatus(

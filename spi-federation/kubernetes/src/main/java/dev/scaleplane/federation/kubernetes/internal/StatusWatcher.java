@@ -33,6 +33,12 @@ import org.jspecify.annotations.Nullable;
 final class StatusWatcher implements AutoCloseable {
     static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
 
+    /**
+     * Start of the status message of a cluster whose drift is being repaired (under {@link DriftPolicy#REPAIR}):
+     * {@code repairing drift of <Kind/namespace/name>: <what differs>}. The tenants' status reads it.
+     */
+    static final String REPAIRING_DRIFT = "repairing drift of ";
+
     private final KubernetesFleet fleet;
     /** Informers by cluster, then by apiVersion/kind. */
     private final Map<String, Map<String, SharedIndexInformer<? extends HasMetadata>>> informers =
@@ -161,13 +167,17 @@ final class StatusWatcher implements AutoCloseable {
             } else {
                 placed.live.put(m.id(), KubernetesManifestsAccess.tree(obj));
             }
-            if (placed.applied
-                    && !placed.leaving
-                    && !placed.repairQueued
-                    && p.request().driftPolicy() == DriftPolicy.REPAIR
-                    && drift(m, placed.live.get(m.id())) != null) {
+            String found = placed.applied
+                            && !placed.leaving
+                            && !placed.repairQueued
+                            && p.request().driftPolicy() == DriftPolicy.REPAIR
+                    ? drift(m, placed.live.get(m.id()))
+                    : null;
+            if (found != null) {
                 placed.repairQueued = true;
                 placed.applied = false;
+                // Reported until the repair is applied: under REPAIR the status says what drifted, not just PENDING.
+                placed.applyMessage = REPAIRING_DRIFT + m.id() + ": " + found;
                 repair = true;
             }
         }

@@ -28,6 +28,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -57,6 +58,11 @@ public final class KubernetesTenants implements Tenants, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(KubernetesTenants.class);
     private static final URI SOURCE = URI.create("/scaleplane/tenants");
     private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
+    /**
+     * How the fleet's status says a drift is being repaired under {@code DriftPolicy.REPAIR}:
+     * {@code repairing drift of <Kind/namespace/name>: <what differs>} (see the fleet's status watcher).
+     */
+    private static final String REPAIRING_DRIFT = "repairing drift of ";
     /** 63 (a DNS label) less the {@code user-} prefix. */
     static final int MAX_NAME = 63 - NAMESPACE_PREFIX.length();
 
@@ -227,14 +233,16 @@ public final class KubernetesTenants implements Tenants, AutoCloseable {
     private static TenantStatus status(String name, PropagationStatus s) {
         List<ClusterTenantStatus> clusters = new ArrayList<>();
         for (ClusterPropagationStatus c : s.clusters()) {
-            List<String> drift = new ArrayList<>();
+            Set<String> drift = new LinkedHashSet<>();
             for (ObjectStatus o : c.objects()) {
                 if (o.state() == WorkloadState.MODIFIED) {
                     drift.add(o.kind() + "/" + (o.namespace().isEmpty() ? "" : o.namespace() + "/") + o.name() + ": "
                             + o.message());
+                } else if (o.message().startsWith(REPAIRING_DRIFT)) {
+                    drift.add(o.message().substring(REPAIRING_DRIFT.length()));
                 }
             }
-            clusters.add(new ClusterTenantStatus(c.cluster(), c.region(), c.state(), drift, c.message()));
+            clusters.add(new ClusterTenantStatus(c.cluster(), c.region(), c.state(), List.copyOf(drift), c.message()));
         }
         clusters.sort((a, b) -> a.cluster().compareTo(b.cluster()));
         return new TenantStatus(name, s.state(), clusters, s.at());
