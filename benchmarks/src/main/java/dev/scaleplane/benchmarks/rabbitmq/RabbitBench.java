@@ -40,10 +40,7 @@ public final class RabbitBench {
         ctl("add_vhost", vhost);
         try {
             ctl("set_permissions", "-p", vhost, "guest", ".*", ".*", ".*");
-            ChainedOptionsBuilder options = new OptionsBuilder()
-                    .include(RabbitPublishBenchmark.class.getName())
-                    .include(RabbitConsumeBenchmark.class.getName())
-                    .jvmArgsAppend("-D" + RabbitBenchSupport.VHOST_PROPERTY + "=" + vhost);
+            ChainedOptionsBuilder options = options(new OptionsBuilder(), vhost);
             if (args.length > 0) {
                 options.resultFormat(ResultFormatType.JSON).result(args[0]);
             }
@@ -72,6 +69,30 @@ public final class RabbitBench {
                             scores.get(op + "/" + type + "/raw"));
                 }
             }
+        } finally {
+            ctl("delete_vhost", vhost);
+        }
+    }
+
+    /** Both RabbitMQ benchmarks, their forks pointed at {@code vhost}. */
+    private static ChainedOptionsBuilder options(ChainedOptionsBuilder options, String vhost) {
+        return options.include(RabbitPublishBenchmark.class.getName())
+                .include(RabbitConsumeBenchmark.class.getName())
+                .jvmArgsAppend("-D" + RabbitBenchSupport.VHOST_PROPERTY + "=" + vhost);
+    }
+
+    /**
+     * Runs both RabbitMQ benchmarks once with {@code smoke}'s settings (one short iteration, as the benchmark smoke
+     * run of CI does) in a throw-away virtual host, and returns JMH's results.
+     *
+     * @throws Exception if a benchmark fails or {@code rabbitmqctl} does
+     */
+    public static Collection<RunResult> smoke(ChainedOptionsBuilder smoke) throws Exception {
+        String vhost = "sp-smoke-" + UUID.randomUUID().toString().substring(0, 12);
+        ctl("add_vhost", vhost);
+        try {
+            ctl("set_permissions", "-p", vhost, "guest", ".*", ".*", ".*");
+            return new Runner(options(smoke, vhost).build()).run();
         } finally {
             ctl("delete_vhost", vhost);
         }
