@@ -63,10 +63,13 @@ public interface Slos {
     boolean frozen(String service);
 
     /**
-     * Decides whether a deployment may start. A service whose SLOs were never evaluated is evaluated first; a service
-     * with no SLO is always admitted. Refusals and exceptions are recorded before this returns.
+     * Decides whether a deployment may start, on the latest evaluation of the service's SLOs: an SLO never evaluated
+     * is evaluated first; one whose later evaluations failed (its SLI system unreachable) keeps its last status, so a
+     * freeze neither starts nor lifts on missing data. A service with no SLO is always admitted. Refusals and
+     * exceptions are recorded before this returns.
      *
-     * @throws dev.scaleplane.api.ScaleplaneException if the decision cannot be recorded in the store
+     * @throws dev.scaleplane.api.ScaleplaneException if a never-evaluated SLO cannot be read (naming the SLO and the
+     *     system), or the decision cannot be recorded in the store
      */
     AdmissionDecision admit(AdmissionRequest request);
 }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
 import dev.scaleplane.api.ConfigurationException;
+import dev.scaleplane.api.ScaleplaneException;
 import dev.scaleplane.api.events.Event;
 import dev.scaleplane.api.events.SubscriptionOptions;
 import dev.scaleplane.api.events.catalog.DeploymentCompleted;
@@ -302,6 +303,33 @@ class SlosTest {
             assertThat(restarted.frozen("payments")).isFalse();
             assertThat(store.streamVersion(SloEvents.stream("checkout"))).isPresent();
         }
+    }
+
+    @Test
+    void anUnreadableSliIsReportedNamingTheSloAndSettingWhileTheOthersAreApplied() {
+        platform(Map.of());
+        deployments("checkout", 0, 1, START.minus(Duration.ofHours(1)));
+        Slos slos = platform.slos();
+        slos.define(deploySuccess());
+        slos.define(SloDefinition.builder("latency")
+                .service("payments")
+                .objective(0.99)
+                .sli(Sli.queryRatio("prometheus", "sum(increase(ok[$window]))", "sum(increase(all[$window]))"))
+                .build());
+
+        assertThatThrownBy(slos::evaluate)
+                .isInstanceOf(ScaleplaneException.class)
+                .hasMessageContaining("1 SLO could not be evaluated")
+                .hasMessageContaining("SLO payments/latency reads observability adapter 'prometheus'"
+                        + " (scaleplane.slos.latency.sli.adapter), which is not available");
+        assertThat(slos.frozen("checkout")).isTrue(); // the readable SLO was applied
+        assertThat(slos.status("payments")).isEmpty();
+        assertThatThrownBy(() -> slos.admit(AdmissionRequest.of("payments", "p-1")))
+                .isInstanceOf(ScaleplaneException.class)
+                .hasMessageContaining("payments/latency");
+        // The schedule goes on past the failure (logged, rate-limited) and keeps evaluating the readable SLO.
+        time.advance(Duration.ofMinutes(2));
+        assertThat(slos.status("checkout").get(0).at()).isEqualTo(START.plus(Duration.ofMinutes(2)));
     }
 
     @Test

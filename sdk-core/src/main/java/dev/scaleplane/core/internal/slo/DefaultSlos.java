@@ -219,16 +219,15 @@ public final class DefaultSlos implements Slos, AutoCloseable {
         timer = clock.schedule(settings.interval(), this::scheduled);
     }
 
-    private void scheduled() {
-        synchronized (this) {
-            if (closed) {
-                return;
-            }
-            schedule(); // first, so a failing evaluation does not stop the schedule
+    private synchronized void scheduled() {
+        if (closed) {
+            return;
         }
+        schedule(); // first, so a failing evaluation does not stop the schedule
         try {
-            evaluate();
+            evaluate(definitions.values());
         } catch (RuntimeException e) {
+            // The SLOs that could be read were applied; the others keep their last status until the next run.
             failures.warn("evaluate", "SLO evaluation failed, next in {}: {}", settings.interval(), e.toString());
         }
     }
