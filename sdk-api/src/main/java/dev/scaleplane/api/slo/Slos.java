@@ -7,7 +7,7 @@ import java.util.List;
  *
  * <h2>Evaluation</h2>
  *
- * Every SLO is evaluated on the platform's task clock every {@code scaleplane.slos.evaluation-interval} (default one
+ * Every SLO is evaluated on the platform's task clock every {@code scaleplane.slo-policy.evaluation-interval} (default one
  * minute), and on demand with {@link #evaluate()}: the SLI over the SLO's window gives the {@link ErrorBudget}, and
  * the SLI over each window of its {@link BurnRateRule rules} gives the burn rates. Each evaluation may publish, on
  * topic {@value #TOPIC} and into the store stream {@code slo-<service>} ({@link SloEvents#stream}):
@@ -17,7 +17,7 @@ import java.util.List;
  *       again until it has stopped firing in an evaluation;
  *   <li>{@code ErrorBudgetDepleted} when the remaining budget reaches zero, once per crossing likewise;
  *   <li>{@link DeploymentFreezeStarted} when a service's first SLO budget is spent, {@link DeploymentFreezeLifted} when
- *       every SLO of a frozen service has more than {@code scaleplane.slos.freeze.lift-above} (default 0.1) of its
+ *       every SLO of a frozen service has more than {@code scaleplane.slo-policy.lift-above} (default 0.1) of its
  *       budget left again. Between the two levels the freeze state holds (hysteresis).
  * </ul>
  *
