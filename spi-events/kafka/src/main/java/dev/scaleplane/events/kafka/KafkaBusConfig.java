@@ -59,8 +59,16 @@ import org.jspecify.annotations.Nullable;
  *       {@code ssl.keystore.location}, {@code ssl.keystore.password}, {@code ssl.keystore.type},
  *       {@code ssl.key.password}</td><td></td><td>TLS stores, passed to the clients; passwords are never
  *       printed</td></tr>
+ *   <tr><td>{@code fail-fast}</td><td>{@code false}</td><td>{@code true}: building the platform fails with a
+ *       {@code BackendUnreachableException} when no broker answers within {@code connect-timeout}; {@code false}:
+ *       one WARN names the brokers and this setting, and operations that need a broker fail with that
+ *       exception as their cause</td></tr>
+ *   <tr><td>{@code connect-timeout}</td><td>10s</td><td>how long the start-up check waits for a broker</td></tr>
  *   <tr><td>{@code producer.*}, {@code consumer.*}, {@code admin.*}</td><td></td><td>any other client setting,
- *       passed through unchecked (e.g. {@code producer.buffer.memory})</td></tr>
+ *       passed through unchecked (e.g. {@code producer.buffer.memory}); every client gets
+ *       {@code reconnect.backoff.ms=1000} and {@code reconnect.backoff.max.ms=30000}, and the admin client
+ *       {@code metadata.recovery.strategy=none}, unless set here, so that unreachable brokers cost a few log lines,
+ *       not thousands</td></tr>
  * </table>
  *
  * <p>Immutable and thread-safe. {@link #toString()} redacts every secret.
@@ -110,6 +118,10 @@ public final class KafkaBusConfig {
     public static final List<String> SSL_KEYS = KafkaClientSettings.SSL_KEYS;
     /** Key of the bus-wide publish timeout. */
     public static final String PUBLISH_TIMEOUT = "scaleplane.events.publish-timeout";
+    /** Key of the fail-fast switch: building fails when no broker answers. */
+    public static final String FAIL_FAST = PREFIX + "fail-fast";
+    /** Key of the connect timeout of the start-up check. */
+    public static final String CONNECT_TIMEOUT = PREFIX + "connect-timeout";
     /** Key of the bus-wide drain timeout. */
     public static final String DRAIN_TIMEOUT = "scaleplane.events.drain-timeout";
 
@@ -155,6 +167,7 @@ public final class KafkaBusConfig {
     private final String ledgerTopic;
     private final Duration publishTimeout;
     private final Duration drainTimeout;
+    private final boolean failFast;
     private final KafkaClientSettings client;
 
     private KafkaBusConfig(Values v) {
@@ -175,6 +188,7 @@ public final class KafkaBusConfig {
         ledgerTopic = v.ledgerTopic;
         publishTimeout = v.publishTimeout;
         drainTimeout = v.drainTimeout;
+        failFast = v.failFast;
         client = Objects.requireNonNull(v.client, "client settings");
     }
 
@@ -242,6 +256,7 @@ public final class KafkaBusConfig {
         reader.check(v.ledgerTopic.matches(TOPIC_NAME), LEDGER_TOPIC, v.ledgerTopic, "a Kafka topic name");
         v.publishTimeout = reader.duration(PUBLISH_TIMEOUT, Duration.ofSeconds(5), Duration.ZERO, Duration.ofHours(1));
         v.drainTimeout = reader.duration(DRAIN_TIMEOUT, Duration.ofSeconds(30), Duration.ZERO, Duration.ofHours(1));
+        v.failFast = reader.bool(FAIL_FAST, false);
 
         Set<String> known = new java.util.HashSet<>(Set.of(
                 BOOTSTRAP_SERVERS,
@@ -259,6 +274,7 @@ public final class KafkaBusConfig {
                 RETRY_TOPICS,
                 COMMIT_INTERVAL,
                 LEDGER_TOPIC,
+                FAIL_FAST,
                 PREFIX + "producer.*",
                 PREFIX + "consumer.*",
                 PREFIX + "admin.*"));
@@ -333,6 +349,16 @@ public final class KafkaBusConfig {
         return drainTimeout;
     }
 
+    /** {@code fail-fast}: whether building fails when no broker answers within {@link #connectTimeout()}. */
+    public boolean failFast() {
+        return failFast;
+    }
+
+    /** {@code connect-timeout}: how long the start-up check waits for a broker. */
+    public Duration connectTimeout() {
+        return client.connectTimeout();
+    }
+
     /** Settings shared by every client: bootstrap servers, client id and security. */
     public Map<String, Object> commonClientProperties(String role) {
         return client.clientProperties(bootstrapServers, clientId + "-" + role);
@@ -385,6 +411,7 @@ public final class KafkaBusConfig {
         shown.put("compression", compression);
         shown.put("maxInFlight", maxInFlight);
         shown.put("retryTopics", retryTopics);
+        shown.put("failFast", failFast);
         client.describeInto(shown);
         return "KafkaBusConfig" + shown;
     }
@@ -412,6 +439,7 @@ public final class KafkaBusConfig {
         String ledgerTopic = DEFAULT_LEDGER_TOPIC;
         Duration publishTimeout = Duration.ZERO;
         Duration drainTimeout = Duration.ZERO;
+        boolean failFast;
 
         @Nullable
         KafkaClientSettings client;

@@ -121,4 +121,39 @@ class KafkaBusConfigTest {
         assertThat(config.consumerProperties("c", "g", "latest")).containsEntry("fetch.min.bytes", "1");
         assertThat(config.adminProperties()).containsEntry("retries", "3");
     }
+
+    @Test
+    void unreachable_brokers_settings_have_quiet_defaults_that_can_be_overridden() {
+        KafkaBusConfig defaults = config(Map.of(KafkaBusConfig.BOOTSTRAP_SERVERS, "127.0.0.1:9092"));
+        assertThat(defaults.failFast()).isFalse();
+        assertThat(defaults.connectTimeout()).isEqualTo(java.time.Duration.ofSeconds(10));
+        assertThat(defaults.producerProperties("p"))
+                .containsEntry("reconnect.backoff.ms", "1000")
+                .containsEntry("reconnect.backoff.max.ms", "30000");
+        assertThat(defaults.adminProperties()).containsEntry("metadata.recovery.strategy", "none");
+
+        KafkaBusConfig set = config(Map.of(
+                KafkaBusConfig.BOOTSTRAP_SERVERS,
+                "127.0.0.1:9092",
+                KafkaBusConfig.FAIL_FAST,
+                "true",
+                KafkaBusConfig.CONNECT_TIMEOUT,
+                "3s",
+                KafkaBusConfig.PREFIX + "consumer.reconnect.backoff.max.ms",
+                "2000",
+                KafkaBusConfig.PREFIX + "admin.metadata.recovery.strategy",
+                "rebootstrap"));
+        assertThat(set.failFast()).isTrue();
+        assertThat(set.connectTimeout()).isEqualTo(java.time.Duration.ofSeconds(3));
+        assertThat(set.consumerProperties("c", "g", "latest")).containsEntry("reconnect.backoff.max.ms", "2000");
+        assertThat(set.adminProperties()).containsEntry("metadata.recovery.strategy", "rebootstrap");
+    }
+
+    @Test
+    void fail_fast_must_be_a_boolean() {
+        assertThatThrownBy(() -> config(Map.of(
+                        KafkaBusConfig.BOOTSTRAP_SERVERS, "127.0.0.1:9092", KafkaBusConfig.FAIL_FAST, "yes please")))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining(KafkaBusConfig.FAIL_FAST);
+    }
 }

@@ -105,27 +105,4 @@ class KafkaSecurityTest {
         assertThat(output).contains("Kafka event bus started");
         assertThat(output).doesNotContain(wrong).doesNotContain(TestKafka.SASL_PASSWORD);
     }
-
-    /** Writes to a capture buffer and passes everything on. */
-    private static final class Tee extends java.io.OutputStream {
-        private final ByteArrayOutputStream copy;
-        private final PrintStream target;
-
-        Tee(ByteArrayOutputStream copy, PrintStream target) {
-            this.copy = copy;
-            this.target = target;
-        }
-
-        @Override
-        public synchronized void write(int b) {
-            copy.write(b);
-            target.write(b);
-        }
-
-        @Override
-        public synchronized void write(byte[] b, int off, int len) {
-            copy.write(b, off, len);
-            target.write(b, off, len);
-        }
-    }
 }

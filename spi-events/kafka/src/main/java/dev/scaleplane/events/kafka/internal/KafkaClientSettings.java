@@ -2,6 +2,7 @@ package dev.scaleplane.events.kafka.internal;
 
 import dev.scaleplane.core.config.ConfigKeys;
 import dev.scaleplane.core.config.ConfigReader;
+import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,8 +18,9 @@ import java.util.TreeSet;
  * task queue's key prefix: security ({@code security-protocol}, {@code sasl.mechanism}, {@code sasl.username},
  * {@code sasl.password}, the {@code ssl.*} store settings), turned into kafka-clients properties (SASL credentials
  * become a {@code sasl.jaas.config} line), and the {@code producer.*}, {@code consumer.*} and {@code admin.*}
- * settings passed through to one kind of client each. Not API: the configuration classes document the keys.
- * Immutable; thread-safe.
+ * settings passed through to one kind of client each; and how unreachable brokers are handled ({@code connect-timeout}
+ * and reconnect back-off defaults that keep kafka-clients' connection warnings to a few
+ * lines). Not API: the configuration classes document the keys. Immutable; thread-safe.
  */
 public final class KafkaClientSettings {
     /** The {@code ssl.*} settings passed through to the clients, by their kafka-clients names. */
@@ -36,16 +38,34 @@ public final class KafkaClientSettings {
     private static final List<String> MECHANISMS = List.of("PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512");
     private static final List<String> SECTIONS = List.of("producer.", "consumer.", "admin.");
 
+    /**
+     * kafka-clients' {@code reconnect.backoff.ms} as our default (theirs is 50 ms): with brokers down, each client
+     * retries, and logs a warning, at most once a second at first.
+     */
+    public static final String RECONNECT_BACKOFF_MS = "1000";
+
+    /**
+     * kafka-clients' {@code reconnect.backoff.max.ms} as our default (theirs is 1 s): the back-off doubles up to
+     * 30 s, so a long outage costs a line per client every half minute, not thousands a minute.
+     */
+    public static final String RECONNECT_BACKOFF_MAX_MS = "30000";
+
+    /** Default of {@code connect-timeout}. */
+    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
+
     private final Map<String, String> security;
     private final Map<String, String> producer;
     private final Map<String, String> consumer;
     private final Map<String, String> admin;
+    private final Duration connectTimeout;
 
     private KafkaClientSettings(
             Map<String, String> security,
             Map<String, String> producer,
             Map<String, String> consumer,
-            Map<String, String> admin) {
+            Map<String, String> admin,
+            Duration connectTimeout) {
+        this.connectTimeout = connectTimeout;
         this.security = Collections.unmodifiableMap(new LinkedHashMap<>(security));
         this.producer = Map.copyOf(producer);
         this.consumer = Map.copyOf(consumer);
@@ -74,17 +94,30 @@ public final class KafkaClientSettings {
                 }
             }
         }
+        Duration connectTimeout = reader.duration(
+                prefix + "connect-timeout", DEFAULT_CONNECT_TIMEOUT, Duration.ofMillis(1), Duration.ofMinutes(10));
         rejectMisspeltSecrets(reader, keys, prefix, known);
-        return new KafkaClientSettings(security, sections.get(0), sections.get(1), sections.get(2));
+        return new KafkaClientSettings(security, sections.get(0), sections.get(1), sections.get(2), connectTimeout);
     }
 
-    /** Bootstrap servers, client id and security: what every client of a configuration starts from. */
+    /**
+     * Bootstrap servers, client id, reconnect back-off and security: what every client of a configuration starts
+     * from. The caller adds the {@code producer.*}, {@code consumer.*} or {@code admin.*} settings afterwards, so
+     * they override the back-off defaults.
+     */
     public Map<String, Object> clientProperties(String bootstrapServers, String clientId) {
         Map<String, Object> props = new LinkedHashMap<>();
         props.put("bootstrap.servers", bootstrapServers);
         props.put("client.id", clientId);
+        props.put("reconnect.backoff.ms", RECONNECT_BACKOFF_MS);
+        props.put("reconnect.backoff.max.ms", RECONNECT_BACKOFF_MAX_MS);
         props.putAll(security);
         return props;
+    }
+
+    /** {@code connect-timeout}: how long the start-up check waits for a broker's answer. */
+    public Duration connectTimeout() {
+        return connectTimeout;
     }
 
     /** {@code producer.*} settings, by their kafka-clients names. */
@@ -97,13 +130,23 @@ public final class KafkaClientSettings {
         return consumer;
     }
 
-    /** {@code admin.*} settings, by their kafka-clients names. */
+    /**
+     * {@code admin.*} settings, by their kafka-clients names, after our default
+     * {@code metadata.recovery.strategy=none}: with every broker unreachable, the admin client of kafka-clients 4.x
+     * re-bootstraps in a tight loop and logs "Rebootstrapping with Cluster" hundreds of times a second (the
+     * producer and consumers do not, and keep re-bootstrapping). {@code admin.metadata.recovery.strategy=rebootstrap}
+     * restores it.
+     */
     public Map<String, String> admin() {
-        return admin;
+        Map<String, String> props = new LinkedHashMap<>();
+        props.put("metadata.recovery.strategy", "none");
+        props.putAll(admin);
+        return props;
     }
 
     /** Adds every setting to a configuration's printed form, secret values redacted. */
     public void describeInto(Map<String, Object> shown) {
+        shown.put("connectTimeout", connectTimeout);
         security.forEach((k, v) -> shown.put(k, ConfigKeys.redact(k, v)));
         producer.forEach((k, v) -> shown.put("producer." + k, ConfigKeys.redact(k, v)));
         consumer.forEach((k, v) -> shown.put("consumer." + k, ConfigKeys.redact(k, v)));
@@ -117,6 +160,7 @@ public final class KafkaClientSettings {
         keys.add(prefix + "sasl.mechanism");
         keys.add(prefix + "sasl.username");
         keys.add(prefix + "sasl.password");
+        keys.add(prefix + "connect-timeout");
         SSL_KEYS.forEach(k -> keys.add(prefix + k));
         return keys;
     }

@@ -57,6 +57,7 @@ public final class KafkaEventBus extends AbstractEventBus {
     final BusMetrics metrics;
     final KafkaProducer<byte[], byte[]> producer;
     final Admin admin;
+    final BrokerCheck brokers;
 
     private final InFlightWindow inFlight;
     private final KafkaDeadLetters deadLetters;
@@ -67,9 +68,12 @@ public final class KafkaEventBus extends AbstractEventBus {
     final Map<String, String> destinations = new ConcurrentHashMap<>();
 
     /**
-     * Creates the clients. Nothing is sent until the first publish or subscribe.
+     * Creates the clients and starts a check that a broker answers. Without {@code fail-fast} nothing waits for a
+     * broker until the first publish or subscribe, and unreachable brokers are reported by one WARN.
      *
      * @param capabilities what the provider declares
+     * @throws dev.scaleplane.api.BackendUnreachableException with {@code fail-fast}, when no broker answers within
+     *     the connect timeout
      */
     public KafkaEventBus(
             KafkaBusConfig config,
@@ -84,7 +88,22 @@ public final class KafkaEventBus extends AbstractEventBus {
         this.wire = new Wire(codec, config.wireFormat());
         this.metrics = metrics;
         this.inFlight = new InFlightWindow(config.maxInFlight());
+        this.brokers = new BrokerCheck(
+                config.bootstrapServers(),
+                KafkaBusConfig.BOOTSTRAP_SERVERS,
+                KafkaBusConfig.PREFIX,
+                config.connectTimeout(),
+                "the event bus");
         this.admin = Admin.create(config.adminProperties());
+        brokers.start(admin);
+        if (config.failFast()) {
+            try {
+                brokers.requireReachable();
+            } catch (RuntimeException e) {
+                admin.close(Duration.ZERO);
+                throw e;
+            }
+        }
         this.topics = new Topics(admin, config);
         this.producer = new KafkaProducer<>(
                 config.producerProperties("producer"), new ByteArraySerializer(), new ByteArraySerializer());
@@ -127,6 +146,7 @@ public final class KafkaEventBus extends AbstractEventBus {
             producer.send(record, (meta, failure) -> {
                 inFlight.release();
                 if (failure == null) {
+                    brokers.reached();
                     published.increment();
                     result.complete(new PublishReceipt(topic, id, position(meta)));
                 } else {
@@ -137,9 +157,8 @@ public final class KafkaEventBus extends AbstractEventBus {
             });
         } catch (java.util.concurrent.TimeoutException e) {
             inFlight.release();
-            metrics.publishFailed(topic).increment();
-            result.completeExceptionally(new PublishTimeoutException(
-                    topic, event.id(), timeout, "creating topic " + topic + " (it did not finish)"));
+            // Topic creation waits for a broker, not for consumers: no answer is the brokers' fault.
+            return noAnswer(topic, event, "creating topic " + topic + " got no answer within " + timeout, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             inFlight.release();
@@ -150,15 +169,29 @@ public final class KafkaEventBus extends AbstractEventBus {
                             || e instanceof java.util.concurrent.CompletionException
                     ? e.getCause()
                     : e;
-            if (cause instanceof org.apache.kafka.common.errors.TimeoutException) {
+            if (cause instanceof org.apache.kafka.clients.producer.BufferExhaustedException) {
                 metrics.publishFailed(topic).increment();
-                result.completeExceptionally(new PublishTimeoutException(
-                        topic, event.id(), timeout, "the Kafka producer's buffer (or its metadata fetch)"));
+                result.completeExceptionally(
+                        new PublishTimeoutException(topic, event.id(), timeout, "the Kafka producer's buffer"));
+            } else if (cause instanceof org.apache.kafka.common.errors.TimeoutException) {
+                // The other timeout of send(): the topic's metadata never came, so no broker answered.
+                return noAnswer(
+                        topic,
+                        event,
+                        "fetching the metadata of topic " + topic + " got no answer within " + timeout,
+                        cause);
             } else {
                 return failed(topic, event, String.valueOf(cause), cause);
             }
         }
         return result;
+    }
+
+    /** A publish that got no answer from the brokers: the cause names them and the setting; logged rate-limited. */
+    private CompletableFuture<PublishReceipt> noAnswer(String topic, Event<?> event, String doing, Throwable e) {
+        dev.scaleplane.api.BackendUnreachableException unreachable = brokers.noAnswer(doing, e);
+        brokers.report("publish to topic " + topic + " failed", unreachable);
+        return failed(topic, event, unreachable.getMessage(), unreachable);
     }
 
     private CompletableFuture<PublishReceipt> failed(String topic, Event<?> event, String why, @Nullable Throwable e) {
@@ -174,10 +207,18 @@ public final class KafkaEventBus extends AbstractEventBus {
     protected Subscription doSubscribe(SubscriptionOptions options, EventHandler<Object> handler) {
         String dlq = options.deadLetterDestination();
         destinations.put(options.topic() + '\0' + options.group(), dlq);
-        Topics.await(
-                topics.ensureGroupTopics(options.topic(), options.group(), dlq),
-                "the topics of group " + options.group() + " on " + options.topic(),
-                Duration.ofSeconds(30));
+        try {
+            Topics.await(
+                    topics.ensureGroupTopics(options.topic(), options.group(), dlq),
+                    "the topics of group " + options.group() + " on " + options.topic(),
+                    Duration.ofSeconds(30));
+        } catch (dev.scaleplane.api.ScaleplaneException e) {
+            if (brokers.everReached()) {
+                throw e;
+            }
+            throw brokers.noAnswer(
+                    "subscribing group " + options.group() + " to " + options.topic() + ": " + e.getMessage(), e);
+        }
         List<String> consumed = new java.util.ArrayList<>(topics.retryTopics(options.topic(), options.group()));
         consumed.add(options.topic());
         topics.awaitVisible(consumed, Duration.ofSeconds(30));
@@ -244,13 +285,16 @@ public final class KafkaEventBus extends AbstractEventBus {
             member.close();
         }
         try {
-            producer.flush();
+            if (brokers.everReached()) {
+                producer.flush();
+            }
         } catch (RuntimeException e) {
             LOG.warn("flushing the Kafka producer on close failed: {}", e.toString());
         }
-        producer.close(config.drainTimeout());
+        // Brokers that never answered can take nothing: closing then waits for nothing.
+        producer.close(brokers.closeTimeout(config.drainTimeout()));
         deadLetters.close();
-        admin.close(Duration.ofSeconds(5));
+        admin.close(brokers.closeTimeout(Duration.ofSeconds(5)));
         groupMeters.values().forEach(m -> m.meters.remove());
     }
 

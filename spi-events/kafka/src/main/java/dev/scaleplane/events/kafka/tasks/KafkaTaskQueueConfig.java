@@ -43,8 +43,13 @@ import org.jspecify.annotations.Nullable;
  *       assignment</td></tr>
  *   <tr><td>{@code security-protocol}, {@code sasl.mechanism}, {@code sasl.username}, {@code sasl.password},
  *       {@code ssl.*}</td><td>{@code PLAINTEXT}</td><td>as for the Kafka event bus; secrets are never printed</td></tr>
+ *   <tr><td>{@code connect-timeout}</td><td>10s</td><td>how long creating the queue waits for a broker's first
+ *       answer before it fails with a {@code BackendUnreachableException} naming the brokers and the
+ *       bootstrap-servers key they came from (the queue cannot start without brokers)</td></tr>
  *   <tr><td>{@code producer.*}, {@code consumer.*}, {@code admin.*}</td><td></td><td>any other client setting,
- *       passed through unchecked</td></tr>
+ *       passed through unchecked; every client gets {@code reconnect.backoff.ms=1000} and
+ *       {@code reconnect.backoff.max.ms=30000}, and the admin client {@code metadata.recovery.strategy=none},
+ *       unless set here (as for the event bus)</td></tr>
  * </table>
  *
  * <p>Immutable and thread-safe. {@link #toString()} redacts every secret.
@@ -102,6 +107,7 @@ public final class KafkaTaskQueueConfig {
     public static final String DEFAULT_TOPIC_PREFIX = "scaleplane.tasks";
 
     private final String bootstrapServers;
+    private final String bootstrapSetting;
     private final String clientId;
     private final String topicPrefix;
     private final int partitions;
@@ -117,6 +123,7 @@ public final class KafkaTaskQueueConfig {
 
     private KafkaTaskQueueConfig(Values v, String topicPrefix) {
         bootstrapServers = v.bootstrapServers;
+        bootstrapSetting = v.bootstrapSetting;
         clientId = v.clientId;
         this.topicPrefix = topicPrefix;
         partitions = v.partitions;
@@ -168,6 +175,8 @@ public final class KafkaTaskQueueConfig {
             }
             reader.check(ok, BOOTSTRAP_SERVERS, servers.get(), expectServers);
             v.bootstrapServers = servers.get();
+            v.bootstrapSetting =
+                    reader.optional(BOOTSTRAP_SERVERS).isPresent() ? BOOTSTRAP_SERVERS : EVENTS_BOOTSTRAP_SERVERS;
         }
         v.clientId = reader.string(CLIENT_ID, "scaleplane-tasks").trim();
         reader.check(v.clientId.matches("[A-Za-z0-9._-]{1,100}"), CLIENT_ID, v.clientId, "1-100 of A-Z a-z 0-9 . _ -");
@@ -255,6 +264,7 @@ public final class KafkaTaskQueueConfig {
     private Values values() {
         Values v = new Values();
         v.bootstrapServers = bootstrapServers;
+        v.bootstrapSetting = bootstrapSetting;
         v.clientId = clientId;
         v.partitions = partitions;
         v.replicationFactor = replicationFactor;
@@ -329,6 +339,16 @@ public final class KafkaTaskQueueConfig {
         return startTimeout;
     }
 
+    /** {@code connect-timeout}: how long creating the queue waits for a broker's first answer. */
+    public Duration connectTimeout() {
+        return client.connectTimeout();
+    }
+
+    /** The key the bootstrap servers were read from: this queue's own, or the event bus's. */
+    public String bootstrapSetting() {
+        return bootstrapSetting;
+    }
+
     private Map<String, Object> common(String role) {
         return client.clientProperties(bootstrapServers, clientId + "-" + role);
     }
@@ -388,6 +408,7 @@ public final class KafkaTaskQueueConfig {
 
     private static final class Values {
         String bootstrapServers = "";
+        String bootstrapSetting = BOOTSTRAP_SERVERS;
         String clientId = "";
         int partitions;
 

@@ -2,6 +2,7 @@ package dev.scaleplane.events.kafka.tasks.internal;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.scaleplane.api.ScaleplaneException;
+import dev.scaleplane.events.kafka.internal.BrokerCheck;
 import dev.scaleplane.events.kafka.tasks.KafkaTaskQueueConfig;
 import dev.scaleplane.events.kafka.tasks.internal.TaskRecords.Snapshot;
 import java.nio.charset.StandardCharsets;
@@ -66,7 +67,20 @@ final class TaskTopics {
     static int provision(KafkaTaskQueueConfig config) {
         String tasksTopic = config.tasksTopic();
         Admin admin = Admin.create(config.adminProperties());
+        BrokerCheck brokers = new BrokerCheck(
+                String.valueOf(config.adminProperties().get("bootstrap.servers")),
+                config.bootstrapSetting(),
+                KafkaTaskQueueConfig.PREFIX,
+                // Creating the queue waits at most start-timeout for everything, the first answer included.
+                config.connectTimeout().compareTo(config.startTimeout()) < 0
+                        ? config.connectTimeout()
+                        : config.startTimeout(),
+                "the task queue " + config.topicPrefix());
         try {
+            // The queue cannot start without brokers: fail after the connect timeout, naming them and the setting,
+            // rather than after the start timeout with a symptom.
+            brokers.start(admin);
+            brokers.requireReachable("creating the Kafka task queue " + config.topicPrefix() + " needs a broker");
             Optional<Short> rf = config.replicationFactor();
             Map<String, String> compact = new HashMap<>();
             compact.put("cleanup.policy", "compact");
@@ -118,7 +132,7 @@ final class TaskTopics {
         } finally {
             // A bounded close: the default waits for pending calls up to the API timeout (a minute) when the
             // brokers are unreachable.
-            admin.close(Duration.ofSeconds(2));
+            admin.close(brokers.closeTimeout(Duration.ofSeconds(2)));
         }
     }
 
