@@ -124,11 +124,17 @@ final class TaskTopics {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ScaleplaneException("interrupted while creating the Kafka task topics", e);
-        } catch (ExecutionException | TimeoutException e) {
-            throw new ScaleplaneException(
-                    "cannot reach Kafka at " + config.adminProperties().get("bootstrap.servers") + " to set up "
-                            + config.topicPrefix() + ": " + e,
+        } catch (TimeoutException e) {
+            // A TimeoutException has no message: say what waited, for how long, and on whom.
+            throw brokers.noAnswer(
+                    "setting up the topics of " + config.topicPrefix() + " got no answer within "
+                            + config.startTimeout(),
                     e);
+        } catch (ExecutionException e) {
+            throw new ScaleplaneException(
+                    "cannot set up the topics of " + config.topicPrefix() + " on Kafka at "
+                            + config.adminProperties().get("bootstrap.servers") + ": " + e.getCause(),
+                    e.getCause());
         } finally {
             // A bounded close: the default waits for pending calls up to the API timeout (a minute) when the
             // brokers are unreachable.
