@@ -3,7 +3,9 @@ package dev.scaleplane.events.postgres;
 import static dev.scaleplane.events.postgres.TestPostgres.note;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
+import dev.scaleplane.api.BackendUnreachableException;
 import dev.scaleplane.api.spi.EventStoreProvider;
 import dev.scaleplane.api.store.EventStore;
 import dev.scaleplane.api.store.EventStoreException;
@@ -122,9 +124,29 @@ class ProviderAndSchemaTest {
                         .password("hunter2")
                         .connectionTimeout(java.time.Duration.ofMillis(500))
                         .build()))
-                .isInstanceOf(EventStoreException.class)
-                .hasMessageContaining("127.0.0.1:1")
+                .isInstanceOf(BackendUnreachableException.class)
+                .hasMessageStartingWith(
+                        "PostgreSQL server 127.0.0.1:1 (" + PostgresStoreConfig.URL + ") is unreachable: ")
+                .hasMessageContaining("(database test, user ")
                 .hasMessageNotContaining("hunter2");
+    }
+
+    @Test
+    void aRefusedLoginNamesTheUserAndTheCredentialKeysButNotThePassword() {
+        // The test server trusts every known user, so a wrong password passes; an unknown user is refused (28000).
+        Throwable failure = catchThrowable(() -> pg.open(pg.config()
+                .user("no_such_user_4711")
+                .password("hunter2")
+                .connectionTimeout(java.time.Duration.ofSeconds(5))
+                .build()));
+        assertThat(failure)
+                .isInstanceOf(BackendUnreachableException.class)
+                .hasMessageStartingWith("PostgreSQL server 127.0.0.1:5432 (" + PostgresStoreConfig.USER + ", "
+                        + PostgresStoreConfig.PASSWORD + ") refused the login of user 'no_such_user_4711' to database"
+                        + " test: the user name or password is wrong");
+        java.io.StringWriter trace = new java.io.StringWriter();
+        failure.printStackTrace(new java.io.PrintWriter(trace));
+        assertThat(trace.toString()).doesNotContain("hunter2");
     }
 
     private List<Integer> versions() throws Exception {

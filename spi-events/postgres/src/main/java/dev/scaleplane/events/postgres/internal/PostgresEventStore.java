@@ -193,7 +193,9 @@ public final class PostgresEventStore implements EventStore {
     /**
      * Opens a store: creates the pool, migrates (or checks) the schema, starts listening for notifications.
      *
-     * @throws EventStoreException if the database cannot be reached or the schema cannot be migrated
+     * @throws dev.scaleplane.api.BackendUnreachableException if the server cannot be reached or refuses the login,
+     *     naming its address, the database, the user and the keys to fix
+     * @throws EventStoreException if the schema cannot be migrated
      */
     public static PostgresEventStore open(
             PostgresStoreConfig config, RetentionPolicy retention, EventCodec codec, Clock clock) {
@@ -205,10 +207,7 @@ public final class PostgresEventStore implements EventStore {
         try {
             ds = new HikariDataSource(hikariConfig(config));
         } catch (RuntimeException e) {
-            throw new EventStoreException(
-                    "cannot connect to PostgreSQL at " + PostgresStoreConfig.redactUrl(config.url()) + ": "
-                            + rootMessage(e),
-                    e);
+            throw ConnectFailure.of(config, e);
         }
         try (Connection c = ds.getConnection()) {
             Migrations.run(c, config.schema(), Sql.lockKey(config.schema()), config.migrate());
@@ -711,13 +710,5 @@ public final class PostgresEventStore implements EventStore {
 
     private static long epochMicros(Instant t) {
         return Math.addExact(Math.multiplyExact(t.getEpochSecond(), 1_000_000L), t.getNano() / 1_000);
-    }
-
-    private static String rootMessage(Throwable t) {
-        Throwable root = t;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        return root.getMessage() == null ? root.toString() : root.getMessage();
     }
 }
