@@ -170,8 +170,8 @@ class CiRunCompletedTest {
                         .build()) {
             assertThat(defaults.eventTypes().typeOf(CiRunCompleted.class)).isEqualTo(CiEvents.RUN_COMPLETED);
             assertThat(defaults.eventTypes().types())
-                    .as("the catalog, CiRunCompleted and SecretRotated")
-                    .hasSize(14);
+                    .as("the catalog, CiRunCompleted, SecretRotated and the SLO policy's audit events")
+                    .hasSize(14 + dev.scaleplane.api.slo.SloEvents.all().size());
             assertThat(custom.eventTypes().byName(CiEvents.RUN_COMPLETED_TYPE_NAME))
                     .contains(CiEvents.RUN_COMPLETED);
         }
