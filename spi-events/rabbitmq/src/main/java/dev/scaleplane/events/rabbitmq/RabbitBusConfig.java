@@ -145,15 +145,16 @@ public final class RabbitBusConfig {
 
     private RabbitBusConfig(Builder b) {
         client = new RabbitClientSettings(
-                b.host,
-                b.port,
-                b.virtualHost,
-                b.username,
-                b.password,
-                b.tls,
-                b.trustStore,
-                b.trustStorePassword,
-                b.connectionTimeout);
+                        b.host,
+                        b.port,
+                        b.virtualHost,
+                        b.username,
+                        b.password,
+                        b.tls,
+                        b.trustStore,
+                        b.trustStorePassword,
+                        b.connectionTimeout)
+                .namedAs(b.read);
         queueType = b.queueType;
         shards = b.shards;
         prefetch = b.prefetch;
@@ -313,6 +314,16 @@ public final class RabbitBusConfig {
         return client.connectionFactory();
     }
 
+    /**
+     * The error for a connection that could not be opened: it names the broker's address, the user (never the
+     * password) and the keys to fix.
+     *
+     * @param e what {@code ConnectionFactory.newConnection} threw
+     */
+    public dev.scaleplane.api.BackendUnreachableException connectFailure(Exception e) {
+        return client.connectFailure("the event bus", e);
+    }
+
     /** Pause between reconnection attempts. */
     public Duration recoveryInterval() {
         return recoveryInterval;
@@ -352,6 +363,9 @@ public final class RabbitBusConfig {
         private boolean tls;
         private @Nullable String trustStore;
         private @Nullable String trustStorePassword;
+        /** The settings read from keys, if any: errors then name those keys. */
+        private @Nullable RabbitClientSettings read;
+
         private QueueType queueType = QueueType.QUORUM;
         private int shards = DEFAULT_SHARDS;
         private int prefetch = DEFAULT_PREFETCH;
@@ -366,6 +380,7 @@ public final class RabbitBusConfig {
         private Builder() {}
 
         private void client(RabbitClientSettings c) {
+            read = c;
             host = c.host();
             port = c.port();
             virtualHost = c.virtualHost();

@@ -1,13 +1,18 @@
 package dev.scaleplane.events.rabbitmq.internal;
 
 import com.rabbitmq.client.ConnectionFactory;
+import com.rabbitmq.client.PossibleAuthenticationFailureException;
+import dev.scaleplane.api.BackendUnreachableException;
 import dev.scaleplane.api.ScaleplaneException;
 import dev.scaleplane.core.config.ConfigKeys;
 import dev.scaleplane.core.config.ConfigReader;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.ConnectException;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -19,6 +24,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
@@ -73,6 +79,9 @@ public final class RabbitClientSettings {
     /** Key suffix of the connection timeout. */
     public static final String CONNECTION_TIMEOUT = "connection-timeout";
 
+    /** What errors call the broker. */
+    public static final String SYSTEM = "RabbitMQ broker";
+
     /** The default connection timeout. */
     public static final Duration DEFAULT_CONNECTION_TIMEOUT = Duration.ofSeconds(10);
 
@@ -99,6 +108,12 @@ public final class RabbitClientSettings {
     private final @Nullable String trustStore;
     private final @Nullable String trustStorePassword;
     private final Duration connectionTimeout;
+    /** Where the address came from, for errors: the keys read, or the builder. */
+    private final String addressSetting;
+    /** Where the credentials came from, for errors. */
+    private final String credentialSetting;
+    /** The connection timeout's key, for errors. */
+    private final String timeoutSetting;
 
     /**
      * Settings given directly (by a configuration's builder).
@@ -115,6 +130,37 @@ public final class RabbitClientSettings {
             @Nullable String trustStore,
             @Nullable String trustStorePassword,
             Duration connectionTimeout) {
+        this(
+                host,
+                port,
+                virtualHost,
+                username,
+                password,
+                tls,
+                trustStore,
+                trustStorePassword,
+                connectionTimeout,
+                "the builder's host and port",
+                "the builder's username and password",
+                "the builder's connection timeout");
+    }
+
+    private RabbitClientSettings(
+            String host,
+            int port,
+            String virtualHost,
+            String username,
+            String password,
+            boolean tls,
+            @Nullable String trustStore,
+            @Nullable String trustStorePassword,
+            Duration connectionTimeout,
+            String addressSetting,
+            String credentialSetting,
+            String timeoutSetting) {
+        this.addressSetting = addressSetting;
+        this.credentialSetting = credentialSetting;
+        this.timeoutSetting = timeoutSetting;
         this.host = Objects.requireNonNull(host, "host");
         this.port = port > 0 ? port : defaultPort(tls);
         this.virtualHost = Objects.requireNonNull(virtualHost, "virtualHost");
@@ -215,7 +261,69 @@ public final class RabbitClientSettings {
                 tls,
                 store.orElse(null),
                 storePassword.orElse(null),
-                connectionTimeout);
+                connectionTimeout,
+                uri.isPresent() ? uriKey : hostKey + ", " + prefix + PORT,
+                uri.isPresent() && reader.properties().get(passwordKey).isEmpty()
+                        ? uriKey
+                        : prefix + USERNAME + ", " + passwordKey,
+                prefix + CONNECTION_TIMEOUT);
+    }
+
+    /**
+     * These settings, naming in errors the keys {@code source} was read from when they connect the same way (a
+     * configuration's builder copies what was read into its own fields and builds new settings from them);
+     * otherwise these settings unchanged.
+     */
+    public RabbitClientSettings namedAs(@Nullable RabbitClientSettings source) {
+        if (source == null
+                || !(host.equals(source.host)
+                        && port == source.port
+                        && virtualHost.equals(source.virtualHost)
+                        && username.equals(source.username)
+                        && password.equals(source.password)
+                        && tls == source.tls
+                        && Objects.equals(trustStore, source.trustStore)
+                        && Objects.equals(trustStorePassword, source.trustStorePassword)
+                        && connectionTimeout.equals(source.connectionTimeout))) {
+            return this;
+        }
+        return source;
+    }
+
+    /**
+     * The error for a connection that could not be opened, naming the broker's address, the user (never the
+     * password) and the setting to fix: the credentials' keys when the broker refused the login, else the address's.
+     *
+     * @param who what connects, e.g. "the event bus", for the message
+     * @param e what {@code ConnectionFactory.newConnection} threw
+     */
+    public BackendUnreachableException connectFailure(String who, Exception e) {
+        String address = host + ":" + port;
+        String at = " (virtual host " + virtualHost + ", user " + username + ", for " + who + ")";
+        if (e instanceof PossibleAuthenticationFailureException) {
+            // The broker does not say whether the user or the password is wrong, and neither may be printed twice.
+            return new BackendUnreachableException(
+                    SYSTEM,
+                    address,
+                    credentialSetting,
+                    "refused the login of user '" + username + "' on virtual host " + virtualHost
+                            + ": the user name or password is wrong, or the user may not use the virtual host ("
+                            + e.getMessage() + "; for " + who + ")",
+                    e);
+        }
+        String problem;
+        String setting = addressSetting;
+        if (e instanceof ConnectException) {
+            problem = "is unreachable: connection refused; is RabbitMQ running and listening there?";
+        } else if (e instanceof UnknownHostException) {
+            problem = "is unreachable: unknown host " + host;
+        } else if (e instanceof SocketTimeoutException || e instanceof TimeoutException) {
+            problem = "is unreachable: no answer within the connection timeout of " + connectionTimeout + " ("
+                    + timeoutSetting + ")";
+        } else {
+            problem = "is unreachable: " + e;
+        }
+        return new BackendUnreachableException(SYSTEM, address, setting, problem + at, e);
     }
 
     /**

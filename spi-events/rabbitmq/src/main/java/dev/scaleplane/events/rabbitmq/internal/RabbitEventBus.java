@@ -108,10 +108,7 @@ public final class RabbitEventBus extends AbstractEventBus {
             closeQuietly(pub);
             closeQuietly(con);
             closeQuietly(adm);
-            throw new ScaleplaneException(
-                    "cannot connect to RabbitMQ at " + config.host() + ":" + config.port() + " (virtual host "
-                            + config.virtualHost() + ", user " + config.username() + "): " + e,
-                    e);
+            throw config.connectFailure(e);
         }
         this.publishConnection = pub;
         this.consumerConnection = con;

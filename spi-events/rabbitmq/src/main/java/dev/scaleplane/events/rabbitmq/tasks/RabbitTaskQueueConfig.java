@@ -414,6 +414,16 @@ public final class RabbitTaskQueueConfig {
         return client.connectionFactory();
     }
 
+    /**
+     * The error for a connection that could not be opened: it names the broker's address, the user (never the
+     * password) and the keys to fix.
+     *
+     * @param e what {@code ConnectionFactory.newConnection} threw
+     */
+    public dev.scaleplane.api.BackendUnreachableException connectFailure(Exception e) {
+        return client.connectFailure("the RabbitMQ task queue " + queue(), e);
+    }
+
     /** How long a publish waits for its confirm. */
     public Duration confirmTimeout() {
         return confirmTimeout;

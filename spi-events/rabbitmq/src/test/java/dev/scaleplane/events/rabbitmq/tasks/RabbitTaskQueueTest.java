@@ -250,8 +250,9 @@ class RabbitTaskQueueTest {
         nowhere.put(RabbitTaskQueueConfig.PORT, String.valueOf(closedPort));
         nowhere.put(RabbitTaskQueueConfig.CONNECTION_TIMEOUT, "2s");
         assertThatThrownBy(() -> open(nowhere, TaskQueueOptions.defaults(), TaskClock.system()))
-                .isInstanceOf(dev.scaleplane.api.ScaleplaneException.class)
-                .hasMessageContaining("cannot connect to 127.0.0.1:" + closedPort);
+                .isInstanceOf(dev.scaleplane.api.BackendUnreachableException.class)
+                .hasMessageContaining("RabbitMQ broker 127.0.0.1:" + closedPort + " (" + RabbitTaskQueueConfig.HOST
+                        + ", " + RabbitTaskQueueConfig.PORT + ") is unreachable: connection refused");
 
         String name = SharedRabbit.uniqueName("capacity");
         open(settings(name), TaskQueueOptions.builder().capacity(5).build(), TaskClock.system());

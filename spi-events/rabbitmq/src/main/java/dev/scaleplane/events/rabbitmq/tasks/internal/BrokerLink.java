@@ -102,7 +102,13 @@ final class BrokerLink {
         try {
             Connection c = connection;
             if (c == null || !c.isOpen()) {
-                c = factory.newConnection("scaleplane-tasks-" + config.queue());
+                try {
+                    c = factory.newConnection("scaleplane-tasks-" + config.queue());
+                } catch (IOException | TimeoutException e) {
+                    // No connection: name the broker, the user and the keys to fix, not a symptom.
+                    lostChannel("cannot connect: " + describe(e));
+                    throw config.connectFailure(e);
+                }
                 connection = c;
             }
             ch = c.createChannel();
@@ -112,8 +118,9 @@ final class BrokerLink {
             channel = ch;
             epoch++;
             return ch;
-        } catch (IOException | TimeoutException e) {
-            throw brokerFailure("connect to " + config.host() + ":" + config.port() + " and declare the queues", e);
+        } catch (IOException e) {
+            throw brokerFailure(
+                    "open a channel on " + config.host() + ":" + config.port() + " and declare the queues", e);
         }
     }
 
