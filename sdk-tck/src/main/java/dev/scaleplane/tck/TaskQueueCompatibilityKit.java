@@ -570,6 +570,23 @@ public abstract class TaskQueueCompatibilityKit {
     // ---- options handed over by the platform ----
 
     @Test
+    @DisplayName(
+            "a queue the provider creates from configuration runs tasks: records round-trip, time is the platform's")
+    void providerQueueRunsTasks() {
+        TaskQueue q = queueFromProvider(TaskQueueOptions.defaults());
+        TaskHandle h = q.submit(TaskRequest.builder("tck", new TckPayload("x", 3))
+                .notBefore(clock.now().plusSeconds(5))
+                .build());
+        assertThat(q.lease("w", 1, VISIBILITY)).as("before its not-before time").isEmpty();
+        clock.advance(Duration.ofSeconds(5));
+        Lease lease = leaseOne(q, "w");
+        assertThat(lease.task().payload(TckPayload.class)).isEqualTo(new TckPayload("x", 3));
+        lease.complete(new TckPayload("y", 4));
+        assertThat(h.result()).isCompletedWithValue(new TckPayload("y", 4));
+        assertThat(q.state(h.id())).contains(TaskState.SUCCEEDED);
+    }
+
+    @Test
     @DisplayName("the platform's task queue options reach a queue the provider creates: per-type retry policies apply")
     void providerAppliesPlatformOptions() {
         TaskQueue q = queueFromProvider(TaskQueueOptions.builder()
