@@ -24,6 +24,7 @@ import dev.scaleplane.api.events.EventDecodingException.Reason;
 import dev.scaleplane.api.events.EventType;
 import dev.scaleplane.api.events.EventTypeRegistry;
 import dev.scaleplane.api.events.TraceParent;
+import dev.scaleplane.api.spi.ProviderContext;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -175,6 +176,17 @@ public final class EventCodec {
         mapper.disable(
                 SerializationFeature.WRITE_DATES_AS_TIMESTAMPS, SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS);
         return mapper;
+    }
+
+    /**
+     * The codec a provider uses: the platform's, when its context holds one for the same registry of types, else a new
+     * one on the context's types and clock. The one home of that choice for every bus and store provider.
+     */
+    public static EventCodec forContext(ProviderContext context) {
+        return context.component(EventCodec.class)
+                .filter(c -> c.eventTypes() == context.eventTypes())
+                .orElseGet(() ->
+                        builder(context.eventTypes()).clock(context.clock()).build());
     }
 
     /** A codec for the given types with the default Jackson configuration and the system UTC clock. */

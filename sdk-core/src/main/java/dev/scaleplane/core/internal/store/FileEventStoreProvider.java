@@ -46,9 +46,7 @@ public final class FileEventStoreProvider implements EventStoreProvider {
     public EventStore create(ProviderContext context) {
         FileStoreSettings settings = FileStoreSettings.fromConfig(context.config());
         // The platform's codec knows its registered types; a bare context gets an equivalent one.
-        EventCodec codec = context.component(EventCodec.class).orElseGet(() -> EventCodec.builder(context.eventTypes())
-                .clock(context.clock())
-                .build());
+        EventCodec codec = EventCodec.forContext(context);
         return FileEventStore.open(settings, codec, context.clock());
     }
 }

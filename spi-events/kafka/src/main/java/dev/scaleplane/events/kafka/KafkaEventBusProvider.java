@@ -65,9 +65,7 @@ public final class KafkaEventBusProvider implements EventBusProvider {
     public EventBus create(ProviderContext context) {
         KafkaBusConfig config = KafkaBusConfig.from(context.config());
         MeterRegistry registry = context.component(MeterRegistry.class).orElseGet(SimpleMeterRegistry::new);
-        EventCodec codec = context.component(EventCodec.class).orElseGet(() -> EventCodec.builder(context.eventTypes())
-                .clock(context.clock())
-                .build());
+        EventCodec codec = EventCodec.forContext(context);
         return new KafkaEventBus(
                 config,
                 context.eventTypes(),

@@ -83,11 +83,7 @@ public final class KubernetesEventBusProvider implements EventBusProvider {
     public EventBus create(ProviderContext context) {
         KubernetesBusConfig config = KubernetesBusConfig.from(context.config());
         MeterRegistry registry = context.component(MeterRegistry.class).orElseGet(SimpleMeterRegistry::new);
-        EventCodec codec = context.component(EventCodec.class)
-                .filter(c -> c.eventTypes() == context.eventTypes())
-                .orElseGet(() -> EventCodec.builder(context.eventTypes())
-                        .clock(context.clock())
-                        .build());
+        EventCodec codec = EventCodec.forContext(context);
         KubernetesClient given = context.component(KubernetesClient.class).orElse(null);
         KubernetesClient client = given != null ? given : connect(config);
         return new KubernetesEventBus(

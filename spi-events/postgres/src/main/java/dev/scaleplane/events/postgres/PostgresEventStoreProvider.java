@@ -71,9 +71,7 @@ public final class PostgresEventStoreProvider implements EventStoreProvider {
         RetentionPolicy retention = RetentionPolicy.fromConfig(reader);
         reader.throwIfInvalid();
         Objects.requireNonNull(config, "config");
-        EventCodec codec = context.component(EventCodec.class).orElseGet(() -> EventCodec.builder(context.eventTypes())
-                .clock(context.clock())
-                .build());
+        EventCodec codec = EventCodec.forContext(context);
         return PostgresEventStore.open(config, retention, codec, context.clock());
     }
 

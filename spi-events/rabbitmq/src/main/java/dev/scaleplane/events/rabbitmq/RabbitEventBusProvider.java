@@ -64,11 +64,7 @@ public final class RabbitEventBusProvider implements EventBusProvider {
     public EventBus create(ProviderContext context) {
         RabbitBusConfig config = RabbitBusConfig.from(context.config());
         MeterRegistry registry = context.component(MeterRegistry.class).orElseGet(SimpleMeterRegistry::new);
-        EventCodec codec = context.component(EventCodec.class)
-                .filter(c -> c.eventTypes() == context.eventTypes())
-                .orElseGet(() -> EventCodec.builder(context.eventTypes())
-                        .clock(context.clock())
-                        .build());
+        EventCodec codec = EventCodec.forContext(context);
         return create(config, codec, context, new BusMetrics(registry, NAME));
     }
 
