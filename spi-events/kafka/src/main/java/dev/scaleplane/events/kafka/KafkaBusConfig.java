@@ -66,7 +66,7 @@ import org.jspecify.annotations.Nullable;
  *   <tr><td>{@code connect-timeout}</td><td>10s</td><td>how long the start-up check waits for a broker</td></tr>
  *   <tr><td>{@code producer.*}, {@code consumer.*}, {@code admin.*}</td><td></td><td>any other client setting,
  *       passed through unchecked (e.g. {@code producer.buffer.memory}); every client gets
- *       {@code reconnect.backoff.ms=1000} and {@code reconnect.backoff.max.ms=30000}, and the admin client
+ *       {@code reconnect.backoff.ms=1000} and {@code reconnect.backoff.max.ms=10000}, and the admin client
  *       {@code metadata.recovery.strategy=none}, unless set here, so that unreachable brokers cost a few log lines,
  *       not thousands</td></tr>
  * </table>

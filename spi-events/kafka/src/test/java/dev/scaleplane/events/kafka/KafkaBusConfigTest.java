@@ -129,7 +129,7 @@ class KafkaBusConfigTest {
         assertThat(defaults.connectTimeout()).isEqualTo(java.time.Duration.ofSeconds(10));
         assertThat(defaults.producerProperties("p"))
                 .containsEntry("reconnect.backoff.ms", "1000")
-                .containsEntry("reconnect.backoff.max.ms", "30000");
+                .containsEntry("reconnect.backoff.max.ms", "10000");
         assertThat(defaults.adminProperties()).containsEntry("metadata.recovery.strategy", "none");
 
         KafkaBusConfig set = config(Map.of(

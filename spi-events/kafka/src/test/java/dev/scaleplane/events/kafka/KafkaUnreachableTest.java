@@ -112,8 +112,9 @@ class KafkaUnreachableTest {
                 .isTrue();
         // Our own report of failed publishes is rate-limited: two failures, one line.
         assertThat(lines("publish to topic orders failed")).as(log()).isEqualTo(1);
-        // kafka-clients' reconnect warnings, throttled by our back-off defaults (1 s doubling to 30 s): a few per
-        // client however long the test takes. Their defaults (50 ms doubling to 1 s) give about 20 in this test.
+        // kafka-clients' reconnect warnings, throttled by our back-off defaults (1 s doubling to 10 s): a few per
+        // client in the seconds this test runs. Their defaults (50 ms doubling to 1 s) allow
+        // about one a second per client after the first second.
         assertThat(lines("could not be established")).as(log()).isLessThanOrEqualTo(12);
         assertThat(lines("Rebootstrapping")).as(log()).isLessThanOrEqualTo(12);
         System.out.printf(

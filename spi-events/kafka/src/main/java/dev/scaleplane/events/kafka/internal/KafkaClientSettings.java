@@ -46,9 +46,10 @@ public final class KafkaClientSettings {
 
     /**
      * kafka-clients' {@code reconnect.backoff.max.ms} as our default (theirs is 1 s): the back-off doubles up to
-     * 30 s, so a long outage costs a line per client every half minute, not thousands a minute.
+     * 10 s, so a long outage costs a line per client every 10 s rather than every second, and a broker that comes
+     * back is found again within 10 s (a longer cap would quieten the log further but delay recovery as much).
      */
-    public static final String RECONNECT_BACKOFF_MAX_MS = "30000";
+    public static final String RECONNECT_BACKOFF_MAX_MS = "10000";
 
     /** Default of {@code connect-timeout}. */
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);

@@ -48,7 +48,7 @@ import org.jspecify.annotations.Nullable;
  *       bootstrap-servers key they came from (the queue cannot start without brokers)</td></tr>
  *   <tr><td>{@code producer.*}, {@code consumer.*}, {@code admin.*}</td><td></td><td>any other client setting,
  *       passed through unchecked; every client gets {@code reconnect.backoff.ms=1000} and
- *       {@code reconnect.backoff.max.ms=30000}, and the admin client {@code metadata.recovery.strategy=none},
+ *       {@code reconnect.backoff.max.ms=10000}, and the admin client {@code metadata.recovery.strategy=none},
  *       unless set here (as for the event bus)</td></tr>
  * </table>
  *
