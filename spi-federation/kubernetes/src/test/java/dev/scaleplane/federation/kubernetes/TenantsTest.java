@@ -88,13 +88,16 @@ class TenantsTest {
 
     @BeforeEach
     void startPlatform() {
-        platform = FastFleetPlatforms.start(Map.of("scaleplane.store.provider", "memory"));
+        // A probe timeout of 2 s, not the fast 500 ms: the simulated API servers hold every tenant of the class's
+        // earlier tests, and on a loaded CI host a 500 ms probe flapped all four clusters out of READY.
+        platform = FastFleetPlatforms.start(
+                Map.of("scaleplane.store.provider", "memory", KubernetesFleetConfig.PROBE_TIMEOUT, "2s"));
         fleet = platform.federation();
         register("ams-1", "amsterdam", "EU");
         register("par-1", "paris", "EU");
         register("waw-1", "warsaw", "EU");
         register("nyc-1", "new-york", "US");
-        await().atMost(Duration.ofSeconds(10))
+        await().atMost(Duration.ofSeconds(30))
                 .until(() -> fleet.snapshot().clusters().stream().allMatch(c -> c.health() == ClusterHealth.READY));
         tenants = fleet.tenants();
         platform.events()
