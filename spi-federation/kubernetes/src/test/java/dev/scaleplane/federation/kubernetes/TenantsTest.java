@@ -26,7 +26,6 @@ import dev.scaleplane.api.tenants.Tenants;
 import dev.scaleplane.core.ScaleplanePlatform;
 import dev.scaleplane.federation.kubernetes.internal.KubernetesFleet;
 import dev.scaleplane.federation.kubernetes.tenants.internal.QuotaWatch;
-import dev.scaleplane.federation.kubernetes.testing.SimulatedCluster;
 import dev.scaleplane.federation.kubernetes.testing.SimulatedFleet;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ResourceQuota;
@@ -40,9 +39,7 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -56,8 +53,8 @@ import org.junit.jupiter.api.io.TempDir;
 class TenantsTest {
     private static final List<String> EU = List.of("ams-1", "par-1", "waw-1");
 
-    private static SimulatedFleet sim;
-    private static Path kubeconfig;
+    private SimulatedFleet sim;
+    private Path kubeconfig;
 
     @TempDir
     static Path dir;
@@ -67,8 +64,12 @@ class TenantsTest {
     private Tenants tenants;
     private final List<Event<?>> events = new CopyOnWriteArrayList<>();
 
-    @BeforeAll
-    static void startSimulation() {
+    /**
+     * A simulated fleet of its own per test: the API servers of a shared one held every earlier test's tenants and
+     * faults, and in two CI runs every probe of all four clusters then timed out at the start of a later test.
+     */
+    @BeforeEach
+    void startPlatform() {
         sim = SimulatedFleet.builder()
                 .cluster("ams-1")
                 .cluster("par-1")
@@ -77,17 +78,6 @@ class TenantsTest {
                 .controllerDelay(Duration.ofMillis(50))
                 .start();
         kubeconfig = sim.writeKubeconfig(dir.resolve("kubeconfig"));
-    }
-
-    @AfterAll
-    static void stopSimulation() {
-        if (sim != null) {
-            sim.close();
-        }
-    }
-
-    @BeforeEach
-    void startPlatform() {
         // A probe timeout of 2 s, not the fast 500 ms: the simulated API servers hold every tenant of the class's
         // earlier tests, and on a loaded CI host a 500 ms probe flapped all four clusters out of READY.
         platform = FastFleetPlatforms.start(
@@ -106,9 +96,11 @@ class TenantsTest {
 
     @AfterEach
     void stopPlatform() {
-        sim.clusters().forEach(SimulatedCluster::clearFaults);
         if (platform != null) {
             platform.close();
+        }
+        if (sim != null) {
+            sim.close();
         }
     }
 
@@ -130,12 +122,12 @@ class TenantsTest {
         return tenants.whenReady(tenant).orTimeout(30, TimeUnit.SECONDS).join();
     }
 
-    private static KubernetesClient client(String cluster) {
+    private KubernetesClient client(String cluster) {
         return sim.cluster(cluster).client();
     }
 
     /** Every object of the tenant's bundle on {@code cluster}, by kind/name. */
-    private static List<String> bundleOn(String cluster, String tenant) {
+    private List<String> bundleOn(String cluster, String tenant) {
         KubernetesClient c = client(cluster);
         String ns = Tenants.NAMESPACE_PREFIX + tenant;
         List<HasMetadata> found = new ArrayList<>();
