@@ -102,8 +102,21 @@ final class Applier {
                     deleteAll(c.client(), desired, orphan);
                     return null;
                 });
+                boolean placedAgain;
                 synchronized (p) {
-                    p.placed().remove(t.cluster());
+                    PropagationState.Placed placed = p.placed().get(t.cluster());
+                    // The cluster may have been chosen again while this delete ran (rebalance on return): then what
+                    // was just deleted is wanted after all, and an apply of the new revision puts it back.
+                    placedAgain = placed != null && !placed.leaving && !p.deleted();
+                    if (placedAgain) {
+                        placed.applied = false;
+                    } else {
+                        p.placed().remove(t.cluster());
+                    }
+                }
+                if (placedAgain) {
+                    fleet.propagator().submit(p, t.cluster(), "apply");
+                    return t.op() + " done on " + t.cluster() + ", which is placed again: re-applying";
                 }
                 fleet.propagator().left(p, t.cluster());
             }
