@@ -10,6 +10,7 @@ import dev.scaleplane.api.events.SubscriptionOptions;
 import dev.scaleplane.api.orchestration.TaskClock;
 import dev.scaleplane.api.orchestration.TaskQueue;
 import dev.scaleplane.api.orchestration.TaskQueueOptions;
+import dev.scaleplane.api.orchestration.scaling.ScalingEvents;
 import dev.scaleplane.api.slo.SloEvents;
 import dev.scaleplane.api.spi.CiAdapterProvider;
 import dev.scaleplane.api.spi.ConfigProperties;
@@ -309,12 +310,12 @@ public final class Scaleplane {
             if (!extraTypes.isEmpty()) {
                 types = types.toBuilder().registerAll(extraTypes).build();
             }
-            // The adapter and SLO-policy event types join every platform's registry without joining the platform
-            // catalog (twelve types, PlatformEvents): adapters, the webhook receiver and the SLO policy publish them
-            // whatever registry the user gave.
+            // The adapter, SLO-policy and scaling event types join every platform's registry without joining the
+            // platform catalog (twelve types, PlatformEvents): adapters, the webhook receiver, the SLO policy and
+            // autoscalers publish them whatever registry the user gave.
             // A name or class the user's registry already uses is left as the user registered it.
             EventTypeRegistry.Builder withAdapterTypes = types.toBuilder();
-            for (EventType<?> type : Stream.of(CiEvents.all(), SecretEvents.all(), SloEvents.all())
+            for (EventType<?> type : Stream.of(CiEvents.all(), SecretEvents.all(), SloEvents.all(), ScalingEvents.all())
                     .flatMap(List::stream)
                     .toList()) {
                 if (types.byName(type.name()).isEmpty()

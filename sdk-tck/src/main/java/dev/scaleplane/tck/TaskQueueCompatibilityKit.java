@@ -15,6 +15,7 @@ import dev.scaleplane.api.events.UnsupportedCapabilityException;
 import dev.scaleplane.api.orchestration.Lease;
 import dev.scaleplane.api.orchestration.LeaseLostException;
 import dev.scaleplane.api.orchestration.QueueFullException;
+import dev.scaleplane.api.orchestration.TaskBacklog;
 import dev.scaleplane.api.orchestration.TaskDeadLetter;
 import dev.scaleplane.api.orchestration.TaskFailedException;
 import dev.scaleplane.api.orchestration.TaskFailure;
@@ -371,6 +372,32 @@ public abstract class TaskQueueCompatibilityKit {
         assertThat(queued.result()).isCancelled();
         assertThatThrownBy(() -> lease.complete(null)).isInstanceOf(LeaseLostException.class);
         assertThat(q.lease("w", 10, VISIBILITY)).isEmpty();
+    }
+
+    @Test
+    @DisplayName("the backlog's depth is the size, and a known age is the oldest ready task's wait")
+    void backlog() {
+        TaskQueue q = queue();
+        assertThat(q.backlog().depth()).isZero();
+        q.submit(TaskRequest.of("tck", "first"));
+        clock.advance(Duration.ofSeconds(5));
+        q.submit(TaskRequest.of("tck", "second"));
+        clock.advance(Duration.ofSeconds(2));
+        TaskBacklog waiting = q.backlog();
+        assertThat(waiting.depth()).isEqualTo(q.size()).isEqualTo(2);
+        // The age is optional: a backend that cannot observe it reports null, never a wrong value.
+        waiting.oldestReadyAgeIfKnown().ifPresent(age -> assertThat(age).isEqualTo(Duration.ofSeconds(7)));
+        Lease first = leaseOne(q, "w");
+        TaskBacklog oneLeased = q.backlog();
+        assertThat(oneLeased.depth()).as("a leased task is still unfinished").isEqualTo(2);
+        oneLeased.oldestReadyAgeIfKnown().ifPresent(age -> assertThat(age).isEqualTo(Duration.ofSeconds(2)));
+        first.complete(null);
+        Lease second = leaseOne(q, "w");
+        TaskBacklog noneWaiting = q.backlog();
+        assertThat(noneWaiting.depth()).isEqualTo(1);
+        noneWaiting.oldestReadyAgeIfKnown().ifPresent(age -> assertThat(age).isZero());
+        second.complete(null);
+        assertThat(q.backlog().depth()).isZero();
     }
 
     // ---- capability-gated ----

@@ -101,6 +101,18 @@ public interface TaskQueue extends AutoCloseable {
     int size();
 
     /**
+     * The backlog an autoscaler scales on: the {@link #size() depth} and, where the backend observes it, the age of the
+     * oldest ready task. The default reports {@link #size()} with the age unknown; a backend that can tell the age
+     * overrides it. Like {@link #size()} it may cost a round trip to the broker, so callers read it once per decision,
+     * not per task.
+     *
+     * @throws TaskQueueClosedException if the queue is closed and the backend cannot count without it
+     */
+    default TaskBacklog backlog() {
+        return TaskBacklog.ofDepth(size());
+    }
+
+    /**
      * Stops accepting submissions and leases. Unfinished tasks of an in-memory queue are lost and their handles fail
      * with {@link TaskQueueClosedException}; a durable backend keeps them for the next start. Idempotent.
      */

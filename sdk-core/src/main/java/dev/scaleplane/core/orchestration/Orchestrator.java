@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -64,6 +65,8 @@ import org.slf4j.LoggerFactory;
  *       its lease was lost reports nothing more). An exception from {@code choose} is logged and means "no worker
  *       now".
  *   <li><b>Candidates</b>: the strategy sees workers as snapshots in registration order.
+ *   <li><b>Drain</b>: a worker whose registration is {@linkplain Registration#drain drained} takes no new task; its
+ *       running tasks finish within the drain timeout or are handed back to the queue.
  * </ul>
  *
  * <p>Tasks are leased in the orchestrator's {@linkplain Builder#name(String) name}, which is what failure records
@@ -433,6 +436,7 @@ public final class Orchestrator implements AutoCloseable {
         running++;
         metrics.dispatched.increment();
         Attempt a = new Attempt(w, lease);
+        w.attempts.add(a);
         strategy.onDispatched(task, view);
         views.set(index, w.view(now));
         return a;
@@ -463,6 +467,11 @@ public final class Orchestrator implements AutoCloseable {
         Instant lastHeartbeat;
         final InFlight inFlight;
         OrchestratorMetrics.@Nullable WorkerMeters meters;
+        /** Attempts dispatched to this registration and not released yet. Lock held. */
+        final Set<Attempt> attempts = new LinkedHashSet<>();
+        /** Set once the registration is drained. Lock held. */
+        @Nullable
+        Drain drain;
 
         Worker(WorkerSpec spec, TaskHandler handler, boolean remote, Instant now, InFlight inFlight) {
             this.spec = spec;
@@ -520,6 +529,8 @@ public final class Orchestrator implements AutoCloseable {
         Instant nextBeat = Instant.EPOCH;
 
         boolean finished;
+        /** The drain timeout passed and the task went back to the queue while the handler ran. Lock held. */
+        boolean handedBack;
 
         Attempt(Worker worker, Lease lease) {
             this.worker = worker;
@@ -598,6 +609,39 @@ public final class Orchestrator implements AutoCloseable {
         }
 
         /**
+         * Gives the task back to the queue while its handler still runs: the lease fails with a
+         * {@link WorkerDrainedException}, so the queue retries the task by its policy (the attempt counts) and the
+         * handler's late result is discarded. Runs without the lock.
+         *
+         * @return whether this call handed it back (false if the handler had finished)
+         */
+        boolean handBack(Duration timeout) {
+            synchronized (lock) {
+                if (finished || handedBack) {
+                    return false;
+                }
+                handedBack = true;
+                beating.remove(this);
+            }
+            WorkerDrainedException why =
+                    new WorkerDrainedException(worker.spec.id(), lease.task().id(), timeout);
+            try {
+                lease.fail(why);
+                report(why);
+            } catch (LeaseLostException lost) {
+                report(lost);
+            } catch (RuntimeException e) {
+                LOG.error(
+                        "Queue failed to hand back task {} of drained worker '{}'",
+                        lease.task().id(),
+                        worker.spec.id(),
+                        e);
+                report(e);
+            }
+            return true;
+        }
+
+        /**
          * Extends the lease while the worker is healthy; detects the lapse otherwise. Runs in the sweep, without the
          * lock.
          *
@@ -606,7 +650,7 @@ public final class Orchestrator implements AutoCloseable {
         boolean beat() {
             boolean healthy;
             synchronized (lock) {
-                if (finished) {
+                if (finished || handedBack) {
                     return false;
                 }
                 healthy = worker.healthy(clock.now());
@@ -660,7 +704,13 @@ public final class Orchestrator implements AutoCloseable {
 
         private void release() {
             boolean again;
+            Drain drained = null;
             synchronized (lock) {
+                worker.attempts.remove(this);
+                Drain d = worker.drain;
+                if (d != null && !d.handingBack && worker.attempts.isEmpty()) {
+                    drained = d;
+                }
                 worker.inFlight.count--;
                 if (worker.inFlight.count == 0) {
                     retired.remove(worker.spec.id(), worker.inFlight);
@@ -670,6 +720,9 @@ public final class Orchestrator implements AutoCloseable {
                     lock.notifyAll();
                 }
                 again = started && !shutdown;
+            }
+            if (drained != null) {
+                drained.finish(0);
             }
             if (again) {
                 requestRound();
@@ -728,7 +781,7 @@ public final class Orchestrator implements AutoCloseable {
         synchronized (lock) {
             Instant now = clock.now();
             for (Attempt a : again) {
-                if (!a.finished) {
+                if (!a.finished && !a.handedBack) {
                     a.nextBeat = now.plus(heartbeatInterval);
                     beating.add(a);
                 }
@@ -772,18 +825,143 @@ public final class Orchestrator implements AutoCloseable {
         @Override
         public void close() {
             synchronized (lock) {
-                if (!workers.remove(worker.spec.id(), worker)) {
-                    return;
+                deregister();
+            }
+        }
+
+        /**
+         * Deregisters the worker and drains it: it takes no new task; the tasks it runs may finish within {@code
+         * timeout} on the orchestrator's clock, and those still running then are handed back to the queue (their
+         * leases fail with a {@link WorkerDrainedException}, so the queue retries them by their retry policy, counting
+         * the attempt, and a handler's late result is discarded). Idempotent: a second call returns the first call's
+         * future. Also works after {@link #close()}, for the handlers still running.
+         *
+         * @param timeout how long running tasks may take to finish, {@code >= 0}
+         * @return completes, on the thread that ended the drain, with the number of tasks handed back: 0 when every
+         *     task finished in time
+         * @throws IllegalArgumentException if {@code timeout} is negative
+         */
+        public CompletableFuture<Integer> drain(Duration timeout) {
+            Objects.requireNonNull(timeout, "timeout");
+            if (timeout.isNegative()) {
+                throw new IllegalArgumentException("timeout must be >= 0, but was " + timeout);
+            }
+            Drain d;
+            synchronized (lock) {
+                if (worker.drain != null) {
+                    return worker.drain.future;
                 }
-                if (worker.inFlight.count > 0) {
-                    retired.put(worker.spec.id(), worker.inFlight);
-                }
-                OrchestratorMetrics.WorkerMeters m = worker.meters;
-                worker.meters = null;
-                if (m != null) {
-                    m.remove();
+                deregister();
+                d = new Drain();
+                worker.drain = d;
+                if (!worker.attempts.isEmpty()) {
+                    d.timer = clock.schedule(timeout, () -> handBack(d, timeout));
+                    return d.future;
                 }
             }
+            d.finish(0);
+            return d.future;
+        }
+
+        /** Whether {@link #drain(Duration)} was called and tasks of this worker still run. */
+        public boolean draining() {
+            synchronized (lock) {
+                return worker.drain != null && !worker.attempts.isEmpty();
+            }
+        }
+
+        private void handBack(Drain d, Duration timeout) {
+            List<Attempt> held;
+            synchronized (lock) {
+                d.timer = null;
+                d.handingBack = true;
+                held = new ArrayList<>(worker.attempts);
+            }
+            int handedBack = 0;
+            for (Attempt a : held) {
+                if (a.handBack(timeout)) {
+                    handedBack++;
+                }
+            }
+            if (handedBack > 0) {
+                LOG.warn(
+                        "Worker '{}' of orchestrator '{}' still ran {} tasks after its drain timeout {}; handed them"
+                                + " back to the queue",
+                        worker.spec.id(),
+                        name,
+                        handedBack,
+                        timeout);
+            }
+            d.finish(handedBack);
+        }
+
+        /** Lock held. */
+        private void deregister() {
+            if (!workers.remove(worker.spec.id(), worker)) {
+                return;
+            }
+            if (worker.inFlight.count > 0) {
+                retired.put(worker.spec.id(), worker.inFlight);
+            }
+            OrchestratorMetrics.WorkerMeters m = worker.meters;
+            worker.meters = null;
+            if (m != null) {
+                m.remove();
+            }
+        }
+    }
+
+    /** The drain of one registration. */
+    private static final class Drain {
+        final CompletableFuture<Integer> future = new CompletableFuture<>();
+        /** The hand-back at the timeout, while armed. Orchestrator lock held. */
+        TaskClock.@Nullable Cancellable timer;
+        /** The timeout passed: the hand-back completes the drain with its count. Orchestrator lock held. */
+        boolean handingBack;
+
+        /** Completes the drain (once) and disarms the hand-back; without the orchestrator lock. */
+        void finish(int handedBack) {
+            TaskClock.Cancellable t = timer;
+            if (t != null) {
+                t.cancel();
+            }
+            future.complete(handedBack);
+        }
+    }
+
+    /**
+     * The failure a task's lease ends with when the worker running it was {@linkplain Registration#drain drained} and
+     * did not finish it within the drain timeout: the task goes back to the queue, which retries it by its policy.
+     */
+    public static final class WorkerDrainedException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        private final String workerId;
+        private final String taskId;
+
+        /**
+         * Creates the failure.
+         *
+         * @param workerId the drained worker
+         * @param taskId the task handed back
+         * @param timeout the drain timeout that passed
+         */
+        public WorkerDrainedException(String workerId, String taskId, Duration timeout) {
+            super("worker '" + workerId + "' was drained and still ran task " + taskId + " after the drain timeout "
+                    + timeout + "; the task was handed back to the queue (raise the drain timeout if tasks take"
+                    + " longer)");
+            this.workerId = workerId;
+            this.taskId = taskId;
+        }
+
+        /** The drained worker. */
+        public String workerId() {
+            return workerId;
+        }
+
+        /** The task handed back. */
+        public String taskId() {
+            return taskId;
         }
     }
 

@@ -170,8 +170,11 @@ class CiRunCompletedTest {
                         .build()) {
             assertThat(defaults.eventTypes().typeOf(CiRunCompleted.class)).isEqualTo(CiEvents.RUN_COMPLETED);
             assertThat(defaults.eventTypes().types())
-                    .as("the catalog, CiRunCompleted, SecretRotated and the SLO policy's audit events")
-                    .hasSize(14 + dev.scaleplane.api.slo.SloEvents.all().size());
+                    .as("the catalog, CiRunCompleted, SecretRotated, SLO audit and scaling events")
+                    .hasSize(14
+                            + dev.scaleplane.api.slo.SloEvents.all().size()
+                            + dev.scaleplane.api.orchestration.scaling.ScalingEvents.all()
+                                    .size());
             assertThat(custom.eventTypes().byName(CiEvents.RUN_COMPLETED_TYPE_NAME))
                     .contains(CiEvents.RUN_COMPLETED);
         }

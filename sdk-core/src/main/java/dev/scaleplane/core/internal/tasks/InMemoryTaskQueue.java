@@ -4,6 +4,7 @@ import dev.scaleplane.api.orchestration.Lease;
 import dev.scaleplane.api.orchestration.LeaseLostException;
 import dev.scaleplane.api.orchestration.QueueFullException;
 import dev.scaleplane.api.orchestration.Task;
+import dev.scaleplane.api.orchestration.TaskBacklog;
 import dev.scaleplane.api.orchestration.TaskClock;
 import dev.scaleplane.api.orchestration.TaskDeadLetter;
 import dev.scaleplane.api.orchestration.TaskDeadLetters;
@@ -267,6 +268,24 @@ public final class InMemoryTaskQueue implements TaskQueue {
     @Override
     public synchronized int size() {
         return unfinished;
+    }
+
+    /**
+     * The depth and the exact age of the oldest ready task not under lease, from a scan of the tasks held: linear in
+     * them, which is fine for an autoscaler reading it once per evaluation.
+     */
+    @Override
+    public synchronized TaskBacklog backlog() {
+        Instant now = clock.now();
+        Instant oldest = null;
+        for (Entry e : tasks.values()) {
+            if (e.state == TaskState.QUEUED
+                    && !e.readyAt.isAfter(now)
+                    && (oldest == null || e.readyAt.isBefore(oldest))) {
+                oldest = e.readyAt;
+            }
+        }
+        return new TaskBacklog(unfinished, oldest == null ? Duration.ZERO : Duration.between(oldest, now));
     }
 
     @Override
