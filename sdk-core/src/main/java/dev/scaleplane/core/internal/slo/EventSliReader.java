@@ -23,24 +23,61 @@ import org.jspecify.annotations.Nullable;
 /**
  * Counts an {@link Sli.EventRatio} over the platform's event store: one audit query over the longest window (the
  * good and bad types, events that happened in it), each event counted in every window that holds its time.
+ *
+ * <p>Public because {@link #count} is also the event counter of deployment analysis ({@code
+ * dev.scaleplane.core.internal.analysis}): the platform counts its own events in one place. Thread-safe.
  */
-final class EventSliReader implements SliReader {
+public final class EventSliReader implements SliReader {
     private static final int PAGE = 10_000;
 
     private final Supplier<EventStore> store;
     private final Map<Class<?>, Map<String, RecordComponent>> components = new ConcurrentHashMap<>();
 
-    EventSliReader(Supplier<EventStore> store) {
+    /** A reader of {@code store}'s events (a supplier, as the platform's store is opened lazily). */
+    public EventSliReader(Supplier<EventStore> store) {
         this.store = store;
     }
 
     @Override
     public Map<Duration, ErrorBudget> read(SloDefinition slo, Instant now, Set<Duration> windows) {
         Sli.EventRatio sli = (Sli.EventRatio) slo.sli();
+        Map<Duration, Counts> counts = count(
+                sli.goodTypes(),
+                sli.badTypes(),
+                sli.serviceField(),
+                slo.service(),
+                now,
+                windows,
+                "the events of SLO " + slo.service() + "/" + slo.name());
+        Map<Duration, ErrorBudget> result = new HashMap<>();
+        counts.forEach((w, c) -> result.put(w, new ErrorBudget(slo.objective(), c.good(), c.good() + c.bad())));
+        return result;
+    }
+
+    /** Events counted in one window: of the good types and of the bad types. */
+    public record Counts(long good, long bad) {}
+
+    /**
+     * Counts the events of {@code goodTypes} and of {@code badTypes} in each window {@code (now - window, now]}, by
+     * event time, that have the payload field {@code field} equal to {@code value} (every event when {@code field} is
+     * null).
+     *
+     * @param what what is counted, for the error message, e.g. "the events of SLO checkout/deploy-success"
+     * @return one entry per window
+     * @throws ScaleplaneException naming {@code what} when the store cannot be read
+     */
+    public Map<Duration, Counts> count(
+            Set<String> goodTypes,
+            Set<String> badTypes,
+            @Nullable String field,
+            @Nullable String value,
+            Instant now,
+            Set<Duration> windows,
+            String what) {
         Duration longest = windows.stream().max(Duration::compareTo).orElseThrow();
         Map<Duration, long[]> counts = new HashMap<>(); // window -> {good, bad}
         windows.forEach(w -> counts.put(w, new long[2]));
-        String[] types = java.util.stream.Stream.concat(sli.goodTypes().stream(), sli.badTypes().stream())
+        String[] types = java.util.stream.Stream.concat(goodTypes.stream(), badTypes.stream())
                 .toArray(String[]::new);
         long after = -1;
         while (true) {
@@ -55,30 +92,35 @@ final class EventSliReader implements SliReader {
                                 .build());
             } catch (RuntimeException e) {
                 throw new ScaleplaneException(
-                        "cannot read the events of SLO " + slo.service() + "/" + slo.name()
-                                + " from the platform's event store: " + e.getMessage(),
-                        e);
+                        "cannot read " + what + " from the platform's event store: " + e.getMessage(), e);
             }
             for (RecordedEvent r : page.events()) {
-                count(sli, slo.service(), r, now, counts);
+                count(goodTypes, badTypes, field, value, r, now, counts);
             }
             if (page.nextPosition().isEmpty() || page.events().isEmpty()) {
                 break;
             }
             after = page.nextPosition().getAsLong();
         }
-        Map<Duration, ErrorBudget> result = new HashMap<>();
-        counts.forEach((w, c) -> result.put(w, new ErrorBudget(slo.objective(), c[0], c[0] + c[1])));
+        Map<Duration, Counts> result = new HashMap<>();
+        counts.forEach((w, c) -> result.put(w, new Counts(c[0], c[1])));
         return result;
     }
 
-    private void count(Sli.EventRatio sli, String service, RecordedEvent r, Instant now, Map<Duration, long[]> counts) {
+    private void count(
+            Set<String> goodTypes,
+            Set<String> badTypes,
+            @Nullable String field,
+            @Nullable String value,
+            RecordedEvent r,
+            Instant now,
+            Map<Duration, long[]> counts) {
         String type = r.event().type();
-        boolean good = sli.goodTypes().contains(type);
-        if (!good && !sli.badTypes().contains(type)) {
+        boolean good = goodTypes.contains(type);
+        if (!good && !badTypes.contains(type)) {
             return;
         }
-        if (!service.equals(field(r.event().data(), sli.serviceField()))) {
+        if (field != null && !Objects.equals(value, field(r.event().data(), field))) {
             return;
         }
         Instant time = r.event().time();
