@@ -56,6 +56,14 @@ public interface Platform extends AutoCloseable {
      */
     Slos slos();
 
+    /**
+     * Deployments of applications across the fleet, driven by the platform's deployment controller. The controller
+     * starts on first use and then resumes every deployment its streams record as unfinished.
+     *
+     * @throws dev.scaleplane.api.ScaleplaneException if the store, task queue or fleet it needs cannot be opened
+     */
+    dev.scaleplane.api.deployments.Deployments deployments();
+
     /** The event types this platform can encode and decode: the platform catalog plus the user's types. */
     EventTypeRegistry eventTypes();
 

@@ -3,6 +3,7 @@ package dev.scaleplane.core;
 import dev.scaleplane.api.ConfigurationException;
 import dev.scaleplane.api.adapters.ci.CiEvents;
 import dev.scaleplane.api.adapters.secrets.SecretEvents;
+import dev.scaleplane.api.deployments.DeploymentEvents;
 import dev.scaleplane.api.events.EventBus;
 import dev.scaleplane.api.events.EventType;
 import dev.scaleplane.api.events.EventTypeRegistry;
@@ -315,7 +316,12 @@ public final class Scaleplane {
             // autoscalers publish them whatever registry the user gave.
             // A name or class the user's registry already uses is left as the user registered it.
             EventTypeRegistry.Builder withAdapterTypes = types.toBuilder();
-            for (EventType<?> type : Stream.of(CiEvents.all(), SecretEvents.all(), SloEvents.all(), ScalingEvents.all())
+            for (EventType<?> type : Stream.of(
+                            CiEvents.all(),
+                            SecretEvents.all(),
+                            SloEvents.all(),
+                            ScalingEvents.all(),
+                            DeploymentEvents.all())
                     .flatMap(List::stream)
                     .toList()) {
                 if (types.byName(type.name()).isEmpty()

@@ -1,6 +1,7 @@
 package dev.scaleplane.core.internal.bootstrap;
 
 import dev.scaleplane.api.adapters.Adapters;
+import dev.scaleplane.api.deployments.Deployments;
 import dev.scaleplane.api.events.EventBus;
 import dev.scaleplane.api.events.EventTypeRegistry;
 import dev.scaleplane.api.federation.Fleet;
@@ -11,6 +12,7 @@ import dev.scaleplane.api.spi.ConfigProperties;
 import dev.scaleplane.api.spi.ProviderContext;
 import dev.scaleplane.api.store.EventStore;
 import dev.scaleplane.core.ScaleplanePlatform;
+import dev.scaleplane.core.internal.deploy.DeploymentController;
 import dev.scaleplane.core.internal.slo.DefaultSlos;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.inject.Inject;
@@ -37,6 +39,7 @@ final class DefaultPlatform implements ScaleplanePlatform {
     private final LazyService<Fleet> federation;
     private final DefaultAdapters adapters;
     private final LazyService<DefaultSlos> slos;
+    private final LazyService<DeploymentController> deployments;
     private @Nullable AuditRecorder auditRecorder;
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -73,6 +76,14 @@ final class DefaultPlatform implements ScaleplanePlatform {
                         context.component(TaskClock.class).orElseGet(() -> TaskClock.of(context.clock())),
                         config),
                 true);
+        DeploymentController.validate(config); // bad deployment settings fail the build, too
+        TaskClock clock = context.component(TaskClock.class).orElseGet(() -> TaskClock.of(context.clock()));
+        this.deployments = new LazyService<>("deployments", () -> new DeploymentController(this, clock).start(), true);
+    }
+
+    @Override
+    public Deployments deployments() {
+        return deployments.get();
     }
 
     @Override
@@ -135,7 +146,8 @@ final class DefaultPlatform implements ScaleplanePlatform {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        slos.close(); // first: its schedule publishes and reads the store and adapters
+        deployments.close(); // first: it drives the fleet, the SLOs, the store and the bus
+        slos.close(); // its schedule publishes and reads the store and adapters
         if (auditRecorder != null) {
             auditRecorder.close(); // before the bus and store close, so it records what it received
         }
