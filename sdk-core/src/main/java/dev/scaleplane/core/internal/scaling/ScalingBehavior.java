@@ -109,11 +109,11 @@ public final class ScalingBehavior {
         int desired = stabilized;
         String limitNote = "";
         if (stabilized > current) {
-            int limit = Math.max(current, upLimit(now, current));
+            int limit = Math.max(current, limit(now, current, true));
             desired = Math.min(stabilized, Math.min(max, limit));
             limitNote = "; the scale-up limits allow " + limit;
         } else if (stabilized < current) {
-            int limit = Math.min(current, downLimit(now, current));
+            int limit = Math.min(current, limit(now, current, false));
             desired = Math.max(stabilized, Math.max(min, limit));
             limitNote = "; the scale-down limits allow " + limit;
         }
@@ -149,42 +149,33 @@ public final class ScalingBehavior {
         }
     }
 
-    private int upLimit(Instant now, int current) {
-        ScalingRules rules = policy.scaleUp();
+    /**
+     * The furthest count the limits of one direction allow from {@code current}: the largest change among them for
+     * {@link ScalingRules.Select#MAX}, the smallest for {@code MIN}, none for {@code DISABLED}.
+     */
+    private int limit(Instant now, int current, boolean up) {
+        ScalingRules rules = up ? policy.scaleUp() : policy.scaleDown();
         if (rules.select() == ScalingRules.Select.DISABLED) {
             return current;
         }
-        boolean most = rules.select() == ScalingRules.Select.MAX;
-        int result = most ? Integer.MIN_VALUE : Integer.MAX_VALUE;
+        // Growing, the largest change is the highest count; shrinking, the lowest.
+        boolean highest = up == (rules.select() == ScalingRules.Select.MAX);
+        long result = highest ? Long.MIN_VALUE : Long.MAX_VALUE;
         for (ScalingRules.Limit limit : rules.limits()) {
             long start = periodStart(now, current, limit.period());
-            long proposed = limit.unit() == ScalingRules.Unit.WORKERS
-                    ? start + limit.value()
-                    // ceil(start × (1 + value/100)) in integers: the HPA rounds up so that a small pool can grow
-                    : (start * (100L + limit.value()) + 99) / 100;
-            int p = (int) Math.min(Integer.MAX_VALUE, proposed);
-            result = most ? Math.max(result, p) : Math.min(result, p);
+            long proposed;
+            if (limit.unit() == ScalingRules.Unit.WORKERS) {
+                proposed = up ? start + limit.value() : start - limit.value();
+            } else if (up) {
+                // ceil(start × (1 + value/100)) in integers: the HPA rounds up so that a small pool can grow
+                proposed = (start * (100L + limit.value()) + 99) / 100;
+            } else {
+                // floor(start × (1 - value/100)); a value above 100 may propose below zero, min bounds it
+                proposed = Math.floorDiv(start * (100L - limit.value()), 100);
+            }
+            result = highest ? Math.max(result, proposed) : Math.min(result, proposed);
         }
-        return result;
-    }
-
-    private int downLimit(Instant now, int current) {
-        ScalingRules rules = policy.scaleDown();
-        if (rules.select() == ScalingRules.Select.DISABLED) {
-            return current;
-        }
-        boolean most = rules.select() == ScalingRules.Select.MAX;
-        int result = most ? Integer.MAX_VALUE : Integer.MIN_VALUE;
-        for (ScalingRules.Limit limit : rules.limits()) {
-            long start = periodStart(now, current, limit.period());
-            long proposed = limit.unit() == ScalingRules.Unit.WORKERS
-                    ? start - limit.value()
-                    // floor(start × (1 - value/100)); a value above 100 may propose below zero, min bounds it
-                    : Math.floorDiv(start * (100L - limit.value()), 100);
-            int p = (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, proposed));
-            result = most ? Math.min(result, p) : Math.max(result, p);
-        }
-        return result;
+        return (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, result));
     }
 
     /** Workers at the start of the sliding period: the current count without the changes made within it. */

@@ -68,11 +68,17 @@ class LoadCurvesTest {
         return new Run(series, decisions);
     }
 
-    /** Expands {@code changes} (second -> new count) to the count after every evaluation up to {@code seconds}. */
-    private static Map<Long, Integer> expected(long seconds, int initial, long... changes) {
+    /**
+     * Expands {@code changes}, {@code "second:count"} pairs separated by spaces, to the count after every evaluation up
+     * to {@code seconds}.
+     */
+    private static Map<Long, Integer> expected(long seconds, int initial, String changes) {
         Map<Long, Integer> at = new LinkedHashMap<>();
-        for (int i = 0; i < changes.length; i += 2) {
-            at.put(changes[i], (int) changes[i + 1]);
+        for (String change : changes.trim().split("\\s+")) {
+            if (!change.isEmpty()) {
+                String[] parts = change.split(":");
+                at.put(Long.parseLong(parts[0]), Integer.parseInt(parts[1]));
+            }
         }
         Map<Long, Integer> series = new LinkedHashMap<>();
         int workers = initial;
@@ -98,38 +104,10 @@ class LoadCurvesTest {
                         1,
                         // up: the window (60 s, samples strictly after now-60) holds until 105; then 1x2, 2x2, 4x2,
                         // and 8x2=16 is more than the 15 recommended
-                        105,
-                        2,
-                        120,
-                        4,
-                        135,
-                        8,
-                        150,
-                        15,
-                        // down: the last sample of 15 is at 585, so at 885 the window allows 1; -10% of the count at
-                        // the start of each 60 s period, rounded down: 15->13, 13->11, 11->9, 9->8, ... 2->1
-                        885,
-                        13,
-                        945,
-                        11,
-                        1005,
-                        9,
-                        1065,
-                        8,
-                        1125,
-                        7,
-                        1185,
-                        6,
-                        1245,
-                        5,
-                        1305,
-                        4,
-                        1365,
-                        3,
-                        1425,
-                        2,
-                        1485,
-                        1));
+                        "105:2 120:4 135:8 150:15 "
+                                // down: the last sample of 15 is at 585, so at 885 the window allows 1; -10% of the
+                                // count at the start of each 60 s period, rounded down: 15->13, 13->11, ... 2->1
+                                + "885:13 945:11 1005:9 1065:8 1125:7 1185:6 1245:5 1305:4 1365:3 1425:2 1485:1"));
         assertThat(reasonAt(run, 0)).isEqualTo(Reason.AT_MIN);
         assertThat(reasonAt(run, 60)).isEqualTo(Reason.STABILIZING);
         assertThat(reasonAt(run, 105)).isEqualTo(Reason.SCALE_UP_LIMITED);
@@ -148,12 +126,11 @@ class LoadCurvesTest {
         Run run = run(policy, 900, t -> (int) (t / 3));
         // The lowest recommendation of the 60 s window is the one of 45 s ago, ceil((t - 45) / 30): 2 at 90, one
         // more every 30 s, 20 at 630; the +100% limit never binds.
-        long[] changes = new long[38];
+        StringBuilder changes = new StringBuilder();
         for (int k = 0; k <= 18; k++) {
-            changes[2 * k] = 90 + 30L * k;
-            changes[2 * k + 1] = 2 + k;
+            changes.append(90 + 30 * k).append(':').append(2 + k).append(' ');
         }
-        assertThat(run.series).isEqualTo(expected(900, 1, changes));
+        assertThat(run.series).isEqualTo(expected(900, 1, changes.toString()));
         assertThat(reasonAt(run, 105)).isEqualTo(Reason.STABILIZING);
         assertThat(reasonAt(run, 120)).isEqualTo(Reason.SCALE_UP);
         assertThat(reasonAt(run, 900)).isEqualTo(Reason.AT_MAX);
@@ -163,7 +140,7 @@ class LoadCurvesTest {
     void aSpikeShorterThanTheWindowMovesNothing() {
         // 200 tasks seen by the evaluations at 300 and 315 only.
         Run run = run(ScalingPolicy.builder().workers(1, 20).build(), 900, t -> t >= 300 && t < 330 ? 200 : 0);
-        assertThat(run.series).isEqualTo(expected(900, 1));
+        assertThat(run.series).isEqualTo(expected(900, 1, ""));
         assertThat(reasonAt(run, 300)).isEqualTo(Reason.STABILIZING);
         assertThat(reasonAt(run, 330)).isEqualTo(Reason.AT_MIN);
     }
@@ -177,45 +154,10 @@ class LoadCurvesTest {
                         1560,
                         1,
                         // samples at 300..345 fill the window at 345; doubling, capped by the max of 20 at 405
-                        345,
-                        2,
-                        360,
-                        4,
-                        375,
-                        8,
-                        390,
-                        16,
-                        405,
-                        20,
-                        // the last 20 is sampled at 405: nothing moves before 705; then -10% a minute, rounded down
-                        705,
-                        18,
-                        765,
-                        16,
-                        825,
-                        14,
-                        885,
-                        12,
-                        945,
-                        10,
-                        1005,
-                        9,
-                        1065,
-                        8,
-                        1125,
-                        7,
-                        1185,
-                        6,
-                        1245,
-                        5,
-                        1305,
-                        4,
-                        1365,
-                        3,
-                        1425,
-                        2,
-                        1485,
-                        1));
+                        "345:2 360:4 375:8 390:16 405:20 "
+                                // the last 20 is sampled at 405: nothing moves before 705; then -10% a minute
+                                + "705:18 765:16 825:14 885:12 945:10 1005:9 1065:8 1125:7 1185:6 1245:5 1305:4 "
+                                + "1365:3 1425:2 1485:1"));
         assertThat(reasonAt(run, 405)).as("16 x 2 is more than the max").isEqualTo(Reason.SCALE_UP);
         assertThat(reasonAt(run, 420)).isEqualTo(Reason.STABILIZING);
         assertThat(reasonAt(run, 690)).isEqualTo(Reason.STABILIZING);
@@ -231,36 +173,15 @@ class LoadCurvesTest {
                         6285,
                         1,
                         // 3: the window fills at 945; 1x2=2, then 2x2=4 is more than 3
-                        945,
-                        2,
-                        960,
-                        3,
-                        // 6 and 10: one step each, within +100%
-                        1845,
-                        6,
-                        2745,
-                        10,
-                        // 6: the last 10 is sampled at 3585, so 3885; then 10->9->8->7->6 a minute apart
-                        3885,
-                        9,
-                        3945,
-                        8,
-                        4005,
-                        7,
-                        4065,
-                        6,
-                        // 3: the last 6 at 4485, so 4785: 6->5->4->3
-                        4785,
-                        5,
-                        4845,
-                        4,
-                        4905,
-                        3,
-                        // 1: the last 3 at 5385, so 5685: 3->2->1
-                        5685,
-                        2,
-                        5745,
-                        1));
+                        "945:2 960:3 "
+                                // 6 and 10: one step each, within +100%
+                                + "1845:6 2745:10 "
+                                // 6: the last 10 is sampled at 3585, so 3885; then 10->9->8->7->6 a minute apart
+                                + "3885:9 3945:8 4005:7 4065:6 "
+                                // 3: the last 6 at 4485, so 4785: 6->5->4->3
+                                + "4785:5 4845:4 4905:3 "
+                                // 1: the last 3 at 5385, so 5685: 3->2->1
+                                + "5685:2 5745:1"));
         assertThat(reasonAt(run, 0)).isEqualTo(Reason.WITHIN_TARGET);
         assertThat(reasonAt(run, 3900)).isEqualTo(Reason.RATE_LIMITED);
     }
