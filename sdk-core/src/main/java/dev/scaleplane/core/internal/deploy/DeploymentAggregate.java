@@ -88,6 +88,7 @@ final class DeploymentAggregate {
     final Set<Integer> wavesCompleted = new TreeSet<>();
     final Map<Integer, List<Map<String, Object>>> measurements = new HashMap<>();
     final Map<Integer, String> analyses = new HashMap<>();
+    final Map<Integer, String> analysisMessages = new HashMap<>();
     boolean paused;
     boolean promoted;
     boolean abortRequested;
@@ -201,7 +202,10 @@ final class DeploymentAggregate {
             case Steps.ANALYSIS_MEASUREMENT -> measurements
                     .computeIfAbsent(number(data, "wave"), w -> new ArrayList<>())
                     .add(data);
-            case Steps.ANALYSIS_COMPLETED -> analyses.put(number(data, "wave"), text(data, "phase"));
+            case Steps.ANALYSIS_COMPLETED -> {
+                analyses.put(number(data, "wave"), text(data, "phase"));
+                analysisMessages.put(number(data, "wave"), String.valueOf(data.get("message")));
+            }
             case Steps.WAVE_COMPLETED -> {
                 int w = number(data, "wave");
                 wavesCompleted.add(w);

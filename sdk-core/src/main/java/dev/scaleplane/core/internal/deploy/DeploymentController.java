@@ -863,7 +863,8 @@ public final class DeploymentController implements Deployments, AutoCloseable {
             String outcome = a.analyses.get(w);
             if (AnalysisPhase.FAILED.name().equals(outcome)
                     || AnalysisPhase.ERROR.name().equals(outcome)) {
-                return startRollback(a, "analysis after wave " + w + " " + outcome, null);
+                return startRollback(
+                        a, "analysis after wave " + w + " " + outcome + ": " + a.analysisMessages.get(w), null);
             }
         }
         append(a, Steps.WAVE_COMPLETED, Map.of("wave", w), null);
@@ -1019,19 +1020,39 @@ public final class DeploymentController implements Deployments, AutoCloseable {
         d.runResult = null;
         d.runError = null;
         d.runWave = w;
-        AnalysisRun run = analysis.start(app.rollout().analysis(), args, prior, m -> {
-            synchronized (d) {
-                Map<String, Object> data = new LinkedHashMap<>();
-                data.put("wave", w);
-                data.put("metric", m.metric());
-                data.put("at", m.at().toString());
-                data.put("value", m.value());
-                data.put("phase", m.phase().name());
-                data.put("message", m.message());
-                append(a, Steps.ANALYSIS_MEASUREMENT, data, null);
-                progress(a, Steps.ANALYSIS_MEASUREMENT, w, null, m.metric() + " = " + m.value() + " " + m.phase());
-            }
-        });
+        AnalysisRun run;
+        try {
+            run = analysis.start(app.rollout().analysis(), args, prior, m -> {
+                synchronized (d) {
+                    DeploymentAggregate current = d.state; // a reload may have replaced the state
+                    Map<String, Object> data = new LinkedHashMap<>();
+                    data.put("wave", w);
+                    data.put("metric", m.metric());
+                    data.put("at", m.at().toString());
+                    data.put("value", m.value());
+                    data.put("phase", m.phase().name());
+                    data.put("message", m.message());
+                    append(current, Steps.ANALYSIS_MEASUREMENT, data, null);
+                    progress(
+                            current,
+                            Steps.ANALYSIS_MEASUREMENT,
+                            w,
+                            null,
+                            m.metric() + " = " + m.value() + " " + m.phase());
+                }
+            });
+        } catch (RuntimeException e) {
+            // An analysis that cannot start (a placeholder without a value, an adapter that is not configured) is
+            // an analysis that errs: the wave is not promoted on it.
+            String message = "the analysis cannot start: " + e.getMessage();
+            append(
+                    a,
+                    Steps.ANALYSIS_COMPLETED,
+                    Map.of("wave", w, "phase", AnalysisPhase.ERROR.name(), "message", message),
+                    null);
+            progress(a, Steps.ANALYSIS_COMPLETED, w, null, message);
+            return true;
+        }
         d.run = run;
         run.result().whenComplete((result, error) -> {
             d.runResult = result;
