@@ -41,7 +41,8 @@ public final class BenchmarkSmoke {
                 .param("servers", "10")
                 .param("events", "1000")
                 .param("workers", "4")
-                .param("batch", "1");
+                .param("batch", "1")
+                .param("deployments", "10");
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.scaleplane.benchmarks.federation;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.scaleplane.api.deployments.DeploymentMeters;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -15,7 +16,8 @@ import java.util.TreeMap;
 /**
  * Prints the federation results of one JMH run (its {@code -rf json} file): propagation wall clock of the fleet
  * against raw fabric8 with the Scaleplane / fabric8 ratio and the issue's goal of 2 s for 100 clusters, the first
- * propagation on a fresh fleet, and the footprint of many registered clusters against raw clients.
+ * propagation on a fresh fleet, the footprint of many registered clusters against raw clients, and the deployment
+ * controller's deployments per hour against the same applies through the fleet alone (issue 15's goal of 10,000/h).
  *
  * <p>Usage: {@code java -cp benchmarks/target-bench/benchmarks.jar
  * dev.scaleplane.benchmarks.federation.FederationTable results.json}; {@code benchmarks/run.sh} calls it when the run
@@ -28,6 +30,10 @@ public final class FederationTable {
     private static final String PROPAGATE = "federation.PropagationBenchmark.propagate";
     private static final String FIRST = "federation.FirstPropagationBenchmark.firstPropagate";
     private static final String FOOTPRINT = "federation.FleetFootprintBenchmark.registerAndProbe";
+    private static final String DEPLOY = "federation.DeploymentThroughputBenchmark.deploy";
+
+    /** Issue 15's goal for the deployment controller against 100 clusters, in deployments per hour. */
+    static final double DEPLOY_GOAL_PER_HOUR = 10_000;
 
     /** A time in ms with the lowest and highest shot, and the footprint figures (per-iteration means). */
     private record Score(double ms, double min, double max, int shots, Map<String, Double> aux) {}
@@ -53,6 +59,8 @@ public final class FederationTable {
     private final Map<String, Score> first = new TreeMap<>(KEYS);
     /** "clusters/servers/credentials" -> impl -> score. */
     private final Map<String, Map<String, Score>> footprint = new TreeMap<>(KEYS);
+    /** "clusters/deployments/applications/maxConcurrent/tickMs" -> impl -> score. */
+    private final Map<String, Map<String, Score>> deploy = new TreeMap<>(KEYS);
 
     private FederationTable() {}
 
@@ -89,6 +97,15 @@ public final class FederationTable {
                         .put(params.path("impl").asText(), scoreOf(result));
             } else if (benchmark.endsWith(FIRST)) {
                 first.put(propagationKey, scoreOf(result));
+            } else if (benchmark.endsWith(DEPLOY)) {
+                deploy.computeIfAbsent(
+                                params.path("clusters").asText() + "/"
+                                        + params.path("deployments").asText() + "/"
+                                        + params.path("applications").asText() + "/"
+                                        + params.path("maxConcurrent").asText() + "/"
+                                        + params.path("tickMs").asText(),
+                                k -> new LinkedHashMap<>())
+                        .put(params.path("impl").asText(), scoreOf(result));
             } else if (benchmark.endsWith(FOOTPRINT)) {
                 footprint
                         .computeIfAbsent(
@@ -247,6 +264,77 @@ public final class FederationTable {
                 }
             });
         }
+        if (!deploy.isEmpty()) {
+            printDeployments(out);
+        }
+    }
+
+    private void printDeployments(PrintStream out) {
+        out.println();
+        out.println("Deployment controller: deployments of 5 serial cluster applies each, all requested at once, until"
+                + " every one finished (higher per hour is better)");
+        out.println("raw = the same applies through fleet.propagate(...) without the controller; ratio = Scaleplane /"
+                + " raw deployments per hour; goal: >= " + (int) DEPLOY_GOAL_PER_HOUR + "/h on 100 clusters");
+        out.println("overhead = the controller's own time per cluster apply (" + DeploymentMeters.APPLY_OVERHEAD
+                + "); per apply = applying to ready recorded (raw: propagate to ready)");
+        out.println();
+        out.printf(
+                Locale.ROOT,
+                "%8s %6s %5s %5s %5s  %-10s %9s %17s %9s %6s %8s %6s %22s %17s%n",
+                "clusters",
+                "deploy",
+                "apps",
+                "max",
+                "tick",
+                "impl",
+                "mean s",
+                "shots min..max s",
+                "deploys/h",
+                "sp/raw",
+                "goal",
+                "active",
+                "overhead p50/p99/mean",
+                "per apply p50/p99");
+        deploy.forEach((key, byImpl) -> {
+            String[] k = key.split("/");
+            Score sp = byImpl.get("scaleplane");
+            Score raw = byImpl.get("raw");
+            boolean firstRow = true;
+            for (Map.Entry<String, Score> e : byImpl.entrySet()) {
+                Score s = e.getValue();
+                boolean isSp = e.getKey().equals("scaleplane");
+                double perHour = s.aux().getOrDefault("deploymentsPerHour", Double.NaN);
+                out.printf(
+                        Locale.ROOT,
+                        "%8s %6s %5s %5s %5s  %-10s %9.1f %17s %9.0f %6s %8s %6s %22s %17s%n",
+                        firstRow ? k[0] : "",
+                        firstRow ? k[1] : "",
+                        firstRow ? k[2] : "",
+                        firstRow ? k[3] : "",
+                        firstRow ? k[4] + "ms" : "",
+                        e.getKey(),
+                        s.ms() / 1000,
+                        String.format(Locale.ROOT, "%.1f..%.1f (%d)", s.min() / 1000, s.max() / 1000, s.shots()),
+                        perHour,
+                        isSp && raw != null ? ratio(perHour, raw.aux().get("deploymentsPerHour")) : "",
+                        isSp && k[0].equals("100") ? (perHour >= DEPLOY_GOAL_PER_HOUR ? "MET" : "NOT MET") : "",
+                        isSp ? String.format(Locale.ROOT, "%.0f", s.aux().getOrDefault("activeMax", Double.NaN)) : "",
+                        isSp
+                                ? String.format(
+                                        Locale.ROOT,
+                                        "%.1f/%.1f/%.1f ms",
+                                        s.aux().getOrDefault("overheadP50Us", Double.NaN) / 1000,
+                                        s.aux().getOrDefault("overheadP99Us", Double.NaN) / 1000,
+                                        s.aux().getOrDefault("overheadMeanUs", Double.NaN) / 1000)
+                                : "",
+                        String.format(
+                                Locale.ROOT,
+                                "%.0f/%.0f ms",
+                                s.aux().getOrDefault("applyEndToEndP50Ms", Double.NaN),
+                                s.aux().getOrDefault("applyEndToEndP99Ms", Double.NaN)));
+                firstRow = false;
+            }
+        });
     }
 
     private static String ratio(double a, Double b) {

@@ -13,6 +13,7 @@ import dev.scaleplane.core.ScaleplanePlatform;
 import dev.scaleplane.core.config.ScaleplaneProperties;
 import dev.scaleplane.federation.kubernetes.KubernetesFederationProvider;
 import dev.scaleplane.federation.kubernetes.KubernetesFleetConfig;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -39,29 +40,39 @@ final class FleetFixture {
     /**
      * Fast settings for the simulated fleet: a probe every second (the first at registration), two failed probes to
      * NotReady, a toleration far above any run so that no failover starts; the rest (apply workers, event loops,
-     * request timeout) is given or default. The apply task's retry policy is the one the module README recommends:
-     * refusals are final, unreachable clusters retried every 100 ms.
+     * request timeout) is the fleet's default unless added.
      */
+    static final Map<String, String> FAST_FLEET = Map.of(
+            KubernetesFleetConfig.PROBE_INTERVAL, "1s",
+            KubernetesFleetConfig.PROBE_TIMEOUT, "5s",
+            KubernetesFleetConfig.FAILURE_THRESHOLD, "2",
+            KubernetesFleetConfig.TOLERATION, "1h");
+
+    /** A platform with the {@link #FAST_FLEET fast fleet settings} and {@code applyWorkers} apply workers. */
     static ScaleplanePlatform fastPlatform(Path storeDir, int applyWorkers) {
-        return platform(
-                storeDir,
-                Map.of(
-                        KubernetesFleetConfig.PROBE_INTERVAL, "1s",
-                        KubernetesFleetConfig.PROBE_TIMEOUT, "5s",
-                        KubernetesFleetConfig.FAILURE_THRESHOLD, "2",
-                        KubernetesFleetConfig.TOLERATION, "1h",
-                        KubernetesFleetConfig.APPLY_WORKERS, Integer.toString(applyWorkers)));
+        Map<String, String> settings = new HashMap<>(FAST_FLEET);
+        settings.put(KubernetesFleetConfig.APPLY_WORKERS, Integer.toString(applyWorkers));
+        return platform(storeDir, settings, null);
     }
 
     /** A platform on the embedded defaults, with the fleet settings given (others are the fleet's defaults). */
     static ScaleplanePlatform platform(Path storeDir, Map<String, String> fleetSettings) {
-        Map<String, String> config = new HashMap<>(fleetSettings);
+        return platform(storeDir, fleetSettings, null);
+    }
+
+    /**
+     * A platform on the embedded defaults with the settings given (fleet and others), its meters on {@code meters}
+     * when not null. The apply task's retry policy is the one the module README recommends: refusals are final,
+     * unreachable clusters retried every 100 ms.
+     */
+    static ScaleplanePlatform platform(Path storeDir, Map<String, String> settings, @Nullable MeterRegistry meters) {
+        Map<String, String> config = new HashMap<>(settings);
         // The benchmark jar also holds the Kafka, RabbitMQ and PostgreSQL backends: name the embedded ones.
         config.put("scaleplane.events.provider", "memory");
         config.put("scaleplane.tasks.provider", "memory");
         config.put("scaleplane.store.provider", "file");
         config.put("scaleplane.store.file.directory", storeDir.toString());
-        return Scaleplane.builder()
+        Scaleplane.Builder builder = Scaleplane.builder()
                 .config(ScaleplaneProperties.of(config))
                 .taskQueueOptions(TaskQueueOptions.builder()
                         .retryPolicy(
@@ -72,8 +83,11 @@ final class FleetFixture {
                                         .maxAttempts(50)
                                         .nonRetryable(ApplyException.class)
                                         .build())
-                        .build())
-                .build();
+                        .build());
+        if (meters != null) {
+            builder.meterRegistry(meters);
+        }
+        return builder.build();
     }
 
     /** Registers one cluster per name, each with its context of {@code kubeconfig}. */

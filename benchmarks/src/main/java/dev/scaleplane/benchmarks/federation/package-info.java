@@ -9,6 +9,9 @@
  *       on a freshly started fleet, which also starts the status informers.
  *   <li>{@link dev.scaleplane.benchmarks.federation.FleetFootprintBenchmark}: heap, resident memory and threads per
  *       registered and probed cluster, for 1,000 clusters, against 1,000 default fabric8 clients.
+ *   <li>{@link dev.scaleplane.benchmarks.federation.DeploymentThroughputBenchmark}: deployments per hour the
+ *       deployment controller sustains on 100 clusters, its concurrency and overhead per cluster apply, against the
+ *       same applies through {@code fleet.propagate(...)} alone.
  *   <li>{@link dev.scaleplane.benchmarks.federation.FederationTable}: prints their figures and ratios from a JMH JSON
  *       result ({@code benchmarks/run.sh} calls it).
  * </ul>
