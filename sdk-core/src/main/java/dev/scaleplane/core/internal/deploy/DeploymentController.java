@@ -136,6 +136,11 @@ public final class DeploymentController implements Deployments, AutoCloseable {
     private final Meters meters;
     private @Nullable Subscription subscription;
     private TaskClock.@Nullable Cancellable ticker;
+    /** Set once a deployment has been placed: before that, the fleet may not even be installed. */
+    private volatile boolean platformUsesFleet;
+
+    private volatile Instant nextUtilization = Instant.MIN;
+    private static final Duration UTILIZATION_INTERVAL = Duration.ofSeconds(5);
 
     /** What a completed deployment left on a cluster. */
     private record Revision(String deploymentId, String version) {}
@@ -722,6 +727,7 @@ public final class DeploymentController implements Deployments, AutoCloseable {
     private boolean place(DeploymentAggregate a, Application app) {
         DeploymentRequest r = Objects.requireNonNull(a.request);
         Fleet fleet = platform.federation();
+        usingFleet();
         List<String> chosen;
         String explanation;
         if (!r.clusters().isEmpty()) {
@@ -758,6 +764,7 @@ public final class DeploymentController implements Deployments, AutoCloseable {
     /** The waves: apply, wait for readiness, soak, analyse, next. */
     private boolean roll(Driver d, Application app) {
         DeploymentAggregate a = d.state;
+        usingFleet();
         DeploymentRequest r = Objects.requireNonNull(a.request);
         int w = a.wave;
         if (w < 0) {
@@ -1484,8 +1491,38 @@ public final class DeploymentController implements Deployments, AutoCloseable {
             for (Driver d : drivers()) {
                 kick(d);
             }
+            Instant now = clock.now();
+            if (!now.isBefore(nextUtilization)) {
+                nextUtilization = now.plus(UTILIZATION_INTERVAL);
+                try {
+                    executor.execute(this::refreshUtilization); // the snapshot is not for the timer thread
+                } catch (RuntimeException e) {
+                    // closing
+                }
+            }
             scheduleTick();
         });
+    }
+
+    private void usingFleet() {
+        if (!platformUsesFleet) {
+            platformUsesFleet = true;
+            nextUtilization = Instant.MIN; // report at the next tick
+        }
+    }
+
+    /** Cluster utilization gauges from the fleet's capacity reports, once the fleet is in use. */
+    private void refreshUtilization() {
+        if (!platformUsesFleet) {
+            return;
+        }
+        try {
+            for (ClusterState c : platform.federation().snapshot().clusters()) {
+                meters.utilization(c);
+            }
+        } catch (RuntimeException e) {
+            failures.warn("utilization", "cluster utilization not refreshed: {}", e.toString());
+        }
     }
 
     private void checkOpen() {
@@ -1541,7 +1578,8 @@ public final class DeploymentController implements Deployments, AutoCloseable {
         private final Deque<Instant> lastHour = new ArrayDeque<>();
         private final AtomicInteger active = new AtomicInteger();
         private final AtomicInteger activeMax = new AtomicInteger();
-        private final List<io.micrometer.core.instrument.Meter> meters = new ArrayList<>();
+        private final List<io.micrometer.core.instrument.Meter> meters =
+                new java.util.concurrent.CopyOnWriteArrayList<>();
 
         Meters(MeterRegistry registry) {
             this.registry = registry;
@@ -1594,6 +1632,35 @@ public final class DeploymentController implements Deployments, AutoCloseable {
 
         void recovery(Duration took) {
             recovery.record(took);
+        }
+
+        private final Map<String, java.util.concurrent.atomic.AtomicReference<Double>> utilization =
+                new ConcurrentHashMap<>();
+
+        /** Requested share of allocatable per resource; gauges are registered on a cluster's first report. */
+        void utilization(ClusterState c) {
+            gauge(c, "cpu", c.capacity().cpuMillis(), c.available().cpuMillis());
+            gauge(c, "memory", c.capacity().memoryBytes(), c.available().memoryBytes());
+            gauge(c, "pods", c.capacity().pods(), c.available().pods());
+        }
+
+        private void gauge(ClusterState c, String resource, long capacity, long available) {
+            if (capacity <= 0) {
+                return; // no capacity report yet
+            }
+            double share = Math.max(0, Math.min(1, (double) (capacity - available) / capacity));
+            utilization
+                    .computeIfAbsent(c.name() + "/" + resource, k -> {
+                        var ref = new java.util.concurrent.atomic.AtomicReference<>(share);
+                        register(Gauge.builder(DeploymentMeters.CLUSTER_UTILIZATION, ref, x -> x.get())
+                                .tag("cluster", c.name())
+                                .tag("region", c.spec().region())
+                                .tag("resource", resource)
+                                .description("requested share of the cluster's allocatable resource")
+                                .register(registry));
+                        return ref;
+                    })
+                    .set(share);
         }
 
         synchronized void finished(DeploymentAggregate a) {

@@ -8,6 +8,7 @@ import dev.scaleplane.api.deployments.Application;
 import dev.scaleplane.api.deployments.ClusterRollout;
 import dev.scaleplane.api.deployments.ClusterRolloutState;
 import dev.scaleplane.api.deployments.DeploymentConflictException;
+import dev.scaleplane.api.deployments.DeploymentMeters;
 import dev.scaleplane.api.deployments.DeploymentNotification;
 import dev.scaleplane.api.deployments.DeploymentPhase;
 import dev.scaleplane.api.deployments.DeploymentRequest;
@@ -254,6 +255,22 @@ class DeploymentsTest {
             });
         });
         assertThat(deployments.active()).isEmpty();
+        // The scaling meters.
+        var meters = platform.meterRegistry();
+        assertThat(meters.get(DeploymentMeters.FINISHED)
+                        .tag("outcome", "completed")
+                        .counter()
+                        .count())
+                .isEqualTo(1.0);
+        assertThat(meters.get(DeploymentMeters.DURATION).timer().count()).isEqualTo(1);
+        assertThat(meters.get(DeploymentMeters.ACTIVE_MAX).gauge().value()).isEqualTo(1.0);
+        assertThat(meters.get(DeploymentMeters.APPLY_OVERHEAD).timer().count()).isEqualTo(EU.size());
+        assertThat(meters.get(DeploymentMeters.PER_HOUR).gauge().value()).isEqualTo(1.0);
+        await().atMost(Duration.ofSeconds(5))
+                .untilAsserted(() -> assertThat(meters.find(DeploymentMeters.CLUSTER_UTILIZATION)
+                                .tags("cluster", "ams-1", "resource", "cpu")
+                                .gauge())
+                        .isNotNull());
         // Idempotent: the same request again is the finished deployment, nothing recorded.
         long version =
                 platform.store().streamVersion(Deployments.stream("web-1")).orElseThrow();
@@ -268,7 +285,7 @@ class DeploymentsTest {
     @Test
     void aCanaryThatNeverBecomesReadyIsRolledBackToThePreviousRevisionAndTheRestIsUntouched() throws Exception {
         deployments.define(webApp().rollout(RolloutStrategy.builder()
-                        .progressDeadline(Duration.ofSeconds(2))
+                        .progressDeadline(Duration.ofSeconds(5))
                         .build())
                 .build());
         deployments.request(DeploymentRequest.of("web-1", "web", "1.0.0", "alice"));
@@ -278,7 +295,7 @@ class DeploymentsTest {
         DeploymentStatus failed = finish("web-2");
 
         assertThat(failed.phase()).isEqualTo(DeploymentPhase.FAILED);
-        assertThat(failed.reason()).contains("not ready within the progress deadline of PT2S");
+        assertThat(failed.reason()).contains("not ready within the progress deadline of PT5S");
         ClusterRollout canary = failed.clusters().stream()
                 .filter(c -> c.wave() == 0)
                 .findFirst()
@@ -406,7 +423,7 @@ class DeploymentsTest {
                         .window(Duration.ofDays(30))
                         .build());
         deployments.define(webApp().rollout(RolloutStrategy.builder()
-                        .progressDeadline(Duration.ofSeconds(1))
+                        .progressDeadline(Duration.ofSeconds(5))
                         .build())
                 .build());
         deployments.request(DeploymentRequest.of("web-1", "web", "1.0.0-fail", "alice"));
@@ -425,7 +442,8 @@ class DeploymentsTest {
 
         deployments.request(DeploymentRequest.of("web-3", "web", "1.0.1", "alice")
                 .flagged(FreezeFlag.EMERGENCY, "oncall-frank", "fixes the outage"));
-        assertThat(finish("web-3").phase()).isEqualTo(DeploymentPhase.COMPLETED);
+        DeploymentStatus fix = finish("web-3");
+        assertThat(fix.phase()).as("%s", fix).isEqualTo(DeploymentPhase.COMPLETED);
         Map<?, ?> admitted =
                 platform.store().readStream(Deployments.stream("web-3"), ReadDirection.FORWARD, 0, 100).stream()
                         .filter(r -> r.event().type().endsWith(".admitted"))
