@@ -1,0 +1,168 @@
+package dev.scaleplane.samples.platform;
+
+import dev.scaleplane.api.deployments.ClusterRollout;
+import dev.scaleplane.api.deployments.ClusterRolloutState;
+import dev.scaleplane.api.deployments.DeploymentMeters;
+import dev.scaleplane.api.deployments.DeploymentStatus;
+import dev.scaleplane.api.slo.SloStatus;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.distribution.ValueAtPercentile;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+
+/** The closing report: a table of the deployments, the SLOs, and the controller's scaling meters. */
+final class Report {
+    private Report() {}
+
+    /** One row per deployment: id, service, version, outcome, duration and clusters. */
+    static String deployments(List<DeploymentStatus> all) {
+        StringBuilder sb = new StringBuilder();
+        String format = "%-22s %-9s %-8s %-10s %8s  %s%n";
+        sb.append(String.format(
+                Locale.ROOT, format, "DEPLOYMENT", "SERVICE", "VERSION", "OUTCOME", "DURATION", "CLUSTERS"));
+        for (DeploymentStatus s : all) {
+            sb.append(String.format(
+                    Locale.ROOT,
+                    format,
+                    s.deploymentId(),
+                    s.application(),
+                    s.version(),
+                    s.phase(),
+                    duration(s),
+                    clusters(s)));
+        }
+        return sb.toString();
+    }
+
+    /**
+     * From the first wave (the request when there was none) to the end; the controller's duration meter counts
+     * completed deployments from their first wave.
+     */
+    private static String duration(DeploymentStatus s) {
+        Instant from = s.startedAt() != null ? s.startedAt() : s.requestedAt();
+        if (s.finishedAt() == null) {
+            return "-";
+        }
+        return String.format(
+                Locale.ROOT, "%.1f s", Duration.between(from, s.finishedAt()).toMillis() / 1000.0);
+    }
+
+    /** The clusters in wave order; any not READY shows its state. */
+    static String clusters(DeploymentStatus s) {
+        if (s.clusters().isEmpty()) {
+            return "none" + (s.reason() == null ? "" : " (" + shorten(s.reason()) + ")");
+        }
+        List<String> parts = new ArrayList<>();
+        for (ClusterRollout c : s.clusters()) {
+            parts.add(
+                    c.state() == ClusterRolloutState.READY
+                            ? c.cluster()
+                            : c.cluster() + ":"
+                                    + c.state().name().toLowerCase(Locale.ROOT).replace('_', '-'));
+        }
+        return String.join(" ", parts);
+    }
+
+    private static String shorten(String reason) {
+        int cut = reason.indexOf(';');
+        return cut > 0 ? reason.substring(0, cut) : reason;
+    }
+
+    /** Each SLO's error budget and whether its service is frozen. */
+    static String slos(List<SloStatus> statuses, java.util.function.Predicate<String> frozen) {
+        StringBuilder sb = new StringBuilder();
+        String format = "%-22s %-9s %7s %6s %6s %10s  %s%n";
+        sb.append(
+                String.format(Locale.ROOT, format, "SLO", "SERVICE", "SLI", "GOOD", "TOTAL", "BUDGET", "DEPLOYMENTS"));
+        for (SloStatus s : statuses) {
+            sb.append(String.format(
+                    Locale.ROOT,
+                    format,
+                    s.slo(),
+                    s.service(),
+                    String.format(Locale.ROOT, "%.1f%%", s.budget().sli() * 100),
+                    String.format(Locale.ROOT, "%.0f", s.budget().good()),
+                    String.format(Locale.ROOT, "%.0f", s.budget().total()),
+                    String.format(Locale.ROOT, "%.0f%%", s.budget().remaining() * 100),
+                    frozen.test(s.service()) ? "frozen" : "open"));
+        }
+        return sb.toString();
+    }
+
+    /** The controller's scaling meters ({@link DeploymentMeters}), read from the platform's registry. */
+    static String meters(MeterRegistry registry) {
+        StringBuilder sb = new StringBuilder();
+        String format = "%-44s %s%n";
+        sb.append(String.format(Locale.ROOT, format, "METER", "VALUE"));
+        sb.append(String.format(
+                Locale.ROOT,
+                format,
+                DeploymentMeters.PER_HOUR,
+                gauge(registry, DeploymentMeters.PER_HOUR) + " finished in the trailing hour"));
+        Timer duration = registry.find(DeploymentMeters.DURATION).timer();
+        sb.append(String.format(
+                Locale.ROOT,
+                format,
+                DeploymentMeters.DURATION,
+                duration == null
+                        ? "-"
+                        : duration.count() + " completed, " + percentiles(duration) + " (first wave to completion)"));
+        sb.append(String.format(
+                Locale.ROOT,
+                format,
+                DeploymentMeters.ACTIVE_MAX,
+                gauge(registry, DeploymentMeters.ACTIVE_MAX) + " deployments in progress at once"));
+        var steps = registry.find(DeploymentMeters.STEPS).counter();
+        sb.append(String.format(
+                Locale.ROOT,
+                format,
+                DeploymentMeters.STEPS,
+                steps == null ? "-" : String.format(Locale.ROOT, "%.0f steps recorded", steps.count())));
+        Timer overhead = registry.find(DeploymentMeters.APPLY_OVERHEAD).timer();
+        sb.append(String.format(
+                Locale.ROOT,
+                format,
+                DeploymentMeters.APPLY_OVERHEAD,
+                overhead == null
+                        ? "-"
+                        : String.format(
+                                Locale.ROOT,
+                                "%d applies, mean %.2f ms, max %.2f ms",
+                                overhead.count(),
+                                overhead.mean(TimeUnit.MICROSECONDS) / 1000.0,
+                                overhead.max(TimeUnit.MICROSECONDS) / 1000.0)));
+        Timer recovery = registry.find(DeploymentMeters.FAILURE_RECOVERY).timer();
+        sb.append(String.format(
+                Locale.ROOT,
+                format,
+                DeploymentMeters.FAILURE_RECOVERY,
+                recovery == null || recovery.count() == 0
+                        ? "-"
+                        : String.format(
+                                Locale.ROOT,
+                                "%d replacement(s), mean %.2f s from lost to replacement ready",
+                                recovery.count(),
+                                recovery.mean(TimeUnit.MILLISECONDS) / 1000.0)));
+        return sb.toString();
+    }
+
+    private static String gauge(MeterRegistry registry, String name) {
+        Gauge g = registry.find(name).gauge();
+        return g == null ? "-" : String.format(Locale.ROOT, "%.0f", g.value());
+    }
+
+    private static String percentiles(Timer timer) {
+        List<String> parts = new ArrayList<>();
+        for (ValueAtPercentile p : timer.takeSnapshot().percentileValues()) {
+            parts.add(String.format(
+                    Locale.ROOT, "p%.0f %.2f s", p.percentile() * 100, p.value(TimeUnit.MILLISECONDS) / 1000.0));
+        }
+        return String.join(", ", parts);
+    }
+}
