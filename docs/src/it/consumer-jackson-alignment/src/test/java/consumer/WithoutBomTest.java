@@ -15,7 +15,9 @@ class WithoutBomTest {
     @Test
     void olderJacksonCoreBreaksThePlatform() {
         int[] minors = RoundTrip.jacksonMinors();
-        assertTrue(minors[0] < minors[1], "jackson-core 2." + minors[0] + " is older than jackson-databind 2." + minors[1]);
+        assertTrue(
+                minors[0] < minors[1],
+                "jackson-core 2." + minors[0] + " is older than jackson-databind 2." + minors[1]);
 
         Throwable failure = assertThrows(Throwable.class, RoundTrip::run);
 

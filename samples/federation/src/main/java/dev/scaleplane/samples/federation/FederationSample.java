@@ -34,6 +34,9 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -49,6 +52,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.IntConsumer;
 import java.util.stream.Stream;
 
 /**
@@ -169,9 +173,21 @@ public final class FederationSample {
 
     private FederationSample() {}
 
-    /** Runs the sample; exits with status 1 if an expectation was not met. */
+    /**
+     * Runs the sample; exits with status 1 if an expectation was not met. The platform's meters are served for
+     * Prometheus on 127.0.0.1 while the fleet runs, port {@code -Dscaleplane.sample.metrics-port} (default any free
+     * port, printed); {@code -Dscaleplane.sample.metrics-hold-seconds=60} keeps the fleet and the endpoint up for a
+     * minute after the scenario.
+     */
     public static void main(String[] args) throws Exception {
-        Outcome outcome = run(System.out);
+        Duration hold = Duration.ofSeconds(Long.getLong("scaleplane.sample.metrics-hold-seconds", 0));
+        Outcome outcome = run(System.out, port -> {
+            try {
+                TimeUnit.MILLISECONDS.sleep(hold.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
         if (!outcome.ok()) {
             System.err.println("federation sample FAILED: " + outcome.failures().size() + " expectation(s) not met:");
             outcome.failures().forEach(f -> System.err.println("  - " + f));
@@ -202,8 +218,13 @@ public final class FederationSample {
         }
     }
 
-    /** Runs the whole scenario, printing to {@code out}. */
-    static Outcome run(PrintStream out) throws Exception {
+    /**
+     * Runs the whole scenario, printing to {@code out}.
+     *
+     * @param whileServing called with the Prometheus endpoint's port after the fleet scenario, before the platform and
+     *     the endpoint close
+     */
+    static Outcome run(PrintStream out, IntConsumer whileServing) throws Exception {
         Checks checks = new Checks();
         Scenario seen = new Scenario();
         Path work = Files.createTempDirectory("scaleplane-federation-sample-");
@@ -214,18 +235,25 @@ public final class FederationSample {
 
             // 2. The platform on the embedded defaults, with the fleet's settings and the apply retries.
             Path store = work.resolve("store");
+            PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             try (ScaleplanePlatform platform = Scaleplane.builder()
-                    .config(ScaleplaneProperties.builder()
-                            .put("scaleplane.events.provider", "memory")
-                            .put("scaleplane.store.provider", "file")
-                            .put("scaleplane.store.file.directory", store.toString())
-                            .put("scaleplane.tasks.provider", "memory")
-                            .putAll(FLEET_SETTINGS)
-                            .build())
-                    .taskQueueOptions(TaskQueueOptions.builder()
-                            .retryPolicy(KubernetesFederationProvider.APPLY_TASK, APPLY_RETRIES)
-                            .build())
-                    .build()) {
+                            .config(ScaleplaneProperties.builder()
+                                    .put("scaleplane.events.provider", "memory")
+                                    .put("scaleplane.store.provider", "file")
+                                    .put("scaleplane.store.file.directory", store.toString())
+                                    .put("scaleplane.tasks.provider", "memory")
+                                    .putAll(FLEET_SETTINGS)
+                                    .build())
+                            .taskQueueOptions(TaskQueueOptions.builder()
+                                    .retryPolicy(KubernetesFederationProvider.APPLY_TASK, APPLY_RETRIES)
+                                    .build())
+                            .meterRegistry(meters) // the README's "A Prometheus endpoint"
+                            .build();
+                    HTTPServer metricsEndpoint = HTTPServer.builder()
+                            .hostname("127.0.0.1")
+                            .port(Integer.getInteger("scaleplane.sample.metrics-port", 0))
+                            .registry(meters.getPrometheusRegistry())
+                            .buildAndStart()) {
                 Fleet fleet = platform.federation();
                 out.printf(
                         "Platform: bus %s, event store file (%s), task queue memory%n  fleet settings: %s%n%n",
@@ -241,6 +269,8 @@ public final class FederationSample {
                     checks.check(false, () -> "the scenario ran to its end, but it threw " + e);
                     e.printStackTrace(out);
                 }
+                out.printf("%nPrometheus endpoint: http://127.0.0.1:%d/metrics%n", metricsEndpoint.getPort());
+                whileServing.accept(metricsEndpoint.getPort());
             }
             // 9. Two replicas of a service share the fleet through Leases; one stops mid-run.
             try {

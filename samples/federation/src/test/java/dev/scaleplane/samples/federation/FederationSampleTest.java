@@ -5,7 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.scaleplane.api.federation.FailoverDecision;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -18,12 +23,27 @@ class FederationSampleTest {
     void failsOverWithinTheResidencyAsTheWhatIfPredictedAndCleansUpOnReturn() throws Exception {
         ByteArrayOutputStream buffer = new ByteArrayOutputStream();
         FederationSample.Outcome outcome;
+        AtomicReference<String> scraped = new AtomicReference<>();
         try (PrintStream out = new PrintStream(buffer, true, StandardCharsets.UTF_8)) {
-            outcome = FederationSample.run(out);
+            outcome = FederationSample.run(
+                    out,
+                    port -> scraped.set(HttpClient.newHttpClient()
+                            .sendAsync(
+                                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
+                                            .build(),
+                                    HttpResponse.BodyHandlers.ofString())
+                            .join()
+                            .body()));
         }
         String printed = buffer.toString(StandardCharsets.UTF_8);
 
         assertThat(outcome.failures()).as(printed).isEmpty();
+        // The Prometheus endpoint, scraped over HTTP while the fleet ran: the propagation's apply tasks went through
+        // the
+        // platform's task queue, the fleet's events through its bus.
+        assertThat(scraped.get())
+                .containsPattern("scaleplane_tasks_submitted_total\\{[^}]*} [1-9][0-9]*\\.0\n")
+                .containsPattern("scaleplane_events_published_total\\{[^}]*} [1-9][0-9]*\\.0\n");
 
         // Two EU clusters, six replicas between them; the Paris cluster is the one taken away.
         assertThat(outcome.placed()).hasSize(2).doesNotContainKey("nyc-1");

@@ -23,8 +23,9 @@ import dev.scaleplane.core.orchestration.DispatchStrategies;
 import dev.scaleplane.core.orchestration.HealthPolicy;
 import dev.scaleplane.core.orchestration.Orchestrator;
 import dev.scaleplane.tck.VirtualTaskClock;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import java.io.PrintStream;
 import java.net.URI;
 import java.time.Duration;
@@ -37,8 +38,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.BiPredicate;
 import java.util.function.BooleanSupplier;
+import java.util.function.IntConsumer;
 
 /**
  * The Scaleplane orchestration sample: deployment requests published on the event bus become one task per target
@@ -109,9 +112,19 @@ public final class OrchestrationSample {
 
     private OrchestrationSample() {}
 
-    /** Runs the sample; exits with status 1 if an expectation was not met. */
+    /**
+     * Runs the sample; exits with status 1 if an expectation was not met. The platform's meters (the orchestrator's
+     * among them) are served for Prometheus on 127.0.0.1, port {@code -Dscaleplane.sample.metrics-port} (default any
+     * free port, printed); {@code -Dscaleplane.sample.metrics-hold-seconds=60} keeps them up for a minute after the run.
+     */
     public static void main(String[] args) throws Exception {
-        Outcome outcome = run(System.out);
+        long holdSeconds = Long.getLong("scaleplane.sample.metrics-hold-seconds", 0);
+        Outcome outcome = run(System.out, port -> {
+            if (holdSeconds > 0) {
+                System.out.printf("serving http://127.0.0.1:%d/metrics for %d s%n", port, holdSeconds);
+                LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(holdSeconds));
+            }
+        });
         if (!outcome.ok()) {
             System.err.println(
                     "orchestration sample FAILED: " + outcome.failures().size() + " expectation(s) not met:");
@@ -183,27 +196,39 @@ public final class OrchestrationSample {
         }
     }
 
-    /** Runs the whole scenario, printing to {@code out}. */
-    static Outcome run(PrintStream out) throws Exception {
+    /**
+     * Runs the whole scenario, printing to {@code out}.
+     *
+     * @param whileServing called with the Prometheus endpoint's port once the scenario is over and before the
+     *     orchestrator, the platform and the endpoint close
+     */
+    static Outcome run(PrintStream out, IntConsumer whileServing) throws Exception {
         long realStart = System.nanoTime();
         VirtualTaskClock clock = new VirtualTaskClock();
         Instant start = clock.now();
-        MeterRegistry meters = new SimpleMeterRegistry();
+        // Micrometer's Prometheus registry: the README's "A Prometheus endpoint".
+        PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         List<String> failures = new ArrayList<>();
         List<String> slotViolations = new ArrayList<>();
 
         try (ScaleplanePlatform platform = Scaleplane.builder()
-                .config(ScaleplaneProperties.of(Map.of(
-                        "scaleplane.events.provider", "memory",
-                        // Nothing here needs an audit trail; the in-memory store keeps the run free of files.
-                        "scaleplane.store.provider", "memory",
-                        "scaleplane.tasks.provider", "memory")))
-                .taskClock(clock)
-                .taskQueueOptions(TaskQueueOptions.builder()
-                        .retryPolicy(ClusterDeployment.TASK_TYPE, ROLLOUT_RETRIES)
-                        .build())
-                .meterRegistry(meters)
-                .build()) {
+                        .config(ScaleplaneProperties.of(Map.of(
+                                "scaleplane.events.provider", "memory",
+                                // Nothing here needs an audit trail; the in-memory store keeps the run free of files.
+                                "scaleplane.store.provider", "memory",
+                                "scaleplane.tasks.provider", "memory")))
+                        .taskClock(clock)
+                        .taskQueueOptions(TaskQueueOptions.builder()
+                                .retryPolicy(ClusterDeployment.TASK_TYPE, ROLLOUT_RETRIES)
+                                .build())
+                        .meterRegistry(meters)
+                        .build();
+                HTTPServer metricsEndpoint = HTTPServer.builder()
+                        .hostname("127.0.0.1")
+                        .port(Integer.getInteger("scaleplane.sample.metrics-port", 0))
+                        .registry(meters.getPrometheusRegistry())
+                        .buildAndStart()) {
+            out.printf("Prometheus endpoint: http://127.0.0.1:%d/metrics%n%n", metricsEndpoint.getPort());
             EventBus events = platform.events();
             TaskQueue queue = platform.tasks();
 
@@ -349,6 +374,7 @@ public final class OrchestrationSample {
                         outcome.ok()
                                 ? "OK: every expectation met."
                                 : "FAILED: " + failures.size() + " expectation(s) not met (listed on standard error).");
+                whileServing.accept(metricsEndpoint.getPort());
                 return outcome;
             }
         }

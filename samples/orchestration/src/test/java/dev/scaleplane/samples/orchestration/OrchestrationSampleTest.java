@@ -5,7 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.scaleplane.api.orchestration.TaskState;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /** Runs the orchestration scenario end to end on the embedded bus and queue, on virtual time, and checks its report. */
@@ -15,8 +20,17 @@ class OrchestrationSampleTest {
     void runsTheScenarioAndMeetsEveryExpectation() throws Exception {
         ByteArrayOutputStream buffer = new ByteArrayOutputStream();
         OrchestrationSample.Outcome outcome;
+        AtomicReference<String> scraped = new AtomicReference<>();
         try (PrintStream out = new PrintStream(buffer, true, StandardCharsets.UTF_8)) {
-            outcome = OrchestrationSample.run(out);
+            outcome = OrchestrationSample.run(
+                    out,
+                    port -> scraped.set(HttpClient.newHttpClient()
+                            .sendAsync(
+                                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
+                                            .build(),
+                                    HttpResponse.BodyHandlers.ofString())
+                            .join()
+                            .body()));
         }
         String printed = buffer.toString(StandardCharsets.UTF_8);
 
@@ -95,6 +109,12 @@ class OrchestrationSampleTest {
                 .contains("probe succeeded: back in rotation")
                 .contains("Metrics (Micrometer registry")
                 .contains("OK: every expectation met.");
+
+        // The Prometheus endpoint, scraped over HTTP before the orchestrator closed, serves the same counts.
+        assertThat(scraped.get())
+                .containsPattern("scaleplane_tasks_submitted_total\\{[^}]*} " + planned + "\\.0\n")
+                .containsPattern("scaleplane_orchestrator_dispatched_total\\{[^}]*orchestrator=\"rollouts\"[^}]*} "
+                        + m.dispatched() + "\\.0\n");
     }
 
     @Test
@@ -111,7 +131,7 @@ class OrchestrationSampleTest {
     private static OrchestrationSample.Outcome runQuietly() throws Exception {
         ByteArrayOutputStream buffer = new ByteArrayOutputStream();
         try (PrintStream out = new PrintStream(buffer, true, StandardCharsets.UTF_8)) {
-            OrchestrationSample.Outcome outcome = OrchestrationSample.run(out);
+            OrchestrationSample.Outcome outcome = OrchestrationSample.run(out, port -> {});
             assertThat(outcome.failures())
                     .as(buffer.toString(StandardCharsets.UTF_8))
                     .isEmpty();

@@ -16,7 +16,9 @@ import dev.scaleplane.core.Scaleplane;
 import dev.scaleplane.core.ScaleplanePlatform;
 import dev.scaleplane.core.config.ScaleplaneProperties;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import java.io.PrintStream;
 import java.net.URI;
 import java.nio.file.Files;
@@ -30,6 +32,7 @@ import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.IntConsumer;
 
 /**
  * The Scaleplane quickstart: a deploy API publishes deployment requests on the embedded in-memory bus, and two
@@ -64,9 +67,31 @@ public final class Quickstart {
 
     private Quickstart() {}
 
-    /** Runs the quickstart; exits with status 1 if an expectation was not met. */
+    /**
+     * Port of the Prometheus endpoint, from system property {@value #METRICS_PORT_PROPERTY}; 0 (the default) takes any
+     * free port, and the run prints which.
+     */
+    static final String METRICS_PORT_PROPERTY = "scaleplane.sample.metrics-port";
+
+    /**
+     * Seconds the run keeps the Prometheus endpoint up after the scenario, so that it can be scraped by hand, from system
+     * property {@value #METRICS_HOLD_PROPERTY}; default 0.
+     */
+    static final String METRICS_HOLD_PROPERTY = "scaleplane.sample.metrics-hold-seconds";
+
+    /**
+     * Runs the quickstart; exits with status 1 if an expectation was not met. With
+     * {@code -Dscaleplane.sample.metrics-hold-seconds=60} the Prometheus endpoint it prints stays up for a minute after
+     * the scenario: {@code curl http://127.0.0.1:<port>/metrics}.
+     */
     public static void main(String[] args) throws Exception {
-        Outcome outcome = run(System.out);
+        Outcome outcome = run(System.out, port -> {
+            try {
+                Thread.sleep(Integer.getInteger(METRICS_HOLD_PROPERTY, 0) * 1000L);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
         if (!outcome.ok()) {
             System.err.println("quickstart FAILED: " + outcome.failures().size() + " expectation(s) not met:");
             outcome.failures().forEach(f -> System.err.println("  - " + f));
@@ -121,27 +146,40 @@ public final class Quickstart {
         }
     }
 
-    /** Runs the whole scenario, printing to {@code out}. */
-    static Outcome run(PrintStream out) throws Exception {
+    /**
+     * Runs the whole scenario, printing to {@code out}, with the platform's meters served for Prometheus on 127.0.0.1.
+     *
+     * @param whileServing called with the endpoint's port after the scenario, before the platform and the endpoint
+     *     close: {@code http://127.0.0.1:<port>/metrics} serves every meter of the run
+     */
+    static Outcome run(PrintStream out, IntConsumer whileServing) throws Exception {
         List<DeploymentRequested> requests = DeploymentStream.requests(DEPLOYMENTS);
         int startedExpected =
                 requests.stream().mapToInt(r -> r.clusters().size()).sum();
         List<String> failures = new ArrayList<>();
-        MeterRegistry meters = new SimpleMeterRegistry();
+        // Micrometer's Prometheus registry, served by the Prometheus client's HTTP server: the README's "A Prometheus
+        // endpoint".
+        PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
 
         // The embedded file-log event store keeps the audit trail; a temporary folder keeps runs independent.
         Path storeDirectory = Files.createTempDirectory("scaleplane-quickstart-store-");
         try (ScaleplanePlatform platform = Scaleplane.builder()
-                .config(ScaleplaneProperties.fromEnvironment().toBuilder()
-                        .put("scaleplane.store.file.directory", storeDirectory.toString())
-                        .build())
-                .recordTopics(DEPLOYMENTS_TOPIC) // every deployment request lands in the audit trail
-                .meterRegistry(meters)
-                .build()) {
+                        .config(ScaleplaneProperties.fromEnvironment().toBuilder()
+                                .put("scaleplane.store.file.directory", storeDirectory.toString())
+                                .build())
+                        .recordTopics(DEPLOYMENTS_TOPIC) // every deployment request lands in the audit trail
+                        .meterRegistry(meters)
+                        .build();
+                HTTPServer metricsEndpoint = HTTPServer.builder()
+                        .hostname("127.0.0.1")
+                        .port(Integer.getInteger(METRICS_PORT_PROPERTY, 0))
+                        .registry(meters.getPrometheusRegistry())
+                        .buildAndStart()) {
             EventBus events = platform.events();
             out.printf(
                     "Scaleplane quickstart: %d deployment requests on the '%s' event bus%n%n",
                     DEPLOYMENTS, platform.eventBusBackend());
+            out.printf("Prometheus endpoint: http://127.0.0.1:%d/metrics%n%n", metricsEndpoint.getPort());
 
             // 1. Subscribe before publishing: a new group starts at the latest event.
             Deployer deployer = new Deployer(events);
@@ -308,6 +346,7 @@ public final class Quickstart {
                     outcome.ok()
                             ? "OK: every expectation met."
                             : "FAILED: " + failures.size() + " expectation(s) not met (listed on standard error).");
+            whileServing.accept(metricsEndpoint.getPort());
             return outcome;
         }
     }

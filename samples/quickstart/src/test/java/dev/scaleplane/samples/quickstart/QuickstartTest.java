@@ -6,7 +6,12 @@ import dev.scaleplane.api.events.DeadLetter;
 import dev.scaleplane.api.events.catalog.DeploymentRequested;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /** Runs the quickstart scenario end to end on the embedded bus and checks what it reports. */
@@ -15,9 +20,18 @@ class QuickstartTest {
     @Test
     void runsTheScenarioAndMeetsEveryExpectation() throws Exception {
         ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+        AtomicReference<String> scraped = new AtomicReference<>();
         Quickstart.Outcome outcome;
         try (PrintStream out = new PrintStream(buffer, true, StandardCharsets.UTF_8)) {
-            outcome = Quickstart.run(out);
+            outcome = Quickstart.run(
+                    out,
+                    port -> scraped.set(HttpClient.newHttpClient()
+                            .sendAsync(
+                                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
+                                            .build(),
+                                    HttpResponse.BodyHandlers.ofString())
+                            .join()
+                            .body()));
         }
         String printed = buffer.toString(StandardCharsets.UTF_8);
 
@@ -70,5 +84,12 @@ class QuickstartTest {
                 .contains("Dead letters of group 'auditor': 1")
                 .contains("Redrive")
                 .contains("OK: every expectation met.");
+
+        // The Prometheus endpoint, scraped over HTTP while the platform ran, serves the same figures.
+        assertThat(scraped.get())
+                .contains("# TYPE scaleplane_events_published_total counter")
+                .containsPattern("scaleplane_events_delivered_total\\{[^}]*group=\"auditor\"[^}]*} "
+                        + Quickstart.DEPLOYMENTS + "\\.0\n")
+                .containsPattern("scaleplane_events_dead_lettered_total\\{[^}]*group=\"auditor\"[^}]*} 1\\.0\n");
     }
 }
