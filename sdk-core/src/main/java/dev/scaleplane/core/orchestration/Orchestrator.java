@@ -914,8 +914,8 @@ public final class Orchestrator implements AutoCloseable {
     /** The drain of one registration. */
     private static final class Drain {
         final CompletableFuture<Integer> future = new CompletableFuture<>();
-        /** The hand-back at the timeout, while armed. Orchestrator lock held. */
-        TaskClock.@Nullable Cancellable timer;
+        /** The hand-back at the timeout, while armed. Written under the orchestrator lock, read by {@link #finish}. */
+        volatile TaskClock.@Nullable Cancellable timer;
         /** The timeout passed: the hand-back completes the drain with its count. Orchestrator lock held. */
         boolean handingBack;
 
