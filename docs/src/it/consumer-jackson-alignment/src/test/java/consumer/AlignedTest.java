@@ -1,7 +1,12 @@
 package consumer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.scaleplane.docs.QuickstartExample;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
 /** With scaleplane-bom imported: one Jackson version, and the platform works next to the other library. */
@@ -17,5 +22,19 @@ class AlignedTest {
         assertEquals("{\"application\":\"checkout\"}", seen.otherLibraryJson());
         assertEquals(1, seen.recorded().size(), "events read back from the stream");
         assertEquals(seen.consumedId(), seen.recorded().get(0).event().id());
+    }
+
+    @Test
+    void readmeQuickstartRunsAsTheUsersCode() {
+        PrintStream original = System.out;
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
+        try {
+            QuickstartExample.main(new String[0]);
+        } finally {
+            System.setOut(original);
+        }
+        String output = printed.toString(StandardCharsets.UTF_8);
+        assertTrue(output.contains("deploying checkout 1.4.2"), output);
     }
 }
