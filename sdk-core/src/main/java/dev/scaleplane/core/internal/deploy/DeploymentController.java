@@ -358,10 +358,7 @@ public final class DeploymentController implements Deployments, AutoCloseable {
 
     @Override
     public Optional<DeploymentStatus> status(String deploymentId) {
-        Driver d;
-        synchronized (drivers) {
-            d = drivers.get(deploymentId);
-        }
+        Driver d = driver(deploymentId);
         if (d != null) {
             synchronized (d) {
                 return Optional.of(d.state.status());
@@ -385,10 +382,7 @@ public final class DeploymentController implements Deployments, AutoCloseable {
 
     @Override
     public CompletableFuture<DeploymentStatus> whenFinished(String deploymentId) {
-        Driver d;
-        synchronized (drivers) {
-            d = drivers.get(deploymentId);
-        }
+        Driver d = driver(deploymentId);
         if (d != null) {
             return d.finished.copy();
         }
@@ -426,10 +420,7 @@ public final class DeploymentController implements Deployments, AutoCloseable {
             throw new InvalidDeploymentException("actor", actor, "who " + kind + " the deployment, recorded with it");
         }
         checkOpen();
-        Driver d;
-        synchronized (drivers) {
-            d = drivers.get(id);
-        }
+        Driver d = driver(id);
         if (d == null) {
             DeploymentAggregate a = load(id).orElseThrow(() -> new UnknownDeploymentException(
                     "cannot " + verb(kind) + " deployment " + id + ": it was never requested"));
@@ -493,6 +484,12 @@ public final class DeploymentController implements Deployments, AutoCloseable {
         }
         kick(d);
         return d;
+    }
+
+    private @Nullable Driver driver(String id) {
+        synchronized (drivers) {
+            return drivers.get(id);
+        }
     }
 
     private List<Driver> drivers() {
@@ -639,10 +636,7 @@ public final class DeploymentController implements Deployments, AutoCloseable {
     }
 
     private String applicationOf(String id) {
-        Driver d;
-        synchronized (drivers) {
-            d = drivers.get(id);
-        }
+        Driver d = driver(id);
         return d == null || d.state.request == null ? "" : d.state.request.application();
     }
 
@@ -933,25 +927,32 @@ public final class DeploymentController implements Deployments, AutoCloseable {
     }
 
     private Propagation propagate(String application, String cluster, List<Manifest> objects) {
-        return platform.federation()
-                .propagate(PropagationRequest.builder(propagationId(application, cluster))
-                        .objects(objects)
-                        // Pinned to the cluster: the rollout chooses clusters, not failover; and an unreachable
-                        // cluster stays chosen so that a rollback catches up when it returns.
-                        .placement(PlacementPolicy.builder()
-                                .clusters(cluster)
-                                .tolerate(Toleration.exists(Taint.UNREACHABLE))
-                                .tolerate(Toleration.exists(Taint.NOT_READY))
-                                .build())
-                        .failover(false)
-                        .build());
+        return platform.federation().propagate(clusterPropagation(application, cluster, objects));
+    }
+
+    /**
+     * The propagation that applies {@code objects} of {@code application} to one cluster, as a rollout does; public
+     * for the benchmark that measures the controller against these propagations made directly.
+     */
+    public static PropagationRequest clusterPropagation(String application, String cluster, List<Manifest> objects) {
+        return PropagationRequest.builder(propagationId(application, cluster))
+                .objects(objects)
+                // Pinned to the cluster: the rollout chooses clusters, not failover; and an unreachable
+                // cluster stays chosen so that a rollback catches up when it returns.
+                .placement(PlacementPolicy.builder()
+                        .clusters(cluster)
+                        .tolerate(Toleration.exists(Taint.UNREACHABLE))
+                        .tolerate(Toleration.exists(Taint.NOT_READY))
+                        .build())
+                .failover(false)
+                .build();
     }
 
     /**
      * {@code <application>--<cluster>}: a DNS label, as propagation ids are; past 63 characters the tail is a hash,
      * so distinct pairs stay distinct.
      */
-    static String propagationId(String application, String cluster) {
+    public static String propagationId(String application, String cluster) {
         String id = application + "--" + cluster;
         if (id.length() <= 63) {
             return id;

@@ -13,12 +13,12 @@ import dev.scaleplane.api.federation.ClusterCredentials;
 import dev.scaleplane.api.federation.ClusterHealth;
 import dev.scaleplane.api.federation.ClusterSpec;
 import dev.scaleplane.api.federation.Fleet;
-import dev.scaleplane.api.federation.Manifest;
 import dev.scaleplane.core.Scaleplane;
 import dev.scaleplane.core.ScaleplanePlatform;
 import dev.scaleplane.core.config.ScaleplaneProperties;
 import dev.scaleplane.federation.kubernetes.KubernetesFleetConfig;
 import dev.scaleplane.federation.kubernetes.testing.SimulatedFleet;
+import dev.scaleplane.federation.kubernetes.testing.SimulatedWorkloads;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -84,7 +84,9 @@ class GrafanaDeploymentAnnotationsTest {
         await().atMost(Duration.ofSeconds(30))
                 .until(() -> fleet.snapshot().clusters().stream().allMatch(s -> s.health() == ClusterHealth.READY));
         platform.deployments()
-                .define(Application.builder("web", v -> List.of(configMap(v)))
+                .define(Application.builder(
+                                "web",
+                                v -> List.of(SimulatedWorkloads.configMap("default", "web", Map.of("version", v))))
                         .annotations("grafana")
                         .build());
         Instant before = Instant.now().minusSeconds(1);
@@ -110,17 +112,5 @@ class GrafanaDeploymentAnnotationsTest {
         assertThat(end.tags()).contains("outcome:completed");
         assertThat(end.start()).isEqualTo(done.startedAt().truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
         assertThat(end.end()).isEqualTo(done.finishedAt().truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
-    }
-
-    private static Manifest configMap(String version) {
-        return Manifest.of(Map.of(
-                "apiVersion",
-                "v1",
-                "kind",
-                "ConfigMap",
-                "metadata",
-                Map.of("name", "web", "namespace", "default"),
-                "data",
-                Map.of("version", version)));
     }
 }

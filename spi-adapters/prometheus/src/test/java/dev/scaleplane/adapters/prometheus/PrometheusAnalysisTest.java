@@ -17,7 +17,6 @@ import dev.scaleplane.api.federation.ClusterCredentials;
 import dev.scaleplane.api.federation.ClusterHealth;
 import dev.scaleplane.api.federation.ClusterSpec;
 import dev.scaleplane.api.federation.Fleet;
-import dev.scaleplane.api.federation.Manifest;
 import dev.scaleplane.api.federation.PlacementPolicy;
 import dev.scaleplane.api.store.ReadDirection;
 import dev.scaleplane.api.store.RecordedEvent;
@@ -26,6 +25,7 @@ import dev.scaleplane.core.ScaleplanePlatform;
 import dev.scaleplane.core.config.ScaleplaneProperties;
 import dev.scaleplane.federation.kubernetes.KubernetesFleetConfig;
 import dev.scaleplane.federation.kubernetes.testing.SimulatedFleet;
+import dev.scaleplane.federation.kubernetes.testing.SimulatedWorkloads;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -97,7 +97,10 @@ class PrometheusAnalysisTest {
                         .build());
                 Deployments deployments = platform.deployments();
                 for (String service : List.of("web", "api")) {
-                    deployments.define(Application.builder(service, v -> List.of(configMap(service, v)))
+                    deployments.define(Application.builder(
+                                    service,
+                                    v -> List.of(
+                                            SimulatedWorkloads.configMap("default", service, Map.of("version", v))))
                             .placement(PlacementPolicy.builder()
                                     .clusters("ams-1", "par-1")
                                     .build())
@@ -134,17 +137,5 @@ class PrometheusAnalysisTest {
             }
         }
         return values;
-    }
-
-    private static Manifest configMap(String service, String version) {
-        return Manifest.of(Map.of(
-                "apiVersion",
-                "v1",
-                "kind",
-                "ConfigMap",
-                "metadata",
-                Map.of("name", service, "namespace", "default"),
-                "data",
-                Map.of("version", version)));
     }
 }

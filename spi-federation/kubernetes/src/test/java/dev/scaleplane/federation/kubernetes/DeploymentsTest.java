@@ -39,11 +39,11 @@ import dev.scaleplane.api.store.ReadDirection;
 import dev.scaleplane.api.store.RecordedEvent;
 import dev.scaleplane.core.ScaleplanePlatform;
 import dev.scaleplane.federation.kubernetes.testing.SimulatedFleet;
+import dev.scaleplane.federation.kubernetes.testing.SimulatedWorkloads;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -126,28 +126,7 @@ class DeploymentsTest {
 
     /** The objects of {@code web} at a version: one Deployment whose image tag is the version. */
     static List<Manifest> web(String version) {
-        Map<String, Object> container = new LinkedHashMap<>();
-        container.put("name", "web");
-        container.put("image", "registry.example/web:" + version);
-        return List.of(Manifest.of(Map.of(
-                "apiVersion",
-                "apps/v1",
-                "kind",
-                "Deployment",
-                "metadata",
-                Map.of("name", "web", "namespace", "default"),
-                "spec",
-                Map.of(
-                        "replicas",
-                        2,
-                        "selector",
-                        Map.of("matchLabels", Map.of("app", "web")),
-                        "template",
-                        Map.of(
-                                "metadata",
-                                Map.of("labels", Map.of("app", "web")),
-                                "spec",
-                                Map.of("containers", List.of(container)))))));
+        return List.of(SimulatedWorkloads.deployment("default", "web", "registry.example/web:" + version, 2));
     }
 
     static Application.Builder webApp() {
