@@ -112,7 +112,7 @@ final class LiveProgress implements AutoCloseable {
         String wave = s.waves() == 0 ? "wave -/-" : "wave " + (s.wave() + 1) + "/" + s.waves();
         return String.format(
                 Locale.ROOT,
-                "%-22s %-9s %d/%d clusters ready  %-11s %s",
+                "%-24s %-9s %d/%d clusters ready  %-11s %s",
                 s.deploymentId(),
                 wave,
                 s.clustersReady(),

@@ -5,6 +5,7 @@ import dev.scaleplane.api.deployments.ClusterRolloutState;
 import dev.scaleplane.api.deployments.DeploymentMeters;
 import dev.scaleplane.api.deployments.DeploymentStatus;
 import dev.scaleplane.api.slo.SloStatus;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -12,18 +13,28 @@ import io.micrometer.core.instrument.distribution.ValueAtPercentile;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** The closing report: a table of the deployments, the SLOs, and the controller's scaling meters. */
 final class Report {
     private Report() {}
 
-    /** One row per deployment: id, service, version, outcome, duration and clusters. */
+    /** One row per deployment: id, service, version, outcome, duration and clusters; columns as wide as needed. */
     static String deployments(List<DeploymentStatus> all) {
+        int id = "DEPLOYMENT".length();
+        int service = "SERVICE".length();
+        int version = "VERSION".length();
+        for (DeploymentStatus s : all) {
+            id = Math.max(id, s.deploymentId().length());
+            service = Math.max(service, s.application().length());
+            version = Math.max(version, s.version().length());
+        }
+        String format = "%-" + id + "s  %-" + service + "s  %-" + version + "s  %-9s  %8s  %s%n";
         StringBuilder sb = new StringBuilder();
-        String format = "%-22s %-9s %-8s %-10s %8s  %s%n";
         sb.append(String.format(
                 Locale.ROOT, format, "DEPLOYMENT", "SERVICE", "VERSION", "OUTCOME", "DURATION", "CLUSTERS"));
         for (DeploymentStatus s : all) {
@@ -69,8 +80,9 @@ final class Report {
         return String.join(" ", parts);
     }
 
+    /** The reason's first clause, e.g. {@code refused by the error-budget policy}. */
     private static String shorten(String reason) {
-        int cut = reason.indexOf(';');
+        int cut = reason.indexOf(':');
         return cut > 0 ? reason.substring(0, cut) : reason;
     }
 
@@ -97,37 +109,26 @@ final class Report {
 
     /** The controller's scaling meters ({@link DeploymentMeters}), read from the platform's registry. */
     static String meters(MeterRegistry registry) {
-        StringBuilder sb = new StringBuilder();
-        String format = "%-44s %s%n";
-        sb.append(String.format(Locale.ROOT, format, "METER", "VALUE"));
-        sb.append(String.format(
-                Locale.ROOT,
-                format,
+        Map<String, String> rows = new LinkedHashMap<>();
+        rows.put("METER", "VALUE");
+        rows.put(
                 DeploymentMeters.PER_HOUR,
-                gauge(registry, DeploymentMeters.PER_HOUR) + " finished in the trailing hour"));
+                gauge(registry, DeploymentMeters.PER_HOUR) + " finished in the trailing hour");
         Timer duration = registry.find(DeploymentMeters.DURATION).timer();
-        sb.append(String.format(
-                Locale.ROOT,
-                format,
+        rows.put(
                 DeploymentMeters.DURATION,
                 duration == null
                         ? "-"
-                        : duration.count() + " completed, " + percentiles(duration) + " (first wave to completion)"));
-        sb.append(String.format(
-                Locale.ROOT,
-                format,
+                        : duration.count() + " completed, " + percentiles(duration) + " (first wave to completion)");
+        rows.put(
                 DeploymentMeters.ACTIVE_MAX,
-                gauge(registry, DeploymentMeters.ACTIVE_MAX) + " deployments in progress at once"));
-        var steps = registry.find(DeploymentMeters.STEPS).counter();
-        sb.append(String.format(
-                Locale.ROOT,
-                format,
+                gauge(registry, DeploymentMeters.ACTIVE_MAX) + " deployments in progress at once");
+        Counter steps = registry.find(DeploymentMeters.STEPS).counter();
+        rows.put(
                 DeploymentMeters.STEPS,
-                steps == null ? "-" : String.format(Locale.ROOT, "%.0f steps recorded", steps.count())));
+                steps == null ? "-" : String.format(Locale.ROOT, "%.0f steps recorded", steps.count()));
         Timer overhead = registry.find(DeploymentMeters.APPLY_OVERHEAD).timer();
-        sb.append(String.format(
-                Locale.ROOT,
-                format,
+        rows.put(
                 DeploymentMeters.APPLY_OVERHEAD,
                 overhead == null
                         ? "-"
@@ -136,11 +137,9 @@ final class Report {
                                 "%d applies, mean %.2f ms, max %.2f ms",
                                 overhead.count(),
                                 overhead.mean(TimeUnit.MICROSECONDS) / 1000.0,
-                                overhead.max(TimeUnit.MICROSECONDS) / 1000.0)));
+                                overhead.max(TimeUnit.MICROSECONDS) / 1000.0));
         Timer recovery = registry.find(DeploymentMeters.FAILURE_RECOVERY).timer();
-        sb.append(String.format(
-                Locale.ROOT,
-                format,
+        rows.put(
                 DeploymentMeters.FAILURE_RECOVERY,
                 recovery == null || recovery.count() == 0
                         ? "-"
@@ -148,7 +147,9 @@ final class Report {
                                 Locale.ROOT,
                                 "%d replacement(s), mean %.2f s from lost to replacement ready",
                                 recovery.count(),
-                                recovery.mean(TimeUnit.MILLISECONDS) / 1000.0)));
+                                recovery.mean(TimeUnit.MILLISECONDS) / 1000.0));
+        StringBuilder sb = new StringBuilder();
+        rows.forEach((name, value) -> sb.append(String.format(Locale.ROOT, "%-40s  %s%n", name, value)));
         return sb.toString();
     }
 

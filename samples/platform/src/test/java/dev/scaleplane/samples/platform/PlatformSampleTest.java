@@ -50,8 +50,8 @@ class PlatformSampleTest {
         // Not a terminal: plain progress lines, no cursor movement.
         assertThat(printed)
                 .doesNotContain("\033[")
-                .contains("search-1.2.0           wave 1/3")
-                .contains("search-1.2.0           search    1.2.0    FAILED")
+                .containsPattern("search-1\\.2\\.0 +wave 1/3 +[01]/3 clusters ready +PROGRESSING")
+                .containsPattern("search-1\\.2\\.0 +search +1\\.2\\.0 +FAILED")
                 .contains("ams-1:rolled-back par-1:pending waw-1:pending")
                 .contains("refused by the error-budget policy")
                 .contains("flaggedBy=" + PlatformSample.ONCALL)
