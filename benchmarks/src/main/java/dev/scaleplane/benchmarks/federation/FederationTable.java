@@ -59,7 +59,7 @@ public final class FederationTable {
     private final Map<String, Score> first = new TreeMap<>(KEYS);
     /** "clusters/servers/credentials" -> impl -> score. */
     private final Map<String, Map<String, Score>> footprint = new TreeMap<>(KEYS);
-    /** "clusters/deployments/applications/maxConcurrent/tickMs" -> impl -> score. */
+    /** "clusters/deployments/applications/maxConcurrent/tickMs/fsync" -> impl -> score. */
     private final Map<String, Map<String, Score>> deploy = new TreeMap<>(KEYS);
 
     private FederationTable() {}
@@ -103,7 +103,8 @@ public final class FederationTable {
                                         + params.path("deployments").asText() + "/"
                                         + params.path("applications").asText() + "/"
                                         + params.path("maxConcurrent").asText() + "/"
-                                        + params.path("tickMs").asText(),
+                                        + params.path("tickMs").asText() + "/"
+                                        + params.path("fsync").asText(),
                                 k -> new LinkedHashMap<>())
                         .put(params.path("impl").asText(), scoreOf(result));
             } else if (benchmark.endsWith(FOOTPRINT)) {
@@ -280,12 +281,13 @@ public final class FederationTable {
         out.println();
         out.printf(
                 Locale.ROOT,
-                "%8s %6s %5s %5s %5s  %-10s %9s %17s %9s %6s %8s %6s %22s %17s%n",
+                "%8s %6s %5s %5s %5s %12s  %-10s %9s %17s %9s %6s %8s %6s %22s %17s%n",
                 "clusters",
                 "deploy",
                 "apps",
                 "max",
                 "tick",
+                "fsync",
                 "impl",
                 "mean s",
                 "shots min..max s",
@@ -296,7 +298,7 @@ public final class FederationTable {
                 "overhead p50/p99/mean",
                 "per apply p50/p99");
         deploy.forEach((key, byImpl) -> {
-            String[] k = key.split("/");
+            String[] k = key.split("/", -1); // a run before a parameter existed leaves it empty
             Score sp = byImpl.get("scaleplane");
             Score raw = byImpl.get("raw");
             boolean firstRow = true;
@@ -306,12 +308,13 @@ public final class FederationTable {
                 double perHour = s.aux().getOrDefault("deploymentsPerHour", Double.NaN);
                 out.printf(
                         Locale.ROOT,
-                        "%8s %6s %5s %5s %5s  %-10s %9.1f %17s %9.0f %6s %8s %6s %22s %17s%n",
+                        "%8s %6s %5s %5s %5s %12s  %-10s %9.1f %17s %9.0f %6s %8s %6s %22s %17s%n",
                         firstRow ? k[0] : "",
                         firstRow ? k[1] : "",
                         firstRow ? k[2] : "",
                         firstRow ? k[3] : "",
                         firstRow ? k[4] + "ms" : "",
+                        firstRow ? k[5] : "",
                         e.getKey(),
                         s.ms() / 1000,
                         String.format(Locale.ROOT, "%.1f..%.1f (%d)", s.min() / 1000, s.max() / 1000, s.shots()),
