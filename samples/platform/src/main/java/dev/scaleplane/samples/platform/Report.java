@@ -18,37 +18,21 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 /** The closing report: a table of the deployments, the SLOs, and the controller's scaling meters. */
 final class Report {
     private Report() {}
 
-    /** One row per deployment: id, service, version, outcome, duration and clusters; columns as wide as needed. */
+    /** One row per deployment: id, service, version, outcome, duration and clusters. */
     static String deployments(List<DeploymentStatus> all) {
-        int id = "DEPLOYMENT".length();
-        int service = "SERVICE".length();
-        int version = "VERSION".length();
+        List<List<String>> rows = new ArrayList<>();
+        rows.add(List.of("DEPLOYMENT", "SERVICE", "VERSION", "OUTCOME", "DURATION", "CLUSTERS"));
         for (DeploymentStatus s : all) {
-            id = Math.max(id, s.deploymentId().length());
-            service = Math.max(service, s.application().length());
-            version = Math.max(version, s.version().length());
+            rows.add(List.of(
+                    s.deploymentId(), s.application(), s.version(), s.phase().name(), duration(s), clusters(s)));
         }
-        String format = "%-" + id + "s  %-" + service + "s  %-" + version + "s  %-9s  %8s  %s%n";
-        StringBuilder sb = new StringBuilder();
-        sb.append(String.format(
-                Locale.ROOT, format, "DEPLOYMENT", "SERVICE", "VERSION", "OUTCOME", "DURATION", "CLUSTERS"));
-        for (DeploymentStatus s : all) {
-            sb.append(String.format(
-                    Locale.ROOT,
-                    format,
-                    s.deploymentId(),
-                    s.application(),
-                    s.version(),
-                    s.phase(),
-                    duration(s),
-                    clusters(s)));
-        }
-        return sb.toString();
+        return table(rows);
     }
 
     /**
@@ -87,15 +71,11 @@ final class Report {
     }
 
     /** Each SLO's error budget and whether its service is frozen. */
-    static String slos(List<SloStatus> statuses, java.util.function.Predicate<String> frozen) {
-        StringBuilder sb = new StringBuilder();
-        String format = "%-22s %-9s %7s %6s %6s %10s  %s%n";
-        sb.append(
-                String.format(Locale.ROOT, format, "SLO", "SERVICE", "SLI", "GOOD", "TOTAL", "BUDGET", "DEPLOYMENTS"));
+    static String slos(List<SloStatus> statuses, Predicate<String> frozen) {
+        List<List<String>> rows = new ArrayList<>();
+        rows.add(List.of("SLO", "SERVICE", "SLI", "GOOD", "TOTAL", "BUDGET LEFT", "DEPLOYMENTS"));
         for (SloStatus s : statuses) {
-            sb.append(String.format(
-                    Locale.ROOT,
-                    format,
+            rows.add(List.of(
                     s.slo(),
                     s.service(),
                     String.format(Locale.ROOT, "%.1f%%", s.budget().sli() * 100),
@@ -103,6 +83,28 @@ final class Report {
                     String.format(Locale.ROOT, "%.0f", s.budget().total()),
                     String.format(Locale.ROOT, "%.0f%%", s.budget().remaining() * 100),
                     frozen.test(s.service()) ? "frozen" : "open"));
+        }
+        return table(rows);
+    }
+
+    /** Rows as columns two spaces apart, each as wide as its widest cell; the last column is not padded. */
+    static String table(List<List<String>> rows) {
+        int[] widths = new int[rows.get(0).size()];
+        for (List<String> row : rows) {
+            for (int i = 0; i < row.size(); i++) {
+                widths[i] = Math.max(widths[i], row.get(i).length());
+            }
+        }
+        StringBuilder sb = new StringBuilder();
+        for (List<String> row : rows) {
+            StringBuilder line = new StringBuilder();
+            for (int i = 0; i < row.size(); i++) {
+                line.append(
+                        i == row.size() - 1
+                                ? row.get(i)
+                                : String.format(Locale.ROOT, "%-" + widths[i] + "s  ", row.get(i)));
+            }
+            sb.append(line.toString().stripTrailing()).append(System.lineSeparator());
         }
         return sb.toString();
     }
@@ -148,9 +150,9 @@ final class Report {
                                 "%d replacement(s), mean %.2f s from lost to replacement ready",
                                 recovery.count(),
                                 recovery.mean(TimeUnit.MILLISECONDS) / 1000.0));
-        StringBuilder sb = new StringBuilder();
-        rows.forEach((name, value) -> sb.append(String.format(Locale.ROOT, "%-40s  %s%n", name, value)));
-        return sb.toString();
+        return table(rows.entrySet().stream()
+                .map(e -> List.of(e.getKey(), e.getValue()))
+                .toList());
     }
 
     private static String gauge(MeterRegistry registry, String name) {

@@ -89,20 +89,20 @@ final class Shop {
     static final Map<String, String> REGRESSIONS = Map.of(SEARCH + ":1.2.0", "GET /search?q=café answers 500");
 
     /** Payments' deployment SLO: 90 % of its deployments succeed over 30 days, from the platform's own events. */
-    static final SloDefinition PAYMENTS_SLO = SloDefinition.builder("payments-deployments")
-            .service(PAYMENTS)
-            .sli(Sli.deploymentSuccess())
-            .objective(0.9)
-            .window(Duration.ofDays(30))
-            .build();
+    static final SloDefinition PAYMENTS_SLO = deploymentSlo(PAYMENTS);
 
     /** Checkout's, the same objective; checkout's deployments all succeed, so its budget stays whole. */
-    static final SloDefinition CHECKOUT_SLO = SloDefinition.builder("checkout-deployments")
-            .service(CHECKOUT)
-            .sli(Sli.deploymentSuccess())
-            .objective(0.9)
-            .window(Duration.ofDays(30))
-            .build();
+    static final SloDefinition CHECKOUT_SLO = deploymentSlo(CHECKOUT);
+
+    /** {@code <service>-deployments}: 90 % of the service's deployments succeed over 30 days. */
+    static SloDefinition deploymentSlo(String service) {
+        return SloDefinition.builder(service + "-deployments")
+                .service(service)
+                .sli(Sli.deploymentSuccess())
+                .objective(0.9)
+                .window(Duration.ofDays(30))
+                .build();
+    }
 
     /**
      * Checkout's availability from Prometheus, defined only when a Prometheus server is configured: good requests are
