@@ -1,5 +1,6 @@
 package dev.scaleplane.api.federation;
 
+import dev.scaleplane.api.ConfigurationException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,6 +20,12 @@ import org.jspecify.annotations.Nullable;
  * them (Deployment, StatefulSet, DaemonSet, Job, ReplicaSet and custom resources with the same paths); labels,
  * annotations and JSON patches to every object. Overrides apply in the order of the request, after replica division
  * (so an override's {@code replicas} wins), and JSON patches last.
+ *
+ * <p>Autoscaler changes ({@code autoscalerReplicas}, {@code autoscalerCpuUtilization},
+ * {@code autoscalerMemoryUtilization}) apply to the HorizontalPodAutoscalers the request
+ * {@linkplain PropagationRequest#autoscaling() carries}, after their bounds are divided among the clusters, so an
+ * override's bounds win; labels and annotations apply to those HPAs too, JSON patches do not (they address the
+ * request's own objects, and a patch written for a Deployment would not fit its HPA).
  *
  * <p>Immutable. Build with {@link #builder()}.
  */
@@ -49,6 +56,9 @@ public final class ClusterOverride {
     private final Map<String, String> annotations;
     private final List<EnvVar> env;
     private final List<JsonPatchOperation> jsonPatch;
+    private final @Nullable ReplicaBounds autoscalerReplicas;
+    private final @Nullable Integer autoscalerCpuUtilization;
+    private final @Nullable Integer autoscalerMemoryUtilization;
 
     private ClusterOverride(Builder b) {
         clusters = Set.copyOf(b.clusters);
@@ -60,6 +70,9 @@ public final class ClusterOverride {
         annotations = Map.copyOf(b.annotations);
         env = List.copyOf(b.env);
         jsonPatch = List.copyOf(b.jsonPatch);
+        autoscalerReplicas = b.autoscalerReplicas;
+        autoscalerCpuUtilization = b.autoscalerCpuUtilization;
+        autoscalerMemoryUtilization = b.autoscalerMemoryUtilization;
     }
 
     /** A builder of an override with no target and no change. */
@@ -119,11 +132,35 @@ public final class ClusterOverride {
         return jsonPatch;
     }
 
+    /** The {@code minReplicas..maxReplicas} of the targeted clusters' HPAs, if any (replacing the divided ones). */
+    public Optional<ReplicaBounds> autoscalerReplicas() {
+        return Optional.ofNullable(autoscalerReplicas);
+    }
+
+    /** The targeted clusters' HPA CPU utilization target in percent, if any (added when the HPA has none). */
+    public Optional<Integer> autoscalerCpuUtilization() {
+        return Optional.ofNullable(autoscalerCpuUtilization);
+    }
+
+    /** The targeted clusters' HPA memory utilization target in percent, if any (added when the HPA has none). */
+    public Optional<Integer> autoscalerMemoryUtilization() {
+        return Optional.ofNullable(autoscalerMemoryUtilization);
+    }
+
+    /** Whether this override changes autoscalers. */
+    public boolean changesAutoscaler() {
+        return autoscalerReplicas != null || autoscalerCpuUtilization != null || autoscalerMemoryUtilization != null;
+    }
+
     @Override
     public String toString() {
         return "ClusterOverride{clusters=" + new TreeSet<>(clusters) + ", selector='" + selector + "', regions="
                 + new TreeSet<>(regions) + ", images=" + images + ", replicas=" + replicas + ", labels=" + labels
-                + ", annotations=" + annotations + ", env=" + env + ", jsonPatch=" + jsonPatch + '}';
+                + ", annotations=" + annotations + ", env=" + env + ", jsonPatch=" + jsonPatch
+                + (autoscalerReplicas == null ? "" : ", autoscalerReplicas=" + autoscalerReplicas)
+                + (autoscalerCpuUtilization == null ? "" : ", autoscalerCpu=" + autoscalerCpuUtilization + "%")
+                + (autoscalerMemoryUtilization == null ? "" : ", autoscalerMemory=" + autoscalerMemoryUtilization + "%")
+                + '}';
     }
 
     /** Builds a {@link ClusterOverride}. Not thread-safe. */
@@ -137,6 +174,9 @@ public final class ClusterOverride {
         private final Map<String, String> annotations = new LinkedHashMap<>();
         private final List<EnvVar> env = new ArrayList<>();
         private final List<JsonPatchOperation> jsonPatch = new ArrayList<>();
+        private @Nullable ReplicaBounds autoscalerReplicas;
+        private @Nullable Integer autoscalerCpuUtilization;
+        private @Nullable Integer autoscalerMemoryUtilization;
 
         private Builder() {}
 
@@ -206,6 +246,52 @@ public final class ClusterOverride {
                 jsonPatch.add(Objects.requireNonNull(op, "operation"));
             }
             return this;
+        }
+
+        /**
+         * Sets the {@code minReplicas} and {@code maxReplicas} of the targeted clusters' HPAs, replacing what the
+         * division of the fleet-wide bounds gave them.
+         *
+         * @throws ConfigurationException naming {@code override.autoscaler.minReplicas} or {@code maxReplicas} unless
+         *     {@code 1 <= min <= max}
+         */
+        public Builder autoscalerReplicas(int min, int max) {
+            List<ConfigurationException.Problem> problems = new ArrayList<>();
+            HorizontalAutoscaling.checkReplicas(min, max, "override.autoscaler.", problems);
+            if (!problems.isEmpty()) {
+                throw new ConfigurationException(problems);
+            }
+            this.autoscalerReplicas = new ReplicaBounds(min, max);
+            return this;
+        }
+
+        /**
+         * Sets the targeted clusters' HPA CPU utilization target, in percent of the pods' requests.
+         *
+         * @throws ConfigurationException naming {@code override.autoscaler.cpuUtilization} if below 1
+         */
+        public Builder autoscalerCpuUtilization(int percent) {
+            this.autoscalerCpuUtilization = utilization(percent, "override.autoscaler.cpuUtilization");
+            return this;
+        }
+
+        /**
+         * Sets the targeted clusters' HPA memory utilization target, in percent of the pods' requests.
+         *
+         * @throws ConfigurationException naming {@code override.autoscaler.memoryUtilization} if below 1
+         */
+        public Builder autoscalerMemoryUtilization(int percent) {
+            this.autoscalerMemoryUtilization = utilization(percent, "override.autoscaler.memoryUtilization");
+            return this;
+        }
+
+        private static int utilization(int percent, String key) {
+            List<ConfigurationException.Problem> problems = new ArrayList<>();
+            HorizontalAutoscaling.checkUtilization(percent, key, problems);
+            if (!problems.isEmpty()) {
+                throw new ConfigurationException(problems);
+            }
+            return percent;
         }
 
         /** Builds the override. */

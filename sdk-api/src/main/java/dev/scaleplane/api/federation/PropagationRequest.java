@@ -1,5 +1,6 @@
 package dev.scaleplane.api.federation;
 
+import dev.scaleplane.api.ConfigurationException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -41,6 +42,7 @@ public final class PropagationRequest {
     private final boolean failover;
     private final boolean rebalanceOnReturn;
     private final boolean allOrNothing;
+    private final List<HorizontalAutoscaling> autoscaling;
 
     private PropagationRequest(Builder b) {
         id = b.id;
@@ -54,6 +56,7 @@ public final class PropagationRequest {
         failover = b.failover;
         rebalanceOnReturn = b.rebalanceOnReturn;
         allOrNothing = b.allOrNothing;
+        autoscaling = List.copyOf(b.autoscaling);
         if (objects.isEmpty()) {
             throw new IllegalArgumentException("propagation " + id + " needs at least one object");
         }
@@ -62,6 +65,51 @@ public final class PropagationRequest {
             if (!seen.add(m.id())) {
                 throw new IllegalArgumentException("propagation " + id + " holds " + m.id() + " twice");
             }
+        }
+        checkAutoscaling();
+    }
+
+    /** Every autoscaler targets a Deployment of the objects, once, and its HPA's name is free; overrides need one. */
+    private void checkAutoscaling() {
+        List<ConfigurationException.Problem> problems = new ArrayList<>();
+        List<String> deployments = objects.stream()
+                .filter(m -> m.kind().equals("Deployment"))
+                .map(Manifest::name)
+                .toList();
+        Set<String> targeted = new HashSet<>();
+        for (int i = 0; i < autoscaling.size(); i++) {
+            String name = autoscaling.get(i).deployment();
+            String key = "autoscaling[" + i + "].deployment";
+            if (!deployments.contains(name)) {
+                problems.add(new ConfigurationException.Problem(
+                        key,
+                        name,
+                        "the name of a Deployment among the objects of propagation " + id + ": " + deployments));
+            } else if (!targeted.add(name)) {
+                problems.add(new ConfigurationException.Problem(
+                        key, name, "one autoscaler per Deployment; merge the two for " + name));
+            } else if (objects.stream()
+                    .anyMatch(m -> m.kind().equals("HorizontalPodAutoscaler")
+                            && m.name().equals(name))) {
+                problems.add(new ConfigurationException.Problem(
+                        key,
+                        name,
+                        "no HorizontalPodAutoscaler object named " + name + " among the objects as well; remove it"
+                                + " or the autoscaling, which renders one of that name"));
+            }
+        }
+        if (autoscaling.isEmpty()) {
+            for (int i = 0; i < overrides.size(); i++) {
+                if (overrides.get(i).changesAutoscaler()) {
+                    problems.add(new ConfigurationException.Problem(
+                            "overrides[" + i + "].autoscaler",
+                            overrides.get(i).toString(),
+                            "an autoscaling(...) on the propagation for the override to change"));
+                }
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new ConfigurationException(problems);
         }
     }
 
@@ -137,13 +185,22 @@ public final class PropagationRequest {
         return allOrNothing;
     }
 
+    /**
+     * The HorizontalPodAutoscalers applied next to their Deployments on every chosen cluster, in order; empty by
+     * default. See {@link HorizontalAutoscaling} for how their bounds are divided and overridden.
+     */
+    public List<HorizontalAutoscaling> autoscaling() {
+        return autoscaling;
+    }
+
     @Override
     public String toString() {
         return "PropagationRequest{id=" + id + ", objects="
                 + objects.stream().map(Manifest::id).toList()
                 + ", placement=" + placement + ", overrides=" + overrides.size() + ", conflict=" + conflictPolicy
                 + ", drift=" + driftPolicy + ", applyMode=" + applyMode + ", failover=" + failover
-                + ", rebalanceOnReturn=" + rebalanceOnReturn + ", allOrNothing=" + allOrNothing + '}';
+                + ", rebalanceOnReturn=" + rebalanceOnReturn + ", allOrNothing=" + allOrNothing
+                + (autoscaling.isEmpty() ? "" : ", autoscaling=" + autoscaling) + '}';
     }
 
     /** Builds a {@link PropagationRequest}. Not thread-safe. */
@@ -159,6 +216,7 @@ public final class PropagationRequest {
         private boolean failover = true;
         private boolean rebalanceOnReturn;
         private boolean allOrNothing;
+        private final List<HorizontalAutoscaling> autoscaling = new ArrayList<>();
 
         private Builder(String id) {
             this.id = id;
@@ -176,6 +234,7 @@ public final class PropagationRequest {
             failover = r.failover;
             rebalanceOnReturn = r.rebalanceOnReturn;
             allOrNothing = r.allOrNothing;
+            autoscaling.addAll(r.autoscaling);
         }
 
         /** Adds objects. */
@@ -246,10 +305,20 @@ public final class PropagationRequest {
             return this;
         }
 
+        /** Adds a HorizontalPodAutoscaler for one of the Deployments; see {@link HorizontalAutoscaling}. */
+        public Builder autoscaling(HorizontalAutoscaling autoscaling) {
+            this.autoscaling.add(Objects.requireNonNull(autoscaling, "autoscaling"));
+            return this;
+        }
+
         /**
          * Builds the request.
          *
          * @throws IllegalArgumentException if there is no object or an object appears twice
+         * @throws ConfigurationException listing every autoscaling problem: an autoscaler whose Deployment is not
+         *     among the objects ({@code autoscaling[i].deployment}), two for one Deployment, an HPA object of the
+         *     same name among the objects, or an override that changes autoscalers when there is none
+         *     ({@code overrides[i].autoscaler})
          */
         public PropagationRequest build() {
             return new PropagationRequest(this);
