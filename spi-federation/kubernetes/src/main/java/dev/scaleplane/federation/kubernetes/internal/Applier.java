@@ -207,6 +207,15 @@ final class Applier {
             Resource<HasMetadata> r = client.resource(obj);
             HasMetadata written;
             try {
+                if (AutoscalerRenderer.scaledByAutoscaler(m, desired)) {
+                    // Its HPA owns the replicas once it exists: the write keeps the live count.
+                    HasMetadata live = r.get();
+                    if (live != null) {
+                        obj = KubernetesFleet.toObject(
+                                AutoscalerRenderer.withLiveReplicas(m, KubernetesManifestsAccess.tree(live)));
+                        r = client.resource(obj);
+                    }
+                }
                 if (request.applyMode() == ApplyMode.SERVER_SIDE_APPLY) {
                     written = client.resource(obj)
                             .fieldManager(request.fieldManager())

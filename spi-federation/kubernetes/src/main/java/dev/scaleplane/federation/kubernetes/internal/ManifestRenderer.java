@@ -2,6 +2,7 @@ package dev.scaleplane.federation.kubernetes.internal;
 
 import dev.scaleplane.api.federation.ClusterOverride;
 import dev.scaleplane.api.federation.ClusterSpec;
+import dev.scaleplane.api.federation.HorizontalAutoscaling;
 import dev.scaleplane.api.federation.JsonPatchOperation;
 import dev.scaleplane.api.federation.Manifest;
 import dev.scaleplane.api.federation.PropagationRequest;
@@ -15,7 +16,9 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * Renders what one cluster gets: the request's objects with the placement's replicas, the ownership labels, and the
- * overrides targeting the cluster, in that order (JSON patches last). A pure function of its inputs.
+ * overrides targeting the cluster, in that order (JSON patches last); each Deployment the request
+ * {@linkplain PropagationRequest#autoscaling() autoscales} is followed by its HPA ({@link AutoscalerRenderer}), which
+ * gets the ownership labels and the overrides' labels and annotations. A pure function of its inputs.
  *
  * <p>Thread-safe.
  */
@@ -29,19 +32,20 @@ final class ManifestRenderer {
     /**
      * The objects for {@code cluster}.
      *
-     * @param replicas the replicas placement gave the cluster, or 0 to leave {@code spec.replicas} as given
+     * @param division the replicas placement gave every chosen cluster, by name (what an HPA's bounds are divided
+     *     by); empty for a cluster being left
      * @throws IllegalArgumentException naming the cluster, the object and the operation when a JSON patch fails
      */
-    static List<Manifest> render(PropagationRequest request, ClusterSpec cluster, int replicas) {
-        List<Manifest> out = new ArrayList<>(request.objects().size());
+    static List<Manifest> render(PropagationRequest request, ClusterSpec cluster, Map<String, Integer> division) {
+        int replicas = division.getOrDefault(cluster.name(), 0);
+        List<Manifest> out =
+                new ArrayList<>(request.objects().size() + request.autoscaling().size());
         for (Manifest m : request.objects()) {
             Map<String, Object> tree = mutableCopy(m.tree());
             if (replicas > 0 && SCALABLE.contains(m.kind())) {
                 map(tree, "spec").put("replicas", replicas);
             }
-            Map<String, Object> labels = map(map(tree, "metadata"), "labels");
-            labels.put(PropagationRequest.PROPAGATION_LABEL, request.id());
-            labels.put(PropagationRequest.MANAGED_BY_LABEL, PropagationRequest.MANAGED_BY);
+            owned(tree, request);
             List<JsonPatchOperation> patches = new ArrayList<>();
             for (ClusterOverride o : request.overrides()) {
                 if (o.targets(cluster)) {
@@ -53,8 +57,36 @@ final class ManifestRenderer {
                 tree = jsonPatch(tree, patches, cluster.name(), m.id());
             }
             out.add(Manifest.of(tree));
+            HorizontalAutoscaling autoscaling = AutoscalerRenderer.of(request, m);
+            if (autoscaling != null) {
+                Map<String, Object> hpa = AutoscalerRenderer.render(autoscaling, m, request, cluster, division);
+                owned(hpa, request);
+                for (ClusterOverride o : request.overrides()) {
+                    if (o.targets(cluster)) {
+                        labelsAndAnnotations(hpa, o);
+                    }
+                }
+                out.add(Manifest.of(hpa));
+            }
         }
         return out;
+    }
+
+    /** Marks {@code tree} as this propagation's: the labels status, drift and conflicts go by. */
+    private static void owned(Map<String, Object> tree, PropagationRequest request) {
+        Map<String, Object> labels = map(map(tree, "metadata"), "labels");
+        labels.put(PropagationRequest.PROPAGATION_LABEL, request.id());
+        labels.put(PropagationRequest.MANAGED_BY_LABEL, PropagationRequest.MANAGED_BY);
+    }
+
+    private static void labelsAndAnnotations(Map<String, Object> tree, ClusterOverride o) {
+        Map<String, Object> metadata = map(tree, "metadata");
+        if (!o.labels().isEmpty()) {
+            map(metadata, "labels").putAll(o.labels());
+        }
+        if (!o.annotations().isEmpty()) {
+            map(metadata, "annotations").putAll(o.annotations());
+        }
     }
 
     private static void applyOverride(Map<String, Object> tree, ClusterOverride o) {
@@ -63,13 +95,7 @@ final class ManifestRenderer {
                 map(tree, "spec").put("replicas", r);
             }
         });
-        Map<String, Object> metadata = map(tree, "metadata");
-        if (!o.labels().isEmpty()) {
-            map(metadata, "labels").putAll(o.labels());
-        }
-        if (!o.annotations().isEmpty()) {
-            map(metadata, "annotations").putAll(o.annotations());
-        }
+        labelsAndAnnotations(tree, o);
         for (Map<String, Object> container : containers(tree)) {
             String name = String.valueOf(container.get("name"));
             String image = o.images().getOrDefault(name, o.images().get("*"));

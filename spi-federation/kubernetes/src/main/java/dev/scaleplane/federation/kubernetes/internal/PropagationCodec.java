@@ -5,6 +5,7 @@ import dev.scaleplane.api.federation.Capacity;
 import dev.scaleplane.api.federation.ClusterOverride;
 import dev.scaleplane.api.federation.ConflictPolicy;
 import dev.scaleplane.api.federation.DriftPolicy;
+import dev.scaleplane.api.federation.HorizontalAutoscaling;
 import dev.scaleplane.api.federation.JsonPatchOperation;
 import dev.scaleplane.api.federation.LabelSelector;
 import dev.scaleplane.api.federation.Manifest;
@@ -15,6 +16,7 @@ import dev.scaleplane.api.federation.ReplicaDivision;
 import dev.scaleplane.api.federation.SpreadConstraint;
 import dev.scaleplane.api.federation.Taint;
 import dev.scaleplane.api.federation.Toleration;
+import dev.scaleplane.api.orchestration.scaling.ScalingRules;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -59,6 +61,9 @@ final class PropagationCodec {
                 patch.add(pm);
             }
             om.put("jsonPatch", patch);
+            o.autoscalerReplicas().ifPresent(b -> om.put("autoscalerReplicas", bounds(b)));
+            o.autoscalerCpuUtilization().ifPresent(n -> om.put("autoscalerCpuUtilization", n));
+            o.autoscalerMemoryUtilization().ifPresent(n -> om.put("autoscalerMemoryUtilization", n));
             overrides.add(om);
         }
         m.put("overrides", overrides);
@@ -69,6 +74,39 @@ final class PropagationCodec {
         m.put("failover", r.failover());
         m.put("rebalanceOnReturn", r.rebalanceOnReturn());
         m.put("allOrNothing", r.allOrNothing());
+        m.put(
+                "autoscaling",
+                r.autoscaling().stream().map(PropagationCodec::encode).toList());
+        return m;
+    }
+
+    private static Map<String, Object> encode(HorizontalAutoscaling a) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("deployment", a.deployment());
+        m.put("minReplicas", a.minReplicas());
+        m.put("maxReplicas", a.maxReplicas());
+        a.cpuUtilization().ifPresent(n -> m.put("cpuUtilization", n));
+        a.memoryUtilization().ifPresent(n -> m.put("memoryUtilization", n));
+        a.scaleUp().ifPresent(r -> m.put("scaleUp", encode(r)));
+        a.scaleDown().ifPresent(r -> m.put("scaleDown", encode(r)));
+        return m;
+    }
+
+    private static Map<String, Object> encode(ScalingRules r) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("windowMillis", r.stabilizationWindow().toMillis());
+        m.put("select", r.select().name());
+        m.put(
+                "limits",
+                r.limits().stream()
+                        .map(l -> Map.of(
+                                "unit",
+                                l.unit().name(),
+                                "value",
+                                l.value(),
+                                "periodMillis",
+                                l.period().toMillis()))
+                        .toList());
         return m;
     }
 
@@ -150,7 +188,20 @@ final class PropagationCodec {
                 ob.jsonPatch(new JsonPatchOperation(
                         (String) pm.get("op"), (String) pm.get("path"), pm.get("value"), (String) pm.get("from")));
             }
+            if (om.get("autoscalerReplicas") instanceof Map<?, ?> ab) {
+                ob.autoscalerReplicas(((Number) ab.get("min")).intValue(), ((Number) ab.get("max")).intValue());
+            }
+            if (om.get("autoscalerCpuUtilization") instanceof Number n) {
+                ob.autoscalerCpuUtilization(n.intValue());
+            }
+            if (om.get("autoscalerMemoryUtilization") instanceof Number n) {
+                ob.autoscalerMemoryUtilization(n.intValue());
+            }
             b.override(ob.build());
+        }
+        // Absent from records written before autoscaling existed: none.
+        for (Object o : (List<Object>) m.getOrDefault("autoscaling", List.of())) {
+            b.autoscaling(decodeAutoscaling((Map<String, Object>) o));
         }
         return b.conflictPolicy(ConflictPolicy.valueOf((String) m.get("conflictPolicy")))
                 .driftPolicy(DriftPolicy.valueOf((String) m.get("driftPolicy")))
@@ -160,6 +211,41 @@ final class PropagationCodec {
                 .rebalanceOnReturn(Boolean.TRUE.equals(m.get("rebalanceOnReturn")))
                 .allOrNothing(Boolean.TRUE.equals(m.get("allOrNothing")))
                 .build();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static HorizontalAutoscaling decodeAutoscaling(Map<String, Object> m) {
+        HorizontalAutoscaling.Builder b = HorizontalAutoscaling.builder((String) m.get("deployment"))
+                .replicas(((Number) m.get("minReplicas")).intValue(), ((Number) m.get("maxReplicas")).intValue());
+        if (m.get("cpuUtilization") instanceof Number n) {
+            b.cpuUtilization(n.intValue());
+        }
+        if (m.get("memoryUtilization") instanceof Number n) {
+            b.memoryUtilization(n.intValue());
+        }
+        if (m.get("scaleUp") instanceof Map<?, ?> r) {
+            b.scaleUp(decodeRules((Map<String, Object>) r));
+        }
+        if (m.get("scaleDown") instanceof Map<?, ?> r) {
+            b.scaleDown(decodeRules((Map<String, Object>) r));
+        }
+        return b.build();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static ScalingRules decodeRules(Map<String, Object> m) {
+        List<ScalingRules.Limit> limits = new ArrayList<>();
+        for (Object o : (List<Object>) m.getOrDefault("limits", List.of())) {
+            Map<String, Object> l = (Map<String, Object>) o;
+            limits.add(new ScalingRules.Limit(
+                    ScalingRules.Unit.valueOf((String) l.get("unit")),
+                    ((Number) l.get("value")).intValue(),
+                    Duration.ofMillis(((Number) l.get("periodMillis")).longValue())));
+        }
+        return new ScalingRules(
+                Duration.ofMillis(((Number) m.get("windowMillis")).longValue()),
+                ScalingRules.Select.valueOf((String) m.get("select")),
+                limits);
     }
 
     @SuppressWarnings("unchecked")

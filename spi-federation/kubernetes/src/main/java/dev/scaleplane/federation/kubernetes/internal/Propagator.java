@@ -142,7 +142,7 @@ final class Propagator implements AutoCloseable {
             if (c == null) {
                 throw new IllegalStateException("cluster " + v.cluster() + " left the fleet while placing");
             }
-            desired.put(v.cluster(), ManifestRenderer.render(request, c.spec(), v.replicas()));
+            desired.put(v.cluster(), ManifestRenderer.render(request, c.spec(), decision.replicas()));
         }
         return desired;
     }
@@ -554,7 +554,7 @@ final class Propagator implements AutoCloseable {
                 }
                 PropagationState.Placed p = placed(state, v.cluster());
                 p.replicas = v.replicas();
-                p.desired = ManifestRenderer.render(request, c.spec(), v.replicas());
+                p.desired = ManifestRenderer.render(request, c.spec(), chosen);
                 p.revision = revision;
                 apply.add(v.cluster());
             }
@@ -564,7 +564,7 @@ final class Propagator implements AutoCloseable {
                     continue;
                 }
                 PropagationState.Placed p = placed(state, cluster);
-                p.desired = ManifestRenderer.render(request, c.spec(), 0);
+                p.desired = ManifestRenderer.render(request, c.spec(), Map.of());
                 p.revision = revision;
                 p.leaving = true;
             }

@@ -171,7 +171,7 @@ final class StatusWatcher implements AutoCloseable {
                             && !placed.leaving
                             && !placed.repairQueued
                             && p.request().driftPolicy() == DriftPolicy.REPAIR
-                    ? drift(m, placed.live.get(m.id()))
+                    ? drift(m, placed.desired, placed.live.get(m.id()))
                     : null;
             if (found != null) {
                 placed.repairQueued = true;
@@ -251,7 +251,7 @@ final class StatusWatcher implements AutoCloseable {
         }
         WorkloadState state;
         String message = "";
-        String drift = placed.applied ? drift(m, live) : null;
+        String drift = placed.applied ? drift(m, placed.desired, live) : null;
         if (placed.refused) {
             state = WorkloadState.ERR_APPLIED;
             message = placed.applyMessage == null ? "" : placed.applyMessage;
@@ -305,14 +305,18 @@ final class StatusWatcher implements AutoCloseable {
     /**
      * The first field the fleet set that the live object no longer has, as {@code path: live X, applied Y}; null
      * when none. Compares {@code spec} and the fleet's labels and annotations as a subset: fields the API server
-     * or a controller added (defaults, status) are not drift.
+     * or a controller added (defaults, status) are not drift, nor the replicas of a workload an HPA of {@code all}
+     * (the cluster's desired objects) scales.
      */
     @SuppressWarnings("unchecked")
-    static @Nullable String drift(Manifest desired, @Nullable Map<String, Object> live) {
+    static @Nullable String drift(Manifest desired, List<Manifest> all, @Nullable Map<String, Object> live) {
         if (live == null) {
             return "deleted outside the fleet";
         }
-        Map<String, Object> d = desired.tree();
+        // Replicas an HPA scales are the HPA's to change, not drift.
+        Map<String, Object> d = AutoscalerRenderer.scaledByAutoscaler(desired, all)
+                ? AutoscalerRenderer.withoutReplicas(desired).tree()
+                : desired.tree();
         if (d.get("spec") != null) {
             String diff = subset(d.get("spec"), live.get("spec"), "spec");
             if (diff != null) {
