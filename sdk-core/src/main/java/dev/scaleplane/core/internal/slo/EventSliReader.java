@@ -79,6 +79,27 @@ public final class EventSliReader implements SliReader {
         windows.forEach(w -> counts.put(w, new long[2]));
         String[] types = java.util.stream.Stream.concat(goodTypes.stream(), badTypes.stream())
                 .toArray(String[]::new);
+        each(
+                types,
+                now.minus(longest),
+                now.plusNanos(1),
+                what,
+                r -> count(goodTypes, badTypes, field, value, r, now, counts));
+        Map<Duration, Counts> result = new HashMap<>();
+        counts.forEach((w, c) -> result.put(w, new Counts(c[0], c[1])));
+        return result;
+    }
+
+    /**
+     * Hands every stored event of {@code types} whose time is in {@code [from, to)} to {@code action}, in position
+     * order, reading the store's audit query page by page. Public because the capacity planner reads its samples with
+     * it: the platform pages through its store in one place.
+     *
+     * @param what what is read, for the error message
+     * @throws ScaleplaneException naming {@code what} when the store cannot be read
+     */
+    public void each(
+            String[] types, Instant from, Instant to, String what, java.util.function.Consumer<RecordedEvent> action) {
         long after = -1;
         while (true) {
             AuditPage page;
@@ -86,7 +107,7 @@ public final class EventSliReader implements SliReader {
                 page = store.get()
                         .query(AuditQuery.builder()
                                 .types(types)
-                                .timeRange(now.minus(longest), now.plusNanos(1))
+                                .timeRange(from, to)
                                 .afterPosition(after)
                                 .limit(PAGE)
                                 .build());
@@ -94,17 +115,12 @@ public final class EventSliReader implements SliReader {
                 throw new ScaleplaneException(
                         "cannot read " + what + " from the platform's event store: " + e.getMessage(), e);
             }
-            for (RecordedEvent r : page.events()) {
-                count(goodTypes, badTypes, field, value, r, now, counts);
-            }
+            page.events().forEach(action);
             if (page.nextPosition().isEmpty() || page.events().isEmpty()) {
-                break;
+                return;
             }
             after = page.nextPosition().getAsLong();
         }
-        Map<Duration, Counts> result = new HashMap<>();
-        counts.forEach((w, c) -> result.put(w, new Counts(c[0], c[1])));
-        return result;
     }
 
     private void count(
