@@ -3,6 +3,7 @@ package dev.scaleplane.core;
 import dev.scaleplane.api.ConfigurationException;
 import dev.scaleplane.api.adapters.ci.CiEvents;
 import dev.scaleplane.api.adapters.secrets.SecretEvents;
+import dev.scaleplane.api.capacity.CapacityEvents;
 import dev.scaleplane.api.deployments.DeploymentEvents;
 import dev.scaleplane.api.events.EventBus;
 import dev.scaleplane.api.events.EventType;
@@ -321,7 +322,8 @@ public final class Scaleplane {
                             SecretEvents.all(),
                             SloEvents.all(),
                             ScalingEvents.all(),
-                            DeploymentEvents.all())
+                            DeploymentEvents.all(),
+                            CapacityEvents.all())
                     .flatMap(List::stream)
                     .toList()) {
                 if (types.byName(type.name()).isEmpty()

@@ -1,0 +1,215 @@
+package dev.scaleplane.core.capacity;
+
+import dev.scaleplane.api.Platform;
+import dev.scaleplane.api.ScaleplaneException;
+import dev.scaleplane.api.capacity.CapacityEvents;
+import dev.scaleplane.api.capacity.CapacityPlan;
+import dev.scaleplane.api.capacity.CapacityPlannerSettings;
+import dev.scaleplane.api.capacity.CapacitySampled;
+import dev.scaleplane.api.capacity.CapacityShortfallProjected;
+import dev.scaleplane.api.capacity.DemandHistory;
+import dev.scaleplane.api.capacity.InvalidCapacityInputException;
+import dev.scaleplane.api.events.Event;
+import dev.scaleplane.api.federation.ClusterState;
+import dev.scaleplane.api.federation.FleetSnapshot;
+import dev.scaleplane.api.store.ExpectedVersion;
+import dev.scaleplane.api.tenants.Tenant;
+import dev.scaleplane.core.internal.capacity.Planning;
+import dev.scaleplane.core.internal.slo.EventSliReader;
+import dev.scaleplane.core.logging.RateLimitedLog;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Plans the fleet's capacity: current capacity per cluster and region from a {@link FleetSnapshot}, demand projected
+ * from a {@link DemandHistory} (least-squares linear trend plus additive seasonality; method, assumptions and limits on
+ * {@link dev.scaleplane.api.capacity.ResourceProjection}), required capacity = projected peak x (1 + headroom), and
+ * recommendations with their reasons (nodes to add, tenants to move, clusters nearing their quota), with costs when
+ * unit prices are configured.
+ *
+ * <h2>History from the event store</h2>
+ *
+ * With a platform, {@link #sample(FleetSnapshot)} records one {@link CapacitySampled} per cluster in the store stream
+ * {@link CapacityEvents#stream(String) capacity-<region>}; call it once per {@linkplain CapacityPlannerSettings#step()
+ * step} (e.g. from a scheduled task), and {@link #plan(FleetSnapshot, List)} projects what was recorded in the window.
+ * Any other source can feed {@link #plan(FleetSnapshot, DemandHistory, List)} directly.
+ *
+ * <h2>Shortfall events</h2>
+ *
+ * With a platform, every plan appends one {@link CapacityShortfallProjected} per region and resource projected to run
+ * out within the horizon to {@code capacity-<region>} and publishes it on topic {@value CapacityEvents#TOPIC}, subject
+ * the region. Each plan reports what it projects, so planning daily repeats a standing shortfall daily. A store or bus
+ * failure is logged, rate-limited, and does not fail the plan: the plan still holds the shortfalls.
+ *
+ * <p>Thread-safe: plans share no mutable state.
+ */
+public final class CapacityPlanner {
+    private static final Logger LOG = LoggerFactory.getLogger(CapacityPlanner.class);
+    private static final String SOURCE = "/scaleplane/capacity-planner";
+
+    private final CapacityPlannerSettings settings;
+    private final Planning planning;
+    private final @Nullable Platform platform;
+    private final @Nullable EventSliReader reader;
+    private final RateLimitedLog failures = new RateLimitedLog(LOG, Duration.ofSeconds(30));
+
+    private CapacityPlanner(CapacityPlannerSettings settings, @Nullable Platform platform) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.planning = new Planning(settings);
+        this.platform = platform;
+        this.reader = platform == null ? null : new EventSliReader(platform::store);
+    }
+
+    /** A planner that records nothing: {@link #plan(FleetSnapshot, DemandHistory, List)} only. */
+    public static CapacityPlanner create(CapacityPlannerSettings settings) {
+        return new CapacityPlanner(settings, null);
+    }
+
+    /** A planner that records samples and shortfalls in {@code platform}'s store and publishes shortfalls. */
+    public static CapacityPlanner create(CapacityPlannerSettings settings, Platform platform) {
+        return new CapacityPlanner(settings, Objects.requireNonNull(platform, "platform"));
+    }
+
+    /** The settings. */
+    public CapacityPlannerSettings settings() {
+        return settings;
+    }
+
+    /**
+     * Plans at the snapshot's time from {@code history} (only its points within the window count) and, for
+     * rebalancing and quota commitments, {@code tenants}.
+     *
+     * @param tenants the provisioned tenants; empty to skip the tenant rules
+     * @throws InvalidCapacityInputException if a region's series in the window is too short for the model (it names
+     *     the series and how many points it needs)
+     */
+    public CapacityPlan plan(FleetSnapshot fleet, DemandHistory history, List<Tenant> tenants) {
+        Objects.requireNonNull(fleet, "fleet");
+        Objects.requireNonNull(history, "history");
+        Objects.requireNonNull(tenants, "tenants");
+        CapacityPlan plan = planning.plan(fleet, history, tenants);
+        plan.shortfalls().forEach(this::record);
+        return plan;
+    }
+
+    /**
+     * Plans at the snapshot's time from the samples recorded in the store over the window.
+     *
+     * @throws IllegalStateException if the planner has no platform
+     * @throws InvalidCapacityInputException if a region's recorded series is too short for the model
+     * @throws ScaleplaneException if the store cannot be read
+     */
+    public CapacityPlan plan(FleetSnapshot fleet, List<Tenant> tenants) {
+        return plan(fleet, history(fleet.at()), tenants);
+    }
+
+    /**
+     * Records one {@link CapacitySampled} per cluster of the snapshot, at the snapshot's time, in the store stream of
+     * the cluster's region; waits until the store has them.
+     *
+     * @return the samples recorded, in cluster order
+     * @throws IllegalStateException if the planner has no platform
+     * @throws ScaleplaneException naming the stream if the store refuses them
+     */
+    public List<CapacitySampled> sample(FleetSnapshot fleet) {
+        Platform p = requirePlatform("sample");
+        Map<String, List<Event<CapacitySampled>>> byRegion = new LinkedHashMap<>();
+        List<CapacitySampled> samples = new ArrayList<>();
+        for (ClusterState c : fleet.clusters()) {
+            CapacitySampled s = CapacitySampled.of(c, fleet.at());
+            samples.add(s);
+            byRegion.computeIfAbsent(s.region(), r -> new ArrayList<>())
+                    .add(Event.builder(CapacitySampled.TYPE, s)
+                            .source(SOURCE)
+                            .subject(s.cluster())
+                            .cluster(s.cluster())
+                            .time(s.at())
+                            .build());
+        }
+        byRegion.forEach((region, events) -> {
+            String stream = CapacityEvents.stream(region);
+            try {
+                p.store().append(stream, ExpectedVersion.ANY, events).join();
+            } catch (RuntimeException e) {
+                throw new ScaleplaneException(
+                        "cannot record capacity samples in stream " + stream + " of the platform's event store: "
+                                + e.getMessage(),
+                        e);
+            }
+        });
+        return List.copyOf(samples);
+    }
+
+    /**
+     * The history the samples recorded in the window ending at {@code now} make, bucketed by the step (see {@link
+     * DemandHistory#ofSamples}).
+     *
+     * @throws IllegalStateException if the planner has no platform
+     * @throws ScaleplaneException if the store cannot be read or holds a sample it cannot decode
+     */
+    public DemandHistory history(Instant now) {
+        requirePlatform("history");
+        List<CapacitySampled> samples = new ArrayList<>();
+        Objects.requireNonNull(reader)
+                .each(
+                        new String[] {CapacitySampled.TYPE_NAME},
+                        now.minus(settings.window()),
+                        now.plusNanos(1),
+                        "the capacity samples",
+                        r -> {
+                            if (!(r.event().data() instanceof CapacitySampled s)) {
+                                throw new ScaleplaneException(
+                                        "event " + r.event().id() + " in stream " + r.stream()
+                                                + " has type " + CapacitySampled.TYPE_NAME + " but its data is a "
+                                                + r.event().data().getClass().getName()
+                                                + "; register CapacityEvents.all() in the platform's event types");
+                            }
+                            samples.add(s);
+                        });
+        return DemandHistory.ofSamples(samples, settings.step());
+    }
+
+    private Platform requirePlatform(String what) {
+        if (platform == null) {
+            throw new IllegalStateException("CapacityPlanner." + what
+                    + " needs a platform: create the planner with CapacityPlanner.create(settings, platform)");
+        }
+        return platform;
+    }
+
+    /** Appends the shortfall to its region's stream, then publishes it; failures are logged. */
+    private void record(CapacityShortfallProjected s) {
+        Platform p = platform;
+        if (p == null) {
+            return;
+        }
+        Event<CapacityShortfallProjected> event = Event.builder(CapacityShortfallProjected.TYPE, s)
+                .source(SOURCE)
+                .subject(s.region())
+                .time(s.plannedAt())
+                .build();
+        String stream = CapacityEvents.stream(s.region());
+        try {
+            p.store().append(stream, ExpectedVersion.ANY, List.of(event)).join();
+        } catch (RuntimeException e) {
+            failures.warn("store", "Capacity shortfall of {} not recorded in stream {}: {}", s.region(), stream, e);
+        }
+        try {
+            p.events().publish(CapacityEvents.TOPIC, event).whenComplete((r, e) -> {
+                if (e != null) {
+                    failures.warn("publish", "Capacity shortfall of {} not published: {}", s.region(), e.toString());
+                }
+            });
+        } catch (RuntimeException e) {
+            failures.warn("publish", "Capacity shortfall of {} not published: {}", s.region(), e.toString());
+        }
+    }
+}

@@ -1,0 +1,135 @@
+package dev.scaleplane.core.capacity;
+
+import static dev.scaleplane.core.capacity.FleetHistories.GIB;
+import static dev.scaleplane.core.capacity.FleetHistories.HOURS;
+import static dev.scaleplane.core.capacity.FleetHistories.NOW;
+import static dev.scaleplane.core.capacity.FleetHistories.cluster;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.scaleplane.api.capacity.CapacityEvents;
+import dev.scaleplane.api.capacity.CapacityPlan;
+import dev.scaleplane.api.capacity.CapacityPlannerSettings;
+import dev.scaleplane.api.capacity.CapacitySampled;
+import dev.scaleplane.api.capacity.CapacityShortfallProjected;
+import dev.scaleplane.api.capacity.DemandHistory;
+import dev.scaleplane.api.capacity.Resource;
+import dev.scaleplane.api.capacity.ResourceProjection;
+import dev.scaleplane.api.events.Event;
+import dev.scaleplane.api.events.SubscriptionOptions;
+import dev.scaleplane.api.federation.Capacity;
+import dev.scaleplane.api.federation.FleetSnapshot;
+import dev.scaleplane.api.store.ReadDirection;
+import dev.scaleplane.api.store.RecordedEvent;
+import dev.scaleplane.core.Scaleplane;
+import dev.scaleplane.core.ScaleplanePlatform;
+import dev.scaleplane.core.config.ScaleplaneProperties;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The planner records a sample per cluster per hour in the platform's store, reads them back as history and plans from
+ * them; a projected shortfall is appended to the region's stream and published.
+ */
+class CapacityPlannerStoreTest {
+    private static final Capacity NODE = new Capacity(16_000, 64 * GIB, 110);
+
+    private final ScaleplanePlatform platform = Scaleplane.builder()
+            .config(ScaleplaneProperties.of(Map.of("scaleplane.store.provider", "memory")))
+            .build();
+    private final CapacityPlanner planner = CapacityPlanner.create(CapacityPlannerSettings.defaults(), platform);
+
+    @AfterEach
+    void close() {
+        platform.close();
+    }
+
+    /**
+     * The fleet at hour {@code t}: eu-west's two clusters each request half of 100Gi + 64Mi per hour (the region runs
+     * out at t = 449 h) and 10 cores; us-east requests a flat 4 cores.
+     */
+    private static FleetSnapshot fleetAt(long t) {
+        long memory = (100 * GIB + (64L << 20) * t) / 2;
+        return new FleetSnapshot(
+                NOW.plusSeconds(t * 3600),
+                List.of(
+                        cluster("ams-1", "eu-west", "EU", NODE, new Capacity(5_000, memory, 10)),
+                        cluster("ams-2", "eu-west", "EU", NODE, new Capacity(5_000, memory, 10)),
+                        cluster("nyc-1", "us-east", "US", NODE, new Capacity(4_000, 8 * GIB, 20))));
+    }
+
+    @Test
+    void samplesRecordedHourlyAreTheHistoryOfThePlan() throws Exception {
+        List<Event<?>> published = new CopyOnWriteArrayList<>();
+        var subscription = platform.events()
+                .subscribe(SubscriptionOptions.of(CapacityEvents.TOPIC, "test"), e -> published.add(e));
+        try {
+            for (long t = -(HOURS - 1); t <= 0; t++) {
+                planner.sample(fleetAt(t));
+            }
+            DemandHistory recorded = planner.history(NOW);
+            assertThat(recorded.regions()).containsExactly("eu-west", "us-east");
+            assertThat(recorded.series("eu-west", Resource.MEMORY)).hasSize(HOURS);
+            assertThat(recorded.series("eu-west", Resource.MEMORY).get(HOURS - 1))
+                    .isEqualTo(new DemandHistory.Point(NOW, 100 * GIB));
+
+            CapacityPlan plan = planner.plan(fleetAt(0), List.of());
+
+            ResourceProjection memory = plan.region("eu-west")
+                    .orElseThrow()
+                    .projection(Resource.MEMORY)
+                    .orElseThrow();
+            Instant day19 = Instant.parse("2026-06-19T17:00:00Z");
+            assertThat(memory.runsOut()).contains(day19);
+            assertThat(memory.peak()).isEqualTo(145 * GIB);
+            ResourceProjection cpu = plan.region("us-east")
+                    .orElseThrow()
+                    .projection(Resource.CPU)
+                    .orElseThrow();
+            assertThat(cpu.peak()).isEqualTo(4_000);
+            assertThat(cpu.runsOut()).isEmpty();
+
+            CapacityShortfallProjected expected =
+                    new CapacityShortfallProjected("eu-west", Resource.MEMORY, day19, 377L << 29, 128 * GIB, NOW);
+            assertThat(plan.shortfalls()).containsExactly(expected);
+            List<RecordedEvent> stream = platform.store()
+                    .readStream(CapacityEvents.stream("eu-west"), ReadDirection.BACKWARD, Long.MAX_VALUE, 1);
+            assertThat(stream).singleElement().satisfies(r -> {
+                assertThat(r.event().type()).isEqualTo(CapacityShortfallProjected.TYPE_NAME);
+                assertThat(r.event().data()).isEqualTo(expected);
+            });
+            Awaitility.await().atMost(10, TimeUnit.SECONDS).until(() -> !published.isEmpty());
+            assertThat(published).singleElement().satisfies(e -> {
+                assertThat(e.subject()).isEqualTo("eu-west");
+                assertThat(e.data()).isEqualTo(expected);
+            });
+        } finally {
+            subscription.close();
+        }
+    }
+
+    @Test
+    void aSampleIsTheClustersAllocatableAndRequested() {
+        List<CapacitySampled> samples = planner.sample(fleetAt(0));
+
+        assertThat(samples.get(2))
+                .isEqualTo(
+                        new CapacitySampled("nyc-1", "us-east", "US", NOW, 16_000, 64 * GIB, 110, 4_000, 8 * GIB, 20));
+        assertThat(platform.store().streamVersion(CapacityEvents.stream("eu-west")))
+                .hasValue(1);
+    }
+
+    @Test
+    void aPlannerWithoutPlatformRecordsNothing() {
+        CapacityPlanner bare = CapacityPlanner.create(CapacityPlannerSettings.defaults());
+        assertThatThrownBy(() -> bare.sample(fleetAt(0)))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("CapacityPlanner.create(settings, platform)");
+    }
+}
