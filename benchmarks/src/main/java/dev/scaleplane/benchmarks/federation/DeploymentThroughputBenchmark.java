@@ -23,6 +23,7 @@ import dev.scaleplane.core.ScaleplanePlatform;
 import dev.scaleplane.core.internal.store.FileStoreSettings;
 import dev.scaleplane.federation.kubernetes.KubernetesFleetConfig;
 import dev.scaleplane.federation.kubernetes.testing.SimulatedFleet;
+import dev.scaleplane.federation.kubernetes.testing.SimulatedWorkloads;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Timer;
@@ -40,7 +41,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
@@ -274,28 +274,7 @@ public class DeploymentThroughputBenchmark {
 
     /** The objects of an application's version: one Deployment named after it, image tag = version. */
     static List<Manifest> manifests(String name, String version) {
-        Map<String, Object> container = new LinkedHashMap<>();
-        container.put("name", "web");
-        container.put("image", "registry.example/" + name + ":" + version);
-        return List.of(Manifest.of(Map.of(
-                "apiVersion",
-                "apps/v1",
-                "kind",
-                "Deployment",
-                "metadata",
-                Map.of("name", name, "namespace", "default"),
-                "spec",
-                Map.of(
-                        "replicas",
-                        1,
-                        "selector",
-                        Map.of("matchLabels", Map.of("app", name)),
-                        "template",
-                        Map.of(
-                                "metadata",
-                                Map.of("labels", Map.of("app", name)),
-                                "spec",
-                                Map.of("containers", List.of(container)))))));
+        return List.of(SimulatedWorkloads.deployment("default", name, "registry.example/" + name + ":" + version, 1));
     }
 
     /** The version of deployment {@code n} of this shot: {@code 1.<shot>.<n>}. */
