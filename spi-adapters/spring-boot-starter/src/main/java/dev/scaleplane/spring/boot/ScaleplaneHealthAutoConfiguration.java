@@ -25,6 +25,8 @@ import org.springframework.context.annotation.Bean;
  *       the application never uses would create its files</td></tr>
  *   <tr><td>{@code scaleplane-tasks}</td><td>{@link TaskQueueHealthIndicator}</td><td>when {@code
  *       scaleplane.tasks.provider} is set, for the same reason</td></tr>
+ *   <tr><td>{@code scaleplane-fleet}</td><td>{@link FleetHealthIndicator}</td><td>when {@code
+ *       scaleplane.federation.provider} is set</td></tr>
  * </table>
  *
  * <p>Settings of the probes: {@link ScaleplaneHealthProperties}.
@@ -64,5 +66,14 @@ public class ScaleplaneHealthAutoConfiguration {
     @ConditionalOnMissingBean(name = "scaleplaneTasksHealthIndicator")
     public TaskQueueHealthIndicator scaleplaneTasksHealthIndicator(ScaleplanePlatform platform) {
         return new TaskQueueHealthIndicator(platform);
+    }
+
+    /** The fleet indicator, {@code scaleplane-fleet}. */
+    @Bean
+    @ConditionalOnEnabledHealthIndicator("scaleplane-fleet")
+    @ConditionalOnProperty("scaleplane.federation.provider")
+    @ConditionalOnMissingBean(name = "scaleplaneFleetHealthIndicator")
+    public FleetHealthIndicator scaleplaneFleetHealthIndicator(ScaleplanePlatform platform) {
+        return new FleetHealthIndicator(platform);
     }
 }
