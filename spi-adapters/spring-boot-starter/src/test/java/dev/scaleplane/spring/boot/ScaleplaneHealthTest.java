@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.health.contributor.Status;
+import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.ApplicationContext;
 
@@ -57,6 +58,15 @@ class ScaleplaneHealthTest {
                 .run(context -> assertThat(context)
                         .doesNotHaveBean("scaleplaneEventsHealthIndicator")
                         .doesNotHaveBean("scaleplaneTasksHealthIndicator"));
+    }
+
+    @Test
+    void withoutSpringBootHealthThePlatformRunsWithoutIndicators() {
+        runner.withClassLoader(new FilteredClassLoader(HealthIndicator.class)).run(context -> assertThat(context)
+                .hasNotFailed()
+                .hasSingleBean(ScaleplanePlatform.class)
+                .doesNotHaveBean("scaleplaneEventsHealthIndicator")
+                .doesNotHaveBean("scaleplaneStoreHealthIndicator"));
     }
 
     @Test
