@@ -204,7 +204,9 @@ public final class PlatformSample {
                         LiveProgress progress = LiveProgress.start(out, terminal, deployments, platform.events())) {
                     Scenario scenario = new Scenario(platform, simulation, deployments, progress, expect);
                     try {
-                        scenario.run();
+                        if (prometheus.isEmpty() || prometheusReadable(platform, prometheus.get(), expect)) {
+                            scenario.run();
+                        }
                     } catch (RuntimeException | TimeoutException | ExecutionException e) {
                         expect.expect(false, () -> "the scenario ran to its end, but it threw " + e);
                         e.printStackTrace(out);
@@ -624,6 +626,23 @@ public final class PlatformSample {
                     .distinct()
                     .flatMap(service -> platform.slos().status(service).stream())
                     .toList();
+        }
+    }
+
+    /**
+     * Whether the Prometheus SLO can be read. The error-budget guard fails closed: a service whose SLI cannot be read
+     * is not admitted (its deployments wait), so the run stops here, saying why, rather than waiting for checkout.
+     */
+    private static boolean prometheusReadable(ScaleplanePlatform platform, String url, Expectations expect) {
+        try {
+            platform.slos().evaluate();
+            return true;
+        } catch (ScaleplaneException e) {
+            return expect.expect(
+                    false,
+                    () -> "SLO checkout-availability readable from Prometheus at " + url
+                            + " (checkout's deployments wait at the error-budget guard until it is), but: "
+                            + e.getMessage());
         }
     }
 
