@@ -170,11 +170,15 @@ class CiRunCompletedTest {
                         .build()) {
             assertThat(defaults.eventTypes().typeOf(CiRunCompleted.class)).isEqualTo(CiEvents.RUN_COMPLETED);
             assertThat(defaults.eventTypes().types())
-                    .as("the catalog, CiRunCompleted, SecretRotated, SLO audit and scaling events")
+                    .as(
+                            "the catalog, CiRunCompleted, SecretRotated, SLO audit, scaling, deployment and capacity events")
                     .hasSize(14
                             + dev.scaleplane.api.slo.SloEvents.all().size()
                             + dev.scaleplane.api.orchestration.scaling.ScalingEvents.all()
-                                    .size());
+                                    .size()
+                            + dev.scaleplane.api.deployments.DeploymentEvents.all()
+                                    .size()
+                            + dev.scaleplane.api.capacity.CapacityEvents.all().size());
             assertThat(custom.eventTypes().byName(CiEvents.RUN_COMPLETED_TYPE_NAME))
                     .contains(CiEvents.RUN_COMPLETED);
         }

@@ -735,7 +735,15 @@ public final class DeploymentController implements Deployments, AutoCloseable {
         } else {
             PlacementDecision decision = fleet.place(app.placement());
             if (!decision.satisfied()) {
-                return fail(a, "placement: " + decision.failureReason().orElse("no cluster chosen"), null);
+                String why = "placement: " + decision.failureReason().orElse("no cluster chosen");
+                // Clusters may be briefly not ready (a probe missed): wait for them up to the progress deadline.
+                Instant giveUp =
+                        Objects.requireNonNull(a.requestedAt).plus(app.rollout().progressDeadline());
+                if (clock.now().isBefore(giveUp)) {
+                    failures.warn("place-" + a.id, "deployment {} waits until {}: {}", a.id, giveUp, why);
+                    return false;
+                }
+                return fail(a, why + " (waited " + app.rollout().progressDeadline() + ")", null);
             }
             chosen = decision.chosenNames();
             explanation = decision.explain();
