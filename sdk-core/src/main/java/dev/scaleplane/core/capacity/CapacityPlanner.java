@@ -12,6 +12,7 @@ import dev.scaleplane.api.capacity.InvalidCapacityInputException;
 import dev.scaleplane.api.events.Event;
 import dev.scaleplane.api.federation.ClusterState;
 import dev.scaleplane.api.federation.FleetSnapshot;
+import dev.scaleplane.api.orchestration.TaskClock;
 import dev.scaleplane.api.store.ExpectedVersion;
 import dev.scaleplane.api.tenants.Tenant;
 import dev.scaleplane.core.internal.capacity.Planning;
@@ -24,6 +25,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,7 +41,8 @@ import org.slf4j.LoggerFactory;
  *
  * With a platform, {@link #sample(FleetSnapshot)} records one {@link CapacitySampled} per cluster in the store stream
  * {@link CapacityEvents#stream(String) capacity-<region>}; call it once per {@linkplain CapacityPlannerSettings#step()
- * step} (e.g. from a scheduled task), and {@link #plan(FleetSnapshot, List)} projects what was recorded in the window.
+ * step}, or let {@link #sampleEvery(Supplier, TaskClock)} do it, and {@link #plan(FleetSnapshot, List)} projects what was
+ * recorded in the window.
  * Any other source can feed {@link #plan(FleetSnapshot, DemandHistory, List)} directly.
  *
  * <h2>Shortfall events</h2>
@@ -146,6 +149,67 @@ public final class CapacityPlanner {
             }
         });
         return List.copyOf(samples);
+    }
+
+    /**
+     * Samples {@code fleet} now and then every {@linkplain CapacityPlannerSettings#step() step} on {@code clock} (see
+     * {@link #sample(FleetSnapshot)}), until the returned handle is closed. A failing sample is logged, rate-limited,
+     * and the next step tries again: a gap in the history costs one point, a stopped sampler the whole projection.
+     *
+     * @param fleet where snapshots come from, e.g. {@code platform.federation()::snapshot}
+     * @param clock the time to sample on; a virtual clock in tests
+     * @return stops sampling; idempotent
+     * @throws IllegalStateException if the planner has no platform
+     */
+    public Sampling sampleEvery(Supplier<FleetSnapshot> fleet, TaskClock clock) {
+        requirePlatform("sampleEvery");
+        Objects.requireNonNull(fleet, "fleet");
+        Objects.requireNonNull(clock, "clock");
+        Sampler sampler = new Sampler(fleet, clock);
+        sampler.schedule(Duration.ZERO);
+        return sampler;
+    }
+
+    /** A running periodic sampling; {@link #close()} stops it. */
+    public interface Sampling extends AutoCloseable {
+        /** Stops sampling; a sample already running completes. Idempotent. */
+        @Override
+        void close();
+    }
+
+    private final class Sampler implements Sampling {
+        private final Supplier<FleetSnapshot> fleet;
+        private final TaskClock clock;
+        private TaskClock.@Nullable Cancellable next;
+        private boolean closed;
+
+        Sampler(Supplier<FleetSnapshot> fleet, TaskClock clock) {
+            this.fleet = fleet;
+            this.clock = clock;
+        }
+
+        synchronized void schedule(Duration delay) {
+            if (!closed) {
+                next = clock.schedule(delay, this::run);
+            }
+        }
+
+        private void run() {
+            try {
+                sample(fleet.get());
+            } catch (RuntimeException e) {
+                failures.warn("sample", "Capacity sample not recorded: {}", e.toString());
+            }
+            schedule(settings.step());
+        }
+
+        @Override
+        public synchronized void close() {
+            closed = true;
+            if (next != null) {
+                next.cancel();
+            }
+        }
     }
 
     /**

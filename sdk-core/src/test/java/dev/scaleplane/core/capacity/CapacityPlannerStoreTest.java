@@ -24,6 +24,8 @@ import dev.scaleplane.api.store.RecordedEvent;
 import dev.scaleplane.core.Scaleplane;
 import dev.scaleplane.core.ScaleplanePlatform;
 import dev.scaleplane.core.config.ScaleplaneProperties;
+import dev.scaleplane.tck.VirtualTaskClock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -123,6 +125,30 @@ class CapacityPlannerStoreTest {
                         new CapacitySampled("nyc-1", "us-east", "US", NOW, 16_000, 64 * GIB, 110, 4_000, 8 * GIB, 20));
         assertThat(platform.store().streamVersion(CapacityEvents.stream("eu-west")))
                 .hasValue(1);
+    }
+
+    @Test
+    void samplingEveryStepOnVirtualTimeRecordsOnePointPerHour() {
+        VirtualTaskClock clock = new VirtualTaskClock(NOW.minusSeconds(3 * 3600));
+        CapacityPlanner.Sampling sampling = planner.sampleEvery(
+                () -> fleetAt(Duration.between(NOW, clock.now()).toHours()), clock);
+        try {
+            clock.advanceTo(NOW);
+            assertThat(planner.history(NOW).series("eu-west", Resource.MEMORY))
+                    .extracting(DemandHistory.Point::amount)
+                    .containsExactly(
+                            100 * GIB - 3 * (64L << 20),
+                            100 * GIB - 2 * (64L << 20),
+                            100 * GIB - (64L << 20),
+                            100 * GIB);
+            sampling.close();
+            clock.advance(Duration.ofHours(5));
+            assertThat(clock.pendingActions()).isZero();
+            assertThat(platform.store().streamVersion(CapacityEvents.stream("us-east")))
+                    .hasValue(3);
+        } finally {
+            sampling.close();
+        }
     }
 
     @Test
