@@ -442,15 +442,29 @@ public final class KubernetesFleet implements Fleet {
 
     /** Capacity the fleet's own placements take on {@code cluster}. */
     private Capacity used(String cluster) {
-        Capacity used = Capacity.ZERO;
+        return used(cluster, sized());
+    }
+
+    /**
+     * The propagations whose placement reserves resources per replica, with that reservation: a snapshot used to scan
+     * every propagation once per cluster, which with many propagations made it the fleet's hottest code (half the CPU
+     * of the deployment throughput benchmark on 100 clusters); now it scans them once and the clusters look only at
+     * these.
+     */
+    private List<Map.Entry<PropagationState, Capacity>> sized() {
+        List<Map.Entry<PropagationState, Capacity>> sized = new ArrayList<>();
         for (PropagationState p : propagator.all()) {
-            Optional<Capacity> per = p.request().placement().resourcesPerReplica();
-            if (per.isEmpty()) {
-                continue;
-            }
-            PropagationState.Placed placed = p.placed().get(cluster);
+            p.request().placement().resourcesPerReplica().ifPresent(per -> sized.add(Map.entry(p, per)));
+        }
+        return sized;
+    }
+
+    private static Capacity used(String cluster, List<Map.Entry<PropagationState, Capacity>> sized) {
+        Capacity used = Capacity.ZERO;
+        for (Map.Entry<PropagationState, Capacity> e : sized) {
+            PropagationState.Placed placed = e.getKey().placed().get(cluster);
             if (placed != null && !placed.leaving) {
-                used = used.plus(per.get().times(placed.replicas));
+                used = used.plus(e.getValue().times(placed.replicas));
             }
         }
         return used;
@@ -459,9 +473,10 @@ public final class KubernetesFleet implements Fleet {
     @Override
     public FleetSnapshot snapshot() {
         Instant at = now();
+        List<Map.Entry<PropagationState, Capacity>> sized = sized();
         List<ClusterState> states = new ArrayList<>();
         for (ClusterConnection c : registry.all()) {
-            states.add(c.state(at, config.toleration(), used(c.name())));
+            states.add(c.state(at, config.toleration(), used(c.name(), sized)));
         }
         return new FleetSnapshot(at, states);
     }
