@@ -13,13 +13,11 @@ import dev.scaleplane.api.federation.ClusterSpec;
 import dev.scaleplane.api.federation.Fleet;
 import dev.scaleplane.api.federation.Manifest;
 import dev.scaleplane.api.federation.PlacementPolicy;
-import dev.scaleplane.api.federation.PropagationRequest;
 import dev.scaleplane.api.federation.SpreadConstraint;
-import dev.scaleplane.api.federation.Taint;
-import dev.scaleplane.api.federation.Toleration;
 import dev.scaleplane.api.store.ReadDirection;
 import dev.scaleplane.api.store.RecordedEvent;
 import dev.scaleplane.core.ScaleplanePlatform;
+import dev.scaleplane.core.internal.deploy.DeploymentController;
 import dev.scaleplane.core.internal.store.FileStoreSettings;
 import dev.scaleplane.federation.kubernetes.KubernetesFleetConfig;
 import dev.scaleplane.federation.kubernetes.testing.SimulatedFleet;
@@ -353,15 +351,8 @@ public class DeploymentThroughputBenchmark {
                 for (String cluster : placed.get(i)) {
                     chain = chain.thenCompose(x -> {
                         long start = System.nanoTime();
-                        return fleet.propagate(PropagationRequest.builder(name + "--" + cluster)
-                                        .objects(objects)
-                                        .placement(PlacementPolicy.builder()
-                                                .clusters(cluster)
-                                                .tolerate(Toleration.exists(Taint.UNREACHABLE))
-                                                .tolerate(Toleration.exists(Taint.NOT_READY))
-                                                .build())
-                                        .failover(false)
-                                        .build())
+                        // Exactly the propagation a rollout asks for, made directly.
+                        return fleet.propagate(DeploymentController.clusterPropagation(name, cluster, objects))
                                 .whenReady()
                                 .thenRun(() -> rawApplies.add((System.nanoTime() - start) / 1e6));
                     });
