@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * A capacity plan for the fleet at an instant: every cluster's usage, every region's projections and cost, the
@@ -110,22 +111,24 @@ public record CapacityPlan(
                     percent(c.share(Resource.MEMORY)),
                     percent(c.share(Resource.PODS))));
         }
-        List<String> costs = new ArrayList<>();
-        for (RegionPlan r : regions) {
-            r.costProjection()
-                    .ifPresent(c -> costs.add(String.format(
-                            Locale.ROOT,
-                            "%-12s %s/h now, +%s/h added, %s over the horizon (%s)",
-                            r.region(),
-                            c.perHourNow().toPlainString(),
-                            c.perHourAdded().toPlainString(),
-                            c.overHorizon().toPlainString(),
-                            c.currency())));
-        }
-        if (!costs.isEmpty()) {
-            sb.append("Cost:").append(System.lineSeparator());
-            costs.forEach(c -> sb.append("  ").append(c).append(System.lineSeparator()));
-        }
+        section(sb, "Cost:", r -> r.costProjection()
+                .map(c -> String.format(
+                        Locale.ROOT,
+                        "%-12s %s/h now, +%s/h added, %s over the horizon (%s)",
+                        r.region(),
+                        c.perHourNow().toPlainString(),
+                        c.perHourAdded().toPlainString(),
+                        c.overHorizon().toPlainString(),
+                        c.currency())));
+        section(sb, "Deployments:", r -> r.deploymentActivity()
+                .map(d -> String.format(
+                        Locale.ROOT,
+                        "%-12s %d completed in %d days, %.2f/day, trend %+.3f/day per day",
+                        r.region(),
+                        d.completed(),
+                        d.days(),
+                        d.perDay(),
+                        d.trendPerDay())));
         sb.append("Recommendations:").append(System.lineSeparator());
         if (recommendations.isEmpty()) {
             sb.append("  none").append(System.lineSeparator());
@@ -150,6 +153,16 @@ public record CapacityPlan(
                     s.resource().format(s.available())));
         }
         return sb.toString();
+    }
+
+    /** A titled section with one line per region that has one; nothing when none has. */
+    private void section(StringBuilder sb, String title, Function<RegionPlan, Optional<String>> line) {
+        List<String> lines = new ArrayList<>();
+        regions.forEach(r -> line.apply(r).ifPresent(lines::add));
+        if (!lines.isEmpty()) {
+            sb.append(title).append(System.lineSeparator());
+            lines.forEach(l -> sb.append("  ").append(l).append(System.lineSeparator()));
+        }
     }
 
     private static String percent(double share) {

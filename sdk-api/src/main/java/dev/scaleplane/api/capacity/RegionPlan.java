@@ -14,13 +14,16 @@ import org.jspecify.annotations.Nullable;
  * @param requested the sum of what is requested on its clusters
  * @param projections one per resource with history, in {@link Resource} order
  * @param cost the cost projection; null without unit prices
+ * @param deployments the deployments completed in the region over the window; null when the planner has no platform
+ *     to count them in
  */
 public record RegionPlan(
         String region,
         Capacity allocatable,
         Capacity requested,
         List<ResourceProjection> projections,
-        @Nullable CostProjection cost) {
+        @Nullable CostProjection cost,
+        @Nullable DeploymentActivity deployments) {
 
     /** Validates and copies. */
     public RegionPlan {
@@ -33,6 +36,11 @@ public record RegionPlan(
     /** The projection of {@code resource}, if it had history. */
     public Optional<ResourceProjection> projection(Resource resource) {
         return projections.stream().filter(p -> p.resource() == resource).findFirst();
+    }
+
+    /** The deployment activity, if the planner counted it. */
+    public Optional<DeploymentActivity> deploymentActivity() {
+        return Optional.ofNullable(deployments);
     }
 
     /** The cost projection, if unit prices were configured. */

@@ -8,23 +8,30 @@ import dev.scaleplane.api.capacity.CapacityPlannerSettings;
 import dev.scaleplane.api.capacity.CapacitySampled;
 import dev.scaleplane.api.capacity.CapacityShortfallProjected;
 import dev.scaleplane.api.capacity.DemandHistory;
+import dev.scaleplane.api.capacity.DeploymentActivity;
 import dev.scaleplane.api.capacity.InvalidCapacityInputException;
 import dev.scaleplane.api.events.Event;
+import dev.scaleplane.api.events.catalog.DeploymentCompleted;
 import dev.scaleplane.api.federation.ClusterState;
 import dev.scaleplane.api.federation.FleetSnapshot;
 import dev.scaleplane.api.orchestration.TaskClock;
 import dev.scaleplane.api.store.ExpectedVersion;
 import dev.scaleplane.api.tenants.Tenant;
 import dev.scaleplane.core.internal.capacity.Planning;
+import dev.scaleplane.core.internal.capacity.TrendSeasonalModel;
 import dev.scaleplane.core.internal.slo.EventSliReader;
 import dev.scaleplane.core.logging.RateLimitedLog;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -35,7 +42,9 @@ import org.slf4j.LoggerFactory;
  * from a {@link DemandHistory} (least-squares linear trend plus additive seasonality; method, assumptions and limits on
  * {@link dev.scaleplane.api.capacity.ResourceProjection}), required capacity = projected peak x (1 + headroom), and
  * recommendations with their reasons (nodes to add, tenants to move, clusters nearing their quota), with costs when
- * unit prices are configured.
+ * unit prices are configured. With a platform, each region's plan also says how many deployments completed on its
+ * clusters per day over the window and their trend ({@link dev.scaleplane.api.capacity.DeploymentActivity}), counted
+ * from the store's {@code DeploymentCompleted} events.
  *
  * <h2>History from the event store</h2>
  *
@@ -98,7 +107,7 @@ public final class CapacityPlanner {
         Objects.requireNonNull(fleet, "fleet");
         Objects.requireNonNull(history, "history");
         Objects.requireNonNull(tenants, "tenants");
-        CapacityPlan plan = planning.plan(fleet, history, tenants);
+        CapacityPlan plan = planning.plan(fleet, history, tenants, deployments(fleet));
         plan.shortfalls().forEach(this::record);
         return plan;
     }
@@ -239,6 +248,52 @@ public final class CapacityPlanner {
                             samples.add(s);
                         });
         return DemandHistory.ofSamples(samples, settings.step());
+    }
+
+    /**
+     * Each region's {@code DeploymentCompleted} events per day over the window's whole days, counted per cluster by
+     * the platform's event counter (one query per cluster, the day counts as differences of nested windows); empty
+     * without a platform.
+     */
+    private Map<String, DeploymentActivity> deployments(FleetSnapshot fleet) {
+        if (reader == null) {
+            return Map.of();
+        }
+        int days = (int) Math.max(2, settings.window().toDays());
+        Set<Duration> windows = new HashSet<>();
+        for (int d = 1; d <= days; d++) {
+            windows.add(Duration.ofDays(d));
+        }
+        Map<String, long[]> daily = new TreeMap<>(); // region -> completions of day d at index d - 1 (1 = last day)
+        for (ClusterState c : fleet.clusters()) {
+            Map<Duration, EventSliReader.Counts> counts = reader.count(
+                    Set.of(DeploymentCompleted.TYPE_NAME),
+                    Set.of(),
+                    "cluster",
+                    c.name(),
+                    fleet.at(),
+                    windows,
+                    "the deployments completed on cluster " + c.name());
+            long[] region = daily.computeIfAbsent(c.spec().region(), r -> new long[days]);
+            for (int d = 1; d <= days; d++) {
+                long upTo = counts.get(Duration.ofDays(d)).good();
+                long before = d == 1 ? 0 : counts.get(Duration.ofDays(d - 1)).good();
+                region[d - 1] += upTo - before;
+            }
+        }
+        Map<String, DeploymentActivity> result = new HashMap<>();
+        daily.forEach((region, perDay) -> {
+            List<DemandHistory.Point> series = new ArrayList<>();
+            long total = 0;
+            for (int d = days; d >= 1; d--) {
+                series.add(new DemandHistory.Point(fleet.at().minus(Duration.ofDays(d)), perDay[d - 1]));
+                total += perDay[d - 1];
+            }
+            double slope = TrendSeasonalModel.fit(series, 86_400, 1, "deployments[" + region + "]")
+                    .slope();
+            result.put(region, new DeploymentActivity(days, total, (double) total / days, slope));
+        });
+        return result;
     }
 
     private Platform requirePlatform(String what) {

@@ -13,10 +13,12 @@ import dev.scaleplane.api.capacity.CapacityPlannerSettings;
 import dev.scaleplane.api.capacity.CapacitySampled;
 import dev.scaleplane.api.capacity.CapacityShortfallProjected;
 import dev.scaleplane.api.capacity.DemandHistory;
+import dev.scaleplane.api.capacity.DeploymentActivity;
 import dev.scaleplane.api.capacity.Resource;
 import dev.scaleplane.api.capacity.ResourceProjection;
 import dev.scaleplane.api.events.Event;
 import dev.scaleplane.api.events.SubscriptionOptions;
+import dev.scaleplane.api.events.catalog.DeploymentCompleted;
 import dev.scaleplane.api.federation.Capacity;
 import dev.scaleplane.api.federation.FleetSnapshot;
 import dev.scaleplane.api.store.ReadDirection;
@@ -149,6 +151,41 @@ class CapacityPlannerStoreTest {
         } finally {
             sampling.close();
         }
+    }
+
+    @Test
+    void deploymentsCompletedPerDayAreCountedPerRegion() {
+        // eu-west: 1, 2 and 3 + 1 deployments on the last three days; us-east: one 30 days ago, outside the window
+        List<Event<?>> completed = new java.util.ArrayList<>();
+        int[][] dayClusterCount = {{3, 0, 1}, {2, 0, 2}, {1, 0, 3}, {1, 1, 1}, {30, 2, 1}};
+        String[] clusters = {"ams-1", "ams-2", "nyc-1"};
+        for (int[] d : dayClusterCount) {
+            for (int i = 0; i < d[2]; i++) {
+                completed.add(Event.builder(
+                                DeploymentCompleted.TYPE,
+                                new DeploymentCompleted(
+                                        "d" + completed.size(), "shop", "1.0", clusters[d[1]], Duration.ofMinutes(3)))
+                        .source("/test")
+                        .time(NOW.minus(Duration.ofDays(d[0] - 1)).minusSeconds(3600 * (i + 1)))
+                        .build());
+            }
+        }
+        platform.store()
+                .append("deployment-test", dev.scaleplane.api.store.ExpectedVersion.ANY, completed)
+                .join();
+
+        CapacityPlan plan = planner.plan(fleetAt(0), DemandHistory.empty(), List.of());
+
+        // daily counts, oldest first: 25 zeros, then 1, 2, 4; slope = 90.5 / 1827 (x centred on 13.5)
+        assertThat(plan.region("eu-west").orElseThrow().deploymentActivity())
+                .contains(new DeploymentActivity(28, 7, 0.25, 90.5 / 1827));
+        assertThat(plan.region("us-east")
+                        .orElseThrow()
+                        .deploymentActivity()
+                        .orElseThrow()
+                        .completed())
+                .isZero();
+        assertThat(plan.table()).contains("eu-west      7 completed in 28 days, 0.25/day, trend +0.050/day per day");
     }
 
     @Test

@@ -6,6 +6,7 @@ import dev.scaleplane.api.capacity.CapacityShortfallProjected;
 import dev.scaleplane.api.capacity.ClusterUsage;
 import dev.scaleplane.api.capacity.CostProjection;
 import dev.scaleplane.api.capacity.DemandHistory;
+import dev.scaleplane.api.capacity.DeploymentActivity;
 import dev.scaleplane.api.capacity.InvalidCapacityInputException;
 import dev.scaleplane.api.capacity.ProjectionError;
 import dev.scaleplane.api.capacity.Recommendation;
@@ -47,9 +48,15 @@ public final class Planning {
     /**
      * Plans at the snapshot's time.
      *
+     * @param deployments each region's deployment activity, if counted; regions without an entry have none
+     *
      * @throws InvalidCapacityInputException if a region's series in the window is too short for the model
      */
-    public CapacityPlan plan(FleetSnapshot fleet, DemandHistory history, List<Tenant> tenants) {
+    public CapacityPlan plan(
+            FleetSnapshot fleet,
+            DemandHistory history,
+            List<Tenant> tenants,
+            Map<String, DeploymentActivity> deployments) {
         Instant now = fleet.at();
         List<ClusterUsage> clusters =
                 fleet.clusters().stream().map(ClusterUsage::of).toList();
@@ -85,7 +92,7 @@ public final class Planning {
             CostProjection cost = settings.prices()
                     .map(prices -> cost(prices, allocatable, add == null ? 0 : add.nodes()))
                     .orElse(null);
-            regions.add(new RegionPlan(region, allocatable, requested, projections, cost));
+            regions.add(new RegionPlan(region, allocatable, requested, projections, cost, deployments.get(region)));
         }
         List<Recommendation> all = new ArrayList<>(addNodes);
         all.addAll(recommendations.rebalance(clusters, tenants));
