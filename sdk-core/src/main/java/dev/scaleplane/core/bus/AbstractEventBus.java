@@ -13,6 +13,7 @@ import dev.scaleplane.api.events.SubscriptionOptions;
 import dev.scaleplane.api.events.TraceParent;
 import dev.scaleplane.api.events.UnsupportedCapabilityException;
 import dev.scaleplane.api.spi.Capabilities;
+import dev.scaleplane.core.internal.tracing.Tracing;
 import java.net.URI;
 import java.time.Clock;
 import java.util.HashMap;
@@ -62,19 +63,36 @@ public abstract class AbstractEventBus implements EventBus {
 
     @Override
     public final CompletableFuture<PublishReceipt> publish(String topic, Event<?> event) {
+        return publish(topic, event, true);
+    }
+
+    @Override
+    public final CompletableFuture<PublishReceipt> publish(String topic, Object data) {
+        Objects.requireNonNull(data, "data");
+        return publish(topic, wrap(data), false);
+    }
+
+    /**
+     * @param explicitTraceparent whether the event's traceparent came from the caller rather than from {@link #wrap}
+     */
+    private CompletableFuture<PublishReceipt> publish(String topic, Event<?> event, boolean explicitTraceparent) {
         Objects.requireNonNull(event, "event");
         checkTopic(topic);
         checkPayload(event);
         if (closed.get()) {
             return CompletableFuture.failedFuture(new BusClosedException(topic, event.id()));
         }
-        return doPublish(topic, event);
-    }
-
-    @Override
-    public final CompletableFuture<PublishReceipt> publish(String topic, Object data) {
-        Objects.requireNonNull(data, "data");
-        return publish(topic, wrap(data));
+        // Every backend publishes through here, so this is the one place that makes publish spans.
+        Tracing.Publish span = Tracing.publish(backendName, topic, event, explicitTraceparent);
+        CompletableFuture<PublishReceipt> receipt;
+        try {
+            receipt = doPublish(topic, span.event());
+        } catch (RuntimeException e) {
+            span.end(e);
+            throw e;
+        }
+        receipt.whenComplete((r, failure) -> span.end(failure));
+        return receipt;
     }
 
     /**
@@ -140,7 +158,9 @@ public abstract class AbstractEventBus implements EventBus {
         }
         Subscription subscription;
         try {
-            subscription = doSubscribe(options, handler);
+            // Every backend subscribes through here, so this is the one place that makes handle spans.
+            subscription =
+                    doSubscribe(options, Tracing.handler(backendName, options.topic(), options.group(), handler));
         } catch (RuntimeException e) {
             leave(group);
             throw e;

@@ -9,6 +9,7 @@ import dev.scaleplane.api.orchestration.TaskQueue;
 import dev.scaleplane.api.orchestration.TaskQueueClosedException;
 import dev.scaleplane.api.orchestration.WorkerSpec;
 import dev.scaleplane.api.orchestration.WorkerView;
+import dev.scaleplane.core.internal.tracing.Tracing;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import java.time.Duration;
@@ -564,7 +565,7 @@ public final class Orchestrator implements AutoCloseable {
             Object result = null;
             Throwable failure = null;
             try {
-                result = worker.handler.handle(lease.task());
+                result = Tracing.runTask(lease.task(), worker.spec.id(), worker.handler);
             } catch (Exception e) {
                 failure = e;
             } catch (Error e) {
