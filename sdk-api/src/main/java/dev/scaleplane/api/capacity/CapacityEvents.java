@@ -8,7 +8,7 @@ import java.util.List;
  * catalog: the platform builder adds {@link #all()} to the registry of every platform, unless the registry already uses
  * a name or class.
  *
- * <p>Samples and shortfalls of a region are appended to the store stream {@link #stream(String) capacity-<region>};
+ * <p>Samples and shortfalls of a region are appended to the store stream {@link #stream(String) capacity-&lt;region&gt;};
  * shortfalls are also published on topic {@value #TOPIC} with the region as subject.
  */
 public final class CapacityEvents {

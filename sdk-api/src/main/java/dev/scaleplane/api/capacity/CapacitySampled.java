@@ -11,7 +11,7 @@ import java.util.Objects;
  * reads. Amounts are flat numbers so that any CloudEvents client can read them.
  *
  * <p>Type name {@value #TYPE_NAME}; appended to the store stream {@link CapacityEvents#stream(String)
- * capacity-<region>}.
+ * capacity-&lt;region&gt;}.
  *
  * @param cluster the cluster's name
  * @param region the cluster's region

@@ -9,7 +9,7 @@ import java.util.Objects;
  * has allocatable today at {@code when}.
  *
  * <p>Type name {@value #TYPE_NAME}; appended to the store stream {@link CapacityEvents#stream(String)
- * capacity-<region>} and published on topic {@value CapacityEvents#TOPIC} with the region as subject.
+ * capacity-&lt;region&gt;} and published on topic {@value CapacityEvents#TOPIC} with the region as subject.
  *
  * @param region the region
  * @param resource the resource that runs out

@@ -49,7 +49,7 @@ import org.slf4j.LoggerFactory;
  * <h2>History from the event store</h2>
  *
  * With a platform, {@link #sample(FleetSnapshot)} records one {@link CapacitySampled} per cluster in the store stream
- * {@link CapacityEvents#stream(String) capacity-<region>}; call it once per {@linkplain CapacityPlannerSettings#step()
+ * {@link CapacityEvents#stream(String) capacity-&lt;region&gt;}; call it once per {@linkplain CapacityPlannerSettings#step()
  * step}, or let {@link #sampleEvery(Supplier, TaskClock)} do it, and {@link #plan(FleetSnapshot, List)} projects what was
  * recorded in the window.
  * Any other source can feed {@link #plan(FleetSnapshot, DemandHistory, List)} directly.
