@@ -116,16 +116,10 @@ final class OtelTracing {
                 .setAttribute(CONSUMER_GROUP, group)
                 .setAttribute(EVENT_TYPE, event.type())
                 .startSpan();
-        Scope scope = span.makeCurrent();
-        try {
+        inSpan(span, () -> {
             handler.handle(event);
-        } catch (Throwable t) {
-            failed(span, t);
-            throw t;
-        } finally {
-            scope.close();
-            span.end();
-        }
+            return null;
+        });
     }
 
     static @Nullable Object runTask(Task task, String workerId, TaskHandler handler) throws Exception {
@@ -144,9 +138,23 @@ final class OtelTracing {
                 .setAttribute(TASK_ATTEMPT, (long) task.attempt())
                 .setAttribute(WORKER_ID, workerId)
                 .startSpan();
+        return inSpan(span, () -> handler.handle(task));
+    }
+
+    /** Work that runs in a span. */
+    private interface Body {
+        @Nullable
+        Object run() throws Exception;
+    }
+
+    /**
+     * Runs {@code body} with {@code span} current on this thread (so what it publishes becomes the span's child),
+     * records a failure on the span and rethrows it unchanged, and ends the span.
+     */
+    private static @Nullable Object inSpan(Span span, Body body) throws Exception {
         Scope scope = span.makeCurrent();
         try {
-            return handler.handle(task);
+            return body.run();
         } catch (Throwable t) {
             failed(span, t);
             throw t;
