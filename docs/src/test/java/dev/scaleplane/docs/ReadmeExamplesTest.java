@@ -15,7 +15,7 @@ import dev.scaleplane.core.ScaleplanePlatform;
 import dev.scaleplane.core.bridge.EventBridge;
 import dev.scaleplane.core.config.ScaleplaneProperties;
 import dev.scaleplane.core.orchestration.Orchestrator;
-import dev.scaleplane.tck.VirtualTaskClock;
+import dev.scaleplane.testing.VirtualTaskClock;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URI;

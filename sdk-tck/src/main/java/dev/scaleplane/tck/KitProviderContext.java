@@ -4,6 +4,8 @@ import dev.scaleplane.api.orchestration.TaskClock;
 import dev.scaleplane.api.orchestration.TaskQueueOptions;
 import dev.scaleplane.api.spi.ConfigProperties;
 import dev.scaleplane.api.spi.ProviderContext;
+import dev.scaleplane.testing.TestProviderContext;
+import dev.scaleplane.testing.VirtualTaskClock;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Instant;

@@ -29,6 +29,7 @@ import dev.scaleplane.api.orchestration.TaskRequest;
 import dev.scaleplane.api.orchestration.TaskState;
 import dev.scaleplane.api.spi.ConfigProperties;
 import dev.scaleplane.api.spi.TaskQueueProvider;
+import dev.scaleplane.testing.VirtualTaskClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -12,7 +12,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * The time source of a task queue: the current instant, and running an action after a delay. Every lease expiry,
  * retry backoff, delayed task and deadline is measured with it, so a test that supplies a manual clock (such as the
- * test kit's {@code dev.scaleplane.tck.VirtualTaskClock}) runs them on virtual time without sleeping.
+ * test kit's {@code dev.scaleplane.testing.VirtualTaskClock}) runs them on virtual time without sleeping.
  *
  * <p>Implementations are thread-safe. Scheduled actions must be short and must not throw; a clock may run them on
  * its own thread or, for a virtual clock, on the thread that advances time.

@@ -246,7 +246,7 @@ class ScaleplaneBuilderTest {
 
     @Test
     void theTaskQueueRunsOnTheClockGivenToTheBuilder() {
-        dev.scaleplane.tck.VirtualTaskClock clock = new dev.scaleplane.tck.VirtualTaskClock();
+        dev.scaleplane.testing.VirtualTaskClock clock = new dev.scaleplane.testing.VirtualTaskClock();
         try (ScaleplanePlatform platform = Scaleplane.builder()
                 .config(ScaleplaneProperties.empty())
                 .taskClock(clock)

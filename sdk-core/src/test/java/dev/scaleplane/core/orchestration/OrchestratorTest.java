@@ -14,7 +14,7 @@ import dev.scaleplane.api.orchestration.TaskState;
 import dev.scaleplane.api.orchestration.WorkerSpec;
 import dev.scaleplane.api.orchestration.WorkerView;
 import dev.scaleplane.core.internal.tasks.InMemoryTaskQueue;
-import dev.scaleplane.tck.VirtualTaskClock;
+import dev.scaleplane.testing.VirtualTaskClock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -9,7 +9,7 @@ import dev.scaleplane.core.config.ScaleplaneProperties;
 import dev.scaleplane.core.internal.tasks.InMemoryTaskQueue;
 import dev.scaleplane.core.internal.tasks.InMemoryTaskQueueProvider;
 import dev.scaleplane.tck.TaskQueueCompatibilityKit;
-import dev.scaleplane.tck.VirtualTaskClock;
+import dev.scaleplane.testing.VirtualTaskClock;
 import java.util.Map;
 import java.util.Set;
 

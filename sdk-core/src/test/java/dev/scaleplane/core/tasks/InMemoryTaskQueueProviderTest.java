@@ -23,7 +23,7 @@ import dev.scaleplane.core.Scaleplane;
 import dev.scaleplane.core.ScaleplanePlatform;
 import dev.scaleplane.core.config.ScaleplaneProperties;
 import dev.scaleplane.core.internal.tasks.InMemoryTaskQueueProvider;
-import dev.scaleplane.tck.VirtualTaskClock;
+import dev.scaleplane.testing.VirtualTaskClock;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;

@@ -22,7 +22,7 @@ import dev.scaleplane.core.config.ScaleplaneProperties;
 import dev.scaleplane.core.orchestration.DispatchStrategies;
 import dev.scaleplane.core.orchestration.HealthPolicy;
 import dev.scaleplane.core.orchestration.Orchestrator;
-import dev.scaleplane.tck.VirtualTaskClock;
+import dev.scaleplane.testing.VirtualTaskClock;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;

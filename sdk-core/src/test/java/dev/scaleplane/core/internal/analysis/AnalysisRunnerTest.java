@@ -19,7 +19,7 @@ import dev.scaleplane.api.deployments.analysis.UnknownPlaceholderException;
 import dev.scaleplane.api.store.EventStore;
 import dev.scaleplane.core.internal.store.InMemoryEventStore;
 import dev.scaleplane.core.store.RetentionPolicy;
-import dev.scaleplane.tck.VirtualTaskClock;
+import dev.scaleplane.testing.VirtualTaskClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;

@@ -20,7 +20,7 @@ import dev.scaleplane.core.internal.store.FileEventStore;
 import dev.scaleplane.core.internal.store.FileStoreSettings;
 import dev.scaleplane.core.internal.store.InMemoryEventStore;
 import dev.scaleplane.core.store.RetentionPolicy;
-import dev.scaleplane.tck.VirtualTaskClock;
+import dev.scaleplane.testing.VirtualTaskClock;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -16,7 +16,7 @@ import dev.scaleplane.core.ScaleplanePlatform;
 import dev.scaleplane.core.config.ScaleplaneProperties;
 import dev.scaleplane.core.orchestration.DispatchStrategies;
 import dev.scaleplane.core.orchestration.Orchestrator;
-import dev.scaleplane.tck.VirtualTaskClock;
+import dev.scaleplane.testing.VirtualTaskClock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;

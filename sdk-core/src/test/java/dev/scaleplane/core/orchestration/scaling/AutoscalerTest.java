@@ -11,7 +11,7 @@ import dev.scaleplane.api.orchestration.scaling.ScalingMetric;
 import dev.scaleplane.api.orchestration.scaling.ScalingPolicy;
 import dev.scaleplane.api.orchestration.scaling.ScalingRules;
 import dev.scaleplane.api.orchestration.scaling.ScalingRules.Limit;
-import dev.scaleplane.tck.VirtualTaskClock;
+import dev.scaleplane.testing.VirtualTaskClock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -12,7 +12,7 @@ import dev.scaleplane.api.orchestration.TaskState;
 import dev.scaleplane.api.orchestration.WorkerSpec;
 import dev.scaleplane.core.internal.tasks.InMemoryTaskQueue;
 import dev.scaleplane.core.orchestration.Orchestrator;
-import dev.scaleplane.tck.VirtualTaskClock;
+import dev.scaleplane.testing.VirtualTaskClock;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;

@@ -7,7 +7,7 @@ import dev.scaleplane.api.orchestration.scaling.ScalingActuator;
 import dev.scaleplane.api.orchestration.scaling.ScalingDecision;
 import dev.scaleplane.api.orchestration.scaling.ScalingDecision.Reason;
 import dev.scaleplane.api.orchestration.scaling.ScalingPolicy;
-import dev.scaleplane.tck.VirtualTaskClock;
+import dev.scaleplane.testing.VirtualTaskClock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -4,7 +4,7 @@ import dev.scaleplane.api.adapters.secrets.SecretsAdapter;
 import dev.scaleplane.api.spi.ProviderContext;
 import dev.scaleplane.core.config.ScaleplaneProperties;
 import dev.scaleplane.federation.kubernetes.testing.SimulatedFleet;
-import dev.scaleplane.tck.TestProviderContext;
+import dev.scaleplane.testing.TestProviderContext;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;

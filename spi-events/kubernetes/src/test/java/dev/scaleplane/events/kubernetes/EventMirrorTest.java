@@ -17,7 +17,7 @@ import dev.scaleplane.core.internal.memory.InMemoryEventBusProvider;
 import dev.scaleplane.events.kubernetes.internal.Limits;
 import dev.scaleplane.events.kubernetes.internal.MirrorEngine;
 import dev.scaleplane.federation.kubernetes.testing.SimulatedFleet;
-import dev.scaleplane.tck.TestProviderContext;
+import dev.scaleplane.testing.TestProviderContext;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;

@@ -5,7 +5,7 @@ import dev.scaleplane.core.config.ScaleplaneProperties;
 import dev.scaleplane.federation.kubernetes.testing.SimulatedFleet;
 import dev.scaleplane.tck.EventBusCompatibilityKit;
 import dev.scaleplane.tck.TckBusSettings;
-import dev.scaleplane.tck.TestProviderContext;
+import dev.scaleplane.testing.TestProviderContext;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;

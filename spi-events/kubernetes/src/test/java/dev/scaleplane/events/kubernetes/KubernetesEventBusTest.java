@@ -13,7 +13,7 @@ import dev.scaleplane.api.events.catalog.DeploymentStarted;
 import dev.scaleplane.core.config.ScaleplaneProperties;
 import dev.scaleplane.events.kubernetes.internal.KubernetesEventBus;
 import dev.scaleplane.tck.TckBusSettings;
-import dev.scaleplane.tck.TestProviderContext;
+import dev.scaleplane.testing.TestProviderContext;
 import io.fabric8.kubernetes.api.model.events.v1.EventBuilder;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -11,7 +11,7 @@ import dev.scaleplane.api.events.SubscriptionOptions;
 import dev.scaleplane.core.internal.memory.InMemoryEventBusProvider;
 import dev.scaleplane.events.kubernetes.internal.Limits;
 import dev.scaleplane.federation.kubernetes.testing.SimulatedFleet;
-import dev.scaleplane.tck.TestProviderContext;
+import dev.scaleplane.testing.TestProviderContext;
 import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.api.model.events.v1.EventBuilder;
 import io.fabric8.kubernetes.api.model.events.v1.EventSeriesBuilder;

@@ -5,7 +5,7 @@ import dev.scaleplane.adapters.http.Sleeper;
 import dev.scaleplane.api.spi.ConfigProperties;
 import dev.scaleplane.api.spi.ProviderContext;
 import dev.scaleplane.core.config.ScaleplaneProperties;
-import dev.scaleplane.tck.TestProviderContext;
+import dev.scaleplane.testing.TestProviderContext;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;

@@ -5,7 +5,7 @@ import dev.scaleplane.api.orchestration.TaskQueue;
 import dev.scaleplane.api.orchestration.TaskQueueOptions;
 import dev.scaleplane.core.config.ScaleplaneProperties;
 import dev.scaleplane.core.orchestration.OrchestratorOnQueueKit;
-import dev.scaleplane.tck.TestProviderContext;
+import dev.scaleplane.testing.TestProviderContext;
 
 /** The orchestrator kit on the Kafka task queue, created by its provider as a platform does, on a real broker. */
 class KafkaOrchestratorOnQueueTest extends OrchestratorOnQueueKit {

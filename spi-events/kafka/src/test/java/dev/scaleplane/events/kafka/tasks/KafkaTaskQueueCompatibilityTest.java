@@ -8,7 +8,7 @@ import dev.scaleplane.api.spi.TaskQueueProvider;
 import dev.scaleplane.core.config.ScaleplaneProperties;
 import dev.scaleplane.events.kafka.tasks.internal.KafkaTaskQueue;
 import dev.scaleplane.tck.TaskQueueCompatibilityKit;
-import dev.scaleplane.tck.VirtualTaskClock;
+import dev.scaleplane.testing.VirtualTaskClock;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.Set;
 

@@ -6,7 +6,7 @@ import dev.scaleplane.api.orchestration.TaskQueueOptions;
 import dev.scaleplane.core.config.ScaleplaneProperties;
 import dev.scaleplane.core.orchestration.OrchestratorOnQueueKit;
 import dev.scaleplane.events.rabbitmq.testing.SharedRabbit;
-import dev.scaleplane.tck.TestProviderContext;
+import dev.scaleplane.testing.TestProviderContext;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

@@ -9,7 +9,7 @@ import dev.scaleplane.core.config.ScaleplaneProperties;
 import dev.scaleplane.events.rabbitmq.tasks.internal.RabbitTaskQueue;
 import dev.scaleplane.events.rabbitmq.testing.SharedRabbit;
 import dev.scaleplane.tck.TaskQueueCompatibilityKit;
-import dev.scaleplane.tck.VirtualTaskClock;
+import dev.scaleplane.testing.VirtualTaskClock;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;

@@ -14,7 +14,7 @@ import dev.scaleplane.api.orchestration.TaskRequest;
 import dev.scaleplane.core.config.ScaleplaneProperties;
 import dev.scaleplane.events.rabbitmq.tasks.internal.RabbitTaskQueue;
 import dev.scaleplane.events.rabbitmq.testing.RabbitNode;
-import dev.scaleplane.tck.VirtualTaskClock;
+import dev.scaleplane.testing.VirtualTaskClock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.scaleplane.tck;
+package dev.scaleplane.testing;
 
 import dev.scaleplane.api.events.EventTypeRegistry;
 import dev.scaleplane.api.spi.ConfigProperties;

@@ -1,4 +1,4 @@
-package dev.scaleplane.tck;
+package dev.scaleplane.testing;
 
 import dev.scaleplane.api.orchestration.TaskClock;
 import java.time.Clock;
