@@ -62,6 +62,9 @@ import java.util.function.IntConsumer;
  * run covers about 80 seconds of rollouts in about a second of real time. It prints every dispatch decision with
  * its reason, the health changes, the final state of every task and the metrics, checks every expectation and exits
  * with status 1 if one was not met.
+ *
+ * <p>A second step, {@link BurstScaling}, shows elastic scaling: a worker pool sized by an autoscaler from the queue's
+ * backlog grows under a burst and shrinks back after the scale-down window, on virtual time too.
  */
 public final class OrchestrationSample {
 
@@ -149,6 +152,7 @@ public final class OrchestrationSample {
      * @param wrongRegion tasks an agent was given for a cluster outside its region
      * @param metrics the Micrometer figures
      * @param virtualElapsed how much virtual time the run took
+     * @param scaling what the elastic-scaling step ({@link BurstScaling}) observed
      * @param failures the expectations that were not met; empty when the run went as expected
      */
     record Outcome(
@@ -165,6 +169,7 @@ public final class OrchestrationSample {
             List<String> wrongRegion,
             TaskMetrics metrics,
             Duration virtualElapsed,
+            BurstScaling.Result scaling,
             List<String> failures) {
 
         boolean ok() {
@@ -354,6 +359,10 @@ public final class OrchestrationSample {
                 out.println("Metrics (Micrometer registry; times on the virtual clock)");
                 out.println(metrics.render());
 
+                // The second step: a pool that the autoscaler grows under a burst and shrinks after the window.
+                BurstScaling.Result scaling = BurstScaling.run(out);
+                failures.addAll(scaling.failures());
+
                 Outcome outcome = new Outcome(
                         planner.eventsHandled(),
                         expectedTasks,
@@ -368,6 +377,7 @@ public final class OrchestrationSample {
                         wrongRegion,
                         metrics,
                         elapsed,
+                        scaling,
                         failures);
                 check(outcome, handles.size());
                 out.println(

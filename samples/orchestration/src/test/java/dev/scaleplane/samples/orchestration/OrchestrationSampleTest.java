@@ -3,6 +3,7 @@ package dev.scaleplane.samples.orchestration;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.scaleplane.api.orchestration.TaskState;
+import dev.scaleplane.api.orchestration.scaling.ScalingDecision;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URI;
@@ -10,6 +11,10 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
@@ -103,7 +108,46 @@ class OrchestrationSampleTest {
         assertThat(m.workers()).hasSize(Fleet.WORKERS.size()).allSatisfy(w -> assertThat(w.busySlotSeconds())
                 .isPositive());
 
+        // Elastic scaling: up from the minimum to the maximum, at most doubling per evaluation, then back to the
+        // minimum after the 300 s window without going up again; every task ran exactly once.
+        BurstScaling.Result scaling = outcome.scaling();
+        assertThat(scaling.failures()).isEmpty();
+        List<Integer> series = scaling.series();
+        int min = BurstScaling.POLICY.minWorkers();
+        int max = BurstScaling.POLICY.maxWorkers();
+        int peak = series.indexOf(max);
+        assertThat(peak).as("reaches the maximum: %s", series).isPositive();
+        assertThat(distinctRuns(series.subList(0, peak + 1))).containsExactly(1, 2, 4, 8);
+        List<Integer> down = distinctRuns(series.subList(peak, series.size()));
+        assertThat(down).first().isEqualTo(max);
+        assertThat(down).last().isEqualTo(min);
+        assertThat(down).isSortedAccordingTo(Comparator.reverseOrder()).doesNotHaveDuplicates();
+        Duration window = BurstScaling.POLICY.scaleDown().stabilizationWindow();
+        assertThat(scaling.evaluations()).hasSameSizeAs(series);
+        ScalingDecision firstDown = scaling.evaluations().stream()
+                .filter(d -> d.desiredWorkers() < d.currentWorkers())
+                .findFirst()
+                .orElseThrow();
+        ScalingDecision lastHigh = scaling.evaluations().stream()
+                .filter(d -> d.at().isBefore(firstDown.at()) && d.recommendedWorkers() > firstDown.desiredWorkers())
+                .reduce((a, b) -> b)
+                .orElseThrow();
+        assertThat(Duration.between(lastHigh.at(), firstDown.at())).isGreaterThanOrEqualTo(window);
+        assertThat(scaling.decisions())
+                .extracting(ScalingDecision::reason)
+                .contains(ScalingDecision.Reason.SCALE_UP_LIMITED, ScalingDecision.Reason.STABILIZING);
+        assertThat(scaling.states()).containsOnlyKeys(TaskState.SUCCEEDED);
+        assertThat(scaling.states().get(TaskState.SUCCEEDED)).isEqualTo(scaling.submitted());
+        assertThat(scaling.runsPerTask())
+                .hasSize(scaling.submitted())
+                .allSatisfy((id, n) -> assertThat(n).as(id).isEqualTo(1));
+        assertThat(scaling.drainedBusy())
+                .as("workers were removed while running a task")
+                .isPositive();
+
         assertThat(printed)
+                .contains("== Elastic scaling")
+                .contains("Decisions recorded in stream scaling-render")
                 .contains("Dispatch decisions")
                 .contains("probe dispatched")
                 .contains("probe succeeded: back in rotation")
@@ -126,6 +170,18 @@ class OrchestrationSampleTest {
         assertThat(second.decisions()).isEqualTo(first.decisions());
         assertThat(second.healthEvents()).isEqualTo(first.healthEvents());
         assertThat(second.tallies()).isEqualTo(first.tallies());
+        assertThat(second.scaling().series()).isEqualTo(first.scaling().series());
+    }
+
+    /** The series without repeats: {@code [1, 1, 2, 4, 4]} is {@code [1, 2, 4]}. */
+    private static List<Integer> distinctRuns(List<Integer> series) {
+        List<Integer> runs = new ArrayList<>();
+        for (Integer n : series) {
+            if (runs.isEmpty() || !runs.get(runs.size() - 1).equals(n)) {
+                runs.add(n);
+            }
+        }
+        return runs;
     }
 
     private static OrchestrationSample.Outcome runQuietly() throws Exception {
