@@ -68,7 +68,8 @@ import java.util.stream.Stream;
  * is a server that stops listening (connection refused).
  *
  * <p>The run prints the fleet, the placement explanation, the status tables, the what-if, the failover decision and
- * the store's record of it, checks every expectation along the way and exits with status 1 if one was not met.
+ * the store's record of it, then a capacity plan of the fleet ({@link CapacityStep}: one region projected to run
+ * short), checks every expectation along the way and exits with status 1 if one was not met.
  */
 public final class FederationSample {
 
@@ -203,6 +204,7 @@ public final class FederationSample {
      * @param predicted replicas per cluster the what-if predicted without {@code lost}
      * @param failover the failover decision
      * @param failedOver replicas per cluster after the failover
+     * @param capacity the capacity plan of the fleet and the shortfall events it raised
      * @param failures the expectations that were not met; empty when the run went as expected
      */
     record Outcome(
@@ -211,6 +213,7 @@ public final class FederationSample {
             Map<String, Integer> predicted,
             Optional<FailoverDecision> failover,
             Map<String, Integer> failedOver,
+            Optional<CapacityStep.Result> capacity,
             List<String> failures) {
 
         boolean ok() {
@@ -272,7 +275,7 @@ public final class FederationSample {
                 out.printf("%nPrometheus endpoint: http://127.0.0.1:%d/metrics%n", metricsEndpoint.getPort());
                 whileServing.accept(metricsEndpoint.getPort());
             }
-            // 9. Two replicas of a service share the fleet through Leases; one stops mid-run.
+            // 10. Two replicas of a service share the fleet through Leases; one stops mid-run.
             try {
                 HaReplicas.run(out, kubeconfig, work, checks);
             } catch (Checks.Stop stop) {
@@ -281,8 +284,14 @@ public final class FederationSample {
         } finally {
             deleteRecursively(work);
         }
-        Outcome outcome =
-                new Outcome(seen.placed, seen.lost, seen.predicted, seen.failover, seen.failedOver, checks.failures());
+        Outcome outcome = new Outcome(
+                seen.placed,
+                seen.lost,
+                seen.predicted,
+                seen.failover,
+                seen.failedOver,
+                seen.capacity,
+                checks.failures());
         out.println();
         out.println(
                 outcome.ok()
@@ -299,6 +308,7 @@ public final class FederationSample {
         Map<String, Integer> predicted = Map.of();
         Optional<FailoverDecision> failover = Optional.empty();
         Map<String, Integer> failedOver = Map.of();
+        Optional<CapacityStep.Result> capacity = Optional.empty();
     }
 
     private static void scenario(
@@ -479,6 +489,10 @@ public final class FederationSample {
         TenantsStep.run(out, simulation, platform, fleet, checks);
 
         printRecord(out, platform);
+        out.println();
+
+        // 9. A capacity plan of the fleet, from a generated history in which one region grows past what it has.
+        seen.capacity = Optional.of(CapacityStep.run(out, platform, fleet, checks));
     }
 
     /** Residency is hard: every chosen cluster is in the EU, and the US cluster is rejected for its residency. */

@@ -2,6 +2,9 @@ package dev.scaleplane.samples.federation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.scaleplane.api.capacity.CapacityShortfallProjected;
+import dev.scaleplane.api.capacity.Recommendation;
+import dev.scaleplane.api.capacity.Resource;
 import dev.scaleplane.api.federation.FailoverDecision;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -67,7 +70,34 @@ class FederationSampleTest {
                         .sum())
                 .isEqualTo(FederationSample.REPLICAS);
 
+        // The capacity plan: the growing region alone runs short, of the resources that grow, and says so in events.
+        CapacityStep.Result capacity = outcome.capacity().orElseThrow();
+        assertThat(capacity.flagged()).containsExactly(CapacityStep.GROWING);
+        assertThat(capacity.plan().shortfalls())
+                .extracting(CapacityShortfallProjected::resource)
+                .containsExactlyInAnyOrderElementsOf(CapacityStep.GROWING_RESOURCES);
+        assertThat(capacity.plan().regions())
+                .hasSize(FederationSample.SITES.size())
+                .allSatisfy(r -> {
+                    boolean growing = r.region().equals(CapacityStep.GROWING);
+                    assertThat(r.projections())
+                            .hasSize(Resource.values().length)
+                            .allSatisfy(p -> assertThat(p.runsOut().isPresent())
+                                    .as("%s runs out of %s", r.region(), p.resource())
+                                    .isEqualTo(growing && CapacityStep.GROWING_RESOURCES.contains(p.resource())));
+                });
+        assertThat(capacity.plan().shortfalls()).allSatisfy(s -> assertThat(s.when())
+                .isBefore(s.plannedAt().plus(capacity.plan().horizon())));
+        assertThat(capacity.events())
+                .containsExactlyInAnyOrderElementsOf(capacity.plan().shortfalls());
+        assertThat(capacity.plan().recommendations(Recommendation.AddNodes.class))
+                .extracting(Recommendation::region)
+                .containsExactly(CapacityStep.GROWING);
+
         assertThat(printed)
+                .contains("Capacity plan at ")
+                .contains("Shortfall: " + CapacityStep.GROWING + " runs out of cpu")
+                .contains("CapacityShortfallProjected (topic capacity, subject " + CapacityStep.GROWING + ")")
                 .contains("SIMULATED CLUSTERS")
                 .contains("nyc-1 rejected: residency US, policy needs EU")
                 .contains("What if par-1 goes down?")
