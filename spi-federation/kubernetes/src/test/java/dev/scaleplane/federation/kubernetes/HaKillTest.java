@@ -208,7 +208,9 @@ class HaKillTest {
                                 "%s taken by %s at %s while %s held it until %s",
                                 v.lease(), v.holder(), v.acquire(), prev.holder(), expiry)
                         .isAfter(expiry);
-                if (prev.holder().equals(VICTIM)) {
+                // Only takeovers after the kill: while the three replicas converged at start, the victim may have
+                // held a cluster that then moved on by the same rules (seen once in CI: 19 moves for 18 clusters).
+                if (prev.holder().equals(VICTIM) && v.acquire().isAfter(killing)) {
                     long ms = Duration.between(prev.renew(), v.acquire()).toMillis();
                     worstFromRenewal = Math.max(worstFromRenewal, ms);
                     victimsLast.put(v.lease(), prev);
