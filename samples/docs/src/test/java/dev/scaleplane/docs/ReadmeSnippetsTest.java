@@ -29,7 +29,7 @@ class ReadmeSnippetsTest {
     private static final String TAG = "// tag::readme[]";
     private static final String END = "// end::readme[]";
 
-    private static final Path ROOT = Path.of(System.getProperty("scaleplane.repository.root", ".."))
+    private static final Path ROOT = Path.of(System.getProperty("scaleplane.repository.root", "../.."))
             .toAbsolutePath()
             .normalize();
 
@@ -48,7 +48,7 @@ class ReadmeSnippetsTest {
         for (Block block : blocks) {
             if (block.source() == null) {
                 problems.add(block.where() + ": a ```java block without a '<!-- snippet: <source path> -->' line right"
-                        + " above it; put the code in a class under docs/src/main/java and name it there");
+                        + " above it; put the code in a class under samples/docs/src/main/java and name it there");
                 continue;
             }
             Path source = ROOT.resolve(block.source());
@@ -75,7 +75,7 @@ class ReadmeSnippetsTest {
                 .filter(s -> s != null)
                 .collect(Collectors.toCollection(TreeSet::new));
         Set<String> tagged = new TreeSet<>();
-        try (Stream<Path> files = Files.walk(ROOT.resolve("docs/src/main/java"))) {
+        try (Stream<Path> files = Files.walk(ROOT.resolve("samples/docs/src/main/java"))) {
             for (Path file : (Iterable<Path>) files.filter(f -> f.toString().endsWith(".java"))::iterator) {
                 if (Files.readAllLines(file, StandardCharsets.UTF_8).stream()
                         .anyMatch(l -> l.strip().equals(TAG))) {
@@ -83,7 +83,7 @@ class ReadmeSnippetsTest {
                 }
             }
         }
-        assertThat(tagged).as("README examples under docs/").isNotEmpty();
+        assertThat(tagged).as("README examples under samples/docs/").isNotEmpty();
         assertThat(shown).as("sources that README blocks show").containsAll(tagged);
     }
 
