@@ -84,6 +84,9 @@ public abstract class AbstractEventBus implements EventBus {
         }
         // Every backend publishes through here, so this is the one place that makes publish spans.
         Tracing.Publish span = Tracing.publish(backendName, topic, event, explicitTraceparent);
+        if (span == null) {
+            return doPublish(topic, event); // tracing off: nothing more on the hot path
+        }
         CompletableFuture<PublishReceipt> receipt;
         try {
             receipt = doPublish(topic, span.event());

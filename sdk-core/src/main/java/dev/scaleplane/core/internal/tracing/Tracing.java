@@ -48,16 +48,11 @@ public final class Tracing {
      * @param event the validated event
      * @param explicitTraceparent whether the event's traceparent came from the caller (and so names a real upstream
      *     span) rather than from the bus's envelope defaults
-     * @return the span and the event to send; never null, a no-op returning {@code event} when tracing is off
+     * @return the span and the event to send, or {@code null} when tracing is off: then the caller sends
+     *     {@code event} as it is and the publish path allocates and registers nothing for tracing (it is benchmarked)
      */
-    public static Publish publish(String system, String topic, Event<?> event, boolean explicitTraceparent) {
-        if (API_PRESENT) {
-            Publish p = OtelTracing.publish(system, topic, event, explicitTraceparent);
-            if (p != null) {
-                return p;
-            }
-        }
-        return new Untraced(event);
+    public static @Nullable Publish publish(String system, String topic, Event<?> event, boolean explicitTraceparent) {
+        return API_PRESENT ? OtelTracing.publish(system, topic, event, explicitTraceparent) : null;
     }
 
     /**
@@ -100,11 +95,5 @@ public final class Tracing {
         } catch (ClassNotFoundException | LinkageError e) {
             return false;
         }
-    }
-
-    /** Tracing is off: the event goes out as it is, nothing to end. */
-    private record Untraced(Event<?> event) implements Publish {
-        @Override
-        public void end(@Nullable Throwable failure) {}
     }
 }
