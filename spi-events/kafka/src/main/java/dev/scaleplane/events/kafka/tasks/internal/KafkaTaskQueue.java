@@ -1,6 +1,5 @@
 package dev.scaleplane.events.kafka.tasks.internal;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.scaleplane.api.ScaleplaneException;
 import dev.scaleplane.api.orchestration.Lease;
 import dev.scaleplane.api.orchestration.LeaseLostException;
@@ -27,10 +26,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.DoubleSupplier;
-import org.apache.kafka.clients.producer.RecordMetadata;
 
 /**
  * A {@link TaskQueue} on Kafka. See {@link KafkaTaskQueueProvider} for the capabilities and the module README
@@ -59,10 +56,12 @@ import org.apache.kafka.clients.producer.RecordMetadata;
  * replays the partition, so a task is leased by one member at a time; the attempt that was running is not counted.
  *
  * <p>Thread-safety: every method may be called from any thread. State changes run under one monitor per instance.
- * A submit sends its records under it and waits for the broker's acknowledgement ({@code acks=all}) outside it, with
- * its idempotency key and its place under the capacity reserved meanwhile, so concurrent submits share round trips;
- * other writes wait for their acknowledgement under the monitor. Result futures are completed outside the monitor.
- * {@link QueueContext} says what the monitor guards.
+ * A submit, complete, fail, cancel or retry sends its records under it (so each partition keeps their order) and
+ * waits for the broker's acknowledgement ({@code acks=all}) outside it; {@link GroupCommit} applies the effects of
+ * every write acknowledged together under one acquisition of the monitor and then releases their callers, so
+ * concurrent callers share round trips. A submit's idempotency key and its place under the capacity are reserved
+ * while it is in flight. Result futures are completed outside the monitor. {@link QueueContext} says what the
+ * monitor guards.
  *
  * <h2>Parts</h2>
  *
@@ -89,6 +88,7 @@ public final class KafkaTaskQueue implements TaskQueue {
     private final OwnedTasks owned;
     private final StateViews views;
     private final TaskQueueMetrics metrics;
+    private final GroupCommit commits;
     private final TaskOutcomes outcomes;
     private final Leases leases;
     private final PartitionOwner owner;
@@ -119,7 +119,8 @@ public final class KafkaTaskQueue implements TaskQueue {
         metrics = new TaskQueueMetrics(registry, "kafka", this::queuedCount, this::leasedCount);
         topics = new TaskTopics(config, partitionCount);
         DeadLetterStore deadStore = new DeadLetterStore(ctx, topics);
-        outcomes = new TaskOutcomes(ctx, topics, owned, views, deadStore, metrics);
+        commits = new GroupCommit(ctx);
+        outcomes = new TaskOutcomes(ctx, topics, owned, views, deadStore, metrics, commits);
         leases = new Leases(ctx, owned, views, topics, outcomes, metrics);
         owner = new PartitionOwner(ctx, topics, owned, views, outcomes);
         viewReader = new ViewReader(ctx, topics, views, deadStore);
@@ -172,16 +173,13 @@ public final class KafkaTaskQueue implements TaskQueue {
     public TaskHandle submit(TaskRequest request) {
         Objects.requireNonNull(request, "request");
         String id;
-        String idem = request.idempotencyKey();
-        StateView sv;
-        Snapshot s;
-        Future<RecordMetadata> state;
-        Future<RecordMetadata> task;
+        GroupCommit.Write w;
         // Checked, reserved and sent under the monitor (so records of one partition keep their order), awaited
-        // outside it: submits from several threads share the broker's round trips instead of queueing behind them.
+        // outside it: the records of every thread submitting meanwhile share the broker's acknowledgements.
         synchronized (ctx.lock) {
             ctx.requireOpen("submit");
             Instant now = ctx.clock.now();
+            String idem = request.idempotencyKey();
             if (idem != null) {
                 String first = views.repeatOf(idem, now);
                 if (first != null) {
@@ -193,49 +191,32 @@ public final class KafkaTaskQueue implements TaskQueue {
             if (views.taken() >= ctx.options.capacity()) {
                 throw new QueueFullException(request.type(), ctx.options.capacity());
             }
-            id = UUID.randomUUID().toString();
+            String taskId = UUID.randomUUID().toString();
+            id = taskId;
             int maxAttempts = TaskLifecycle.maxAttempts(request, ctx.options);
             Instant readyAt = TaskLifecycle.readyAt(request, now);
-            s = new Snapshot(id, request, maxAttempts, 0, now, readyAt, List.of(), 1);
+            Snapshot s = new Snapshot(taskId, request, maxAttempts, 0, now, readyAt, List.of(), 1);
             String routingKey = TaskTopics.routingKey(s);
             int partition = topics.partitionOf(routingKey);
-            sv = new StateView(
-                    id,
-                    TaskState.QUEUED,
-                    1,
-                    request.type(),
-                    0,
-                    partition,
-                    routingKey,
-                    idem,
-                    now,
-                    null,
-                    "",
-                    ctx.clock.now());
+            StateView sv = new StateView(
+                    taskId, TaskState.QUEUED, 1, request.type(), 0, partition, routingKey, idem, now, null, "", now);
             // Encoded before anything is written: a payload that is not JSON fails submit and leaves no trace.
-            ObjectNode record = TaskRecords.task(s);
-            TaskRecords.bytes(record);
-            state = topics.sendState(sv);
-            task = topics.sendTask(partition, routingKey, record);
-            views.reserve(id, idem);
+            byte[] task = TaskRecords.bytes(TaskRecords.task(s));
+            byte[] state = TaskRecords.bytes(TaskRecords.state(sv));
+            w = commits.begin("submit");
+            topics.sendState(taskId, state, w.record(false));
+            topics.sendTask(partition, routingKey, task, w.record(true));
+            views.reserve(taskId, idem);
+            w.seal(
+                    () -> {
+                        views.written(taskId);
+                        views.apply(sv);
+                        owner.adoptOwnWrite(w.metadata(), s);
+                        metrics.submitted();
+                    },
+                    e -> views.abandon(taskId, idem));
         }
-        RecordMetadata meta;
-        try {
-            meta = topics.await(task, "submit");
-            topics.await(state, "submit");
-        } catch (RuntimeException e) {
-            synchronized (ctx.lock) {
-                views.abandon(id, idem);
-            }
-            throw e;
-        }
-        synchronized (ctx.lock) {
-            views.written(id);
-            views.apply(sv);
-            owner.adoptOwnWrite(meta, s);
-            metrics.submitted();
-        }
-        ctx.drainCompletions();
+        w.await();
         return newHandle(id);
     }
 
@@ -278,17 +259,22 @@ public final class KafkaTaskQueue implements TaskQueue {
     @Override
     public boolean cancel(String taskId) {
         boolean cancelled;
+        GroupCommit.Write w = null;
         synchronized (ctx.lock) {
             ctx.requireOpen("cancel");
             OwnedTask e = owned.get(taskId);
             if (e != null) {
-                try {
-                    outcomes.cancel(e, "cancelled");
-                } catch (RuntimeException ex) {
-                    owned.restoreAfterFailedWrite(e);
-                    throw ex;
+                if (e.writing) {
+                    cancelled = false; // it is being completed, failed or retried right now: that write wins
+                } else {
+                    try {
+                        w = outcomes.cancel(e, "cancelled");
+                    } catch (RuntimeException ex) {
+                        owned.restoreAfterFailedWrite(e);
+                        throw ex;
+                    }
+                    cancelled = true;
                 }
-                cancelled = true;
             } else {
                 StateView sv = views.get(taskId);
                 if (sv == null || sv.state().isTerminal()) {
@@ -302,6 +288,9 @@ public final class KafkaTaskQueue implements TaskQueue {
             }
         }
         ctx.drainCompletions();
+        if (w != null) {
+            w.await();
+        }
         return cancelled;
     }
 
@@ -329,6 +318,7 @@ public final class KafkaTaskQueue implements TaskQueue {
         owner.join();
         viewReader.join();
         topics.close();
+        commits.close(); // after the producer: every callback has run, what they acknowledged is applied
         metrics.close();
         ctx.drainCompletions();
     }
@@ -356,5 +346,13 @@ public final class KafkaTaskQueue implements TaskQueue {
      */
     public Set<Integer> ownedPartitions() {
         return owned.partitions();
+    }
+
+    /**
+     * How many writes were acknowledged and in how many groups their effects were applied, as {@code {writes,
+     * groups}}. A test hook like {@link #ownedPartitions()}; not part of any contract.
+     */
+    public long[] groupCommitCounts() {
+        return commits.counts();
     }
 }

@@ -78,8 +78,9 @@ final class Leases {
 
     /** The clock action at a lease's expiry, unless it was heartbeaten, ended or lost meanwhile. */
     private void onExpired(LeaseImpl lease) {
+        GroupCommit.Write w = null;
+        OwnedTask e = lease.entry;
         synchronized (ctx.lock) {
-            OwnedTask e = lease.entry;
             if (ctx.closed() || lease.ended || e.lease != lease) {
                 return;
             }
@@ -89,7 +90,7 @@ final class Leases {
             metrics.leaseExpired();
             TaskFailure f = TaskLifecycle.leaseLapsed(lease.task.attempt(), lease.workerId, lease.expiresAt, now);
             try {
-                outcomes.afterFailedAttempt(e, f, null);
+                w = outcomes.afterFailedAttempt(e, f, null).write();
             } catch (RuntimeException ex) {
                 // A clock action must not throw: keep the task queued here; its record in Kafka is still valid.
                 log.error(
@@ -101,6 +102,7 @@ final class Leases {
             }
         }
         ctx.drainCompletions();
+        outcomes.awaitQuietly(w, e.snapshot.id(), "recording the lapse of task");
     }
 
     /** A lease held by a worker of this process. Guarded by the queue's monitor. */
@@ -180,6 +182,7 @@ final class Leases {
 
         @Override
         public void complete(@Nullable Object result) {
+            GroupCommit.Write w;
             synchronized (ctx.lock) {
                 requireActive();
                 owned.release(entry);
@@ -194,34 +197,36 @@ final class Leases {
                         entry.snapshot.failures(),
                         entry.version);
                 try {
-                    outcomes.finish(entry, TaskState.SUCCEEDED, result, "");
+                    w = outcomes.finish(entry, TaskState.SUCCEEDED, result, "", metrics::succeeded);
                 } catch (RuntimeException ex) {
                     owned.restoreAfterFailedWrite(entry);
                     throw ex;
                 }
-                metrics.succeeded();
             }
             ctx.drainCompletions();
+            // Outside the monitor: completions of many workers share the broker's acknowledgement.
+            w.await();
         }
 
         @Override
         public FailureOutcome fail(Throwable failure) {
             Objects.requireNonNull(failure, "failure");
-            FailureOutcome outcome;
+            TaskOutcomes.Verdict verdict;
             synchronized (ctx.lock) {
                 requireActive();
                 owned.release(entry);
                 reason = LeaseLostException.Reason.ENDED;
                 TaskFailure f = TaskLifecycle.failure(task.attempt(), workerId, failure, ctx.clock.now());
                 try {
-                    outcome = outcomes.afterFailedAttempt(entry, f, failure);
+                    verdict = outcomes.afterFailedAttempt(entry, f, failure);
                 } catch (RuntimeException ex) {
                     owned.restoreAfterFailedWrite(entry);
                     throw ex;
                 }
             }
             ctx.drainCompletions();
-            return outcome;
+            verdict.write().await();
+            return verdict.outcome();
         }
     }
 }

@@ -22,6 +22,12 @@ final class OwnedTask {
     @Nullable
     Leases.LeaseImpl lease;
 
+    /**
+     * A write that ends or requeues the task is in flight ({@link GroupCommit}): it is neither leased nor queued, and
+     * nothing else may end it meanwhile (a cancel, its deadline).
+     */
+    boolean writing;
+
     TaskClock.@Nullable Cancellable deadlineTimer;
 
     OwnedTask(int partition, String routingKey) {

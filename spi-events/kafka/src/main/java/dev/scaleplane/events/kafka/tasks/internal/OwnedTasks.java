@@ -148,6 +148,13 @@ final class OwnedTasks {
         }
     }
 
+    /** Removes the task unless its partition was dropped (and maybe assigned again) meanwhile. */
+    void removeIfHeld(OwnedTask e) {
+        if (entries.get(e.snapshot.id()) == e) {
+            remove(e);
+        }
+    }
+
     void remove(OwnedTask e) {
         entries.remove(e.snapshot.id());
         bands.get(e.snapshot.request().priority()).remove(e);

@@ -10,6 +10,7 @@ import dev.scaleplane.events.kafka.tasks.internal.TaskRecords.Snapshot;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -39,6 +40,8 @@ final class PartitionOwner extends ConsumerThread {
     private final OwnedTasks owned;
     private final StateViews views;
     private final TaskOutcomes outcomes;
+    /** Writes made while applying one poll's records; the poll thread's own. */
+    private final List<GroupCommit.Write> writes = new ArrayList<>();
 
     PartitionOwner(QueueContext ctx, TaskTopics topics, OwnedTasks owned, StateViews views, TaskOutcomes outcomes) {
         super(ctx, "worker", true, "scaleplane-kafka-tasks-work-");
@@ -77,6 +80,11 @@ final class PartitionOwner extends ConsumerThread {
                 owned.replayed(p -> consumer.position(new TopicPartition(topics.tasks, p)));
             }
             ctx.drainCompletions();
+            // Cancels and dead letters this poll wrote: acknowledged together, awaited outside the monitor.
+            for (GroupCommit.Write w : writes) {
+                outcomes.awaitQuietly(w, "", "a write of the worker consumer");
+            }
+            writes.clear();
             if (System.nanoTime() - nextCommit >= 0) {
                 Map<TopicPartition, OffsetAndMetadata> offsets = committable(owned.partitions());
                 if (!offsets.isEmpty()) {
@@ -216,8 +224,8 @@ final class PartitionOwner extends ConsumerThread {
             }
             case TaskRecords.CANCEL -> {
                 OwnedTask e = owned.get(id);
-                if (e != null) {
-                    outcomes.cancel(e, "cancelled by another process");
+                if (e != null && !e.writing) {
+                    writes.add(outcomes.cancel(e, "cancelled by another process"));
                 }
             }
             default -> undecodable(rec, new IOException("unknown record kind '" + kind + "'"));
@@ -265,6 +273,6 @@ final class PartitionOwner extends ConsumerThread {
         e.snapshot = s;
         e.version = 1;
         e.offset = rec.offset();
-        outcomes.deadLetter(e, TaskDeadLetter.Reason.NON_RETRYABLE, String.valueOf(why.getMessage()));
+        writes.add(outcomes.deadLetter(e, TaskDeadLetter.Reason.NON_RETRYABLE, String.valueOf(why.getMessage())));
     }
 }

@@ -2,7 +2,6 @@ package dev.scaleplane.events.kafka.tasks.internal;
 
 import static dev.scaleplane.events.kafka.tasks.internal.QueueContext.log;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.scaleplane.api.orchestration.Lease;
 import dev.scaleplane.api.orchestration.LeaseLostException;
 import dev.scaleplane.api.orchestration.TaskDeadLetter;
@@ -15,15 +14,17 @@ import dev.scaleplane.events.kafka.tasks.internal.TaskRecords.Snapshot;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Future;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.jspecify.annotations.Nullable;
 
 /**
  * How a task this member owns ends or runs again. An end (success, failure, cancel, deadline, dead letter) appends a
  * {@code done} record and a terminal state; a failed or lapsed attempt gets the {@link TaskLifecycle} verdict, and a
- * retry appends a new version of the task (attempts and failure history included). Each write is acknowledged before
- * memory changes, so a write the broker refuses leaves the task to be run again (at-least-once).
+ * retry appends a new version of the task (attempts and failure history included). The records are sent under the
+ * monitor and acknowledged in groups ({@link GroupCommit}); memory changes once they are acknowledged, so a write the
+ * broker refuses leaves the task to be run again (at-least-once). Meanwhile the task is marked {@link
+ * OwnedTask#writing}: neither leased nor queued. The methods return the write for the caller to await outside the
+ * monitor.
  *
  * <p>Not thread-safe: every method runs under the queue's monitor ({@link QueueContext#lock}), except {@link
  * #onDeadline}, a clock action, which takes it.
@@ -35,6 +36,7 @@ final class TaskOutcomes {
     private final StateViews views;
     private final DeadLetterStore deadLetters;
     private final TaskQueueMetrics metrics;
+    private final GroupCommit commits;
 
     TaskOutcomes(
             QueueContext ctx,
@@ -42,43 +44,70 @@ final class TaskOutcomes {
             OwnedTasks owned,
             StateViews views,
             DeadLetterStore deadLetters,
-            TaskQueueMetrics metrics) {
+            TaskQueueMetrics metrics,
+            GroupCommit commits) {
         this.ctx = ctx;
         this.topics = topics;
         this.owned = owned;
         this.views = views;
         this.deadLetters = deadLetters;
         this.metrics = metrics;
+        this.commits = commits;
     }
 
-    /** Ends a task this member owns: done record, terminal state, future. */
-    void finish(OwnedTask e, TaskState state, @Nullable Object result, String why) {
+    /** A failed attempt's verdict and the write carrying it out, to await outside the monitor. */
+    record Verdict(Lease.FailureOutcome outcome, GroupCommit.Write write) {}
+
+    /**
+     * Ends a task this member owns: done record and terminal state sent now; once both are acknowledged the task
+     * leaves memory, its state is applied (completing its future) and {@code counted} runs.
+     *
+     * @throws IllegalArgumentException if the result cannot be encoded; nothing was sent
+     */
+    GroupCommit.Write finish(OwnedTask e, TaskState state, @Nullable Object result, String why, Runnable counted) {
         e.version++;
+        long version = e.version;
+        String id = e.snapshot.id();
         StateView sv = e.stateView(state, e.snapshot.attempts(), result, why, ctx.clock.now());
-        ObjectNode done = TaskRecords.done(e.snapshot.id(), e.version, state);
-        Future<RecordMetadata> st = topics.sendState(sv);
-        RecordMetadata meta = topics.await(topics.sendTask(e.partition, e.routingKey, done), "finish");
-        owned.wrote(meta.partition(), meta.offset());
-        topics.await(st, "finish");
-        // Only now that the end is written: a failed write leaves the task to be run again (at-least-once).
-        owned.remove(e);
-        owned.ended(e.snapshot.id(), e.version);
-        views.apply(sv);
+        // Encoded before anything is sent: a result that is not JSON fails the call and writes nothing.
+        byte[] stateBytes = TaskRecords.bytes(TaskRecords.state(sv));
+        byte[] doneBytes = TaskRecords.bytes(TaskRecords.done(id, version, state));
+        GroupCommit.Write w = commits.begin("finish");
+        e.writing = true;
+        topics.sendTask(e.partition, e.routingKey, doneBytes, w.record(true));
+        topics.sendState(id, stateBytes, w.record(false));
+        w.seal(
+                () -> {
+                    e.writing = false;
+                    RecordMetadata meta = w.metadata();
+                    // Unless the consumer read the done record first, it skips it when it comes.
+                    if (owned.owns(meta.partition()) && !owned.endedAtOrAfter(id, version)) {
+                        owned.wrote(meta.partition(), meta.offset());
+                    }
+                    owned.removeIfHeld(e);
+                    owned.ended(id, version);
+                    views.apply(sv);
+                    counted.run();
+                },
+                ex -> {
+                    e.writing = false;
+                    owned.restoreAfterFailedWrite(e);
+                });
+        return w;
     }
 
     /** Cancels a task this member owns: its lease, if any, is lost ({@code CANCELLED}), and it ends. */
-    void cancel(OwnedTask e, String why) {
+    GroupCommit.Write cancel(OwnedTask e, String why) {
         if (e.lease != null) {
             e.lease.end(LeaseLostException.Reason.CANCELLED);
         }
-        finish(e, TaskState.CANCELLED, null, why);
-        metrics.cancelled();
+        return finish(e, TaskState.CANCELLED, null, why, metrics::cancelled);
     }
 
     /**
      * Records a failed (or, with {@code cause} null, lapsed) attempt and carries out the lifecycle's verdict.
      */
-    Lease.FailureOutcome afterFailedAttempt(OwnedTask e, TaskFailure failure, @Nullable Throwable cause) {
+    Verdict afterFailedAttempt(OwnedTask e, TaskFailure failure, @Nullable Throwable cause) {
         Snapshot s = e.snapshot;
         List<TaskFailure> failures = new ArrayList<>(s.failures());
         failures.add(failure);
@@ -96,59 +125,71 @@ final class TaskOutcomes {
                 ctx.random.getAsDouble());
         metrics.attemptFailed(s.id(), s.request().type(), failure, verdict);
         if (verdict instanceof AttemptVerdict.DeadLetter d) {
-            deadLetter(e, d.reason(), d.why());
-            return verdict.outcome();
+            return new Verdict(verdict.outcome(), deadLetter(e, d.reason(), d.why()));
         }
         if (verdict instanceof AttemptVerdict.Fail f) {
-            finish(e, TaskState.FAILED, null, f.why());
-            metrics.failed();
-            return verdict.outcome();
+            return new Verdict(verdict.outcome(), finish(e, TaskState.FAILED, null, f.why(), metrics::failed));
         }
         Instant retryAt = ((AttemptVerdict.Retry) verdict).at();
         e.version++;
         Snapshot retry = new Snapshot(
                 s.id(), s.request(), s.maxAttempts(), attempts, s.submittedAt(), retryAt, failures, e.version);
-        RecordMetadata meta =
-                topics.await(topics.sendTask(e.partition, e.routingKey, TaskRecords.task(retry)), "retry");
-        owned.wrote(meta.partition(), meta.offset());
-        e.snapshot = retry;
-        e.offset = meta.offset();
-        owned.requeue(e);
-        StateView sv = e.stateView(TaskState.QUEUED, attempts, null, "", ctx.clock.now());
-        topics.sendState(sv);
-        views.apply(sv);
-        metrics.retried();
-        return verdict.outcome();
+        byte[] record = TaskRecords.bytes(TaskRecords.task(retry));
+        GroupCommit.Write w = commits.begin("retry");
+        e.writing = true;
+        topics.sendTask(e.partition, e.routingKey, record, w.record(true));
+        w.seal(
+                () -> {
+                    e.writing = false;
+                    if (owned.get(s.id()) != e) {
+                        return; // its partition moved meanwhile: the next owner reads the retry from the topic
+                    }
+                    // Not marked as written by this member: the consumer reads it and finds the version known.
+                    e.snapshot = retry;
+                    e.offset = w.metadata().offset();
+                    owned.requeue(e);
+                    StateView sv = e.stateView(TaskState.QUEUED, attempts, null, "", ctx.clock.now());
+                    topics.sendState(sv);
+                    views.apply(sv);
+                    metrics.retried();
+                },
+                ex -> {
+                    e.writing = false;
+                    owned.restoreAfterFailedWrite(e);
+                });
+        return new Verdict(verdict.outcome(), w);
     }
 
-    /** Writes the task's dead letter, then ends it {@code DEAD_LETTERED}. */
-    void deadLetter(OwnedTask e, TaskDeadLetter.Reason reason, String why) {
+    /** Writes the task's dead letter (awaited: rare), then ends it {@code DEAD_LETTERED}. */
+    GroupCommit.Write deadLetter(OwnedTask e, TaskDeadLetter.Reason reason, String why) {
         Snapshot s = e.snapshot;
         e.version++;
         deadLetters.add(s, e.version, e.routingKey, reason, ctx.clock.now());
-        finish(e, TaskState.DEAD_LETTERED, null, why);
-        // finish bumped the version again: the dead letter keeps the version of the state record that preceded it.
-        metrics.deadLettered(reason);
-        deadLetters.trim();
+        // finish bumps the version again: the dead letter keeps the version of the state record that preceded it.
+        GroupCommit.Write w = finish(e, TaskState.DEAD_LETTERED, null, why, () -> {
+            metrics.deadLettered(reason);
+            deadLetters.trim();
+        });
+        return w;
     }
 
     /** The clock action at a task's deadline: a task waiting to run fails; one under lease may still complete. */
     void onDeadline(OwnedTask e) {
+        GroupCommit.Write w = null;
         synchronized (ctx.lock) {
             if (ctx.closed() || owned.get(e.snapshot.id()) != e) {
                 return;
             }
             e.deadlineTimer = null;
-            if (e.lease == null) {
+            if (e.lease == null && !e.writing) {
                 try {
-                    finish(
+                    w = finish(
                             e,
                             TaskState.FAILED,
                             null,
-                            TaskLifecycle.deadlinePassed(e.snapshot.request().deadline()));
-                    metrics.failed();
+                            TaskLifecycle.deadlinePassed(e.snapshot.request().deadline()),
+                            metrics::failed);
                 } catch (RuntimeException ex) {
-                    // A clock action must not throw; the next owner (or the next lease here) finds the deadline past.
                     log.error(
                             "Kafka task queue {}: ending task {} at its deadline failed: {}",
                             ctx.config.topicPrefix(),
@@ -159,5 +200,22 @@ final class TaskOutcomes {
             // An attempt under lease at the deadline may still complete; its failure or lapse ends it FAILED.
         }
         ctx.drainCompletions();
+        awaitQuietly(w, e.snapshot.id(), "ending task at its deadline");
+    }
+
+    /**
+     * Waits for a write made by a clock action or the consumer, outside the monitor, so that its effect is in memory
+     * when the action returns (a virtual clock's advance, the next poll). A clock action must not throw: a refused
+     * write is logged; the task stays queued here, its last record in Kafka still valid.
+     */
+    void awaitQuietly(GroupCommit.@Nullable Write w, String taskId, String what) {
+        if (w == null) {
+            return;
+        }
+        try {
+            w.await();
+        } catch (RuntimeException ex) {
+            log.error("Kafka task queue {}: {} {} failed: {}", ctx.config.topicPrefix(), what, taskId, ex.toString());
+        }
     }
 }

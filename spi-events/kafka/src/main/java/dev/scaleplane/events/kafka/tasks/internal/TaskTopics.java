@@ -18,6 +18,7 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
@@ -29,8 +30,9 @@ import org.apache.kafka.common.utils.Utils;
 
 /**
  * The queue's three topics ({@code <prefix>.tasks}, {@code .state}, {@code .dead}): creating them, the partition of a
- * routing key, and the writes to them through the queue's one producer ({@code acks=all}). Thread-safe; sends keep
- * their order per partition only if the caller holds the queue's monitor while sending.
+ * routing key, and the writes to them through the queue's one producer ({@code acks=all}; the hot writes are
+ * acknowledged in groups through {@link GroupCommit}). Thread-safe; sends keep their order per partition only if the
+ * caller holds the queue's monitor while sending.
  */
 final class TaskTopics {
     /** The topic names. */
@@ -163,6 +165,28 @@ final class TaskTopics {
 
     Future<RecordMetadata> sendState(StateView sv) {
         return producer.send(new ProducerRecord<>(state, sv.id(), TaskRecords.bytes(TaskRecords.state(sv))));
+    }
+
+    /**
+     * Sends an encoded task-topic record; {@code callback} learns the outcome, also of a send that fails at once.
+     * Keeps order per partition only under the queue's monitor.
+     */
+    void sendTask(int partition, String key, byte[] value, Callback callback) {
+        send(new ProducerRecord<>(tasks, partition, key, value), callback);
+    }
+
+    /** Sends an encoded state record (key = task id); see {@link #sendTask(int, String, byte[], Callback)}. */
+    void sendState(String id, byte[] value, Callback callback) {
+        send(new ProducerRecord<>(state, id, value), callback);
+    }
+
+    private void send(ProducerRecord<String, byte[]> record, Callback callback) {
+        try {
+            producer.send(record, callback);
+        } catch (RuntimeException e) {
+            // kafka-clients report most failures through the callback, but a closed producer or an interrupt throws.
+            callback.onCompletion(null, e);
+        }
     }
 
     /** Deletes a task's state record (a tombstone for compaction); not awaited. */

@@ -1,0 +1,245 @@
+package dev.scaleplane.events.kafka.tasks.internal;
+
+import static dev.scaleplane.events.kafka.tasks.internal.QueueContext.log;
+
+import dev.scaleplane.api.BackendUnreachableException;
+import dev.scaleplane.api.ScaleplaneException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.producer.Callback;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.errors.RetriableException;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Group commit of the queue's writes. A caller sends its records under the queue's monitor (so the records of one
+ * partition keep their order in the one producer), then waits outside it. The producer puts the records of every
+ * caller that sent meanwhile into the same requests ({@code acks=all}); as the acknowledgements come back, one thread
+ * takes every {@link Write} whose records are all acknowledged, applies their effects to memory under one acquisition
+ * of the monitor, runs the deferred result futures, and only then releases the callers. A caller therefore returns
+ * only once its own records are acknowledged, and a write the broker refuses fails exactly the callers whose records
+ * it carried, with an error naming the brokers and their setting.
+ *
+ * <p>Thread-safe. {@link Write#await} must not be called under the monitor: the applying thread needs it.
+ */
+final class GroupCommit {
+    private final QueueContext ctx;
+    private final LinkedBlockingQueue<Write> acknowledged = new LinkedBlockingQueue<>();
+    private final Thread thread;
+    /** The brokers as configured, for error messages. */
+    private final String servers;
+
+    private volatile boolean stopping;
+    /** Writes applied, and the groups they were applied in. */
+    private final AtomicLong writes = new AtomicLong();
+
+    private final AtomicLong groups = new AtomicLong();
+
+    GroupCommit(QueueContext ctx) {
+        this.ctx = ctx;
+        this.servers = String.valueOf(ctx.config.adminProperties().get("bootstrap.servers"));
+        thread = new Thread(this::run, "scaleplane-kafka-tasks-acks-" + ctx.config.topicPrefix());
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /** A new write; its records are sent with {@link Write#record}, then it is {@linkplain Write#seal sealed}. */
+    Write begin(String what) {
+        return new Write(what);
+    }
+
+    private void run() {
+        List<Write> batch = new ArrayList<>();
+        while (true) {
+            Write first;
+            try {
+                first = acknowledged.poll(50, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            if (first == null) {
+                if (stopping && acknowledged.isEmpty()) {
+                    return;
+                }
+                continue;
+            }
+            batch.add(first);
+            acknowledged.drainTo(batch);
+            synchronized (ctx.lock) {
+                for (Write w : batch) {
+                    w.apply();
+                }
+            }
+            writes.addAndGet(batch.size());
+            groups.incrementAndGet();
+            ctx.drainCompletions();
+            for (Write w : batch) {
+                w.release();
+            }
+            batch.clear();
+        }
+    }
+
+    /** {writes acknowledged, groups they were applied in}: how much the grouping saved. */
+    long[] counts() {
+        return new long[] {writes.get(), groups.get()};
+    }
+
+    /** After the producer closed (every callback has run): applies what is left, then stops. */
+    void close() {
+        stopping = true;
+        if (thread != Thread.currentThread()) {
+            try {
+                thread.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /**
+     * The records of one caller (a submit, an end, a retry), in flight until every one is acknowledged. Its effects
+     * on memory run under the monitor on the applying thread, before {@link #await} returns.
+     */
+    final class Write {
+        private final String what;
+        /** Records not yet acknowledged, plus one until {@link #seal}. */
+        private final AtomicInteger outstanding = new AtomicInteger(1);
+
+        private final CompletableFuture<@Nullable Void> done = new CompletableFuture<>();
+        private volatile @Nullable RecordMetadata primary;
+        private volatile @Nullable Exception failure;
+        /** What the caller gets instead of a normal return; set by the applying thread. */
+        private @Nullable RuntimeException error;
+
+        private Runnable onAck = () -> {};
+        private Consumer<RuntimeException> onFailure = e -> {};
+
+        private Write(String what) {
+            this.what = what;
+        }
+
+        /**
+         * The callback of one of its records.
+         *
+         * @param isPrimary whether {@link #metadata()} is this record's
+         */
+        Callback record(boolean isPrimary) {
+            outstanding.incrementAndGet();
+            return (meta, e) -> {
+                if (e != null) {
+                    failure = e;
+                } else if (isPrimary) {
+                    primary = meta;
+                }
+                arrive();
+            };
+        }
+
+        /**
+         * Every record is sent: once all are acknowledged {@code onAck} runs, else {@code onFailure}, both under the
+         * monitor on the applying thread. Called under the monitor, so neither runs before the caller released it.
+         */
+        void seal(Runnable onAck, Consumer<RuntimeException> onFailure) {
+            this.onAck = onAck;
+            this.onFailure = onFailure;
+            arrive();
+        }
+
+        private void arrive() {
+            if (outstanding.decrementAndGet() == 0) {
+                acknowledged.add(this);
+            }
+        }
+
+        /** The metadata of the primary record; valid in {@code onAck}. */
+        RecordMetadata metadata() {
+            RecordMetadata m = primary;
+            if (m == null) {
+                throw new IllegalStateException("no primary record acknowledged for the " + what + " write");
+            }
+            return m;
+        }
+
+        private void apply() {
+            Exception e = failure;
+            try {
+                if (e == null) {
+                    onAck.run();
+                } else {
+                    error = refused(e);
+                    onFailure.accept(error);
+                }
+            } catch (RuntimeException ex) {
+                log.error("Kafka task queue {}: applying the {} write failed", ctx.config.topicPrefix(), what, ex);
+                if (error == null) {
+                    error = ex;
+                }
+            }
+        }
+
+        private void release() {
+            RuntimeException e = error;
+            if (e == null) {
+                done.complete(null);
+            } else {
+                done.completeExceptionally(e);
+            }
+        }
+
+        /**
+         * Waits until the records are acknowledged and their effects applied. Never under the monitor.
+         *
+         * @throws BackendUnreachableException if the brokers did not acknowledge within the send timeout
+         * @throws ScaleplaneException if they refused a record, naming the brokers and their setting either way
+         */
+        void await() {
+            long timeout = ctx.config.sendTimeout().toMillis() + 5_000;
+            try {
+                done.get(timeout, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ScaleplaneException("interrupted while waiting for Kafka (" + what + ")", e);
+            } catch (ExecutionException e) {
+                throw e.getCause() instanceof RuntimeException r
+                        ? r
+                        : new ScaleplaneException(String.valueOf(e.getCause()), e.getCause());
+            } catch (TimeoutException e) {
+                throw unreachable("did not acknowledge the " + what + " write within " + ctx.config.sendTimeout(), e);
+            }
+        }
+
+        private RuntimeException refused(Exception e) {
+            if (e instanceof ScaleplaneException s) {
+                return s;
+            }
+            if (e instanceof RetriableException) {
+                // Kafka's delivery timeout: the brokers did not take the record in time.
+                return unreachable(
+                        "did not acknowledge the " + what + " write within " + ctx.config.sendTimeout() + ": " + e, e);
+            }
+            return new ScaleplaneException(
+                    "Kafka brokers " + servers() + " (" + ctx.config.bootstrapSetting() + ") refused the " + what
+                            + " write: " + e,
+                    e);
+        }
+    }
+
+    private BackendUnreachableException unreachable(String problem, Exception cause) {
+        return new BackendUnreachableException(
+                "Kafka brokers", servers(), ctx.config.bootstrapSetting(), problem, cause);
+    }
+
+    private String servers() {
+        return servers;
+    }
+}
