@@ -44,6 +44,8 @@ public abstract class AbstractEventBus implements EventBus {
     private final Capabilities capabilities;
     private final AtomicBoolean closed = new AtomicBoolean();
     private @Nullable CheckedPayload lastChecked;
+    /** The last topic name that passed {@link #checkTopic}; a publisher repeats the same String instance. */
+    private @Nullable String lastTopic;
 
     /**
      * @param backendName the provider's name, used in error messages and metric tags
@@ -271,8 +273,13 @@ public abstract class AbstractEventBus implements EventBus {
     /** Closes the backend; called once. */
     protected abstract void doClose();
 
-    private static void checkTopic(String topic) {
-        SubscriptionOptions.checkName(topic, "topic");
+    private void checkTopic(String topic) {
+        // Validating the name char by char was a fifth of an in-memory publish; a publisher passes the same String
+        // instance again and again, so an identity hit skips it. Strings are immutable, so a racy read is safe.
+        if (topic == null || topic != lastTopic) {
+            SubscriptionOptions.checkName(topic, "topic");
+            lastTopic = topic;
+        }
     }
 
     private void checkPayload(Event<?> event) {

@@ -261,6 +261,11 @@ public final class BusMetrics {
             adder.increment();
         }
 
+        /** Adds {@code n}, for a caller that counts a run of events locally and reports it at once. */
+        public void add(long n) {
+            adder.add(n);
+        }
+
         /** The current count. */
         public long count() {
             return adder.sum();
