@@ -53,10 +53,20 @@ final class Group {
         this.metrics = bus.metrics().group(topic.name, name, this::inFlight);
     }
 
-    /** The partition for an ordering key; a spread hash so that similar keys still scatter. */
+    /** The partition for an event's ordering key. */
     Partition partitionFor(Event<?> event) {
-        int h = event.orderingKey().hashCode();
-        return partitions[(h ^ (h >>> 16)) & partitionMask];
+        return partition(spread(event.orderingKey()));
+    }
+
+    /** The partition for a {@link #spread} hash; publishing computes the hash once for all groups of a topic. */
+    Partition partition(int spreadHash) {
+        return partitions[spreadHash & partitionMask];
+    }
+
+    /** The hash of an ordering key, spread so that similar keys still scatter over few partitions. */
+    static int spread(String orderingKey) {
+        int h = orderingKey.hashCode();
+        return h ^ (h >>> 16);
     }
 
     int inFlight() {

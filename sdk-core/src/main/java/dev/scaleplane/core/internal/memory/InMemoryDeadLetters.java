@@ -98,7 +98,7 @@ final class InMemoryDeadLetters implements DeadLetters {
                     new NoSuchElementException("dead letter " + deadLetterId + " was redriven or discarded meanwhile"));
         }
         order.remove(deadLetterId);
-        PublishException failure = bus.enqueue(letter.topic(), group.partitionFor(event), event, System.nanoTime());
+        PublishException failure = bus.enqueue(letter.topic(), group.partitionFor(event), event);
         if (failure != null) {
             add(letter); // not handed back: keep it
             return CompletableFuture.failedFuture(failure);

@@ -11,6 +11,7 @@ import dev.scaleplane.api.events.Subscription;
 import dev.scaleplane.api.events.SubscriptionOptions;
 import dev.scaleplane.core.bus.AbstractEventBus;
 import dev.scaleplane.core.bus.BusMetrics;
+import java.lang.invoke.VarHandle;
 import java.net.URI;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -28,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * <p>Publishing puts the event into one bounded partition per group of the topic (chosen by the ordering key) and
  * completes as soon as every group has it: that is "accepted" for a non-durable bus. Each group's partitions are
  * drained by its members' worker threads. The publish path takes no lock and allocates nothing but the receipt and
- * its future.
+ * its future (48 bytes).
  */
 final class InMemoryEventBus extends AbstractEventBus {
     private static final Logger log = LoggerFactory.getLogger(InMemoryEventBus.class);
@@ -86,34 +87,61 @@ final class InMemoryEventBus extends AbstractEventBus {
             metrics.published(topicName).increment(); // nobody subscribed: accepted, and there is no group to tell
             return CompletableFuture.completedFuture(new PublishReceipt(topicName, event.id(), POSITION));
         }
-        long now = System.nanoTime();
-        for (Group group : topic.groups) {
-            PublishException failure = enqueue(topicName, group.partitionFor(event), event, now);
-            if (failure != null) {
-                metrics.publishFailed(topicName).increment();
-                return CompletableFuture.failedFuture(failure);
+        int hash = Group.spread(event.orderingKey());
+        Group[] groups = topic.groups;
+        for (int i = 0; i < groups.length; i++) {
+            Partition p = groups[i].partition(hash);
+            boolean stamp = stampFor(p);
+            if (!p.ring.offer(event, stamp)) {
+                signal(groups, i, hash); // the groups that have the event need not wait while this one is full
+                PublishException failure = offerSlow(topicName, p, event, stamp);
+                if (failure != null) {
+                    metrics.publishFailed(topicName).increment();
+                    return CompletableFuture.failedFuture(failure);
+                }
             }
         }
+        signal(groups, groups.length, hash);
         topic.published.increment();
         return CompletableFuture.completedFuture(new PublishReceipt(topicName, event.id(), POSITION));
     }
 
-    /** Puts an event into a partition, waiting up to the publish timeout for room; null on success. */
-    PublishException enqueue(String topic, Partition p, Event<?> event, long nanos) {
-        if (!p.ring.offer(event, nanos)) {
-            PublishException failure = offerSlow(topic, p, event, nanos);
-            if (failure != null) {
-                return failure;
-            }
+    /**
+     * Wakes the parked workers of the first {@code count} groups' partitions for {@code hash}. One store-load fence
+     * for all of them, not one per offer: it orders the rings' release stores before the reads of the workers' parked
+     * flags, the hand-shake {@link Worker} relies on to lose no wake-up.
+     */
+    private static void signal(Group[] groups, int count, int hash) {
+        VarHandle.fullFence();
+        for (int i = 0; i < count; i++) {
+            groups[i].partition(hash).signal();
         }
-        p.signal();
-        return null;
     }
 
-    private PublishException offerSlow(String topic, Partition p, Event<?> event, long nanos) {
+    /**
+     * Puts an event into a partition and wakes its worker, waiting up to the publish timeout for room; null on
+     * success.
+     */
+    PublishException enqueue(String topic, Partition p, Event<?> event) {
+        boolean stamp = stampFor(p);
+        PublishException failure = p.ring.offer(event, stamp) ? null : offerSlow(topic, p, event, stamp);
+        VarHandle.fullFence(); // see signal(...)
+        p.signal();
+        return failure;
+    }
+
+    /**
+     * Whether to stamp the event with its publish time even if its slot is not sampled: a parked worker means
+     * deliveries are sparse, and sparse traffic should still feed the latency metric.
+     */
+    private static boolean stampFor(Partition p) {
+        return p.ownerParked();
+    }
+
+    private PublishException offerSlow(String topic, Partition p, Event<?> event, boolean stamp) {
         long deadline = System.nanoTime() + publishTimeoutNanos;
         int tries = 0;
-        while (!p.ring.offer(event, nanos)) {
+        while (!p.ring.offer(event, stamp)) {
             if (isClosed()) {
                 return new BusClosedException(topic, event.id());
             }
@@ -121,6 +149,7 @@ final class InMemoryEventBus extends AbstractEventBus {
                 return new PublishTimeoutException(
                         topic, event.id(), settings.publishTimeout(), "the in-memory buffer of partition " + p.index);
             }
+            VarHandle.fullFence(); // see signal(...)
             p.signal();
             if (++tries < 64) {
                 Thread.onSpinWait();

@@ -48,6 +48,12 @@ final class Partition {
         BUSY.setRelease(this, 0);
     }
 
+    /** Whether the owner is parked, that is idle: a read of a line the worker rarely writes. */
+    boolean ownerParked() {
+        Worker w = owner;
+        return w != null && w.isParked();
+    }
+
     /** Wakes the owner if it is parked; called by producers after an offer. */
     void signal() {
         Worker w = owner;

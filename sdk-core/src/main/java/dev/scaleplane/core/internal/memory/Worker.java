@@ -5,6 +5,7 @@ import dev.scaleplane.api.events.DeadLetter;
 import dev.scaleplane.api.events.Event;
 import dev.scaleplane.core.bus.DeduplicationWindow;
 import dev.scaleplane.core.bus.EventScope;
+import java.lang.invoke.VarHandle;
 import java.time.Instant;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -33,8 +34,6 @@ final class Worker implements Runnable {
     private static final int YIELDS = 10;
     private static final long PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
     private static final Partition[] NONE = new Partition[0];
-    static final int LATENCY_SAMPLE_EVERY = 32;
-    private static final long SPARSE_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
     private final Member member;
     private final Group group;
@@ -48,8 +47,10 @@ final class Worker implements Runnable {
      */
     private final ParkFlag parkFlag = new ParkFlag();
 
-    private long delivered;
-    private long lastLatencySample;
+    /** Deliveries not yet added to the group's counter: one add per drained run instead of one per event. */
+    private long deliveredUncounted;
+    /** This thread's handler scope; set when the thread starts. */
+    private EventScope.Frame scope;
 
     Worker(Member member, Group group, String name) {
         this.member = member;
@@ -60,6 +61,11 @@ final class Worker implements Runnable {
 
     void start() {
         thread.start();
+    }
+
+    /** Whether the thread is parked (idle). */
+    boolean isParked() {
+        return parkFlag.parked;
     }
 
     /** Unparks the thread if it is parked. Cheap when it is not. */
@@ -79,6 +85,7 @@ final class Worker implements Runnable {
     @Override
     public void run() {
         int idle = 0;
+        scope = EventScope.frame();
         try {
             while (true) {
                 int s = state;
@@ -122,6 +129,7 @@ final class Worker implements Runnable {
             Thread.yield();
         } else {
             parkFlag.parked = true;
+            VarHandle.fullFence(); // the store above before the loads of hasWork(): the other half of the hand-shake
             // Re-check after publishing the parked flag: a producer that offered before it saw the flag did not
             // unpark us, so its event must be visible now.
             if (!hasWork() && state == RUNNING) {
@@ -146,16 +154,23 @@ final class Worker implements Runnable {
     private int drain(Partition p) {
         Ring ring = p.ring;
         int n = 0;
-        while (n < BATCH && state != STOP) {
-            Event<?> event = ring.peek();
-            if (event == null) {
-                break;
+        try {
+            while (n < BATCH && state != STOP) {
+                Event<?> event = ring.peek();
+                if (event == null) {
+                    break;
+                }
+                if (!deliver(p, event, ring.headNanos(), ring.headIndex())) {
+                    break; // stopped while retrying: the event stays at the head for the next owner
+                }
+                ring.advance();
+                n++;
             }
-            if (!deliver(p, event, ring.headNanos(), ring.headIndex())) {
-                break; // stopped while retrying: the event stays at the head for the next owner
+        } finally {
+            if (deliveredUncounted > 0) {
+                group.metrics.delivered.add(deliveredUncounted);
+                deliveredUncounted = 0;
             }
-            ring.advance();
-            n++;
         }
         return n;
     }
@@ -184,13 +199,17 @@ final class Worker implements Runnable {
         for (int attempt = 1; ; attempt++) {
             Throwable failure = invoke(event);
             if (failure == null) {
-                long now = System.nanoTime();
-                if (dedupe != null) {
-                    dedupe.record(dedupeKey, now);
-                }
-                group.metrics.delivered.increment();
-                if (shouldSampleLatency(now)) {
-                    group.metrics.latency.record(now - publishNanos, TimeUnit.NANOSECONDS);
+                deliveredUncounted++;
+                // Only stamped events (see Ring) are timed: a clock read per event would cost more than the rest.
+                boolean timed = publishNanos != Ring.NO_TIME;
+                if (dedupe != null || timed) {
+                    long now = System.nanoTime();
+                    if (dedupe != null) {
+                        dedupe.record(dedupeKey, now);
+                    }
+                    if (timed) {
+                        group.metrics.latency.record(now - publishNanos, TimeUnit.NANOSECONDS);
+                    }
                 }
                 return true;
             }
@@ -218,28 +237,16 @@ final class Worker implements Runnable {
         }
     }
 
-    /**
-     * Recording into a percentile timer costs more than the rest of a delivery, so under load only every
-     * {@value #LATENCY_SAMPLE_EVERY}th delivery is recorded; when deliveries are sparse (none recorded for a
-     * millisecond) every one is. Percentiles of a uniform sample stay unbiased; the timer's count is the sample size.
-     */
-    private boolean shouldSampleLatency(long now) {
-        if ((++delivered & (LATENCY_SAMPLE_EVERY - 1)) == 0 || now - lastLatencySample > SPARSE_NANOS) {
-            lastLatencySample = now;
-            return true;
-        }
-        return false;
-    }
-
     private @Nullable Throwable invoke(Event<?> event) {
-        Event<?> previous = EventScope.enter(event);
+        EventScope.Frame frame = scope;
+        Event<?> previous = frame.enter(event);
         try {
             member.handler.handle(castEvent(event));
             return null;
         } catch (Throwable t) {
             return t;
         } finally {
-            EventScope.exit(previous);
+            frame.exit(previous);
         }
     }
 

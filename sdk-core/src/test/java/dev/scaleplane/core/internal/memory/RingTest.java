@@ -24,15 +24,14 @@ class RingTest {
     void offersUntilFullThenAcceptsAgainAfterAdvance() {
         Ring ring = new Ring(4);
         for (int i = 0; i < 4; i++) {
-            assertThat(ring.offer(event("e" + i), i)).isTrue();
+            assertThat(ring.offer(event("e" + i), false)).isTrue();
         }
-        assertThat(ring.offer(event("e4"), 4)).isFalse();
+        assertThat(ring.offer(event("e4"), false)).isFalse();
         assertThat(ring.size()).isEqualTo(4);
 
         assertThat(ring.peek().id()).isEqualTo("e0");
-        assertThat(ring.headNanos()).isEqualTo(0);
         ring.advance();
-        assertThat(ring.offer(event("e4"), 4)).isTrue();
+        assertThat(ring.offer(event("e4"), false)).isTrue();
         List<String> ids = new ArrayList<>();
         for (Event<?> e; (e = ring.peek()) != null; ring.advance()) {
             ids.add(e.id());
@@ -42,9 +41,27 @@ class RingTest {
     }
 
     @Test
+    void stampsTheSampledSlotsAndTheSlotsAskedFor() {
+        Ring ring = new Ring(64);
+        long before = System.nanoTime();
+        for (int i = 0; i < 2 * Ring.STAMP_EVERY; i++) {
+            ring.offer(event("e" + i), i == 5);
+        }
+        List<Integer> stamped = new ArrayList<>();
+        for (int i = 0; ring.peek() != null; i++, ring.advance()) {
+            long nanos = ring.headNanos();
+            if (nanos != Ring.NO_TIME) {
+                assertThat(nanos - before).isNotNegative();
+                stamped.add(i);
+            }
+        }
+        assertThat(stamped).containsExactly(0, 5, Ring.STAMP_EVERY);
+    }
+
+    @Test
     void peekWithoutAdvanceKeepsTheHead() {
         Ring ring = new Ring(2);
-        ring.offer(event("a"), 1);
+        ring.offer(event("a"), false);
         assertThat(ring.peek().id()).isEqualTo("a");
         assertThat(ring.peek().id()).isEqualTo("a");
     }
@@ -66,7 +83,7 @@ class RingTest {
                 }
                 for (int i = 0; i < perProducer; i++) {
                     Event<String> e = event(producer + ":" + i);
-                    while (!ring.offer(e, i)) {
+                    while (!ring.offer(e, false)) {
                         Thread.onSpinWait();
                     }
                 }

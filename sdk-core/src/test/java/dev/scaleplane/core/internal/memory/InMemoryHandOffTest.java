@@ -1,0 +1,193 @@
+package dev.scaleplane.core.internal.memory;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.scaleplane.api.events.Event;
+import dev.scaleplane.api.events.EventTypeRegistry;
+import dev.scaleplane.api.events.SubscriptionOptions;
+import dev.scaleplane.core.bus.BusMetrics;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The in-memory bus's hand-off under contention, and the bookkeeping the hot path batches or samples: the delivered
+ * counter (added once per drained run) and the latency timer (fed by stamped slots only).
+ */
+class InMemoryHandOffTest {
+
+    private static final String TOPIC = "handoff";
+    private static final long WAIT_NANOS = TimeUnit.SECONDS.toNanos(60);
+
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    private InMemoryEventBus bus;
+
+    private InMemoryEventBus bus(int bufferSize, int partitions) {
+        bus = new InMemoryEventBus(
+                new MemoryBusSettings(bufferSize, partitions, Duration.ofSeconds(30), Duration.ofSeconds(10), 1000),
+                EventTypeRegistry.empty(),
+                URI.create("/test"),
+                Clock.systemUTC(),
+                new BusMetrics(registry, InMemoryEventBusProvider.NAME));
+        return bus;
+    }
+
+    @AfterEach
+    void close() {
+        if (bus != null) {
+            bus.close();
+        }
+    }
+
+    private static Event<String> event(int producer, int key, int seq) {
+        return Event.builder("test.handoff.v1", producer + ":" + key + ":" + seq)
+                .source("/test")
+                .subject("key-" + key)
+                .build();
+    }
+
+    @Test
+    void fourProducersToFourGroupsThroughSmallBuffersLoseNothingAndKeepPerKeyOrder() throws Exception {
+        int producers = 4;
+        int groups = 4;
+        int keys = 16;
+        int perProducer = 20_000;
+        long total = (long) producers * perProducer;
+        // 64 slots per partition: publishers outrun the workers and wait for room all the time (back-pressure).
+        InMemoryEventBus bus = bus(64, 8);
+        AtomicLong[] handled = new AtomicLong[groups];
+        ConcurrentLinkedQueue<String> disorder = new ConcurrentLinkedQueue<>();
+        for (int g = 0; g < groups; g++) {
+            AtomicLong count = new AtomicLong();
+            handled[g] = count;
+            // Last sequence seen per producer and key; a key's events are handled one at a time, so the map is
+            // only ever touched by one worker at a time per key, but by either of the group's two workers.
+            Map<String, Integer> last = new HashMap<>();
+            String group = "g" + g;
+            bus.subscribe(
+                    SubscriptionOptions.builder(TOPIC, group).concurrency(2).build(), event -> {
+                        String[] parts = ((String) event.data()).split(":");
+                        String lane = parts[0] + ":" + parts[1];
+                        int seq = Integer.parseInt(parts[2]);
+                        synchronized (last) {
+                            Integer previous = last.put(lane, seq);
+                            int expected = previous == null ? 0 : previous + 1;
+                            if (seq != expected) {
+                                disorder.add(group + " " + lane + ": got " + seq + " after " + previous);
+                            }
+                        }
+                        count.incrementAndGet();
+                    });
+        }
+        CountDownLatch start = new CountDownLatch(1);
+        ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
+        List<Thread> threads = new ArrayList<>();
+        for (int p = 0; p < producers; p++) {
+            int producer = p;
+            Thread t = new Thread(() -> {
+                try {
+                    start.await();
+                    int[] next = new int[keys];
+                    for (int i = 0; i < perProducer; i++) {
+                        int key = i % keys;
+                        bus.publish(TOPIC, event(producer, key, next[key]++)).join();
+                    }
+                } catch (Throwable e) {
+                    failures.add(e);
+                }
+            });
+            t.start();
+            threads.add(t);
+        }
+        start.countDown();
+        for (Thread t : threads) {
+            t.join(TimeUnit.NANOSECONDS.toMillis(WAIT_NANOS));
+        }
+        assertThat(failures).isEmpty();
+        for (int g = 0; g < groups; g++) {
+            AtomicLong count = handled[g];
+            awaitTrue(() -> count.get() >= total);
+        }
+        assertThat(disorder).isEmpty();
+        for (int g = 0; g < groups; g++) {
+            assertThat(handled[g].get()).as("group g%d handled", g).isEqualTo(total);
+            String group = "g" + g;
+            // The counter is added to once per drained run, after the handler calls: it catches up with the handler.
+            awaitTrue(() -> delivered(group) == total);
+            long timed = latency(group).count();
+            // Every Ring.STAMP_EVERY-th slot of each of the 8 partitions is stamped, whatever else happens.
+            assertThat(timed).isBetween(total / Ring.STAMP_EVERY - 8, total);
+        }
+    }
+
+    @Test
+    void anEventPublishedToAParkedWorkerIsTimedThoughItsSlotIsNotSampled() throws Exception {
+        InMemoryEventBus bus = bus(64, 1);
+        AtomicLong count = new AtomicLong();
+        bus.subscribe(SubscriptionOptions.of(TOPIC, "g"), event -> count.incrementAndGet());
+        Partition partition = bus.group(TOPIC, "g").partitions[0];
+
+        bus.publish(TOPIC, event(0, 0, 0)).join(); // slot 0: sampled anyway
+        awaitTrue(() -> count.get() == 1);
+        awaitTrue(partition::ownerParked);
+        bus.publish(TOPIC, event(0, 0, 1)).join(); // slot 1: not a sampled slot, but the worker was idle
+        awaitTrue(() -> count.get() == 2);
+
+        awaitTrue(() -> delivered("g") == 2);
+        assertThat(latency("g").count()).isEqualTo(2);
+    }
+
+    @Test
+    void eventsPublishedToABusyWorkerAreSampled() throws Exception {
+        InMemoryEventBus bus = bus(1024, 1);
+        CountDownLatch entered = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        bus.subscribe(SubscriptionOptions.of(TOPIC, "g"), event -> {
+            entered.countDown();
+            release.await(); // the worker is busy, not parked, while the rest is published
+        });
+        bus.publish(TOPIC, event(0, 0, 0)).join();
+        assertThat(entered.await(60, TimeUnit.SECONDS)).isTrue();
+        for (int i = 1; i < 3 * Ring.STAMP_EVERY; i++) {
+            bus.publish(TOPIC, event(0, 0, i)).join();
+        }
+        release.countDown();
+        awaitTrue(() -> delivered("g") == 3 * Ring.STAMP_EVERY);
+        // Slots 0, 32 and 64 only.
+        assertThat(latency("g").count()).isEqualTo(3);
+    }
+
+    private long delivered(String group) {
+        FunctionCounter c =
+                registry.find(BusMetrics.DELIVERED).tag("group", group).functionCounter();
+        return c == null ? -1 : (long) c.count();
+    }
+
+    private Timer latency(String group) {
+        return registry.find(BusMetrics.LATENCY).tag("group", group).timer();
+    }
+
+    private static void awaitTrue(BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT_NANOS;
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime() - deadline)
+                    .as("condition not met in time")
+                    .isNegative();
+            Thread.sleep(1);
+        }
+    }
+}
