@@ -121,7 +121,7 @@ public final class KafkaTaskQueue implements TaskQueue {
         DeadLetterStore deadStore = new DeadLetterStore(ctx, topics);
         commits = new GroupCommit(ctx);
         outcomes = new TaskOutcomes(ctx, topics, owned, views, deadStore, metrics, commits);
-        leases = new Leases(ctx, owned, views, topics, outcomes, metrics);
+        leases = new Leases(ctx, owned, views, outcomes, metrics);
         owner = new PartitionOwner(ctx, topics, owned, views, outcomes);
         viewReader = new ViewReader(ctx, topics, views, deadStore);
         deadLetters = new KafkaDeadLetterView(ctx, deadStore, topics, views, owned, owner, this::newHandle);
@@ -172,14 +172,31 @@ public final class KafkaTaskQueue implements TaskQueue {
     @Override
     public TaskHandle submit(TaskRequest request) {
         Objects.requireNonNull(request, "request");
-        String id;
+        // Built and encoded before taking the monitor, which every submitter, worker and consumer shares. A payload
+        // that is not JSON fails submit here and leaves no trace.
+        String id = UUID.randomUUID().toString();
+        String idem = request.idempotencyKey();
+        Instant now = ctx.clock.now();
+        Snapshot s = new Snapshot(
+                id,
+                request,
+                TaskLifecycle.maxAttempts(request, ctx.options),
+                0,
+                now,
+                TaskLifecycle.readyAt(request, now),
+                List.of(),
+                1);
+        String routingKey = TaskTopics.routingKey(s);
+        int partition = topics.partitionOf(routingKey);
+        StateView sv = new StateView(
+                id, TaskState.QUEUED, 1, request.type(), 0, partition, routingKey, idem, now, null, "", now);
+        byte[] task = TaskRecords.bytes(TaskRecords.task(s));
+        byte[] state = TaskRecords.bytes(TaskRecords.state(sv));
         GroupCommit.Write w;
         // Checked, reserved and sent under the monitor (so records of one partition keep their order), awaited
         // outside it: the records of every thread submitting meanwhile share the broker's acknowledgements.
         synchronized (ctx.lock) {
             ctx.requireOpen("submit");
-            Instant now = ctx.clock.now();
-            String idem = request.idempotencyKey();
             if (idem != null) {
                 String first = views.repeatOf(idem, now);
                 if (first != null) {
@@ -191,30 +208,18 @@ public final class KafkaTaskQueue implements TaskQueue {
             if (views.taken() >= ctx.options.capacity()) {
                 throw new QueueFullException(request.type(), ctx.options.capacity());
             }
-            String taskId = UUID.randomUUID().toString();
-            id = taskId;
-            int maxAttempts = TaskLifecycle.maxAttempts(request, ctx.options);
-            Instant readyAt = TaskLifecycle.readyAt(request, now);
-            Snapshot s = new Snapshot(taskId, request, maxAttempts, 0, now, readyAt, List.of(), 1);
-            String routingKey = TaskTopics.routingKey(s);
-            int partition = topics.partitionOf(routingKey);
-            StateView sv = new StateView(
-                    taskId, TaskState.QUEUED, 1, request.type(), 0, partition, routingKey, idem, now, null, "", now);
-            // Encoded before anything is written: a payload that is not JSON fails submit and leaves no trace.
-            byte[] task = TaskRecords.bytes(TaskRecords.task(s));
-            byte[] state = TaskRecords.bytes(TaskRecords.state(sv));
             w = commits.begin("submit");
-            topics.sendState(taskId, state, w.record(false));
+            topics.sendState(id, 1, state, w.record(false));
             topics.sendTask(partition, routingKey, task, w.record(true));
-            views.reserve(taskId, idem);
+            views.reserve(id, idem);
             w.seal(
                     () -> {
-                        views.written(taskId);
+                        views.written(id);
                         views.apply(sv);
                         owner.adoptOwnWrite(w.metadata(), s);
                         metrics.submitted();
                     },
-                    e -> views.abandon(taskId, idem));
+                    e -> views.abandon(id, idem));
         }
         w.await();
         return newHandle(id);

@@ -32,21 +32,13 @@ final class Leases {
     private final QueueContext ctx;
     private final OwnedTasks owned;
     private final StateViews views;
-    private final TaskTopics topics;
     private final TaskOutcomes outcomes;
     private final TaskQueueMetrics metrics;
 
-    Leases(
-            QueueContext ctx,
-            OwnedTasks owned,
-            StateViews views,
-            TaskTopics topics,
-            TaskOutcomes outcomes,
-            TaskQueueMetrics metrics) {
+    Leases(QueueContext ctx, OwnedTasks owned, StateViews views, TaskOutcomes outcomes, TaskQueueMetrics metrics) {
         this.ctx = ctx;
         this.owned = owned;
         this.views = views;
-        this.topics = topics;
         this.outcomes = outcomes;
         this.metrics = metrics;
     }
@@ -68,7 +60,7 @@ final class Leases {
             lease.schedule(visibilityTimeout);
             e.version++;
             StateView sv = e.stateView(TaskState.LEASED, s.attempts() + 1, null, "", ctx.clock.now());
-            topics.sendState(sv); // a view only: not awaited, the tasks topic holds the truth
+            owned.leased(e, sv); // written to the state topic at the next commit round if still leased then
             views.apply(sv);
             metrics.waited(Duration.between(s.readyAt(), now));
             out.add(lease);

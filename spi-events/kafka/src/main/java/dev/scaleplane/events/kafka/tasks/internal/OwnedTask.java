@@ -28,6 +28,10 @@ final class OwnedTask {
      */
     boolean writing;
 
+    /** The {@code LEASED} state of its current lease, until it is published (see {@link OwnedTasks#publishLeases}). */
+    @Nullable
+    StateView unpublishedLease;
+
     TaskClock.@Nullable Cancellable deadlineTimer;
 
     OwnedTask(int partition, String routingKey) {

@@ -11,6 +11,7 @@ import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -44,6 +45,9 @@ final class OwnedTasks {
 
     private final Map<String, Long> finishedVersions = new HashMap<>();
     private final Map<String, Instant> finishedAt = new HashMap<>();
+    /** Tasks leased since the last {@link #publishLeases}. */
+    private final List<OwnedTask> unpublished = new ArrayList<>();
+
     private int leasedCount;
     private long sequence;
 
@@ -111,6 +115,28 @@ final class OwnedTasks {
             leasedPerKey.merge(key, 1, Integer::sum);
         }
         leasedCount++;
+    }
+
+    /** Remembers the {@code LEASED} state of a lease just granted, to publish later. */
+    void leased(OwnedTask e, StateView sv) {
+        e.unpublishedLease = sv;
+        unpublished.add(e);
+    }
+
+    /**
+     * Publishes the {@code LEASED} state of the tasks leased since the last call and still under that lease. A state
+     * record is only a view for other processes (the tasks topic holds the truth), so it waits for the next commit
+     * round: a task that ends sooner never writes it, and its terminal state, a higher version, is all they see.
+     */
+    void publishLeases(Consumer<StateView> publish) {
+        for (OwnedTask e : unpublished) {
+            StateView sv = e.unpublishedLease;
+            e.unpublishedLease = null;
+            if (sv != null && e.lease != null && e.version == sv.version() && entries.get(sv.id()) == e) {
+                publish.accept(sv);
+            }
+        }
+        unpublished.clear();
     }
 
     /** Ends the task's lease, if any, and uncounts it. */

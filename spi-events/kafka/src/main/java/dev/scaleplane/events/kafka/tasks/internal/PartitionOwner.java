@@ -96,6 +96,7 @@ final class PartitionOwner extends ConsumerThread {
                 }
                 nextCommit = System.nanoTime() + ctx.config.commitInterval().toNanos();
                 synchronized (ctx.lock) {
+                    owned.publishLeases(topics::sendState);
                     views.prune(owned, topics);
                 }
             }

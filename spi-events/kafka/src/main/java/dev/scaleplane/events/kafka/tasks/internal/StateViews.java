@@ -36,6 +36,12 @@ final class StateViews {
         return states.get(id);
     }
 
+    /** Whether {@code version} of a task's state, or a newer one, is applied already. */
+    boolean knows(String id, long version) {
+        StateView sv = states.get(id);
+        return sv != null && sv.version() >= version;
+    }
+
     boolean contains(String id) {
         return states.containsKey(id);
     }

@@ -75,7 +75,7 @@ final class TaskOutcomes {
         GroupCommit.Write w = commits.begin("finish");
         e.writing = true;
         topics.sendTask(e.partition, e.routingKey, doneBytes, w.record(true));
-        topics.sendState(id, stateBytes, w.record(false));
+        topics.sendState(id, version, stateBytes, w.record(false));
         w.seal(
                 () -> {
                     e.writing = false;

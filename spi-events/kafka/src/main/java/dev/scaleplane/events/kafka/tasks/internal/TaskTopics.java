@@ -5,6 +5,7 @@ import dev.scaleplane.api.ScaleplaneException;
 import dev.scaleplane.events.kafka.internal.BrokerCheck;
 import dev.scaleplane.events.kafka.tasks.KafkaTaskQueueConfig;
 import dev.scaleplane.events.kafka.tasks.internal.TaskRecords.Snapshot;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
@@ -24,6 +25,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.utils.Utils;
@@ -35,6 +38,9 @@ import org.apache.kafka.common.utils.Utils;
  * caller holds the queue's monitor while sending.
  */
 final class TaskTopics {
+    /** Header of a state record carrying its version. */
+    static final String VERSION_HEADER = "scaleplane-version";
+
     /** The topic names. */
     final String tasks;
 
@@ -164,7 +170,28 @@ final class TaskTopics {
     }
 
     Future<RecordMetadata> sendState(StateView sv) {
-        return producer.send(new ProducerRecord<>(state, sv.id(), TaskRecords.bytes(TaskRecords.state(sv))));
+        return producer.send(stateRecord(sv.id(), sv.version(), TaskRecords.bytes(TaskRecords.state(sv))));
+    }
+
+    /**
+     * A state record with its version also in header {@value #VERSION_HEADER}, so a reader that knows that version
+     * already (its own write, applied when acknowledged) skips it without parsing the JSON.
+     */
+    private ProducerRecord<String, byte[]> stateRecord(String id, long version, byte[] value) {
+        ProducerRecord<String, byte[]> r = new ProducerRecord<>(state, id, value);
+        r.headers()
+                .add(
+                        VERSION_HEADER,
+                        ByteBuffer.allocate(Long.BYTES).putLong(version).array());
+        return r;
+    }
+
+    /** The version of a state record from its header, or -1 without one. */
+    static long version(Headers headers) {
+        Header h = headers.lastHeader(VERSION_HEADER);
+        return h == null || h.value() == null || h.value().length != Long.BYTES
+                ? -1
+                : ByteBuffer.wrap(h.value()).getLong();
     }
 
     /**
@@ -176,8 +203,8 @@ final class TaskTopics {
     }
 
     /** Sends an encoded state record (key = task id); see {@link #sendTask(int, String, byte[], Callback)}. */
-    void sendState(String id, byte[] value, Callback callback) {
-        send(new ProducerRecord<>(state, id, value), callback);
+    void sendState(String id, long version, byte[] value, Callback callback) {
+        send(stateRecord(id, version, value), callback);
     }
 
     private void send(ProducerRecord<String, byte[]> record, Callback callback) {

@@ -75,6 +75,12 @@ final class ViewReader extends ConsumerThread {
         if (rec.value() == null) {
             return;
         }
+        if (rec.topic().equals(topics.state) && rec.key() != null) {
+            long version = TaskTopics.version(rec.headers());
+            if (version >= 0 && views.knows(rec.key(), version)) {
+                return; // mostly this process's own writes, applied when acknowledged: no need to parse them
+            }
+        }
         try {
             JsonNode n = TaskRecords.parse(rec.value());
             if (rec.topic().equals(topics.state)) {
