@@ -23,7 +23,6 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -49,30 +48,13 @@ class KafkaTaskQueueGroupCommitTest {
         KafkaTaskQueue q = open(config);
         try {
             // Thread t submits payloads 0..59 with key "key-t", one after another, all threads at once.
-            CountDownLatch start = new CountDownLatch(1);
-            List<Throwable> failures = new CopyOnWriteArrayList<>();
             List<TaskHandle> handles = new CopyOnWriteArrayList<>();
-            List<Thread> submitters = new ArrayList<>();
-            for (int t = 0; t < threads; t++) {
-                String key = "key-" + t;
-                Thread thread = new Thread(() -> {
-                    try {
-                        start.await();
-                        for (int i = 0; i < perThread; i++) {
-                            handles.add(q.submit(
-                                    TaskRequest.builder("job", i).key(key).build()));
-                        }
-                    } catch (Throwable e) {
-                        failures.add(e);
-                    }
-                });
-                submitters.add(thread);
-                thread.start();
-            }
-            start.countDown();
-            for (Thread t : submitters) {
-                t.join(120_000);
-            }
+            List<Throwable> failures = TaskTestKafka.concurrently(threads, t -> {
+                for (int i = 0; i < perThread; i++) {
+                    handles.add(q.submit(
+                            TaskRequest.builder("job", i).key("key-" + t).build()));
+                }
+            });
             assertThat(failures).isEmpty();
             assertThat(handles).hasSize(threads * perThread);
             long[] counts = q.groupCommitCounts();
@@ -125,27 +107,9 @@ class KafkaTaskQueueGroupCommitTest {
                 TaskHandle before = q.submit(TaskRequest.of("job", -1));
                 broker.stop();
                 int threads = 4;
-                CountDownLatch start = new CountDownLatch(1);
-                List<Throwable> failures = new CopyOnWriteArrayList<>();
                 List<TaskHandle> accepted = new CopyOnWriteArrayList<>();
-                List<Thread> submitters = new ArrayList<>();
-                for (int t = 0; t < threads; t++) {
-                    int n = t;
-                    Thread thread = new Thread(() -> {
-                        try {
-                            start.await();
-                            accepted.add(q.submit(TaskRequest.of("job", n)));
-                        } catch (Throwable e) {
-                            failures.add(e);
-                        }
-                    });
-                    submitters.add(thread);
-                    thread.start();
-                }
-                start.countDown();
-                for (Thread t : submitters) {
-                    t.join(60_000);
-                }
+                List<Throwable> failures =
+                        TaskTestKafka.concurrently(threads, t -> accepted.add(q.submit(TaskRequest.of("job", t))));
                 assertThat(accepted).isEmpty();
                 assertThat(failures).hasSize(threads).allSatisfy(e -> assertThat(e)
                         .isInstanceOfSatisfying(BackendUnreachableException.class, u -> {

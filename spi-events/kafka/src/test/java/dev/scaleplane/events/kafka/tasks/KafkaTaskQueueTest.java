@@ -180,40 +180,23 @@ class KafkaTaskQueueTest {
         Map<String, Set<String>> idsByKey = new ConcurrentHashMap<>();
         java.util.concurrent.atomic.AtomicInteger accepted = new java.util.concurrent.atomic.AtomicInteger();
         java.util.concurrent.atomic.AtomicInteger refused = new java.util.concurrent.atomic.AtomicInteger();
-        java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
-        List<Thread> submitters = new ArrayList<>();
-        List<Throwable> failures = new CopyOnWriteArrayList<>();
-        for (int t = 0; t < threads; t++) {
-            Thread thread = new Thread(() -> {
+        List<Throwable> failures = TaskTestKafka.concurrently(threads, t -> {
+            for (int k = 0; k < keys; k++) {
+                String idem = "idem-" + k;
+                TaskHandle h = q.submit(
+                        TaskRequest.builder("job", k).idempotencyKey(idem).build());
+                idsByKey.computeIfAbsent(idem, x -> ConcurrentHashMap.newKeySet())
+                        .add(h.id());
+            }
+            for (int i = 0; i < 20; i++) {
                 try {
-                    start.await();
-                    for (int k = 0; k < keys; k++) {
-                        String idem = "idem-" + k;
-                        TaskHandle h = q.submit(TaskRequest.builder("job", k)
-                                .idempotencyKey(idem)
-                                .build());
-                        idsByKey.computeIfAbsent(idem, x -> ConcurrentHashMap.newKeySet())
-                                .add(h.id());
-                    }
-                    for (int i = 0; i < 20; i++) {
-                        try {
-                            q.submit(TaskRequest.of("job", -1));
-                            accepted.incrementAndGet();
-                        } catch (QueueFullException e) {
-                            refused.incrementAndGet();
-                        }
-                    }
-                } catch (Throwable e) {
-                    failures.add(e);
+                    q.submit(TaskRequest.of("job", -1));
+                    accepted.incrementAndGet();
+                } catch (QueueFullException e) {
+                    refused.incrementAndGet();
                 }
-            });
-            submitters.add(thread);
-            thread.start();
-        }
-        start.countDown();
-        for (Thread t : submitters) {
-            t.join(120_000);
-        }
+            }
+        });
         assertThat(failures).isEmpty();
         assertThat(idsByKey).hasSize(keys);
         idsByKey.forEach((key, ids) -> assertThat(ids).as("ids under %s", key).hasSize(1));

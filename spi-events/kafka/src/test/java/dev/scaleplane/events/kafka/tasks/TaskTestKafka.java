@@ -2,8 +2,12 @@ package dev.scaleplane.events.kafka.tasks;
 
 import dev.scaleplane.core.config.ScaleplaneProperties;
 import dev.scaleplane.kafka.testing.KafkaBroker;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -35,6 +39,40 @@ final class TaskTestKafka {
         m.put(KafkaTaskQueueConfig.HEARTBEAT_INTERVAL, "500ms");
         m.put(KafkaTaskQueueConfig.COMMIT_INTERVAL, "100ms");
         return m;
+    }
+
+    /** A body run by each of several threads, given its index. */
+    interface ThreadBody {
+        void run(int thread) throws Exception;
+    }
+
+    /**
+     * Runs {@code body} on {@code threads} threads released at once, waits for all (two minutes at most).
+     *
+     * @return what the threads threw, empty if nothing
+     */
+    static List<Throwable> concurrently(int threads, ThreadBody body) throws InterruptedException {
+        CountDownLatch start = new CountDownLatch(1);
+        List<Throwable> failures = new CopyOnWriteArrayList<>();
+        List<Thread> started = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            int n = t;
+            Thread thread = new Thread(() -> {
+                try {
+                    start.await();
+                    body.run(n);
+                } catch (Throwable e) {
+                    failures.add(e);
+                }
+            });
+            started.add(thread);
+            thread.start();
+        }
+        start.countDown();
+        for (Thread t : started) {
+            t.join(120_000);
+        }
+        return failures;
     }
 
     static KafkaTaskQueueConfig config(String prefix) {
