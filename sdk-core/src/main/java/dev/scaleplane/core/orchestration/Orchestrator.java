@@ -76,7 +76,8 @@ import org.slf4j.LoggerFactory;
  * <h2>Driving it</h2>
  *
  * {@link #dispatchOnce()} runs one round on the caller's thread; {@link #start()} runs rounds on the clock every
- * {@linkplain Builder#pollInterval(Duration) poll interval} and right after a handler frees a slot. Time (lease
+ * {@linkplain Builder#pollInterval(Duration) poll interval} and right after a handler frees a slot (on the default
+ * executor, right after a pool thread ran the handlers of a round it took: its slots could not run sooner). Time (lease
  * heartbeats, missed-heartbeat detection, the loop) is read from the {@link TaskClock}, so a test drives everything
  * with a virtual clock and a direct or manual executor, without sleeping.
  *
@@ -103,6 +104,9 @@ public final class Orchestrator implements AutoCloseable {
     private final TaskClock clock;
     private final Executor executor;
     private final @Nullable ExecutorService ownedExecutor;
+    /** Threads of {@link #ownedExecutor}. */
+    private final int threads;
+
     private final String name;
     private final Duration visibilityTimeout;
     private final Duration heartbeatInterval;
@@ -154,6 +158,7 @@ public final class Orchestrator implements AutoCloseable {
             this.executor = pool;
             this.ownedExecutor = pool;
         }
+        this.threads = b.threads;
         this.name = b.name;
         this.visibilityTimeout = b.visibilityTimeout;
         this.heartbeatInterval = b.heartbeatInterval;
@@ -269,11 +274,91 @@ public final class Orchestrator implements AutoCloseable {
                 }
                 placeAll(leased, now, views, dispatched);
             }
+            for (Attempt a : dispatched) {
+                a.track(now);
+            }
         }
-        for (Attempt a : dispatched) {
-            a.begin();
-        }
+        launch(dispatched);
         return dispatched.size();
+    }
+
+    /**
+     * Hands the attempts of one round to the executor. The orchestrator's own pool gets one runner per thread that
+     * takes the round's attempts in turn, not one hand-off per task: the pool runs no more handlers at once than it
+     * has threads either way, and a hand-off (a lock and a wake-up per task) cost more than a no-op handler. An
+     * executor given by the application gets every attempt on its own, as it may run any number at once.
+     */
+    private void launch(List<Attempt> dispatched) {
+        int n = dispatched.size();
+        if (n == 0) {
+            return;
+        }
+        if (ownedExecutor == null || n == 1) {
+            for (Attempt a : dispatched) {
+                a.launch();
+            }
+            return;
+        }
+        Round round = new Round(dispatched);
+        for (Attempt a : dispatched) {
+            a.inRound = true;
+        }
+        int runners = Math.min(n, threads);
+        for (int i = 0; i < runners; i++) {
+            try {
+                executor.execute(round);
+            } catch (RejectedExecutionException e) {
+                if (i == 0) {
+                    round.reject(e); // nothing will run them: end each as rejected
+                }
+                return; // the runners already accepted take every attempt of the round
+            }
+        }
+    }
+
+    /**
+     * The attempts of one round, taken in turn by the runners {@link #launch(List)} started. A runner asks for the
+     * next round when the attempts run out rather than after each one: until then its thread is busy with this
+     * round, so a slot freed earlier could not run a task sooner, and a round per task is what made the hand-offs
+     * cost more than the tasks.
+     */
+    private final class Round implements Runnable {
+        private final List<Attempt> attempts;
+        private final AtomicInteger next = new AtomicInteger();
+
+        Round(List<Attempt> attempts) {
+            this.attempts = attempts;
+        }
+
+        @Override
+        public void run() {
+            Error first = null;
+            for (int i; (i = next.getAndIncrement()) < attempts.size(); ) {
+                try {
+                    attempts.get(i).run();
+                } catch (Error e) { // the attempt ended itself; the rest of the round still runs
+                    if (first == null) {
+                        first = e;
+                    }
+                }
+            }
+            boolean again;
+            synchronized (lock) {
+                again = started && !shutdown;
+            }
+            if (again) {
+                requestRound();
+            }
+            if (first != null) {
+                throw first;
+            }
+        }
+
+        void reject(RejectedExecutionException e) {
+            for (int i; (i = next.getAndIncrement()) < attempts.size(); ) {
+                attempts.get(i).rejected(e);
+            }
+        }
     }
 
     /**
@@ -525,39 +610,46 @@ public final class Orchestrator implements AutoCloseable {
         final Worker worker;
         final Lease lease;
         final AtomicBoolean reported = new AtomicBoolean();
+        /** Set under the lock before the attempt reaches the executor, which publishes it to the handler's thread. */
         Instant startedAt = Instant.EPOCH;
         /** When the sweep next extends this attempt's lease. Lock held. */
         Instant nextBeat = Instant.EPOCH;
 
-        boolean finished;
+        /** The handler returned (or the executor refused it); set once, off the lock. */
+        final AtomicBoolean finished = new AtomicBoolean();
         /** The drain timeout passed and the task went back to the queue while the handler ran. Lock held. */
         boolean handedBack;
+        /** Runs as part of a {@link Round}, which asks for the next round itself; set before it is launched. */
+        boolean inRound;
 
         Attempt(Worker worker, Lease lease) {
             this.worker = worker;
             this.lease = lease;
         }
 
-        void begin() {
-            synchronized (lock) {
-                startedAt = clock.now();
-                nextBeat = startedAt.plus(heartbeatInterval);
-                beating.add(this);
-                if (sweepTimer == null) {
-                    // every other running attempt beats no later than this one, so an armed sweep is early enough
-                    sweepTimer = clock.schedule(heartbeatInterval, Orchestrator.this::sweep);
-                }
+        /** Starts the clock and the lease heartbeats of this attempt. Lock held. */
+        void track(Instant now) {
+            startedAt = now;
+            nextBeat = now.plus(heartbeatInterval);
+            beating.add(this);
+            if (sweepTimer == null) {
+                // every other running attempt beats no later than this one, so an armed sweep is early enough
+                sweepTimer = clock.schedule(heartbeatInterval, Orchestrator.this::sweep);
             }
+        }
+
+        /** Hands this attempt to the executor on its own. */
+        void launch() {
             try {
                 executor.execute(this);
             } catch (RejectedExecutionException e) {
-                LOG.warn(
-                        "Executor rejected task {} for worker '{}'",
-                        lease.task().id(),
-                        worker.spec.id(),
-                        e);
-                end(null, e);
+                rejected(e);
             }
+        }
+
+        void rejected(RejectedExecutionException e) {
+            LOG.warn("Executor rejected task {} for worker '{}'", lease.task().id(), worker.spec.id(), e);
+            end(null, e);
         }
 
         @Override
@@ -575,37 +667,56 @@ public final class Orchestrator implements AutoCloseable {
             end(result, failure);
         }
 
+        /**
+         * Ends the lease with the handler's outcome, reports it and frees the slot, taking the lock once (the outcome
+         * is read and the slot freed in the same section, so the strategy's view is the one it had before).
+         */
         private void end(@Nullable Object result, @Nullable Throwable failure) {
-            long ran;
-            synchronized (lock) {
-                if (finished) {
-                    return;
-                }
-                finished = true;
-                beating.remove(this);
-                ran = Duration.between(startedAt, clock.now()).toNanos();
-                OrchestratorMetrics.WorkerMeters m = worker.meters;
-                if (m != null) {
-                    m.busy(ran);
-                }
+            if (!finished.compareAndSet(false, true)) {
+                return;
+            }
+            long ran = Duration.between(startedAt, clock.now()).toNanos();
+            OrchestratorMetrics.WorkerMeters m = worker.meters;
+            if (m != null) {
+                m.busy(ran);
             }
             metrics.executed(ran);
+            Throwable outcome = failure;
             try {
                 if (failure == null) {
                     lease.complete(result);
-                    report(null);
                 } else {
                     lease.fail(failure);
-                    report(failure);
                 }
             } catch (LeaseLostException lost) {
-                report(lost);
+                outcome = lost;
             } catch (RuntimeException e) {
                 LOG.error(
                         "Queue failed to end the lease of task {}", lease.task().id(), e);
-                report(e);
-            } finally {
-                release();
+                outcome = e;
+            }
+            boolean report = count(outcome);
+            WorkerView view = null;
+            Instant now = null;
+            boolean again;
+            Drain drained;
+            synchronized (lock) {
+                beating.remove(this);
+                if (report) {
+                    now = clock.now();
+                    view = worker.view(now);
+                }
+                drained = freeSlot();
+                again = started && !shutdown;
+            }
+            if (view != null) {
+                tell(view, now, outcome);
+            }
+            if (drained != null) {
+                drained.finish(0);
+            }
+            if (again && !inRound) {
+                requestRound();
             }
         }
 
@@ -618,7 +729,7 @@ public final class Orchestrator implements AutoCloseable {
          */
         boolean handBack(Duration timeout) {
             synchronized (lock) {
-                if (finished || handedBack) {
+                if (finished.get() || handedBack) {
                     return false;
                 }
                 handedBack = true;
@@ -651,7 +762,7 @@ public final class Orchestrator implements AutoCloseable {
         boolean beat() {
             boolean healthy;
             synchronized (lock) {
-                if (finished || handedBack) {
+                if (finished.get() || handedBack) {
                     return false;
                 }
                 healthy = worker.healthy(clock.now());
@@ -676,8 +787,22 @@ public final class Orchestrator implements AutoCloseable {
         }
 
         private void report(@Nullable Throwable failure) {
-            if (!reported.compareAndSet(false, true)) {
+            if (!count(failure)) {
                 return;
+            }
+            WorkerView view;
+            Instant now;
+            synchronized (lock) {
+                now = clock.now();
+                view = worker.view(now);
+            }
+            tell(view, now, failure);
+        }
+
+        /** Counts the outcome of this attempt, the first time only; returns whether this was the first. */
+        private boolean count(@Nullable Throwable failure) {
+            if (!reported.compareAndSet(false, true)) {
+                return false;
             }
             if (failure == null) {
                 metrics.succeeded.increment();
@@ -686,12 +811,11 @@ public final class Orchestrator implements AutoCloseable {
             } else {
                 metrics.failed.increment();
             }
-            WorkerView view;
-            Instant now;
-            synchronized (lock) {
-                now = clock.now();
-                view = worker.view(now);
-            }
+            return true;
+        }
+
+        /** Tells the strategy the outcome, as seen in {@code view}. Lock not held. */
+        private void tell(WorkerView view, Instant now, @Nullable Throwable failure) {
             try {
                 if (failure == null) {
                     strategy.onSuccess(view, Duration.between(startedAt, now));
@@ -703,31 +827,23 @@ public final class Orchestrator implements AutoCloseable {
             }
         }
 
-        private void release() {
-            boolean again;
+        /** Frees this attempt's slot; returns the drain it completed, if any. Lock held. */
+        private @Nullable Drain freeSlot() {
             Drain drained = null;
-            synchronized (lock) {
-                worker.attempts.remove(this);
-                Drain d = worker.drain;
-                if (d != null && !d.handingBack && worker.attempts.isEmpty()) {
-                    drained = d;
-                }
-                worker.inFlight.count--;
-                if (worker.inFlight.count == 0) {
-                    retired.remove(worker.spec.id(), worker.inFlight);
-                }
-                running--;
-                if (running == 0) {
-                    lock.notifyAll();
-                }
-                again = started && !shutdown;
+            worker.attempts.remove(this);
+            Drain d = worker.drain;
+            if (d != null && !d.handingBack && worker.attempts.isEmpty()) {
+                drained = d;
             }
-            if (drained != null) {
-                drained.finish(0);
+            worker.inFlight.count--;
+            if (worker.inFlight.count == 0) {
+                retired.remove(worker.spec.id(), worker.inFlight);
             }
-            if (again) {
-                requestRound();
+            running--;
+            if (running == 0) {
+                lock.notifyAll();
             }
+            return drained;
         }
     }
 
@@ -782,7 +898,7 @@ public final class Orchestrator implements AutoCloseable {
         synchronized (lock) {
             Instant now = clock.now();
             for (Attempt a : again) {
-                if (!a.finished && !a.handedBack) {
+                if (!a.finished.get() && !a.handedBack) {
                     a.nextBeat = now.plus(heartbeatInterval);
                     beating.add(a);
                 }

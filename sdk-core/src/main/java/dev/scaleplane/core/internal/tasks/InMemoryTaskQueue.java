@@ -48,7 +48,10 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.function.DoubleSupplier;
 import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
@@ -57,7 +60,23 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The embedded task queue: every structure behind one monitor, which keeps the aging rule, the key limits and the
- * bound exact and simple, with constant or logarithmic work per task on the common path.
+ * bound exact and simple, with constant or logarithmic work per task on the common path. The two per-task calls that
+ * do not need to decide anything against the lines stay off the monitor, so submitters, workers and the leasing
+ * thread do not queue behind one another:
+ *
+ * <ul>
+ *   <li>A plain {@link #submit} (no idempotency key, no deadline) reserves its place in the bound with an atomic
+ *       counter and appends the task to a lock-free inbox; the next call that takes the monitor moves the inbox into
+ *       the ready lines, in arrival order, before it does anything else.
+ *   <li>{@link Lease#complete} claims its lease with one compare-and-set, which is the moment the task succeeds, and
+ *       completes the handle's future at once; the bookkeeping (state, key place, expiry index, retention) is
+ *       applied in batches by the next call that takes the monitor, before it looks at any task. Everything that
+ *       could end a lease otherwise (a failure, a lapse, a cancel, close) claims it with the same compare-and-set
+ *       under the monitor, so exactly one of them wins, and a claim that loses to a completion applies it instead.
+ * </ul>
+ *
+ * <p>So every answer read under the monitor ({@link #state}, {@link #size}, a lease) already includes every submit
+ * and completion that returned before it.
  *
  * <p>Each priority level has a ready line: a deque of tasks that were ready when queued (they arrive in ready order)
  * and a heap of delayed tasks and retries, both ordered by (ready time, sequence). A level's first task has its best
@@ -80,6 +99,11 @@ public final class InMemoryTaskQueue implements TaskQueue {
     private final TaskClock clock;
     private final DoubleSupplier random;
     private final Map<String, Entry> tasks = new HashMap<>();
+    /** Plain submissions not yet in the ready lines; see the class comment. */
+    private final ConcurrentLinkedQueue<Entry> submissions = new ConcurrentLinkedQueue<>();
+    /** Completed leases whose bookkeeping is not applied yet; see the class comment. */
+    private final ConcurrentLinkedQueue<MemoryLease> completions = new ConcurrentLinkedQueue<>();
+
     private final Level[] levels = new Level[TaskPriority.values().length];
     /** Ready tasks whose key is at its concurrency limit, by key, until a lease of the key ends. */
     private final Map<String, Parked> keyWaiters = new HashMap<>();
@@ -114,9 +138,12 @@ public final class InMemoryTaskQueue implements TaskQueue {
     private long requeued;
 
     private long sequence;
-    private int unfinished;
+    /** Tasks submitted and not finished; reserved by submit off the monitor, released under it. */
+    private final AtomicInteger unfinished = new AtomicInteger();
+
     private int leased;
-    private boolean closed;
+    /** Written under the monitor; read off it by the plain submit and the completion fast paths. */
+    private volatile boolean closed;
 
     /**
      * Creates a queue.
@@ -153,11 +180,47 @@ public final class InMemoryTaskQueue implements TaskQueue {
     @Override
     public TaskHandle submit(TaskRequest request) {
         Objects.requireNonNull(request, "request");
+        if (request.idempotencyKey() != null || request.deadline() != null) {
+            return submitLocked(request);
+        }
+        if (closed) {
+            throw new TaskQueueClosedException("cannot submit a task of type '" + request.type() + "'");
+        }
+        reserve(request);
+        Instant now = clock.now();
+        Entry e = new Entry(newId(), request, TaskLifecycle.maxAttempts(request, options), now);
+        e.readyAt = TaskLifecycle.readyAt(request, now);
+        metrics.submitted();
+        submissions.add(e);
+        // close() moved the inbox into the lines before it failed every task; one that arrived after that and is
+        // still here was never seen by anyone, so the submit fails as if it came after close
+        if (closed && submissions.remove(e)) {
+            throw new TaskQueueClosedException("cannot submit a task of type '" + request.type() + "'");
+        }
+        return e.handle;
+    }
+
+    /** Takes a place in the queue's bound, or throws {@link QueueFullException}. */
+    private void reserve(TaskRequest request) {
+        int capacity = options.capacity();
+        for (int n = unfinished.get(); ; n = unfinished.get()) {
+            if (n >= capacity) {
+                throw new QueueFullException(request.type(), capacity);
+            }
+            if (unfinished.compareAndSet(n, n + 1)) {
+                return;
+            }
+        }
+    }
+
+    /** Submits a task with an idempotency key or a deadline: both need the monitor. */
+    private TaskHandle submitLocked(TaskRequest request) {
         try {
             synchronized (this) {
                 if (closed) {
                     throw new TaskQueueClosedException("cannot submit a task of type '" + request.type() + "'");
                 }
+                catchUp();
                 Instant now = clock.now();
                 forgetExpired(now);
                 String key = request.idempotencyKey();
@@ -167,12 +230,9 @@ public final class InMemoryTaskQueue implements TaskQueue {
                         return first;
                     }
                 }
-                if (unfinished >= options.capacity()) {
-                    throw new QueueFullException(request.type(), options.capacity());
-                }
+                reserve(request);
                 Entry e = new Entry(newId(), request, TaskLifecycle.maxAttempts(request, options), now);
                 tasks.put(e.id, e);
-                unfinished++;
                 metrics.submitted();
                 enqueue(e, TaskLifecycle.readyAt(request, now));
                 if (key != null) {
@@ -198,15 +258,27 @@ public final class InMemoryTaskQueue implements TaskQueue {
             throw new IllegalArgumentException("maxTasks must be >= 1, but was " + maxTasks);
         }
         TaskLifecycle.requirePositive(visibilityTimeout, "visibilityTimeout");
+        List<Lease> leases = leaseLocked(workerId, maxTasks, visibilityTimeout, types);
+        // the wait timer records off the monitor: its histogram is the costliest meter of a lease
+        for (Lease lease : leases) {
+            metrics.waited(((MemoryLease) lease).waited);
+        }
+        return leases;
+    }
+
+    private List<Lease> leaseLocked(String workerId, int maxTasks, Duration visibilityTimeout, Set<String> types) {
         try {
             synchronized (this) {
                 if (closed) {
                     throw new TaskQueueClosedException("cannot lease tasks for worker '" + workerId + "'");
                 }
+                catchUp();
                 Instant now = clock.now();
                 forgetExpired(now);
-                for (String key : List.copyOf(keysWithRoom)) {
-                    unparkKey(key);
+                if (!keysWithRoom.isEmpty()) {
+                    for (String key : List.copyOf(keysWithRoom)) {
+                        unparkKey(key);
+                    }
                 }
                 unparkRateLimited(now);
                 List<Lease> leases = new ArrayList<>();
@@ -231,6 +303,7 @@ public final class InMemoryTaskQueue implements TaskQueue {
 
     @Override
     public synchronized Optional<TaskState> state(String taskId) {
+        catchUp();
         forgetExpired(clock.now());
         Entry e = tasks.get(Objects.requireNonNull(taskId, "taskId"));
         return e == null ? Optional.empty() : Optional.of(e.state);
@@ -238,6 +311,7 @@ public final class InMemoryTaskQueue implements TaskQueue {
 
     @Override
     public synchronized Optional<TaskHandle> handle(String taskId) {
+        catchUp();
         forgetExpired(clock.now());
         Entry e = tasks.get(Objects.requireNonNull(taskId, "taskId"));
         return e == null ? Optional.empty() : Optional.of(e.handle);
@@ -248,9 +322,13 @@ public final class InMemoryTaskQueue implements TaskQueue {
         Objects.requireNonNull(taskId, "taskId");
         try {
             synchronized (this) {
+                catchUp();
                 Entry e = tasks.get(taskId);
                 if (e == null || e.state.isTerminal()) {
                     return false;
+                }
+                if (e.lease != null && !endLease(e, LeaseLostException.Reason.CANCELLED)) {
+                    return false; // its worker completed it first
                 }
                 finish(e, TaskState.CANCELLED, "cancelled", null); // its slot, if queued, is dropped lazily
                 return true;
@@ -267,7 +345,8 @@ public final class InMemoryTaskQueue implements TaskQueue {
 
     @Override
     public synchronized int size() {
-        return unfinished;
+        catchUp();
+        return unfinished.get();
     }
 
     /**
@@ -276,6 +355,7 @@ public final class InMemoryTaskQueue implements TaskQueue {
      */
     @Override
     public synchronized TaskBacklog backlog() {
+        catchUp();
         Instant now = clock.now();
         Instant oldest = null;
         for (Entry e : tasks.values()) {
@@ -285,7 +365,7 @@ public final class InMemoryTaskQueue implements TaskQueue {
                 oldest = e.readyAt;
             }
         }
-        return new TaskBacklog(unfinished, oldest == null ? Duration.ZERO : Duration.between(oldest, now));
+        return new TaskBacklog(unfinished.get(), oldest == null ? Duration.ZERO : Duration.between(oldest, now));
     }
 
     @Override
@@ -295,10 +375,19 @@ public final class InMemoryTaskQueue implements TaskQueue {
                 if (closed) {
                     return;
                 }
+                catchUp();
                 closed = true;
-                for (Entry e : tasks.values()) {
+                // Submissions that arrived since: a submitter that finds closed set after its own append takes its
+                // task back unless it is gone from the inbox, so each is failed here or by its submitter, once.
+                for (Entry e; (e = submissions.poll()) != null; ) {
+                    tasks.put(e.id, e);
+                }
+                // a copy: a completion applied on the way may purge finished tasks from the map
+                for (Entry e : List.copyOf(tasks.values())) {
                     if (!e.state.isTerminal()) {
-                        endLease(e, LeaseLostException.Reason.CLOSED);
+                        if (!endLease(e, LeaseLostException.Reason.CLOSED)) {
+                            continue; // its worker completed it first
+                        }
                         CompletableFuture<@Nullable Object> f = e.future;
                         afterUnlock.add(() -> f.completeExceptionally(
                                 new TaskQueueClosedException("task " + e.id + " was not finished")));
@@ -312,7 +401,7 @@ public final class InMemoryTaskQueue implements TaskQueue {
                 keysWithRoom.clear();
                 rateWaiters.clear();
                 leasedKeys.clear();
-                unfinished = 0;
+                unfinished.set(0);
                 leased = 0;
                 TaskClock.Cancellable timer = expiryTimer;
                 expiryTimer = null;
@@ -345,20 +434,53 @@ public final class InMemoryTaskQueue implements TaskQueue {
     private TaskHandle newHandle(Entry e) {
         return new BasicTaskHandle(e.id, e.future, this::cancel, () -> {
             synchronized (this) {
+                catchUp();
                 return e.state;
             }
         });
     }
 
     private synchronized int queuedNow() {
-        return unfinished - leased;
+        catchUp();
+        return unfinished.get() - leased;
     }
 
     private synchronized int leasedNow() {
+        catchUp();
         return leased;
     }
 
     // ---- internals, all called with the monitor held ----
+
+    /**
+     * Applies what happened off the monitor: completions first (they free places and keys), then submissions, in
+     * arrival order. Every call that takes the monitor starts here, so what it sees includes every submit and
+     * complete that returned before it.
+     */
+    private void catchUp() {
+        for (MemoryLease l; (l = completions.poll()) != null; ) {
+            applyCompletion(l);
+        }
+        if (closed) {
+            return; // close() took the inbox; a later submission stays for its submitter to take back
+        }
+        for (Entry e; (e = submissions.poll()) != null; ) {
+            tasks.put(e.id, e);
+            enqueue(e, e.readyAt);
+        }
+    }
+
+    /** The bookkeeping of a lease whose {@link Lease#complete} won its claim; its future is already complete. */
+    private void applyCompletion(MemoryLease lease) {
+        if (lease.applied) {
+            return; // applied by a claim that lost to it, or queued twice
+        }
+        lease.applied = true;
+        Entry e = lease.entry;
+        releaseLease(e, lease, LeaseLostException.Reason.ENDED);
+        e.state = TaskState.SUCCEEDED; // its place in the bound and its metric went when it was claimed
+        finished.add(e, lease.completedAt); // retained from when it finished, not from when this ran
+    }
 
     private void enqueue(Entry e, Instant readyAt) {
         e.state = TaskState.QUEUED;
@@ -583,7 +705,6 @@ public final class InMemoryTaskQueue implements TaskQueue {
         e.state = TaskState.LEASED;
         e.attempt++;
         leased++;
-        metrics.waited(Duration.between(e.readyAt, now));
         String key = e.request.key();
         if (key != null) {
             leasedKeys.merge(key, 1, Integer::sum);
@@ -597,17 +718,32 @@ public final class InMemoryTaskQueue implements TaskQueue {
         }
         Task task = new Task(e.id, e.request, e.attempt, e.maxAttempts, e.submittedAt);
         MemoryLease lease = new MemoryLease(e, task, workerId);
+        lease.waited = Duration.between(e.readyAt, now);
         e.lease = lease;
         lease.arm(now, visibilityTimeout);
         return lease;
     }
 
-    /** Clears the current lease of {@code e}, if any, remembering why, and frees its key. */
-    private void endLease(Entry e, LeaseLostException.Reason reason) {
+    /**
+     * Claims and clears the current lease of {@code e}, if any, remembering why, and frees its key.
+     *
+     * @return false if the lease's worker completed it first: its completion is then applied and the task succeeded
+     */
+    private boolean endLease(Entry e, LeaseLostException.Reason reason) {
         MemoryLease lease = e.lease;
         if (lease == null) {
-            return;
+            return true;
         }
+        if (!lease.claim()) {
+            applyCompletion(lease);
+            return false;
+        }
+        releaseLease(e, lease, reason);
+        return true;
+    }
+
+    /** Clears {@code lease}, the current lease of {@code e}, remembering why, and frees its key. */
+    private void releaseLease(Entry e, MemoryLease lease, LeaseLostException.Reason reason) {
         e.lease = null;
         leased--;
         lease.lostReason = reason;
@@ -622,9 +758,10 @@ public final class InMemoryTaskQueue implements TaskQueue {
     }
 
     private void finish(Entry e, TaskState state, String why, @Nullable Throwable cause) {
-        endLease(e, LeaseLostException.Reason.CANCELLED); // only a cancel finds the task still leased
+        // only a cancel finds the task still leased, and it claimed the lease already
+        endLease(e, LeaseLostException.Reason.CANCELLED);
         e.state = state;
-        unfinished--;
+        unfinished.decrementAndGet();
         CompletableFuture<@Nullable Object> f = e.future;
         switch (state) {
             case CANCELLED -> {
@@ -682,11 +819,17 @@ public final class InMemoryTaskQueue implements TaskQueue {
         }
     }
 
-    /** Records a failed or lapsed attempt and decides between retry, dead letter and failure. */
-    private Lease.FailureOutcome failed(
+    /**
+     * Records a failed or lapsed attempt and decides between retry, dead letter and failure.
+     *
+     * @return {@code null} if the attempt's worker completed it first, so it did not fail
+     */
+    private Lease.@Nullable FailureOutcome failed(
             Entry e, TaskFailure failure, @Nullable Throwable cause, Instant now, LeaseLostException.Reason reason) {
+        if (!endLease(e, reason)) {
+            return null;
+        }
         e.failures.add(failure);
-        endLease(e, reason);
         AttemptVerdict verdict = TaskLifecycle.afterFailedAttempt(
                 options.retryPolicyFor(e.request.type()),
                 e.attempt,
@@ -710,6 +853,7 @@ public final class InMemoryTaskQueue implements TaskQueue {
     private void deadlinePassed(Entry e) {
         try {
             synchronized (this) {
+                catchUp();
                 if (closed || e.state != TaskState.QUEUED || tasks.get(e.id) != e) {
                     return; // a leased attempt may still finish; a lapse or failure then sees the deadline
                 }
@@ -729,6 +873,7 @@ public final class InMemoryTaskQueue implements TaskQueue {
                 if (closed) {
                     return;
                 }
+                catchUp();
                 Instant now = clock.now();
                 for (MemoryLease first = byExpiry.isEmpty() ? null : byExpiry.first();
                         first != null && !now.isBefore(first.expiresAt);
@@ -857,16 +1002,40 @@ public final class InMemoryTaskQueue implements TaskQueue {
         }
     }
 
+    private static final int HELD = 0;
+    private static final int COMPLETING = 1;
+    private static final int ENDED = 2;
+
+    @SuppressWarnings("rawtypes") // a field updater of a generic inner class: Java has no other way to write it
+    private static final AtomicIntegerFieldUpdater<MemoryLease> END =
+            AtomicIntegerFieldUpdater.newUpdater(MemoryLease.class, "end");
+
     private final class MemoryLease implements Lease {
         private final Entry entry;
         private final Task task;
         private final String workerId;
-        private Instant expiresAt = Instant.EPOCH;
+        /** Written under the monitor; read off it by {@link #complete}. */
+        private volatile Instant expiresAt = Instant.EPOCH;
+
         private final long sequence = leaseSequence++;
         /** In {@link #byExpiry}. */
         private boolean armed;
         /** Why this lease no longer holds its task; {@code null} while it does. Monitor held. */
         LeaseLostException.@Nullable Reason lostReason;
+        /**
+         * {@link #HELD}, then {@link #COMPLETING} (claimed by {@link #complete}, off the monitor) or {@link #ENDED}
+         * (claimed under the monitor by a failure, lapse, cancel or close). One compare-and-set decides which.
+         */
+        volatile int end = HELD;
+        /** The value {@link #complete} was given; written before its claim, so whoever sees the claim sees it. */
+        @Nullable
+        Object result;
+        /** When {@link #complete} claimed it, which is when the task finished; written before the claim. */
+        Instant completedAt = Instant.EPOCH;
+        /** Its completion's bookkeeping is applied. Monitor held. */
+        boolean applied;
+        /** From ready to leased, for the wait timer. */
+        Duration waited = Duration.ZERO;
 
         MemoryLease(Entry entry, Task task, String workerId) {
             this.entry = entry;
@@ -898,6 +1067,11 @@ public final class InMemoryTaskQueue implements TaskQueue {
             }
         }
 
+        /** Claims the end of this lease for the monitor's holder; false if {@link #complete} claimed it first. */
+        boolean claim() {
+            return END.compareAndSet(this, HELD, ENDED);
+        }
+
         int compareExpiry(MemoryLease other) {
             int c = expiresAt.compareTo(other.expiresAt);
             return c != 0 ? c : Long.compare(sequence, other.sequence);
@@ -926,6 +1100,7 @@ public final class InMemoryTaskQueue implements TaskQueue {
             TaskLifecycle.requirePositive(extension, "extension");
             try {
                 synchronized (InMemoryTaskQueue.this) {
+                    catchUp();
                     Instant now = checkHeld();
                     arm(now, extension);
                     return expiresAt;
@@ -935,18 +1110,42 @@ public final class InMemoryTaskQueue implements TaskQueue {
             }
         }
 
+        /**
+         * Off the monitor while the lease is plainly held and not past its expiry: the claim decides, the future
+         * completes here, the bookkeeping waits for the next holder of the monitor (see the class comment).
+         * Anything else (closed, ended, lapsed) takes the monitor and throws as it always did.
+         */
         @Override
         public void complete(@Nullable Object result) {
+            Instant now = clock.now();
+            if (!closed && end == HELD && now.isBefore(expiresAt)) {
+                this.result = result;
+                this.completedAt = now;
+                if (END.compareAndSet(this, HELD, COMPLETING)) {
+                    // its place in the bound is free now, so a submit that follows this one is not refused
+                    unfinished.decrementAndGet();
+                    metrics.succeeded();
+                    // queued before the future completes, so whoever saw the future sees the task SUCCEEDED
+                    completions.add(this);
+                    entry.future.complete(result);
+                    return;
+                }
+            }
             try {
                 synchronized (InMemoryTaskQueue.this) {
-                    checkHeld();
-                    endLease(entry, LeaseLostException.Reason.ENDED);
-                    entry.state = TaskState.SUCCEEDED;
-                    unfinished--;
+                    catchUp();
+                    Instant held = checkHeld(); // throws unless the lease is still held (the fast path lost a race)
+                    this.result = result;
+                    this.completedAt = held;
+                    boolean mine = END.compareAndSet(this, HELD, COMPLETING);
+                    applyCompletion(this);
+                    if (!mine) {
+                        throw lost(LeaseLostException.Reason.ENDED); // another complete() of it won
+                    }
+                    unfinished.decrementAndGet();
                     metrics.succeeded();
                     CompletableFuture<@Nullable Object> f = entry.future;
                     afterUnlock.add(() -> f.complete(result));
-                    forgetLater(entry);
                 }
             } finally {
                 runAfterUnlock();
@@ -958,9 +1157,14 @@ public final class InMemoryTaskQueue implements TaskQueue {
             Objects.requireNonNull(failure, "failure");
             try {
                 synchronized (InMemoryTaskQueue.this) {
+                    catchUp();
                     Instant now = checkHeld();
                     TaskFailure f = TaskLifecycle.failure(task.attempt(), workerId, failure, now);
-                    return failed(entry, f, failure, now, LeaseLostException.Reason.ENDED);
+                    FailureOutcome outcome = failed(entry, f, failure, now, LeaseLostException.Reason.ENDED);
+                    if (outcome == null) {
+                        throw lost(LeaseLostException.Reason.ENDED); // complete() won: the task succeeded
+                    }
+                    return outcome;
                 }
             } finally {
                 runAfterUnlock();
@@ -969,11 +1173,14 @@ public final class InMemoryTaskQueue implements TaskQueue {
 
         /**
          * Throws unless this lease still holds its task; a lease found past its expiry lapses here, so the outcome
-         * does not depend on whether the expiry timer already ran. Monitor held.
+         * does not depend on whether the expiry timer already ran. Monitor held, {@link #catchUp()} done.
          */
         private Instant checkHeld() {
             if (closed) {
                 throw lost(LeaseLostException.Reason.CLOSED);
+            }
+            if (end == COMPLETING) {
+                applyCompletion(this); // claimed by complete() since catchUp(): it ended the lease
             }
             LeaseLostException.@Nullable Reason reason = lostReason;
             if (reason != null) {
@@ -982,7 +1189,8 @@ public final class InMemoryTaskQueue implements TaskQueue {
             Instant now = clock.now();
             if (!now.isBefore(expiresAt)) {
                 expire(now);
-                throw lost(LeaseLostException.Reason.EXPIRED);
+                LeaseLostException.@Nullable Reason why = lostReason;
+                throw lost(why != null ? why : LeaseLostException.Reason.EXPIRED);
             }
             return now;
         }
@@ -994,8 +1202,9 @@ public final class InMemoryTaskQueue implements TaskQueue {
         /** The lease lapsed: count the attempt and hand the task out again or give up. Monitor held. */
         private void expire(Instant now) {
             TaskFailure f = TaskLifecycle.leaseLapsed(task.attempt(), workerId, expiresAt, now);
-            metrics.leaseExpired();
-            failed(entry, f, null, now, LeaseLostException.Reason.EXPIRED);
+            if (failed(entry, f, null, now, LeaseLostException.Reason.EXPIRED) != null) {
+                metrics.leaseExpired();
+            }
         }
 
         @Override
@@ -1067,13 +1276,14 @@ public final class InMemoryTaskQueue implements TaskQueue {
         }
 
         private TaskHandle redriveLocked(String taskId) {
+            catchUp(); // submissions before it go first
             deadLetters.remove(taskId);
             Entry e = Objects.requireNonNull(tasks.get(taskId), "dead-lettered tasks are kept");
             e.attempt = 0;
             e.failures.clear();
             e.future = new CompletableFuture<>();
             e.handle = newHandle(e);
-            unfinished++;
+            unfinished.incrementAndGet();
             enqueue(e, clock.now());
             return e.handle;
         }
