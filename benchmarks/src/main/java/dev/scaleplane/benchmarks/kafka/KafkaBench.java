@@ -16,10 +16,12 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 
 /**
  * Runs the Kafka benchmarks against one broker in one run: starts a real broker through the test fixture
- * ({@link KafkaBroker}), runs {@link KafkaPublishBenchmark} and {@link KafkaConsumeBenchmark} with JMH (forks get the
- * broker's address), then {@link KafkaLatency} at 20,000 events per second for the SDK and the raw client (five
- * alternating rounds each, median reported, plus one round per mixed pair to tell the sides apart), and prints
- * the figures and the SDK / raw ratios against the goals of the Kafka issue.
+ * ({@link KafkaBroker}), runs {@link KafkaPublishBenchmark}, {@link KafkaConsumeBenchmark} and {@link
+ * KafkaTaskQueueBenchmark} with JMH (forks get the broker's address), then {@link KafkaLatency} at 20,000 events per
+ * second for the SDK and the raw client (five alternating rounds each, median reported, plus one round per mixed pair
+ * to tell the sides apart), and prints the figures and the SDK / raw ratios against the goals of the issue. The
+ * environment variable {@value #ONLY} selects a part: {@code bus} (publish, consume, latency) or {@code tasks} (the
+ * task queue); both by default.
  *
  * <p>Usage (what {@code benchmarks/kafka.sh} runs): {@code java -cp benchmarks.jar
  * dev.scaleplane.benchmarks.kafka.KafkaBench [jmh-result.json]}
@@ -28,7 +30,12 @@ public final class KafkaBench {
     private static final double PUBLISH_GOAL = 0.95;
     private static final double CONSUME_GOAL = 0.9;
     private static final double LATENCY_GOAL = 1.2;
+    private static final double TASKS_GOAL = 0.8;
+    private static final double TASKS_RATE_GOAL = 20_000;
     private static final int RATE = 20_000;
+    /** Environment variable selecting what runs: {@code all} (default), {@code bus} or {@code tasks}. */
+    static final String ONLY = "SCALEPLANE_KAFKA_BENCH";
+
     private static final int LATENCY_ROUNDS = 5;
 
     private KafkaBench() {}
@@ -39,13 +46,23 @@ public final class KafkaBench {
      * @param args optional path of the JMH JSON result file to write
      */
     public static void main(String[] args) throws Exception {
+        String only = System.getenv().getOrDefault(ONLY, "all");
+        if (!List.of("all", "bus", "tasks").contains(only)) {
+            throw new IllegalArgumentException(ONLY + " must be all, bus or tasks, but was '" + only + "'");
+        }
+        boolean bus = !only.equals("tasks");
+        boolean tasks = !only.equals("bus");
         try (KafkaBroker broker = KafkaBroker.builder().build().start()) {
             String bootstrap = broker.bootstrapServers();
             System.out.println("Broker: " + bootstrap + " (pid " + broker.pid() + ")");
-            ChainedOptionsBuilder options = new OptionsBuilder()
-                    .include(KafkaPublishBenchmark.class.getName())
-                    .include(KafkaConsumeBenchmark.class.getName())
-                    .jvmArgsAppend("-D" + KafkaBenchSupport.BOOTSTRAP_PROPERTY + "=" + bootstrap);
+            ChainedOptionsBuilder options =
+                    new OptionsBuilder().jvmArgsAppend("-D" + KafkaBenchSupport.BOOTSTRAP_PROPERTY + "=" + bootstrap);
+            if (bus) {
+                options.include(KafkaPublishBenchmark.class.getName()).include(KafkaConsumeBenchmark.class.getName());
+            }
+            if (tasks) {
+                options.include(KafkaTaskQueueBenchmark.class.getName());
+            }
             if (args.length > 0) {
                 options.resultFormat(org.openjdk.jmh.results.format.ResultFormatType.JSON)
                         .result(args[0]);
@@ -59,7 +76,36 @@ public final class KafkaBench {
                 if (name.endsWith("consume")) {
                     score = 1e9 / score; // SingleShotTime, nanoseconds per record -> records per second
                 }
-                scores.put(name.substring(name.lastIndexOf('.') + 1) + "/" + impl, score);
+                String submitters = r.getParams().getParam("submitters");
+                scores.put(
+                        name.substring(name.lastIndexOf('.') + 1) + "/" + impl
+                                + (submitters == null ? "" : "/" + submitters),
+                        score);
+            }
+            if (tasks) {
+                System.out.println();
+                System.out.println("Kafka task queue: submit -> completed no-op tasks against the raw acknowledged"
+                        + " round trip of the same records, same run, same broker");
+                for (String n : List.of("1", "8")) {
+                    Double sdk = scores.get("submitToCompleted/scaleplane/" + n);
+                    row(
+                            "tasks/s, " + n + " submitter(s)",
+                            sdk,
+                            scores.get("submitToCompleted/raw/" + n),
+                            TASKS_GOAL,
+                            true);
+                    if (n.equals("8") && sdk != null) {
+                        System.out.printf(
+                                Locale.ROOT,
+                                "  %,.0f tasks/s with 8 submitters: %s goal >= %,.0f%n",
+                                sdk,
+                                sdk >= TASKS_RATE_GOAL ? "meets" : "MISSES",
+                                TASKS_RATE_GOAL);
+                    }
+                }
+            }
+            if (!bus) {
+                return;
             }
             // Latency percentiles on a shared 2-core machine move by a third from one run to the next, so the two
             // sides alternate over several rounds and each reports its median round.
