@@ -42,11 +42,15 @@ while (($#)); do
   shift
 done
 
-# Prints the ratio tables of a JMH JSON result: RatioTable always, FederationTable when the run holds federation results.
+# Prints the ratio tables of a JMH JSON result: RatioTable always, FederationTable and OrchestrationTable when the run
+# holds federation or orchestration results.
 print_tables() {
   "$java" -cp "$jar" dev.scaleplane.benchmarks.RatioTable "$1"
   if grep -q '"dev\.scaleplane\.benchmarks\.federation\.' "$1"; then
     "$java" -cp "$jar" dev.scaleplane.benchmarks.federation.FederationTable "$1"
+  fi
+  if grep -q '"dev\.scaleplane\.benchmarks\.orchestration\.' "$1"; then
+    "$java" -cp "$jar" dev.scaleplane.benchmarks.orchestration.OrchestrationTable "$1"
   fi
 }
 

@@ -14,7 +14,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Prints the orchestration results of one JMH run (its {@code -rf json} file): submit-to-completion throughput of
- * Scaleplane against the thread-pool peer with the Scaleplane / peer ratio and the issue's goal of 1,000,000 no-op
+ * Scaleplane against the Quartz and JobRunr peers and the thread-pool floor with the Scaleplane / peer ratios and the issue's goal of 1,000,000 no-op
  * tasks/s, and the cost of one dispatch decision per strategy and pool size.
  *
  * <p>Usage: {@code java -cp benchmarks/target-bench/benchmarks.jar
@@ -27,6 +27,10 @@ public final class OrchestrationTable {
     static final double GOAL_TASKS_PER_SECOND = 1_000_000;
 
     private static final String THROUGHPUT = "TaskThroughputBenchmark.submitAndComplete";
+    private static final String JOBRUNR = "TaskThroughputJobRunrBenchmark.submitAndComplete";
+    /** The implementations of the throughput benchmark, in column order. */
+    private static final String[] IMPLS = {"scaleplane", "queue", "quartz", "jobrunr", "executor"};
+
     private static final String DECISION = "DispatchDecisionBenchmark.";
 
     private record Score(double score, double error, double min, double max) {}
@@ -66,6 +70,10 @@ public final class OrchestrationTable {
                 throughput
                         .computeIfAbsent(params.path("workers").asInt(), k -> new LinkedHashMap<>())
                         .put(params.path("impl").asText(), scoreOf(result.path("primaryMetric")));
+            } else if (benchmark.endsWith(JOBRUNR)) {
+                throughput
+                        .computeIfAbsent(params.path("workers").asInt(), k -> new LinkedHashMap<>())
+                        .put("jobrunr", scoreOf(result.path("primaryMetric")));
             } else if (benchmark.contains(DECISION)) {
                 String method = benchmark.substring(benchmark.lastIndexOf('.') + 1);
                 decisions
@@ -92,39 +100,63 @@ public final class OrchestrationTable {
     private void print(PrintStream out) {
         if (!throughput.isEmpty()) {
             out.println();
-            out.println("Orchestration throughput: no-op tasks/s, submitted to completed handle (higher is better)");
-            out.println(
-                    "scaleplane = queue + Orchestrator; queue = the same queue, consumer threads leasing and completing"
-                            + " directly (no orchestrator); executor = ThreadPoolExecutor, one thread per worker, runAsync");
+            out.println("Orchestration throughput: no-op tasks/s, submitted to known completed (higher is better)");
+            out.println("scaleplane = queue + Orchestrator; queue = the same queue, consumer threads leasing and"
+                    + " completing directly (no orchestrator); quartz = Quartz RAMJobStore; jobrunr = JobRunr"
+                    + " InMemoryStorageProvider; executor = ThreadPoolExecutor runAsync (the floor, no queue semantics);"
+                    + " same thread count for all");
             out.println();
             out.printf(
                     Locale.ROOT,
-                    "%7s %14s %7s %14s %7s %14s %7s %8s %8s %s%n",
+                    "%7s %13s %6s %13s %6s %13s %6s %13s %6s %13s %6s%n",
                     "workers",
                     "scaleplane/s",
                     "error",
                     "queue/s",
                     "error",
-                    "executor/s",
+                    "quartz/s",
                     "error",
+                    "jobrunr/s",
+                    "error",
+                    "executor/s",
+                    "error");
+            throughput.forEach((workers, byImpl) -> {
+                out.printf(Locale.ROOT, "%7d", workers);
+                for (String impl : IMPLS) {
+                    Score s = byImpl.get(impl);
+                    out.printf(Locale.ROOT, " %13s %6s", perSecond(s), relativeError(s));
+                }
+                out.println();
+            });
+            out.println();
+            out.println("ratios (Scaleplane / peer; > 1 means Scaleplane is faster) and the goal of >= 1,000,000/s:");
+            out.println();
+            out.printf(
+                    Locale.ROOT,
+                    "%7s %9s %9s %9s %9s %9s %9s  %s%n",
+                    "workers",
+                    "sp/quartz",
+                    "sp/jobrnr",
                     "sp/exec",
+                    "q/quartz",
+                    "q/jobrnr",
                     "q/exec",
-                    "goal >= 1,000,000/s");
+                    "goal");
             throughput.forEach((workers, byImpl) -> {
                 Score sp = byImpl.get("scaleplane");
                 Score q = byImpl.get("queue");
+                Score qz = byImpl.get("quartz");
+                Score jr = byImpl.get("jobrunr");
                 Score ex = byImpl.get("executor");
                 out.printf(
                         Locale.ROOT,
-                        "%7d %14s %7s %14s %7s %14s %7s %8s %8s %s%n",
+                        "%7d %9s %9s %9s %9s %9s %9s  %s%n",
                         workers,
-                        perSecond(sp),
-                        relativeError(sp),
-                        perSecond(q),
-                        relativeError(q),
-                        perSecond(ex),
-                        relativeError(ex),
+                        ratio(sp, qz),
+                        ratio(sp, jr),
                         ratio(sp, ex),
+                        ratio(q, qz),
+                        ratio(q, jr),
                         ratio(q, ex),
                         sp == null
                                 ? ""

@@ -38,13 +38,14 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * In-memory orchestration throughput, submit to completed handle, for no-op tasks: Scaleplane's embedded task queue
- * with an {@link Orchestrator} against a plain {@link ThreadPoolExecutor} running no-op {@link CompletableFuture}s on
- * the same number of threads, in the same run.
+ * with an {@link Orchestrator} against two job schedulers, Quartz and JobRunr, each with its in-memory store, and a
+ * plain {@link ThreadPoolExecutor} running no-op {@link CompletableFuture}s, all on the same number of threads, in the
+ * same run.
  *
- * <p>One invocation submits {@value #BATCH} tasks from the benchmark thread and returns once every one of their
- * futures completed normally, so the score is <em>tasks per second, submitted, run and acknowledged</em>. Nothing is
- * left in flight between invocations. A failed or lost task fails the run (its future completes exceptionally or the
- * wait passes its deadline).
+ * <p>One invocation submits {@value #BATCH} tasks from the benchmark thread and returns once every one of them is
+ * known completed, so the score is <em>tasks per second, submitted, run and acknowledged</em>. Nothing is left in
+ * flight between invocations. A failed or lost task fails the run (its future completes exceptionally or the wait
+ * passes its deadline), and the tear-down checks that every task ran exactly once.
  *
  * <p>Implementations ({@code impl}):
  *
@@ -59,7 +60,17 @@ import org.openjdk.jmh.annotations.Warmup;
  *       {@value #SLOTS} tasks at a time and complete them, backing off briefly when nothing is ready. Not a product
  *       configuration: it splits the cost between the queue (this row) and the orchestrator (the difference to
  *       {@code scaleplane}).
- *   <li>{@code executor}: the peer, {@code CompletableFuture.runAsync(noop, pool)} on a {@link ThreadPoolExecutor}
+ *   <li>{@code quartz}: Quartz 2.5 with its {@code RAMJobStore}: per task a non-durable job and a fire-now trigger;
+ *       {@code threadPool.threadCount = workers}, {@code batchTriggerAcquisitionMaxCount = workers}, {@code
+ *       idleWaitTime} at its default. Known completed = its {@code TriggerListener.triggerComplete}. See
+ *       {@link QuartzPeer}.
+ *   <li>JobRunr 8 with its {@code InMemoryStorageProvider} and a background job server in the same JVM: per task
+ *       {@code enqueue(() -> JobRunrPeer.noop())}; {@code workerCount = workers}, poll interval 200 ms (the smallest
+ *       it accepts for the in-memory store), succeeded jobs deleted after 1 s. Known completed = an
+ *       {@code ApplyStateFilter} seeing the job's {@code SUCCEEDED} state applied. See {@link JobRunrPeer}. It runs
+ *       in {@link TaskThroughputJobRunrBenchmark}, the same measurement with batches of
+ *       {@value TaskThroughputJobRunrBenchmark#BATCH}: it completes a few hundred jobs a second here.
+ *   <li>{@code executor}: the floor, {@code CompletableFuture.runAsync(noop, pool)} on a {@link ThreadPoolExecutor}
  *       with {@code workers} threads and an unbounded queue: the floor of "run this on a pool and tell me when it is
  *       done" with no queue semantics at all.
  * </ul>
@@ -90,8 +101,11 @@ public class TaskThroughputBenchmark {
 
     private static final String TYPE = "noop";
 
-    /** {@code scaleplane}, {@code queue} or {@code executor}; see the class comment. */
-    @Param({"scaleplane", "queue", "executor"})
+    /**
+     * {@code scaleplane}, {@code queue}, {@code quartz} or {@code executor}; see the class comment. JobRunr runs in
+     * {@link TaskThroughputJobRunrBenchmark}, with a smaller batch.
+     */
+    @Param({"scaleplane", "queue", "quartz", "executor"})
     public String impl;
 
     /** Workers (Scaleplane) or pool threads (peer). */
@@ -102,6 +116,7 @@ public class TaskThroughputBenchmark {
     private @Nullable TaskQueue queue;
     private @Nullable Orchestrator orchestrator;
     private @Nullable ThreadPoolExecutor pool;
+    private @Nullable SchedulerPeer peer;
     private final AtomicInteger ran = new AtomicInteger();
     private final List<Thread> consumers = new ArrayList<>();
     private volatile boolean stopping;
@@ -112,8 +127,9 @@ public class TaskThroughputBenchmark {
 
     /** Starts the implementation; not measured. */
     @Setup(Level.Trial)
-    public void setUp() {
+    public void setUp() throws Exception {
         switch (impl) {
+            case "quartz" -> peer = new QuartzPeer(workers);
             case "scaleplane" -> startScaleplane();
             case "queue" -> startQueueConsumers();
             case "executor" -> {
@@ -121,7 +137,7 @@ public class TaskThroughputBenchmark {
                 pool.prestartAllCoreThreads();
             }
             default -> throw new IllegalArgumentException(
-                    "unknown impl '" + impl + "', expected scaleplane or executor");
+                    "unknown impl '" + impl + "', expected scaleplane, queue, quartz or executor");
         }
     }
 
@@ -201,6 +217,15 @@ public class TaskThroughputBenchmark {
     @OperationsPerInvocation(BATCH)
     public void submitAndComplete() throws Exception {
         expected += BATCH;
+        if (peer != null) {
+            SchedulerPeer p = peer;
+            p.expect(BATCH);
+            for (int i = 0; i < BATCH; i++) {
+                p.submit();
+            }
+            p.await(DEADLINE_SECONDS);
+            return;
+        }
         CompletableFuture<?>[] f = futures;
         if (queue != null) {
             TaskQueue q = queue;
@@ -222,9 +247,10 @@ public class TaskThroughputBenchmark {
     @TearDown(Level.Trial)
     public void tearDown() throws Exception {
         try {
-            if (ran.get() != expected) {
+            long executions = ran.get() + QuartzPeer.RAN.get();
+            if (executions != expected) {
                 throw new IllegalStateException(
-                        impl + "/" + workers + ": " + ran.get() + " task executions, expected exactly " + expected);
+                        impl + "/" + workers + ": " + executions + " task executions, expected exactly " + expected);
             }
         } finally {
             stopping = true;
@@ -239,6 +265,9 @@ public class TaskThroughputBenchmark {
             }
             if (pool != null) {
                 pool.shutdownNow();
+            }
+            if (peer != null) {
+                peer.close();
             }
         }
     }
