@@ -29,6 +29,11 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 public final class KafkaBench {
     private static final double PUBLISH_GOAL = 0.95;
     private static final double CONSUME_GOAL = 0.9;
+    /**
+     * Issue 18's goal for both publish and consume against the raw client carrying the same CloudEvents headers: what
+     * the SDK itself costs, apart from what the headers cost kafka-clients and the broker.
+     */
+    private static final double SAME_HEADERS_GOAL = 0.95;
     private static final double LATENCY_GOAL = 1.2;
     private static final double TASKS_GOAL = 0.8;
     private static final double TASKS_RATE_GOAL = 20_000;
@@ -132,7 +137,7 @@ public final class KafkaBench {
                     "  vs raw with CE headers",
                     scores.get("publish/scaleplane"),
                     scores.get("publish/raw-cloudevents"),
-                    Double.NaN,
+                    SAME_HEADERS_GOAL,
                     true);
             row(
                     "consume+handle (records/s)",
@@ -144,7 +149,7 @@ public final class KafkaBench {
                     "  vs raw reading CE headers",
                     scores.get("consume/scaleplane"),
                     scores.get("consume/raw-cloudevents"),
-                    Double.NaN,
+                    SAME_HEADERS_GOAL,
                     true);
             System.out.printf(
                     Locale.ROOT,
