@@ -34,6 +34,7 @@ public final class KafkaBench {
      * the SDK itself costs, apart from what the headers cost kafka-clients and the broker.
      */
     private static final double SAME_HEADERS_GOAL = 0.95;
+
     private static final double LATENCY_GOAL = 1.2;
     private static final double TASKS_GOAL = 0.8;
     private static final double TASKS_RATE_GOAL = 20_000;
