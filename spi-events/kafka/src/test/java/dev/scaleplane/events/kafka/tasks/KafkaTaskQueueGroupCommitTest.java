@@ -141,6 +141,50 @@ class KafkaTaskQueueGroupCommitTest {
         }
     }
 
+    @Test
+    void resultCallbacksRunOnTheCompletingCallerAndMaySubmitFollowUps() {
+        KafkaTaskQueue q = open(TaskTestKafka.config(TaskTestKafka.uniquePrefix("group-commit-callback")));
+        try {
+            int tasks = 20;
+            List<TaskHandle> followUps = new CopyOnWriteArrayList<>();
+            List<String> callbackThreads = new CopyOnWriteArrayList<>();
+            List<TaskHandle> handles = new ArrayList<>();
+            for (int i = 0; i < tasks; i++) {
+                TaskHandle h = q.submit(TaskRequest.of("first", i));
+                // A follow-up submitted from the callback must not wait on the thread that applies acknowledgements.
+                h.result().thenAccept(r -> {
+                    callbackThreads.add(Thread.currentThread().getName());
+                    followUps.add(q.submit(TaskRequest.of("second", r)));
+                });
+                handles.add(h);
+            }
+            int done = 0;
+            long until = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (done < tasks && System.nanoTime() < until) {
+                for (Lease l : q.lease("w", 5, VISIBILITY, java.util.Set.of("first"))) {
+                    long started = System.nanoTime();
+                    l.complete(l.task().payload(Integer.class));
+                    done++;
+                    // Returned only after its own result's callback ran (and its follow-up was acknowledged).
+                    assertThat(followUps)
+                            .as(
+                                    "follow-ups once %s returned after %d ms",
+                                    l.task().id(), (System.nanoTime() - started) / 1_000_000)
+                            .hasSize(done);
+                }
+            }
+            assertThat(done).isEqualTo(tasks);
+            assertThat(callbackThreads)
+                    .as("no callback runs on the group-commit thread")
+                    .noneMatch(name -> name.startsWith("scaleplane-kafka-tasks-acks-"));
+            for (TaskHandle f : followUps) {
+                assertThat(q.state(f.id())).isPresent();
+            }
+        } finally {
+            q.close();
+        }
+    }
+
     private static KafkaTaskQueue open(KafkaTaskQueueConfig config) {
         return new KafkaTaskQueue(
                 config, TaskQueueOptions.defaults(), TaskClock.system(), () -> 0.5, new SimpleMeterRegistry());

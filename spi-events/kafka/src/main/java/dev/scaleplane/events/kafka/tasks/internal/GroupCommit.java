@@ -24,9 +24,11 @@ import org.jspecify.annotations.Nullable;
  * partition keep their order in the one producer), then waits outside it. The producer puts the records of every
  * caller that sent meanwhile into the same requests ({@code acks=all}); as the acknowledgements come back, one thread
  * takes every {@link Write} whose records are all acknowledged, applies their effects to memory under one acquisition
- * of the monitor, runs the deferred result futures, and only then releases the callers. A caller therefore returns
- * only once its own records are acknowledged, and a write the broker refuses fails exactly the callers whose records
- * it carried, with an error naming the brokers and their setting.
+ * of the monitor and releases the callers. The result futures a write completes are completed by its caller once
+ * released, not on the applying thread (unless the caller stopped waiting), so a callback may call the queue again
+ * (submit a follow-up task) without waiting on the thread that would release it. A caller therefore returns only once its own records are acknowledged
+ * and the futures they completed ran their callbacks, and a write the broker refuses fails exactly the callers whose
+ * records it carried, with an error naming the brokers and their setting.
  *
  * <p>Thread-safe. {@link Write#await} must not be called under the monitor: the applying thread needs it.
  */
@@ -76,7 +78,12 @@ final class GroupCommit {
             acknowledged.drainTo(batch);
             synchronized (ctx.lock) {
                 for (Write w : batch) {
-                    w.apply();
+                    ctx.applying(w);
+                    try {
+                        w.apply();
+                    } finally {
+                        ctx.applying(null);
+                    }
                 }
             }
             writes.addAndGet(batch.size());
@@ -120,6 +127,11 @@ final class GroupCommit {
         private volatile @Nullable Exception failure;
         /** What the caller gets instead of a normal return; set by the applying thread. */
         private @Nullable RuntimeException error;
+
+        /** Result-future completions its effects produced, run by the caller; guarded by {@code this}. */
+        private @Nullable List<Runnable> owed;
+        /** The caller stopped waiting: later completions go to the shared queue; guarded by {@code this}. */
+        private boolean callerGone;
 
         private Runnable onAck = () -> {};
         private Consumer<RuntimeException> onFailure = e -> {};
@@ -196,8 +208,35 @@ final class GroupCommit {
             }
         }
 
+        /** Takes a completion for the caller to run; false if the caller no longer waits. */
+        synchronized boolean owe(Runnable completion) {
+            if (callerGone) {
+                return false;
+            }
+            if (owed == null) {
+                owed = new ArrayList<>(2);
+            }
+            owed.add(completion);
+            return true;
+        }
+
+        /** Runs the completions owed to the caller, on the caller's thread, and stops taking more. */
+        private void runOwed() {
+            List<Runnable> mine;
+            synchronized (this) {
+                callerGone = true;
+                mine = owed;
+                owed = null;
+            }
+            if (mine != null) {
+                mine.forEach(ctx::runCompletion);
+            }
+            ctx.drainCompletions(); // any a late apply handed to the shared queue
+        }
+
         /**
-         * Waits until the records are acknowledged and their effects applied. Never under the monitor.
+         * Waits until the records are acknowledged and their effects applied, then completes the result futures
+         * they ended. Never under the monitor.
          *
          * @throws BackendUnreachableException if the brokers did not acknowledge within the send timeout
          * @throws ScaleplaneException if they refused a record, naming the brokers and their setting either way
@@ -206,14 +245,18 @@ final class GroupCommit {
             long timeout = ctx.config.sendTimeout().toMillis() + 5_000;
             try {
                 done.get(timeout, TimeUnit.MILLISECONDS);
+                runOwed();
             } catch (InterruptedException e) {
+                runOwed();
                 Thread.currentThread().interrupt();
                 throw new ScaleplaneException("interrupted while waiting for Kafka (" + what + ")", e);
             } catch (ExecutionException e) {
+                runOwed();
                 throw e.getCause() instanceof RuntimeException r
                         ? r
                         : new ScaleplaneException(String.valueOf(e.getCause()), e.getCause());
             } catch (TimeoutException e) {
+                runOwed();
                 throw unreachable("did not acknowledge the " + what + " write within " + ctx.config.sendTimeout(), e);
             }
         }

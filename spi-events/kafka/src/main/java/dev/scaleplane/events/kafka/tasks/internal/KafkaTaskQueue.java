@@ -123,7 +123,7 @@ public final class KafkaTaskQueue implements TaskQueue {
         outcomes = new TaskOutcomes(ctx, topics, owned, views, deadStore, metrics, commits);
         leases = new Leases(ctx, owned, views, outcomes, metrics);
         owner = new PartitionOwner(ctx, topics, owned, views, outcomes);
-        viewReader = new ViewReader(ctx, topics, views, deadStore);
+        viewReader = new ViewReader(ctx, topics, views, deadStore, owned);
         deadLetters = new KafkaDeadLetterView(ctx, deadStore, topics, views, owned, owner, this::newHandle);
         viewReader.start();
         owner.start();

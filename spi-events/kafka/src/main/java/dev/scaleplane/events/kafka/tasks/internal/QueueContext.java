@@ -49,20 +49,41 @@ final class QueueContext {
         this.random = Objects.requireNonNull(random, "random");
     }
 
-    /** Runs {@code completion} (of a result future) on the next {@link #drainCompletions()}, outside the monitor. */
+    /** The write whose effects {@link GroupCommit} is applying right now; guarded by {@link #lock}. */
+    private GroupCommit.@Nullable Write applying;
+
+    /**
+     * Runs {@code completion} (of a result future) outside the monitor: by the caller of the write being applied, if
+     * any, once that caller is released (so no user callback runs on the group-commit thread, and a caller returns
+     * only after the futures its write completed ran their callbacks); else on the next {@link #drainCompletions()}.
+     * Under the monitor.
+     */
     void defer(Runnable completion) {
-        completions.add(completion);
+        GroupCommit.Write w = applying;
+        if (w == null || !w.owe(completion)) {
+            completions.add(completion);
+        }
+    }
+
+    /** Marks the write whose effects are applied next ({@code null} when done); under the monitor. */
+    void applying(GroupCommit.@Nullable Write w) {
+        applying = w;
     }
 
     /** Runs the deferred completions; called without holding the monitor. */
     void drainCompletions() {
         Runnable r;
         while ((r = completions.poll()) != null) {
-            try {
-                r.run();
-            } catch (RuntimeException e) {
-                log.warn("a dependent stage of a task result failed: {}", e.toString());
-            }
+            runCompletion(r);
+        }
+    }
+
+    /** Runs one deferred completion; a failing dependent stage is logged, not thrown at the queue's caller. */
+    void runCompletion(Runnable completion) {
+        try {
+            completion.run();
+        } catch (RuntimeException e) {
+            log.warn("a dependent stage of a task result failed: {}", e.toString());
         }
     }
 

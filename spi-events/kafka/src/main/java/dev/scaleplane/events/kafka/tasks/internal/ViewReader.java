@@ -24,10 +24,12 @@ final class ViewReader extends ConsumerThread {
     private final TaskTopics topics;
     private final StateViews views;
     private final DeadLetterStore deadLetters;
+    private final OwnedTasks owned;
 
-    ViewReader(QueueContext ctx, TaskTopics topics, StateViews views, DeadLetterStore deadLetters) {
+    ViewReader(QueueContext ctx, TaskTopics topics, StateViews views, DeadLetterStore deadLetters, OwnedTasks owned) {
         super(ctx, "view", false, "scaleplane-kafka-tasks-view-");
         this.topics = topics;
+        this.owned = owned;
         this.views = views;
         this.deadLetters = deadLetters;
     }
@@ -79,6 +81,12 @@ final class ViewReader extends ConsumerThread {
             long version = TaskTopics.version(rec.headers());
             if (version >= 0 && views.knows(rec.key(), version)) {
                 return; // mostly this process's own writes, applied when acknowledged: no need to parse them
+            }
+            OwnedTask e = owned.get(rec.key());
+            if (e != null && e.writing) {
+                // This process's own write, read before its acknowledgement came back: the write applies it, so the
+                // result future is completed by the caller that ended the task, before that caller returns.
+                return;
             }
         }
         try {
