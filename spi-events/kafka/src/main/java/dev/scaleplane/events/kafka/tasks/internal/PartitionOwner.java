@@ -40,8 +40,11 @@ final class PartitionOwner extends ConsumerThread {
     private final OwnedTasks owned;
     private final StateViews views;
     private final TaskOutcomes outcomes;
-    /** Writes made while applying one poll's records; the poll thread's own. */
-    private final List<GroupCommit.Write> writes = new ArrayList<>();
+    /** Writes made while applying one poll's records, with the record that asked for each; the poll thread's own. */
+    private final List<RecordWrite> writes = new ArrayList<>();
+
+    /** A write a record asked for: if the broker does not take it, the record is read again. */
+    private record RecordWrite(GroupCommit.Write write, TopicPartition partition, long offset) {}
 
     PartitionOwner(QueueContext ctx, TaskTopics topics, OwnedTasks owned, StateViews views, TaskOutcomes outcomes) {
         super(ctx, "worker", true, "scaleplane-kafka-tasks-work-");
@@ -81,10 +84,7 @@ final class PartitionOwner extends ConsumerThread {
             }
             ctx.drainCompletions();
             // Cancels and dead letters this poll wrote: acknowledged together, awaited outside the monitor.
-            for (GroupCommit.Write w : writes) {
-                outcomes.awaitQuietly(w, "", "a write of the worker consumer");
-            }
-            writes.clear();
+            awaitWrites();
             if (System.nanoTime() - nextCommit >= 0) {
                 Map<TopicPartition, OffsetAndMetadata> offsets = committable(owned.partitions());
                 if (!offsets.isEmpty()) {
@@ -105,6 +105,35 @@ final class PartitionOwner extends ConsumerThread {
         if (!offsets.isEmpty()) {
             consumer.commitSync(offsets, Duration.ofSeconds(5));
         }
+    }
+
+    /**
+     * Awaits the writes this poll's records asked for. A refused one left its task as it was (the write's failure
+     * path restores it), so its record is read again from the next poll on, like a record whose write failed at once.
+     */
+    private void awaitWrites() {
+        Map<TopicPartition, Long> rereadFrom = new HashMap<>();
+        for (RecordWrite rw : writes) {
+            try {
+                rw.write().await();
+            } catch (RuntimeException ex) {
+                log.warn(
+                        "Kafka task queue {}: record {}@{} will be read again: {}",
+                        ctx.config.topicPrefix(),
+                        rw.partition(),
+                        rw.offset(),
+                        ex.toString());
+                rereadFrom.merge(rw.partition(), rw.offset(), Math::min);
+            }
+        }
+        writes.clear();
+        rereadFrom.forEach((tp, offset) -> {
+            try {
+                consumer.seek(tp, offset);
+            } catch (IllegalStateException notAssigned) {
+                // Revoked meanwhile: the partition's next owner reads the record.
+            }
+        });
     }
 
     /** Per partition: the oldest unfinished task version, else the consumer's position. */
@@ -226,7 +255,10 @@ final class PartitionOwner extends ConsumerThread {
             case TaskRecords.CANCEL -> {
                 OwnedTask e = owned.get(id);
                 if (e != null && !e.writing) {
-                    writes.add(outcomes.cancel(e, "cancelled by another process"));
+                    writes.add(new RecordWrite(
+                            outcomes.cancel(e, "cancelled by another process"),
+                            new TopicPartition(rec.topic(), partition),
+                            rec.offset()));
                 }
             }
             default -> undecodable(rec, new IOException("unknown record kind '" + kind + "'"));
@@ -274,6 +306,9 @@ final class PartitionOwner extends ConsumerThread {
         e.snapshot = s;
         e.version = 1;
         e.offset = rec.offset();
-        writes.add(outcomes.deadLetter(e, TaskDeadLetter.Reason.NON_RETRYABLE, String.valueOf(why.getMessage())));
+        writes.add(new RecordWrite(
+                outcomes.deadLetter(e, TaskDeadLetter.Reason.NON_RETRYABLE, String.valueOf(why.getMessage())),
+                new TopicPartition(rec.topic(), rec.partition()),
+                rec.offset()));
     }
 }
