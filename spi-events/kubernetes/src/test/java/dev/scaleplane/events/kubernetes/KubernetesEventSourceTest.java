@@ -12,7 +12,6 @@ import dev.scaleplane.core.internal.memory.InMemoryEventBusProvider;
 import dev.scaleplane.events.kubernetes.internal.Limits;
 import dev.scaleplane.federation.kubernetes.testing.SimulatedFleet;
 import dev.scaleplane.testing.TestProviderContext;
-import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.api.model.events.v1.EventBuilder;
 import io.fabric8.kubernetes.api.model.events.v1.EventSeriesBuilder;
 import io.micrometer.core.instrument.Counter;
@@ -98,31 +97,7 @@ class KubernetesEventSourceTest {
 
     private io.fabric8.kubernetes.api.model.events.v1.Event create(
             String cluster, String name, String type, String reason, String kind, String object) {
-        return fleet.cluster(cluster)
-                .client()
-                .events()
-                .v1()
-                .events()
-                .inNamespace(ns)
-                .resource(new EventBuilder()
-                        .withNewMetadata()
-                        .withName(name)
-                        .withNamespace(ns)
-                        .endMetadata()
-                        .withType(type)
-                        .withReason(reason)
-                        .withAction("Scheduling")
-                        .withNote(reason + " of " + object)
-                        .withReportingController("default-scheduler")
-                        .withReportingInstance("scheduler-0")
-                        .withEventTime(Limits.microTime(Instant.parse("2026-12-06T10:00:00Z")))
-                        .withRegarding(new ObjectReferenceBuilder()
-                                .withKind(kind)
-                                .withNamespace(ns)
-                                .withName(object)
-                                .build())
-                        .build())
-                .create();
+        return clusters.createEvent(cluster, ns, name, type, reason, kind, object);
     }
 
     private List<KubernetesEventObserved> observed() {

@@ -1,7 +1,11 @@
 package dev.scaleplane.events.kubernetes;
 
+import dev.scaleplane.events.kubernetes.internal.Limits;
 import dev.scaleplane.federation.kubernetes.testing.SimulatedCluster;
 import dev.scaleplane.federation.kubernetes.testing.SimulatedFleet;
+import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
+import io.fabric8.kubernetes.api.model.events.v1.Event;
+import io.fabric8.kubernetes.api.model.events.v1.EventBuilder;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -50,6 +54,39 @@ final class TestClusters implements AutoCloseable {
                     c.name(), new KubernetesClientBuilder().withConfig(config).build());
         }
         fleetClients = FleetClients.of(clients);
+    }
+
+    /**
+     * Creates an Event in {@code namespace} of {@code cluster} as a scheduler reports one: {@code type} and
+     * {@code reason} about the object {@code kind}/{@code object} of that namespace, at 2026-12-06T10:00:00Z.
+     */
+    Event createEvent(
+            String cluster, String namespace, String name, String type, String reason, String kind, String object) {
+        return fleet.cluster(cluster)
+                .client()
+                .events()
+                .v1()
+                .events()
+                .inNamespace(namespace)
+                .resource(new EventBuilder()
+                        .withNewMetadata()
+                        .withName(name)
+                        .withNamespace(namespace)
+                        .endMetadata()
+                        .withType(type)
+                        .withReason(reason)
+                        .withAction("Scheduling")
+                        .withNote(reason + " of " + object)
+                        .withReportingController("default-scheduler")
+                        .withReportingInstance("scheduler-0")
+                        .withEventTime(Limits.microTime(Instant.parse("2026-12-06T10:00:00Z")))
+                        .withRegarding(new ObjectReferenceBuilder()
+                                .withKind(kind)
+                                .withNamespace(namespace)
+                                .withName(object)
+                                .build())
+                        .build())
+                .create();
     }
 
     @Override
