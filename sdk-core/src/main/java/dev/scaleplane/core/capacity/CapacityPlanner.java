@@ -21,6 +21,7 @@ import dev.scaleplane.core.internal.capacity.Planning;
 import dev.scaleplane.core.internal.capacity.TrendSeasonalModel;
 import dev.scaleplane.core.internal.slo.EventSliReader;
 import dev.scaleplane.core.logging.RateLimitedLog;
+import dev.scaleplane.core.store.EventRecorder;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -72,6 +73,7 @@ public final class CapacityPlanner {
     private final @Nullable Platform platform;
     private final @Nullable EventSliReader reader;
     private final RateLimitedLog failures = new RateLimitedLog(LOG, Duration.ofSeconds(30));
+    private final EventRecorder recorder = new EventRecorder(failures, "Capacity shortfall");
 
     private CapacityPlanner(CapacityPlannerSettings settings, @Nullable Platform platform) {
         this.settings = Objects.requireNonNull(settings, "settings");
@@ -317,18 +319,10 @@ public final class CapacityPlanner {
                 .build();
         String stream = CapacityEvents.stream(s.region());
         try {
-            p.store().append(stream, ExpectedVersion.ANY, List.of(event)).join();
+            recorder.append(p, stream, event);
         } catch (RuntimeException e) {
             failures.warn("store", "Capacity shortfall of {} not recorded in stream {}: {}", s.region(), stream, e);
         }
-        try {
-            p.events().publish(CapacityEvents.TOPIC, event).whenComplete((r, e) -> {
-                if (e != null) {
-                    failures.warn("publish", "Capacity shortfall of {} not published: {}", s.region(), e.toString());
-                }
-            });
-        } catch (RuntimeException e) {
-            failures.warn("publish", "Capacity shortfall of {} not published: {}", s.region(), e.toString());
-        }
+        recorder.publish(p, CapacityEvents.TOPIC, event);
     }
 }

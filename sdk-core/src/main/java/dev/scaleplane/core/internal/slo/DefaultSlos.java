@@ -22,10 +22,10 @@ import dev.scaleplane.api.slo.SloEvents;
 import dev.scaleplane.api.slo.SloStatus;
 import dev.scaleplane.api.slo.Slos;
 import dev.scaleplane.api.spi.ConfigProperties;
-import dev.scaleplane.api.store.ExpectedVersion;
 import dev.scaleplane.api.store.ReadDirection;
 import dev.scaleplane.api.store.RecordedEvent;
 import dev.scaleplane.core.logging.RateLimitedLog;
+import dev.scaleplane.core.store.EventRecorder;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
@@ -63,6 +63,7 @@ public final class DefaultSlos implements Slos, AutoCloseable {
     private final SliReader events;
     private final SliReader queries;
     private final RateLimitedLog failures;
+    private final EventRecorder recorder;
 
     // Guarded by this.
     private final Map<String, SloDefinition> definitions = new LinkedHashMap<>();
@@ -90,6 +91,7 @@ public final class DefaultSlos implements Slos, AutoCloseable {
         this.events = new EventSliReader(platform::store);
         this.queries = new QuerySliReader(platform.adapters());
         this.failures = new RateLimitedLog(log, Duration.ofMinutes(1));
+        this.recorder = new EventRecorder(failures, "SLO event");
         settings.definitions().forEach(this::define);
     }
 
@@ -390,29 +392,14 @@ public final class DefaultSlos implements Slos, AutoCloseable {
                 .time(clock.now())
                 .build();
         try {
-            platform.store()
-                    .append(SloEvents.stream(service), ExpectedVersion.ANY, List.of(event))
-                    .join();
+            recorder.append(platform, SloEvents.stream(service), event);
         } catch (RuntimeException e) {
             throw new ScaleplaneException(
                     "cannot record " + type.name() + " for " + service + " in the event store (stream "
                             + SloEvents.stream(service) + "): " + e.getMessage(),
                     e);
         }
-        try {
-            platform.events().publish(TOPIC, event).whenComplete((r, e) -> {
-                if (e != null) {
-                    publishFailed(type, service, e);
-                }
-            });
-        } catch (RuntimeException e) {
-            publishFailed(type, service, e);
-        }
-    }
-
-    private void publishFailed(EventType<?> type, String service, Throwable e) {
-        failures.warn(
-                "publish", "SLO event {} for {} not published on {}: {}", type.name(), service, TOPIC, e.toString());
+        recorder.publish(platform, TOPIC, event);
     }
 
     // ---- helpers ----

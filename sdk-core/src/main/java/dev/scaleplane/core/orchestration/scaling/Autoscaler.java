@@ -11,9 +11,9 @@ import dev.scaleplane.api.orchestration.scaling.ScalingDecision;
 import dev.scaleplane.api.orchestration.scaling.ScalingEvents;
 import dev.scaleplane.api.orchestration.scaling.ScalingMetric;
 import dev.scaleplane.api.orchestration.scaling.ScalingPolicy;
-import dev.scaleplane.api.store.ExpectedVersion;
 import dev.scaleplane.core.internal.scaling.ScalingBehavior;
 import dev.scaleplane.core.logging.RateLimitedLog;
+import dev.scaleplane.core.store.EventRecorder;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -63,6 +63,7 @@ public final class Autoscaler implements AutoCloseable {
     private final TaskClock clock;
     private final @Nullable Platform platform;
     private final RateLimitedLog failures = new RateLimitedLog(LOG, Duration.ofSeconds(30));
+    private final EventRecorder recorder = new EventRecorder(failures, "Scaling decision");
 
     private final Object lock = new Object();
     private final ScalingBehavior behavior;
@@ -228,9 +229,7 @@ public final class Autoscaler implements AutoCloseable {
                 .time(d.at())
                 .build();
         try {
-            p.store()
-                    .append(ScalingEvents.stream(pool), ExpectedVersion.ANY, List.of(event))
-                    .join();
+            recorder.append(p, ScalingEvents.stream(pool), event);
         } catch (RuntimeException e) {
             failures.warn(
                     "store",
@@ -239,24 +238,7 @@ public final class Autoscaler implements AutoCloseable {
                     ScalingEvents.stream(pool),
                     e.toString());
         }
-        try {
-            p.events().publish(ScalingEvents.TOPIC, event).whenComplete((r, e) -> {
-                if (e != null) {
-                    publishFailed(e);
-                }
-            });
-        } catch (RuntimeException e) {
-            publishFailed(e);
-        }
-    }
-
-    private void publishFailed(Throwable e) {
-        failures.warn(
-                "publish",
-                "Scaling decision of pool '{}' not published on {}: {}",
-                pool,
-                ScalingEvents.TOPIC,
-                e.toString());
+        recorder.publish(p, ScalingEvents.TOPIC, event);
     }
 
     /**
