@@ -10,6 +10,7 @@ import dev.scaleplane.api.orchestration.TaskQueueClosedException;
 import dev.scaleplane.api.orchestration.WorkerSpec;
 import dev.scaleplane.api.orchestration.WorkerView;
 import dev.scaleplane.core.internal.tracing.Tracing;
+import dev.scaleplane.core.orchestration.support.DeferredActions;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import java.time.Duration;
@@ -26,6 +27,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -34,6 +36,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,7 +51,8 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li><b>Slots</b>: a worker never runs more than {@link WorkerSpec#slots()} tasks at once. A slot is taken when
- *       the task is dispatched and freed when its handler returns, even if the lease was lost before.
+ *       the task is dispatched and freed when its handler returns (by the next holder of the lock, before it decides
+ *       anything: see the thread-safety note), even if the lease was lost before.
  *   <li><b>Back-pressure</b>: when every healthy worker is full nothing is leased, so tasks wait in the queue; the
  *       queue's own bound then limits submissions. If the strategy declines every worker for a task it leased (a
  *       health or label filter), the orchestrator keeps that lease, extends it on each round and offers the task
@@ -84,6 +88,15 @@ import org.slf4j.LoggerFactory;
  * <p>Thread-safe. {@code choose} and {@code onDispatched} run under the orchestrator's lock, so decisions see
  * consistent in-flight counts and a half-open health probe is taken before the next decision; handlers and the
  * outcome callbacks ({@code onSuccess}, {@code onFailure}) never do.
+ *
+ * <p>A handler that returns does not take the lock either, while the orchestrator runs its loop: it ends its lease,
+ * tells the strategy (with its worker's view as it was, its own slot still counted), and appends the attempt to a
+ * lock-free inbox of finished attempts. The next holder of the lock (the round the handler's thread then asks for, or
+ * any other call that reads the workers) first frees the slots of everything in the inbox, in one batch. So every
+ * answer read under the lock ({@link #workers()}, a round's decisions, {@link #awaitTermination}) already counts
+ * every handler that returned before it, and a descheduled thread holding the lock no longer stalls every handler
+ * that finishes meanwhile. Before {@link #start()}, after {@link #shutdown()} and while its worker drains, an
+ * attempt frees its slot itself, as no round may follow to do it.
  */
 public final class Orchestrator implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Orchestrator.class);
@@ -118,6 +131,11 @@ public final class Orchestrator implements AutoCloseable {
     private final OrchestratorMetrics metrics;
 
     private final Object lock = new Object();
+    /** Attempts whose handler returned and whose slot is not freed yet; see the class comment. */
+    private final ConcurrentLinkedQueue<Attempt> finishedInbox = new ConcurrentLinkedQueue<>();
+    /** Drains completed under the lock, finished once it is released. */
+    private final DeferredActions afterUnlock = new DeferredActions();
+
     private final Map<String, Worker> workers = new LinkedHashMap<>();
     /** Tasks still running on deregistered workers, by id, so a worker registered again under the id counts them. */
     private final Map<String, InFlight> retired = new HashMap<>();
@@ -132,9 +150,13 @@ public final class Orchestrator implements AutoCloseable {
     /** A thread is running requested rounds. */
     private final AtomicBoolean dispatching = new AtomicBoolean();
 
+    /** Attempts dispatched and not freed yet. Lock held. */
     private int running;
-    private boolean started;
-    private boolean shutdown;
+    /** Written under the lock, read without it by a finishing attempt. */
+    private volatile boolean started;
+    /** Written under the lock, read without it by a finishing attempt. */
+    private volatile boolean shutdown;
+
     private TaskClock.@Nullable Cancellable loop;
 
     private Orchestrator(Builder b) {
@@ -238,8 +260,31 @@ public final class Orchestrator implements AutoCloseable {
 
     /** Snapshots of the registered workers, in registration order, with their tasks in flight and health now. */
     public List<WorkerView> workers() {
-        synchronized (lock) {
-            return snapshots(clock.now());
+        return caughtUp(() -> snapshots(clock.now()));
+    }
+
+    /**
+     * Runs {@code read} under the lock after freeing the slots of the finished attempts; drains that completes are
+     * finished once the lock is released.
+     */
+    private <T> T caughtUp(Supplier<T> read) {
+        try {
+            synchronized (lock) {
+                freeFinished();
+                return read.get();
+            }
+        } finally {
+            afterUnlock.runUnlessHolding(lock);
+        }
+    }
+
+    /**
+     * Frees the slots of the attempts in the inbox, in one batch. Lock held; drains this completes are deferred to
+     * {@link #afterUnlock}.
+     */
+    private void freeFinished() {
+        for (Attempt a; (a = finishedInbox.poll()) != null; ) {
+            a.freeSlot();
         }
     }
 
@@ -252,34 +297,44 @@ public final class Orchestrator implements AutoCloseable {
      */
     public int dispatchOnce() {
         List<Attempt> dispatched = new ArrayList<>();
-        synchronized (lock) {
-            if (shutdown) {
-                return 0;
-            }
-            Instant now = clock.now();
-            List<WorkerView> views = snapshots(now);
-            List<Lease> offered = new ArrayList<>(parked);
-            parked.clear();
-            placeAll(offered, now, views, dispatched);
-            // Lease for the slots still free. Parked tasks do not hold those slots back (a task waiting for a busy
-            // "eu" worker must not keep a free "us" worker idle), but their number is bounded, so a backlog no
-            // worker accepts cannot pile up leases.
-            int wanted = Math.min(freeSlots(now), maxParked - parked.size());
-            if (wanted > 0) {
-                List<Lease> leased = List.of();
-                try {
-                    leased = queue.lease(name, wanted, visibilityTimeout, types);
-                } catch (TaskQueueClosedException e) {
-                    LOG.debug("Queue closed; orchestrator '{}' leases nothing", name);
+        try {
+            synchronized (lock) {
+                freeFinished();
+                if (shutdown) {
+                    return 0;
                 }
-                placeAll(leased, now, views, dispatched);
+                dispatch(dispatched);
             }
-            for (Attempt a : dispatched) {
-                a.track(now);
-            }
+        } finally {
+            afterUnlock.runUnlessHolding(lock);
         }
         launch(dispatched);
         return dispatched.size();
+    }
+
+    /** The decisions of one round, reading the clock once. Lock held. */
+    private void dispatch(List<Attempt> dispatched) {
+        Instant now = clock.now();
+        List<WorkerView> views = snapshots(now);
+        List<Lease> offered = new ArrayList<>(parked);
+        parked.clear();
+        placeAll(offered, now, views, dispatched);
+        // Lease for the slots still free. Parked tasks do not hold those slots back (a task waiting for a busy
+        // "eu" worker must not keep a free "us" worker idle), but their number is bounded, so a backlog no
+        // worker accepts cannot pile up leases.
+        int wanted = Math.min(freeSlots(now), maxParked - parked.size());
+        if (wanted > 0) {
+            List<Lease> leased = List.of();
+            try {
+                leased = queue.lease(name, wanted, visibilityTimeout, types);
+            } catch (TaskQueueClosedException e) {
+                LOG.debug("Queue closed; orchestrator '{}' leases nothing", name);
+            }
+            placeAll(leased, now, views, dispatched);
+        }
+        for (Attempt a : dispatched) {
+            a.track(now);
+        }
     }
 
     /**
@@ -342,11 +397,8 @@ public final class Orchestrator implements AutoCloseable {
                     }
                 }
             }
-            boolean again;
-            synchronized (lock) {
-                again = started && !shutdown;
-            }
-            if (again) {
+            // The next round also frees the slots of this round's attempts, which skipped asking for one.
+            if (started && !shutdown) {
                 requestRound();
             }
             if (first != null) {
@@ -378,18 +430,24 @@ public final class Orchestrator implements AutoCloseable {
     /** Stops dispatching (and the loop) without waiting; running handlers go on. Idempotent. */
     public void shutdown() {
         List<Lease> release;
-        synchronized (lock) {
-            if (shutdown) {
-                return;
+        try {
+            synchronized (lock) {
+                if (shutdown) {
+                    return;
+                }
+                shutdown = true;
+                // An attempt that saw the orchestrator running left its slot to the next round, which may not come now.
+                freeFinished();
+                TaskClock.Cancellable l = loop;
+                loop = null;
+                if (l != null) {
+                    l.cancel();
+                }
+                release = new ArrayList<>(parked);
+                parked.clear();
             }
-            shutdown = true;
-            TaskClock.Cancellable l = loop;
-            loop = null;
-            if (l != null) {
-                l.cancel();
-            }
-            release = new ArrayList<>(parked);
-            parked.clear();
+        } finally {
+            afterUnlock.runUnlessHolding(lock);
         }
         // Parked tasks were never given to a worker: letting their leases lapse hands them to another orchestrator.
         if (!release.isEmpty()) {
@@ -407,15 +465,22 @@ public final class Orchestrator implements AutoCloseable {
      */
     public boolean awaitTermination(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + Math.max(0, timeout.toNanos());
-        synchronized (lock) {
-            while (running > 0) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    return false;
+        try {
+            synchronized (lock) {
+                // the round that frees the rest notifies; one that shutdown() left is freed by its attempt
+                freeFinished();
+                while (running > 0) {
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0) {
+                        return false;
+                    }
+                    TimeUnit.NANOSECONDS.timedWait(lock, left);
+                    freeFinished();
                 }
-                TimeUnit.NANOSECONDS.timedWait(lock, left);
+                return true;
             }
-            return true;
+        } finally {
+            afterUnlock.runUnlessHolding(lock);
         }
     }
 
@@ -550,14 +615,15 @@ public final class Orchestrator implements AutoCloseable {
         final WorkerSpec spec;
         final TaskHandler handler;
         final boolean remote;
-        Instant lastHeartbeat;
+        /** Written under the lock; read without it for the view a finishing attempt reports. */
+        volatile Instant lastHeartbeat;
+
         final InFlight inFlight;
         OrchestratorMetrics.@Nullable WorkerMeters meters;
         /** Attempts dispatched to this registration and not released yet. Lock held. */
         final Set<Attempt> attempts = new LinkedHashSet<>();
-        /** Set once the registration is drained. Lock held. */
-        @Nullable
-        Drain drain;
+        /** Set once, under the lock, when the registration is drained; read without it by a finishing attempt. */
+        volatile @Nullable Drain drain;
 
         Worker(WorkerSpec spec, TaskHandler handler, boolean remote, Instant now, InFlight inFlight) {
             this.spec = spec;
@@ -567,12 +633,12 @@ public final class Orchestrator implements AutoCloseable {
             this.inFlight = inFlight;
         }
 
-        /** Lock held. */
+        /** Lock held, or a snapshot that may be a moment old. */
         boolean healthy(Instant now) {
             return !remote || !now.isAfter(lastHeartbeat.plus(livenessWindow));
         }
 
-        /** Lock held. */
+        /** Lock held, or a snapshot that may be a moment old. */
         WorkerView view(Instant now) {
             return WorkerView.of(spec, inFlight.count, healthy(now));
         }
@@ -582,9 +648,7 @@ public final class Orchestrator implements AutoCloseable {
     private final OrchestratorMetrics.WorkerProbe<Worker> workerProbe = new OrchestratorMetrics.WorkerProbe<>() {
         @Override
         public double inFlight(Worker w) {
-            synchronized (lock) {
-                return w.inFlight.count;
-            }
+            return caughtUp(() -> w.inFlight.count);
         }
 
         @Override
@@ -600,9 +664,9 @@ public final class Orchestrator implements AutoCloseable {
         }
     };
 
-    /** Tasks running on one worker id. Lock held for every access. */
+    /** Tasks running on one worker id. Written under the lock; read without it for a finishing attempt's view. */
     private static final class InFlight {
-        int count;
+        volatile int count;
     }
 
     /** One dispatched attempt: runs the handler, keeps the lease alive, reports the outcome once. */
@@ -668,19 +732,22 @@ public final class Orchestrator implements AutoCloseable {
         }
 
         /**
-         * Ends the lease with the handler's outcome, reports it and frees the slot, taking the lock once (the outcome
-         * is read and the slot freed in the same section, so the strategy's view is the one it had before).
+         * Ends the lease with the handler's outcome, reports it and gets the slot freed, reading the clock once. While
+         * the orchestrator runs its loop, the slot is left to the next holder of the lock through the inbox of finished
+         * attempts (see the class comment) and this thread asks for the round that frees it; otherwise, or while the
+         * worker drains, it frees the slot itself.
          */
         private void end(@Nullable Object result, @Nullable Throwable failure) {
             if (!finished.compareAndSet(false, true)) {
                 return;
             }
-            long ran = Duration.between(startedAt, clock.now()).toNanos();
+            Instant now = clock.now();
+            Duration ran = Duration.between(startedAt, now);
             OrchestratorMetrics.WorkerMeters m = worker.meters;
             if (m != null) {
-                m.busy(ran);
+                m.busy(ran.toNanos());
             }
-            metrics.executed(ran);
+            metrics.executed(ran.toNanos());
             Throwable outcome = failure;
             try {
                 if (failure == null) {
@@ -695,27 +762,24 @@ public final class Orchestrator implements AutoCloseable {
                         "Queue failed to end the lease of task {}", lease.task().id(), e);
                 outcome = e;
             }
-            boolean report = count(outcome);
-            WorkerView view = null;
-            Instant now = null;
-            boolean again;
-            Drain drained;
-            synchronized (lock) {
-                beating.remove(this);
-                if (report) {
-                    now = clock.now();
-                    view = worker.view(now);
+            // The view the strategy gets still counts this attempt, as the slot is freed after it is read.
+            WorkerView view = count(outcome) ? worker.view(now) : null;
+            finishedInbox.add(this);
+            // Read after the attempt is in the inbox: shutdown() and drain() set their flag before they empty it.
+            boolean running = started && !shutdown;
+            if (!running || worker.drain != null) {
+                try {
+                    synchronized (lock) {
+                        freeFinished();
+                    }
+                } finally {
+                    afterUnlock.runUnlessHolding(lock);
                 }
-                drained = freeSlot();
-                again = started && !shutdown;
             }
             if (view != null) {
-                tell(view, now, outcome);
+                tell(view, ran, outcome);
             }
-            if (drained != null) {
-                drained.finish(0);
-            }
-            if (again && !inRound) {
+            if (running && !inRound) {
                 requestRound();
             }
         }
@@ -796,7 +860,7 @@ public final class Orchestrator implements AutoCloseable {
                 now = clock.now();
                 view = worker.view(now);
             }
-            tell(view, now, failure);
+            tell(view, Duration.between(startedAt, now), failure);
         }
 
         /** Counts the outcome of this attempt, the first time only; returns whether this was the first. */
@@ -814,11 +878,11 @@ public final class Orchestrator implements AutoCloseable {
             return true;
         }
 
-        /** Tells the strategy the outcome, as seen in {@code view}. Lock not held. */
-        private void tell(WorkerView view, Instant now, @Nullable Throwable failure) {
+        /** Tells the strategy the outcome, as seen in {@code view}, after {@code ran}. Lock not held. */
+        private void tell(WorkerView view, Duration ran, @Nullable Throwable failure) {
             try {
                 if (failure == null) {
-                    strategy.onSuccess(view, Duration.between(startedAt, now));
+                    strategy.onSuccess(view, ran);
                 } else {
                     strategy.onFailure(view, failure);
                 }
@@ -827,13 +891,16 @@ public final class Orchestrator implements AutoCloseable {
             }
         }
 
-        /** Frees this attempt's slot; returns the drain it completed, if any. Lock held. */
-        private @Nullable Drain freeSlot() {
-            Drain drained = null;
+        /**
+         * Frees this attempt's slot and stops its heartbeats; a drain this completes is finished once the lock is
+         * released ({@link #afterUnlock}). Lock held.
+         */
+        private void freeSlot() {
+            beating.remove(this);
             worker.attempts.remove(this);
             Drain d = worker.drain;
             if (d != null && !d.handingBack && worker.attempts.isEmpty()) {
-                drained = d;
+                afterUnlock.add(() -> d.finish(0));
             }
             worker.inFlight.count--;
             if (worker.inFlight.count == 0) {
@@ -843,7 +910,6 @@ public final class Orchestrator implements AutoCloseable {
             if (running == 0) {
                 lock.notifyAll();
             }
-            return drained;
         }
     }
 
@@ -872,18 +938,19 @@ public final class Orchestrator implements AutoCloseable {
      * all running attempts instead of one per attempt.
      */
     private void sweep() {
-        List<Attempt> due = new ArrayList<>();
-        synchronized (lock) {
+        List<Attempt> due = caughtUp(() -> {
             sweepTimer = null;
             Instant now = clock.now();
+            List<Attempt> dueNow = new ArrayList<>();
             for (Iterator<Attempt> it = beating.iterator(); it.hasNext(); ) {
                 Attempt a = it.next();
                 if (!a.nextBeat.isAfter(now)) {
                     it.remove();
-                    due.add(a);
+                    dueNow.add(a);
                 }
             }
-        }
+            return dueNow;
+        });
         List<Attempt> again = new ArrayList<>(due.size());
         for (Attempt a : due) {
             try {
@@ -964,17 +1031,24 @@ public final class Orchestrator implements AutoCloseable {
                 throw new IllegalArgumentException("timeout must be >= 0, but was " + timeout);
             }
             Drain d;
-            synchronized (lock) {
-                if (worker.drain != null) {
-                    return worker.drain.future;
+            try {
+                synchronized (lock) {
+                    Drain earlier = worker.drain;
+                    if (earlier != null) {
+                        return earlier.future;
+                    }
+                    deregister();
+                    d = new Drain();
+                    worker.drain = d;
+                    // After the flag: an attempt that ended before it left its slot to the inbox; later ones see it.
+                    freeFinished();
+                    if (!worker.attempts.isEmpty()) {
+                        d.timer = clock.schedule(timeout, () -> handBack(d, timeout));
+                        return d.future;
+                    }
                 }
-                deregister();
-                d = new Drain();
-                worker.drain = d;
-                if (!worker.attempts.isEmpty()) {
-                    d.timer = clock.schedule(timeout, () -> handBack(d, timeout));
-                    return d.future;
-                }
+            } finally {
+                afterUnlock.runUnlessHolding(lock);
             }
             d.finish(0);
             return d.future;
@@ -982,18 +1056,15 @@ public final class Orchestrator implements AutoCloseable {
 
         /** Whether {@link #drain(Duration)} was called and tasks of this worker still run. */
         public boolean draining() {
-            synchronized (lock) {
-                return worker.drain != null && !worker.attempts.isEmpty();
-            }
+            return caughtUp(() -> worker.drain != null && !worker.attempts.isEmpty());
         }
 
         private void handBack(Drain d, Duration timeout) {
-            List<Attempt> held;
-            synchronized (lock) {
+            List<Attempt> held = caughtUp(() -> {
                 d.timer = null;
                 d.handingBack = true;
-                held = new ArrayList<>(worker.attempts);
-            }
+                return new ArrayList<>(worker.attempts);
+            });
             int handedBack = 0;
             for (Attempt a : held) {
                 if (a.handBack(timeout)) {

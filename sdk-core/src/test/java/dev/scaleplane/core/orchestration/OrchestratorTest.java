@@ -367,6 +367,34 @@ class OrchestratorTest {
     }
 
     @Test
+    void onARunningLoopAReturningHandlerFreesItsSlotThroughTheRoundItAsksFor() {
+        RecordingStrategy strategy = new RecordingStrategy(DispatchStrategies.leastConnections());
+        try (Orchestrator o = orchestrator()
+                .executor(manual)
+                .strategy(strategy)
+                .pollInterval(Duration.ofSeconds(10))
+                .build()) {
+            o.register(WorkerSpec.of("w1", 1), task -> task.payload(String.class));
+            TaskHandle a = submit("a");
+            TaskHandle b = submit("b");
+            o.start();
+            clock.advance(Duration.ZERO); // the loop's first round
+            assertThat(a.state()).isEqualTo(TaskState.LEASED);
+            assertThat(b.state()).isEqualTo(TaskState.QUEUED);
+
+            manual.runNext(); // a's handler returns; no loop round is due for 10 s
+
+            assertThat(a.result()).isCompletedWithValue("a");
+            assertThat(strategy.events()).containsExactly("dispatched:w1", "success:w1", "dispatched:w1");
+            assertThat(b.state()).as("its slot went to b at once").isEqualTo(TaskState.LEASED);
+            assertThat(view(o, "w1").inFlight()).isEqualTo(1);
+            manual.runAll();
+            assertThat(b.result()).isCompletedWithValue("b");
+            assertThat(view(o, "w1").inFlight()).isZero();
+        }
+    }
+
+    @Test
     void aThrowingStrategyMeansNoWorkerNowAndTheTaskIsNotFailed() {
         AtomicBoolean broken = new AtomicBoolean(true);
         DispatchStrategy strategy = (task, candidates) -> {
