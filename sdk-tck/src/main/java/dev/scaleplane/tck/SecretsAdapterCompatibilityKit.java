@@ -10,10 +10,7 @@ import dev.scaleplane.api.adapters.secrets.SecretSelector;
 import dev.scaleplane.api.adapters.secrets.SecretVersion;
 import dev.scaleplane.api.adapters.secrets.SecretsAdapter;
 import dev.scaleplane.api.adapters.secrets.SecretsCapability;
-import java.io.ByteArrayOutputStream;
-import java.io.OutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
+import dev.scaleplane.testing.CapturedOutput;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -70,9 +67,7 @@ public abstract class SecretsAdapterCompatibilityKit {
     protected String run;
 
     private final List<String> values = new CopyOnWriteArrayList<>();
-    private final ByteArrayOutputStream captured = new ByteArrayOutputStream();
-    private PrintStream err;
-    private PrintStream out;
+    private CapturedOutput captured;
 
     /** Creates the adapter under test. */
     protected abstract SecretsAdapter createAdapter();
@@ -105,10 +100,7 @@ public abstract class SecretsAdapterCompatibilityKit {
     @BeforeEach
     void open() {
         run = "tck" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
-        err = System.err;
-        out = System.out;
-        System.setErr(new PrintStream(new Tee(err, captured), true, StandardCharsets.UTF_8));
-        System.setOut(new PrintStream(new Tee(out, captured), true, StandardCharsets.UTF_8));
+        captured = new CapturedOutput();
         adapter = createAdapter();
     }
 
@@ -120,10 +112,9 @@ public abstract class SecretsAdapterCompatibilityKit {
                 adapter.close();
             }
         } finally {
-            System.setErr(err);
-            System.setOut(out);
+            captured.close();
         }
-        String printed = captured.toString(StandardCharsets.UTF_8);
+        String printed = captured.text();
         for (String v : values) {
             assertThat(printed).as("a secret value was printed to the logs").doesNotContain(v);
         }
@@ -296,37 +287,5 @@ public abstract class SecretsAdapterCompatibilityKit {
                     .hasMessageContaining(c.name())));
         }
         return tests.stream();
-    }
-
-    /** Writes to two streams. */
-    private static final class Tee extends OutputStream {
-        private final OutputStream a;
-        private final OutputStream b;
-
-        Tee(OutputStream a, OutputStream b) {
-            this.a = a;
-            this.b = b;
-        }
-
-        @Override
-        public void write(int x) throws java.io.IOException {
-            a.write(x);
-            synchronized (b) {
-                b.write(x);
-            }
-        }
-
-        @Override
-        public void write(byte[] buf, int off, int len) throws java.io.IOException {
-            a.write(buf, off, len);
-            synchronized (b) {
-                b.write(buf, off, len);
-            }
-        }
-
-        @Override
-        public void flush() throws java.io.IOException {
-            a.flush();
-        }
     }
 }

@@ -12,13 +12,11 @@ import dev.scaleplane.api.adapters.secrets.Secret;
 import dev.scaleplane.api.adapters.secrets.SecretSelector;
 import dev.scaleplane.api.adapters.secrets.SecretVersion;
 import dev.scaleplane.tck.store.TckClock;
+import dev.scaleplane.testing.CapturedOutput;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -99,19 +97,7 @@ class SecretsCacheTest {
 
     /** What {@code body} writes to the standard streams, where slf4j-simple logs. */
     private static String printed(Runnable body) {
-        PrintStream err = System.err;
-        PrintStream out = System.out;
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        PrintStream capture = new PrintStream(captured, true, StandardCharsets.UTF_8);
-        System.setErr(capture);
-        System.setOut(capture);
-        try {
-            body.run();
-        } finally {
-            System.setErr(err);
-            System.setOut(out);
-        }
-        return captured.toString(StandardCharsets.UTF_8);
+        return CapturedOutput.of(body);
     }
 
     @Test

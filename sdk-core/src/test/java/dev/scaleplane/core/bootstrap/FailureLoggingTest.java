@@ -11,10 +11,8 @@ import dev.scaleplane.api.orchestration.TaskRequest;
 import dev.scaleplane.core.Scaleplane;
 import dev.scaleplane.core.ScaleplanePlatform;
 import dev.scaleplane.core.config.ScaleplaneProperties;
+import dev.scaleplane.testing.CapturedOutput;
 import dev.scaleplane.testing.VirtualTaskClock;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -29,25 +27,20 @@ import org.junit.jupiter.api.Test;
 class FailureLoggingTest {
     private static final String PAYLOAD_SECRET = "payload-value-never-logged";
 
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private PrintStream err;
+    private CapturedOutput output;
 
     @BeforeEach
-    void captureStandardError() {
-        err = System.err;
-        System.setErr(new PrintStream(out, true, StandardCharsets.UTF_8));
+    void captureStandardStreams() {
+        output = new CapturedOutput();
     }
 
     @AfterEach
-    void restoreStandardError() {
-        System.setErr(err);
+    void restoreStandardStreams() {
+        output.close();
     }
 
     private List<String> lines(String containing) {
-        return out.toString(StandardCharsets.UTF_8)
-                .lines()
-                .filter(l -> l.contains(containing))
-                .toList();
+        return output.text().lines().filter(l -> l.contains(containing)).toList();
     }
 
     @Test
@@ -82,7 +75,7 @@ class FailureLoggingTest {
                 .contains(DeploymentRequested.TYPE_NAME, "IllegalStateException: registry unreachable"));
         assertThat(lines("dead-lettered")).singleElement().satisfies(l -> assertThat(l)
                 .contains("ERROR", "(HANDLER_FAILED) after 2 attempt(s)", "'deployer'"));
-        assertThat(out.toString(StandardCharsets.UTF_8)).doesNotContain(PAYLOAD_SECRET);
+        assertThat(output.text()).doesNotContain(PAYLOAD_SECRET);
     }
 
     @Test
@@ -111,6 +104,6 @@ class FailureLoggingTest {
                         .contains("IllegalStateException: apply refused; retrying at"))
                 .satisfies(l -> assertThat(l.get(1))
                         .contains("ERROR", "(deploy) was dead-lettered (", "after attempt 2 on worker worker-2"));
-        assertThat(out.toString(StandardCharsets.UTF_8)).doesNotContain(PAYLOAD_SECRET);
+        assertThat(output.text()).doesNotContain(PAYLOAD_SECRET);
     }
 }

@@ -1,11 +1,9 @@
 package dev.scaleplane.core.discovery;
 
-import java.io.ByteArrayOutputStream;
+import dev.scaleplane.testing.CapturedOutput;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.net.URL;
 import java.net.URLClassLoader;
-import java.nio.charset.StandardCharsets;
 import java.util.Collections;
 import java.util.Enumeration;
 import java.util.Objects;
@@ -46,16 +44,8 @@ final class DiscoveryTestSupport {
         };
     }
 
-    /** Runs {@code action} and returns what it wrote to standard error, where slf4j-simple logs. */
+    /** Runs {@code action} and returns what it wrote to the standard streams, where slf4j-simple logs. */
     static String stderrOf(Runnable action) {
-        PrintStream original = System.err;
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
-        try {
-            action.run();
-        } finally {
-            System.setErr(original);
-        }
-        return captured.toString(StandardCharsets.UTF_8);
+        return CapturedOutput.of(action);
     }
 }

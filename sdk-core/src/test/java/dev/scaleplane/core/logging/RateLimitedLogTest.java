@@ -2,9 +2,7 @@ package dev.scaleplane.core.logging;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
+import dev.scaleplane.testing.CapturedOutput;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -40,7 +38,7 @@ class RateLimitedLogTest {
         MovableClock clock = new MovableClock();
         RateLimitedLog log =
                 new RateLimitedLog(LoggerFactory.getLogger("rate-limited-test"), Duration.ofSeconds(30), clock);
-        String printed = capture(() -> {
+        String printed = CapturedOutput.of(() -> {
             assertThat(log.warn("a", "cluster {} is unreachable", "ams-1")).isTrue();
             assertThat(log.warn("a", "cluster {} is unreachable", "ams-1")).isFalse();
             assertThat(log.warn("b", "cluster {} is unreachable", "par-1"))
@@ -59,17 +57,5 @@ class RateLimitedLogTest {
                         "WARN rate-limited-test - cluster ams-1 is unreachable"
                                 + " (2 similar messages not logged in the last 30 s)");
         assertThat(log.heldBackTotal()).isEqualTo(3);
-    }
-
-    private static String capture(Runnable body) {
-        PrintStream err = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        System.setErr(new PrintStream(out, true, StandardCharsets.UTF_8));
-        try {
-            body.run();
-        } finally {
-            System.setErr(err);
-        }
-        return out.toString(StandardCharsets.UTF_8);
     }
 }

@@ -10,12 +10,12 @@ import dev.scaleplane.api.events.SubscriptionOptions;
 import dev.scaleplane.api.store.ReadDirection;
 import dev.scaleplane.core.Scaleplane;
 import dev.scaleplane.core.ScaleplanePlatform;
+import dev.scaleplane.core.config.ScaleplaneProperties;
 import dev.scaleplane.core.logging.RateLimitedLog;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
+import dev.scaleplane.testing.CapturedOutput;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
@@ -36,9 +36,15 @@ class EventRecorderTest {
                 .build();
     }
 
+    private static ScaleplanePlatform platform() {
+        return Scaleplane.builder()
+                .config(ScaleplaneProperties.of(Map.of("scaleplane.store.provider", "memory")))
+                .build();
+    }
+
     @Test
     void appendsToTheStreamThenPublishes() {
-        try (ScaleplanePlatform platform = Scaleplane.builder().build()) {
+        try (ScaleplanePlatform platform = platform()) {
             List<String> received = new CopyOnWriteArrayList<>();
             platform.events()
                     .subscribe(
@@ -59,7 +65,7 @@ class EventRecorderTest {
 
     @Test
     void aStoreFailureIsThrownUnwrapped() {
-        try (ScaleplanePlatform platform = Scaleplane.builder().build()) {
+        try (ScaleplanePlatform platform = platform()) {
             assertThatThrownBy(() -> recorder.append(platform, "not a stream name!", event("pool-a")))
                     .isNotInstanceOf(CompletionException.class)
                     .hasMessageContaining("not a stream name!");
@@ -68,21 +74,9 @@ class EventRecorderTest {
 
     @Test
     void aPublishFailureIsLoggedNeverThrown() {
-        try (ScaleplanePlatform platform = Scaleplane.builder().build()) {
-            String printed = stderrOf(() -> recorder.publish(platform, "not a topic!", event("pool-b")));
+        try (ScaleplanePlatform platform = platform()) {
+            String printed = CapturedOutput.of(() -> recorder.publish(platform, "not a topic!", event("pool-b")));
             assertThat(printed).contains("Decision of pool-b not published on not a topic!");
         }
-    }
-
-    private static String stderrOf(Runnable body) {
-        PrintStream err = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        System.setErr(new PrintStream(out, true, StandardCharsets.UTF_8));
-        try {
-            body.run();
-        } finally {
-            System.setErr(err);
-        }
-        return out.toString(StandardCharsets.UTF_8);
     }
 }

@@ -12,11 +12,9 @@ import dev.scaleplane.core.Scaleplane;
 import dev.scaleplane.core.config.ScaleplaneProperties;
 import dev.scaleplane.tck.TckBusSettings;
 import dev.scaleplane.tck.TckPayload;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
+import dev.scaleplane.testing.CapturedOutput;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -30,24 +28,17 @@ import org.junit.jupiter.api.Test;
 
 /** The bus on the broker's SASL/PLAIN listener; the password must never be printed anywhere. */
 class KafkaSecurityTest {
-    private final ByteArrayOutputStream captured = new ByteArrayOutputStream();
-    private PrintStream originalErr;
-    private PrintStream originalOut;
+    private CapturedOutput captured;
 
     @BeforeEach
     void captureOutput() {
         TestKafka.broker();
-        originalErr = System.err;
-        originalOut = System.out;
-        // slf4j-simple writes to whatever System.err is at the time of each log call.
-        System.setErr(new PrintStream(new Tee(captured, originalErr), true, StandardCharsets.UTF_8));
-        System.setOut(new PrintStream(new Tee(captured, originalOut), true, StandardCharsets.UTF_8));
+        captured = new CapturedOutput();
     }
 
     @AfterEach
     void restoreOutput() {
-        System.setErr(originalErr);
-        System.setOut(originalOut);
+        captured.close();
     }
 
     private static Platform platform(String password) {
@@ -80,7 +71,7 @@ class KafkaSecurityTest {
             Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> handled.contains(event.id()));
             assertThat(bus.toString()).doesNotContain(TestKafka.SASL_PASSWORD);
         }
-        String output = captured.toString(StandardCharsets.UTF_8);
+        String output = captured.text();
         assertThat(output).as("the log was captured").contains("Kafka event bus started");
         assertThat(output).as("the client config dump was captured").contains("sasl.jaas.config");
         assertThat(output).doesNotContain(TestKafka.SASL_PASSWORD);
@@ -101,7 +92,7 @@ class KafkaSecurityTest {
             failure.printStackTrace(new PrintWriter(trace));
             assertThat(trace.toString()).doesNotContain(wrong).doesNotContain(TestKafka.SASL_PASSWORD);
         }
-        String output = captured.toString(StandardCharsets.UTF_8);
+        String output = captured.text();
         assertThat(output).contains("Kafka event bus started");
         assertThat(output).doesNotContain(wrong).doesNotContain(TestKafka.SASL_PASSWORD);
     }

@@ -14,11 +14,9 @@ import dev.scaleplane.core.config.ScaleplaneProperties;
 import dev.scaleplane.events.kafka.tasks.KafkaTaskQueueConfig;
 import dev.scaleplane.tck.TckBusSettings;
 import dev.scaleplane.tck.TckPayload;
-import java.io.ByteArrayOutputStream;
+import dev.scaleplane.testing.CapturedOutput;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -33,15 +31,12 @@ import org.junit.jupiter.api.Test;
  * as a figure, not asserted.
  */
 class KafkaUnreachableTest {
-    private final ByteArrayOutputStream captured = new ByteArrayOutputStream();
-    private PrintStream originalErr;
+    private CapturedOutput captured;
     private String servers;
 
     @BeforeEach
     void setUp() throws IOException {
-        originalErr = System.err;
-        // slf4j-simple writes to whatever System.err is at the time of each log call.
-        System.setErr(new PrintStream(new Tee(captured, originalErr), true, StandardCharsets.UTF_8));
+        captured = new CapturedOutput();
         // A port that was just free and is closed again: nothing listens there.
         try (ServerSocket socket = new ServerSocket(0)) {
             servers = "127.0.0.1:" + socket.getLocalPort();
@@ -50,7 +45,7 @@ class KafkaUnreachableTest {
 
     @AfterEach
     void restore() {
-        System.setErr(originalErr);
+        captured.close();
     }
 
     private Platform platform(Map<String, String> extra) {
@@ -74,7 +69,7 @@ class KafkaUnreachableTest {
     }
 
     private String log() {
-        return captured.toString(StandardCharsets.UTF_8);
+        return captured.text();
     }
 
     private long lines(String containing) {
