@@ -4,14 +4,20 @@ import dev.scaleplane.api.ConfigurationException;
 import dev.scaleplane.api.adapters.secrets.Secret;
 import dev.scaleplane.api.spi.ConfigProperties;
 import dev.scaleplane.core.config.ConfigReader;
+import dev.scaleplane.core.config.ScaleplaneProperties;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -181,6 +187,89 @@ public record AdapterSettings(
                 appId,
                 installationId,
                 privateKey);
+    }
+
+    /**
+     * Reads the common keys for an adapter that reads keys of its own with {@code reader}, so that one {@link
+     * ConfigReader#throwIfInvalid()} reports the adapter's problems and the common ones together. The common keys are
+     * read as {@link #read} reads them, from {@code config} with {@code defaults} (keys after the instance's prefix,
+     * e.g. {@code base-url}) filled in where absent and {@code auth.type} replaced by {@code authType}: the
+     * plumbing's name of the credential kind the adapter resolved from its own spelling, or {@code none} when the
+     * adapter builds its authenticator itself (the plumbing still reads {@code auth.token} and {@code auth.username}).
+     * Each problem with a common key is recorded in {@code reader} unless it already holds one for that key (the
+     * adapter's own explanation is kept).
+     *
+     * @param name the instance name
+     * @param config every setting
+     * @param reader the adapter's reader of {@code config}, which receives the common problems
+     * @param authType an {@link AuthType} spelt as in {@code auth.type}, e.g. {@code none} or {@code bearer}
+     * @param defaults values for absent keys, by key after {@code scaleplane.adapters.<name>.}
+     * @return the common settings, or null when a common key has a problem (recorded in {@code reader})
+     */
+    public static @Nullable AdapterSettings readCommon(
+            String name, ConfigProperties config, ConfigReader reader, String authType, Map<String, String> defaults) {
+        Objects.requireNonNull(authType, "authType");
+        String p = PREFIX + Objects.requireNonNull(name, "name") + ".";
+        Map<String, String> view = new HashMap<>();
+        for (String key : config.keys()) {
+            config.get(key).ifPresent(v -> view.put(key, v));
+        }
+        defaults.forEach((key, value) -> view.putIfAbsent(p + key, value));
+        view.put(p + "auth.type", authType);
+        try {
+            return read(name, ScaleplaneProperties.of(view));
+        } catch (ConfigurationException e) {
+            for (ConfigurationException.Problem problem : e.problems()) {
+                boolean known = reader.problems().stream().anyMatch(x -> x.key().equals(problem.key()));
+                reader.check(known, problem.key(), problem.value(), problem.expected());
+            }
+            return null;
+        }
+    }
+
+    /**
+     * One of {@code choices}, by its spelling in setting {@code key} (trimmed, case ignored); {@code defaultChoice}
+     * when the key is absent. An unknown spelling is recorded in {@code reader} with {@code expected} and gives
+     * empty.
+     *
+     * @param spelling a choice's spelling, e.g. {@code Auth::key}
+     * @param expected what the key takes, e.g. {@code "token (a Vault token in auth.token) or kubernetes (...)"}
+     */
+    public static <T> Optional<T> choice(
+            ConfigReader reader,
+            String key,
+            List<T> choices,
+            Function<? super T, String> spelling,
+            T defaultChoice,
+            String expected) {
+        Objects.requireNonNull(defaultChoice, "defaultChoice");
+        Optional<String> raw = reader.optional(key).map(v -> v.trim().toLowerCase(Locale.ROOT));
+        if (raw.isEmpty()) {
+            return Optional.of(defaultChoice);
+        }
+        Optional<T> chosen = choices.stream()
+                .filter(c -> spelling.apply(c).equals(raw.get()))
+                .findFirst();
+        reader.check(chosen.isPresent(), key, raw.get(), expected);
+        return chosen;
+    }
+
+    /**
+     * {@code baseUrl} without trailing {@code /} and then without {@code apiPath} at its end, so that a setting may
+     * name a system's root or its API's URL alike: {@code withoutSuffix("https://gitlab.example.com/api/v4/",
+     * "/api/v4")} is {@code https://gitlab.example.com}.
+     *
+     * @param apiPath the path of the API under the root, e.g. {@code /api}, or empty to remove only the slashes
+     */
+    public static URI withoutSuffix(URI baseUrl, String apiPath) {
+        String s = baseUrl.toString();
+        while (s.endsWith("/")) {
+            s = s.substring(0, s.length() - 1);
+        }
+        if (!apiPath.isEmpty() && s.endsWith(apiPath)) {
+            s = s.substring(0, s.length() - apiPath.length());
+        }
+        return URI.create(s);
     }
 
     /** The authenticator these settings describe. */

@@ -7,11 +7,8 @@ import dev.scaleplane.api.ConfigurationException;
 import dev.scaleplane.api.adapters.secrets.Secret;
 import dev.scaleplane.api.spi.ConfigProperties;
 import dev.scaleplane.core.config.ConfigReader;
-import dev.scaleplane.core.config.ScaleplaneProperties;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -99,25 +96,17 @@ public record GitHubSettings(
 
         // The plumbing reads the common keys; GitHub's defaults are filled in first, and an inline key hides the
         // github-app type from it (it only knows key files) so that we build that authenticator ourselves.
-        Map<String, String> view = new HashMap<>();
-        for (String key : config.keys()) {
-            config.get(key).ifPresent(v -> view.put(key, v));
-        }
-        view.putIfAbsent(p + "base-url", DEFAULT_BASE_URL);
-        view.put(p + "auth.type", app && inlineKey.isPresent() ? "none" : type);
-        List<ConfigurationException.Problem> problems = new ArrayList<>(reader.problems());
-        AdapterSettings http = null;
-        try {
-            http = AdapterSettings.read(name, ScaleplaneProperties.of(view));
-        } catch (ConfigurationException e) {
-            e.problems().stream().filter(x -> !problems.contains(x)).forEach(problems::add);
-        }
+        AdapterSettings http = AdapterSettings.readCommon(
+                name,
+                config,
+                reader,
+                app && inlineKey.isPresent() ? "none" : type,
+                Map.of("base-url", DEFAULT_BASE_URL));
         Secret inline = null;
         if (app && inlineKey.isPresent()) {
             for (String required : List.of("auth.app-id", "auth.installation-id")) {
                 if (reader.optional(p + required).filter(v -> !v.isBlank()).isEmpty()) {
-                    problems.add(new ConfigurationException.Problem(
-                            p + required, null, "a value (required by auth.type github-app)"));
+                    reader.check(false, p + required, null, "a value (required by auth.type github-app)");
                 }
             }
             try {
@@ -125,15 +114,13 @@ public record GitHubSettings(
                 // Fail when the platform is built, not at the first call.
                 Authenticator.githubApp("0", "0", inline);
             } catch (RuntimeException e) {
-                problems.add(new ConfigurationException.Problem(
-                        p + "auth.private-key", "****", "an RSA private key in PEM (PKCS#1 or PKCS#8)"));
+                reader.check(false, p + "auth.private-key", "****", "an RSA private key in PEM (PKCS#1 or PKCS#8)");
                 inline = null;
             }
         }
-        if (!problems.isEmpty() || http == null) {
-            throw new ConfigurationException(problems);
-        }
-        return new GitHubSettings(http, inline, apiVersion, pageSize, poll, maxPoll, returnRunDetails, lookup);
+        reader.throwIfInvalid();
+        return new GitHubSettings(
+                Objects.requireNonNull(http), inline, apiVersion, pageSize, poll, maxPoll, returnRunDetails, lookup);
     }
 
     /** The authenticator: the plumbing's, for a token or a GitHub App, on {@code clock}. */

@@ -6,14 +6,10 @@ import dev.scaleplane.adapters.http.Authenticator;
 import dev.scaleplane.api.ConfigurationException;
 import dev.scaleplane.api.spi.ConfigProperties;
 import dev.scaleplane.core.config.ConfigReader;
-import dev.scaleplane.core.config.ScaleplaneProperties;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -86,20 +82,20 @@ public record GitLabSettings(
         ConfigReader reader = new ConfigReader(config);
         boolean hasToken =
                 reader.optional(p + "auth.token").filter(t -> !t.isBlank()).isPresent();
-        String type = reader.optional(p + "auth.type")
-                .map(t -> t.trim().toLowerCase(Locale.ROOT))
-                .orElse(hasToken ? Auth.PRIVATE_TOKEN.key() : Auth.NONE.key());
-        Optional<Auth> auth = List.of(Auth.values()).stream()
-                .filter(a -> a.key().equals(type))
-                .findFirst();
-        reader.check(
-                auth.isPresent(),
+        Optional<Auth> auth = AdapterSettings.choice(
+                reader,
                 p + "auth.type",
-                type,
+                List.of(Auth.values()),
+                Auth::key,
+                hasToken ? Auth.PRIVATE_TOKEN : Auth.NONE,
                 "private-token (a personal, project or group access token, sent as PRIVATE-TOKEN), bearer (an OAuth"
                         + " 2.0 access token) or none");
         if (auth.isPresent() && auth.get() != Auth.NONE) {
-            reader.check(hasToken, p + "auth.token", null, "a value (required by auth.type " + type + ")");
+            reader.check(
+                    hasToken,
+                    p + "auth.token",
+                    null,
+                    "a value (required by auth.type " + auth.get().key() + ")");
         }
         int pageSize = reader.integer(p + "page-size", 100, 1, 100);
         Duration poll = reader.duration(
@@ -115,24 +111,11 @@ public record GitLabSettings(
         // The plumbing reads the common keys (base-url, timeouts, attempts, the token) with GitLab's default base URL
         // filled in. Our auth types are not the plumbing's names and their problems are reported above, so it is told
         // "none" (it still reads auth.token); the authenticator is built from our own type.
-        Map<String, String> view = new HashMap<>();
-        for (String key : config.keys()) {
-            config.get(key).ifPresent(v -> view.put(key, v));
-        }
-        view.putIfAbsent(p + "base-url", DEFAULT_BASE_URL);
-        view.put(p + "auth.type", "none");
-        List<ConfigurationException.Problem> problems = new ArrayList<>(reader.problems());
-        AdapterSettings http = null;
-        try {
-            http = AdapterSettings.read(name, ScaleplaneProperties.of(view));
-        } catch (ConfigurationException e) {
-            e.problems().stream().filter(x -> !problems.contains(x)).forEach(problems::add);
-        }
-        if (!problems.isEmpty() || http == null || auth.isEmpty()) {
-            throw new ConfigurationException(problems);
-        }
-        URI root = root(http.baseUri());
-        return new GitLabSettings(http, auth.get(), root, URI.create(root + API_PATH), pageSize, poll, maxPoll);
+        AdapterSettings http =
+                AdapterSettings.readCommon(name, config, reader, "none", Map.of("base-url", DEFAULT_BASE_URL));
+        reader.throwIfInvalid();
+        URI root = root(Objects.requireNonNull(http).baseUri());
+        return new GitLabSettings(http, auth.orElseThrow(), root, URI.create(root + API_PATH), pageSize, poll, maxPoll);
     }
 
     /**
@@ -141,14 +124,7 @@ public record GitLabSettings(
      * API's URL are accepted.
      */
     static URI root(URI baseUrl) {
-        String s = baseUrl.toString();
-        while (s.endsWith("/")) {
-            s = s.substring(0, s.length() - 1);
-        }
-        if (s.endsWith(API_PATH)) {
-            s = s.substring(0, s.length() - API_PATH.length());
-        }
-        return URI.create(s);
+        return AdapterSettings.withoutSuffix(baseUrl, API_PATH);
     }
 
     /** The authenticator: the plumbing's GitLab token or bearer one. */

@@ -5,11 +5,8 @@ import dev.scaleplane.adapters.http.AdapterSettings;
 import dev.scaleplane.api.ConfigurationException;
 import dev.scaleplane.api.spi.ConfigProperties;
 import dev.scaleplane.core.config.ConfigReader;
-import dev.scaleplane.core.config.ScaleplaneProperties;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -105,24 +102,9 @@ public record JenkinsSettings(
         reader.rejectUnknownKeys(p, KEYS.stream().map(k -> p + k).collect(Collectors.toSet()));
 
         // The plumbing reads the common keys, with auth.type defaulted as above (it would default to none).
-        Map<String, String> view = new HashMap<>();
-        for (String key : config.keys()) {
-            if (key.startsWith(p)) {
-                config.get(key).ifPresent(v -> view.put(key, v));
-            }
-        }
-        view.put(p + "auth.type", knownType ? type : "none");
-        List<ConfigurationException.Problem> problems = new ArrayList<>(reader.problems());
-        AdapterSettings http = null;
-        try {
-            http = AdapterSettings.read(name, ScaleplaneProperties.of(view));
-        } catch (ConfigurationException e) {
-            e.problems().stream().filter(x -> !problems.contains(x)).forEach(problems::add);
-        }
-        if (!problems.isEmpty() || http == null) {
-            throw new ConfigurationException(problems);
-        }
-        return new JenkinsSettings(http, pageSize, refParameter, poll, maxPoll, lookup);
+        AdapterSettings http = AdapterSettings.readCommon(name, config, reader, knownType ? type : "none", Map.of());
+        reader.throwIfInvalid();
+        return new JenkinsSettings(Objects.requireNonNull(http), pageSize, refParameter, poll, maxPoll, lookup);
     }
 
     /**

@@ -5,11 +5,8 @@ import dev.scaleplane.adapters.http.AdapterSettings;
 import dev.scaleplane.api.ConfigurationException;
 import dev.scaleplane.api.spi.ConfigProperties;
 import dev.scaleplane.core.config.ConfigReader;
-import dev.scaleplane.core.config.ScaleplaneProperties;
 import java.net.URI;
 import java.time.Clock;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -76,30 +73,18 @@ public record JiraSettings(AdapterSettings http, String issueType, int pageSize,
         }
 
         // The plumbing reads the common keys, with the credential kind it knows Jira's by.
-        Map<String, String> view = new HashMap<>();
-        for (String key : config.keys()) {
-            config.get(key).ifPresent(v -> view.put(key, v));
-        }
-        view.put(p + "auth.type", knownType ? type : "jira-cloud");
-        List<ConfigurationException.Problem> problems = new ArrayList<>(reader.problems());
-        AdapterSettings http = null;
-        try {
-            http = AdapterSettings.read(name, ScaleplaneProperties.of(view));
-        } catch (ConfigurationException e) {
-            e.problems().stream().filter(x -> !problems.contains(x)).forEach(problems::add);
-        }
-        if (http != null
-                && rawBrowse.isEmpty()
-                && OAUTH_GATEWAY_HOST.equalsIgnoreCase(http.baseUri().getHost())) {
-            problems.add(new ConfigurationException.Problem(
+        AdapterSettings http =
+                AdapterSettings.readCommon(name, config, reader, knownType ? type : "jira-cloud", Map.of());
+        if (http != null && rawBrowse.isEmpty()) {
+            reader.check(
+                    !OAUTH_GATEWAY_HOST.equalsIgnoreCase(http.baseUri().getHost()),
                     p + "browse-url",
                     null,
                     "the site's URL, e.g. https://acme.atlassian.net (required when base-url is the OAuth gateway "
-                            + OAUTH_GATEWAY_HOST + ", whose links people cannot open)"));
+                            + OAUTH_GATEWAY_HOST + ", whose links people cannot open)");
         }
-        if (!problems.isEmpty() || http == null) {
-            throw new ConfigurationException(problems);
-        }
+        reader.throwIfInvalid();
+        Objects.requireNonNull(http);
         return new JiraSettings(http, issueType, pageSize, rawBrowse.isPresent() ? browse : http.baseUri());
     }
 

@@ -5,11 +5,8 @@ import dev.scaleplane.adapters.http.AdapterSettings;
 import dev.scaleplane.api.ConfigurationException;
 import dev.scaleplane.api.spi.ConfigProperties;
 import dev.scaleplane.core.config.ConfigReader;
-import dev.scaleplane.core.config.ScaleplaneProperties;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -81,25 +78,10 @@ public record LinearSettings(AdapterSettings http, int pageSize, boolean createM
 
         // The plumbing reads the common keys, with Linear's base URL as default and a known auth type (an unknown one
         // is reported above, once).
-        Map<String, String> view = new HashMap<>();
-        for (String key : config.keys()) {
-            config.get(key).ifPresent(v -> view.put(key, v));
-        }
-        view.putIfAbsent(p + "base-url", DEFAULT_BASE_URL);
-        view.put(p + "auth.type", knownType ? type : "linear-api-key");
-        List<ConfigurationException.Problem> problems = new ArrayList<>(reader.problems());
-        AdapterSettings http = null;
-        try {
-            http = AdapterSettings.read(name, ScaleplaneProperties.of(view));
-        } catch (ConfigurationException e) {
-            e.problems().stream()
-                    .filter(x -> problems.stream().noneMatch(y -> y.key().equals(x.key())))
-                    .forEach(problems::add);
-        }
-        if (!problems.isEmpty() || http == null) {
-            throw new ConfigurationException(problems);
-        }
-        return new LinearSettings(http, pageSize, createMissing, ttl);
+        AdapterSettings http = AdapterSettings.readCommon(
+                name, config, reader, knownType ? type : "linear-api-key", Map.of("base-url", DEFAULT_BASE_URL));
+        reader.throwIfInvalid();
+        return new LinearSettings(Objects.requireNonNull(http), pageSize, createMissing, ttl);
     }
 
     /** A client builder with the common settings, the credential and Linear's reading of GraphQL errors. */

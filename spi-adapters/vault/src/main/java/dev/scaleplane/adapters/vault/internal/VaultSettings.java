@@ -5,16 +5,12 @@ import dev.scaleplane.adapters.http.AdapterSettings;
 import dev.scaleplane.api.ConfigurationException;
 import dev.scaleplane.api.spi.ConfigProperties;
 import dev.scaleplane.core.config.ConfigReader;
-import dev.scaleplane.core.config.ScaleplaneProperties;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -99,16 +95,12 @@ public record VaultSettings(
         ConfigReader reader = new ConfigReader(config);
         boolean hasToken =
                 reader.optional(p + "auth.token").filter(t -> !t.isBlank()).isPresent();
-        String type = reader.optional(p + "auth.type")
-                .map(t -> t.trim().toLowerCase(Locale.ROOT))
-                .orElse(Auth.TOKEN.key());
-        Optional<Auth> auth = List.of(Auth.values()).stream()
-                .filter(a -> a.key().equals(type))
-                .findFirst();
-        reader.check(
-                auth.isPresent(),
+        Optional<Auth> auth = AdapterSettings.choice(
+                reader,
                 p + "auth.type",
-                type,
+                List.of(Auth.values()),
+                Auth::key,
+                Auth.TOKEN,
                 "token (a Vault token in auth.token) or kubernetes (a login with the pod's service-account token and"
                         + " auth.kubernetes.role)");
         String mount = trimSlashes(reader.string(p + "kv.mount", DEFAULT_MOUNT));
@@ -162,28 +154,15 @@ public record VaultSettings(
 
         // The plumbing reads the common keys (base-url, timeouts, attempts, the token). Our auth types are not the
         // plumbing's names and their problems are reported above, so it is told "none" (it still reads auth.token).
-        Map<String, String> view = new HashMap<>();
-        for (String key : config.keys()) {
-            config.get(key).ifPresent(v -> view.put(key, v));
-        }
-        view.put(p + "auth.type", "none");
-        List<ConfigurationException.Problem> problems = new ArrayList<>(reader.problems());
-        AdapterSettings http = null;
-        try {
-            http = AdapterSettings.read(name, ScaleplaneProperties.of(view));
-        } catch (ConfigurationException e) {
-            e.problems().stream().filter(x -> !problems.contains(x)).forEach(problems::add);
-        }
-        if (!problems.isEmpty() || http == null || auth.isEmpty()) {
-            throw new ConfigurationException(problems);
-        }
+        AdapterSettings http = AdapterSettings.readCommon(name, config, reader, "none", Map.of());
+        reader.throwIfInvalid();
         return new VaultSettings(
-                http,
+                Objects.requireNonNull(http),
                 apiBase(http.baseUri()),
                 namespace,
                 mount,
                 cas,
-                auth.get(),
+                auth.orElseThrow(),
                 renew,
                 kubernetesMount,
                 role,
@@ -192,14 +171,7 @@ public record VaultSettings(
 
     /** Vault's address without a trailing {@code /} or {@code /v1}, followed by {@code /v1}. */
     static URI apiBase(URI address) {
-        String s = address.toString();
-        while (s.endsWith("/")) {
-            s = s.substring(0, s.length() - 1);
-        }
-        if (s.endsWith(API_PATH)) {
-            s = s.substring(0, s.length() - API_PATH.length());
-        }
-        return URI.create(s + API_PATH);
+        return URI.create(AdapterSettings.withoutSuffix(address, API_PATH) + API_PATH);
     }
 
     private static String trimSlashes(String s) {
