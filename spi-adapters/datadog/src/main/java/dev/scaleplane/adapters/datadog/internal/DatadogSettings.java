@@ -7,14 +7,10 @@ import dev.scaleplane.api.ConfigurationException;
 import dev.scaleplane.api.adapters.secrets.Secret;
 import dev.scaleplane.api.spi.ConfigProperties;
 import dev.scaleplane.core.config.ConfigReader;
-import dev.scaleplane.core.config.ScaleplaneProperties;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -84,38 +80,20 @@ public record DatadogSettings(
 
         // The plumbing reads the common keys (timeouts, attempts) and base-url, which defaults to the site's API. The
         // two keys are Datadog's own: the plumbing is told there is no credential of its kinds.
-        Map<String, String> view = new HashMap<>();
-        for (String key : config.keys()) {
-            config.get(key).ifPresent(v -> view.put(key, v));
-        }
-        view.putIfAbsent(p + "base-url", site.orElse(DatadogSite.US1).apiBase().toString());
-        view.put(p + "auth.type", "none");
-        List<ConfigurationException.Problem> problems = new ArrayList<>(reader.problems());
-        AdapterSettings http = null;
-        try {
-            http = AdapterSettings.read(name, ScaleplaneProperties.of(view));
-        } catch (ConfigurationException e) {
-            e.problems().stream().filter(x -> !problems.contains(x)).forEach(problems::add);
-        }
-        if (!problems.isEmpty() || http == null || site.isEmpty() || apiKey.isEmpty() || appKey.isEmpty()) {
-            throw new ConfigurationException(problems);
-        }
+        AdapterSettings http = AdapterSettings.readCommon(
+                name,
+                config,
+                reader,
+                "none",
+                Map.of("base-url", site.orElse(DatadogSite.US1).apiBase().toString()));
+        reader.throwIfInvalid();
         return new DatadogSettings(
-                http,
-                site.get(),
-                base(http.baseUri()),
-                Secret.of(apiKey.get().trim()),
-                Secret.of(appKey.get().trim()),
+                Objects.requireNonNull(http),
+                site.orElseThrow(),
+                AdapterSettings.withoutSuffix(http.baseUri(), ""),
+                Secret.of(apiKey.orElseThrow().trim()),
+                Secret.of(appKey.orElseThrow().trim()),
                 lookback);
-    }
-
-    /** {@code base-url} without a trailing {@code /}; requests name {@code /api/v1/...} and {@code /api/v2/...}. */
-    private static URI base(URI baseUrl) {
-        String s = baseUrl.toString();
-        while (s.endsWith("/")) {
-            s = s.substring(0, s.length() - 1);
-        }
-        return URI.create(s);
     }
 
     /**

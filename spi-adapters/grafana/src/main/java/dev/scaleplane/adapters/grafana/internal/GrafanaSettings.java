@@ -5,13 +5,9 @@ import dev.scaleplane.adapters.http.AdapterSettings;
 import dev.scaleplane.api.ConfigurationException;
 import dev.scaleplane.api.spi.ConfigProperties;
 import dev.scaleplane.core.config.ConfigReader;
-import dev.scaleplane.core.config.ScaleplaneProperties;
 import java.net.URI;
 import java.time.Clock;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -80,16 +76,12 @@ public record GrafanaSettings(
         ConfigReader reader = new ConfigReader(config);
         boolean hasToken =
                 reader.optional(p + "auth.token").filter(t -> !t.isBlank()).isPresent();
-        String type = reader.optional(p + "auth.type")
-                .map(t -> t.trim().toLowerCase(Locale.ROOT))
-                .orElse(hasToken ? Auth.BEARER.key() : Auth.NONE.key());
-        Optional<Auth> auth = List.of(Auth.values()).stream()
-                .filter(a -> a.key().equals(type))
-                .findFirst();
-        reader.check(
-                auth.isPresent(),
+        Optional<Auth> auth = AdapterSettings.choice(
+                reader,
                 p + "auth.type",
-                type,
+                List.of(Auth.values()),
+                Auth::key,
+                hasToken ? Auth.BEARER : Auth.NONE,
                 "bearer (a service-account token, sent as Authorization: Bearer), basic (a Grafana user and"
                         + " password) or none");
 
@@ -133,34 +125,16 @@ public record GrafanaSettings(
 
         // The plumbing reads the common keys (base-url, timeouts, attempts, username, token). Its auth.type names
         // differ from ours and our problems with it are reported above, so it is told the resolved type.
-        Map<String, String> view = new HashMap<>();
-        for (String key : config.keys()) {
-            config.get(key).ifPresent(v -> view.put(key, v));
-        }
-        view.put(p + "auth.type", auth.map(Auth::key).orElse(Auth.NONE.key()));
-        List<ConfigurationException.Problem> problems = new ArrayList<>(reader.problems());
-        AdapterSettings http = null;
-        try {
-            http = AdapterSettings.read(name, ScaleplaneProperties.of(view));
-        } catch (ConfigurationException e) {
-            e.problems().stream().filter(x -> !problems.contains(x)).forEach(problems::add);
-        }
-        if (!problems.isEmpty() || http == null || auth.isEmpty()) {
-            throw new ConfigurationException(problems);
-        }
-        return new GrafanaSettings(http, auth.get(), root(http.baseUri()), orgId, dashboard, panel);
+        AdapterSettings http = AdapterSettings.readCommon(
+                name, config, reader, auth.map(Auth::key).orElse(Auth.NONE.key()), Map.of());
+        reader.throwIfInvalid();
+        return new GrafanaSettings(
+                Objects.requireNonNull(http), auth.orElseThrow(), root(http.baseUri()), orgId, dashboard, panel);
     }
 
     /** {@code base-url} without trailing {@code /} (nor {@code /api}, so the API's own URL is accepted too). */
     static URI root(URI baseUrl) {
-        String s = baseUrl.toString();
-        while (s.endsWith("/")) {
-            s = s.substring(0, s.length() - 1);
-        }
-        if (s.endsWith("/api")) {
-            s = s.substring(0, s.length() - "/api".length());
-        }
-        return URI.create(s);
+        return AdapterSettings.withoutSuffix(baseUrl, "/api");
     }
 
     /**

@@ -6,16 +6,12 @@ import dev.scaleplane.api.ConfigurationException;
 import dev.scaleplane.api.adapters.secrets.Secret;
 import dev.scaleplane.api.spi.ConfigProperties;
 import dev.scaleplane.core.config.ConfigReader;
-import dev.scaleplane.core.config.ScaleplaneProperties;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -127,21 +123,10 @@ public record PrometheusSettings(
 
         // The plumbing reads the common keys: base-url, timeouts, attempts, and the Prometheus credential (when our
         // type is one we accept; a wrong type is reported above, so it is told "none").
-        Map<String, String> view = new HashMap<>();
-        for (String key : config.keys()) {
-            config.get(key).ifPresent(v -> view.put(key, v));
-        }
-        view.put(p + "auth.type", auth.orElse(Auth.NONE).key());
-        List<ConfigurationException.Problem> problems = new ArrayList<>(reader.problems());
-        AdapterSettings http = null;
-        try {
-            http = AdapterSettings.read(name, ScaleplaneProperties.of(view));
-        } catch (ConfigurationException e) {
-            e.problems().stream().filter(x -> !problems.contains(x)).forEach(problems::add);
-        }
-        if (!problems.isEmpty() || http == null || auth.isEmpty() || pushgatewayAuth.isEmpty()) {
-            throw new ConfigurationException(problems);
-        }
+        AdapterSettings http = AdapterSettings.readCommon(
+                name, config, reader, auth.orElse(Auth.NONE).key(), Map.of());
+        reader.throwIfInvalid();
+        Objects.requireNonNull(http);
         AdapterSettings pushgateway = null;
         if (rawPushgateway.isPresent()) {
             String a = ownPushgatewayAuth ? p + "pushgateway.auth." : p + "auth.";
@@ -151,7 +136,7 @@ public record PrometheusSettings(
                     http.connectTimeout(),
                     http.requestTimeout(),
                     http.maxAttempts(),
-                    pushgatewayAuth.get().plumbing,
+                    pushgatewayAuth.orElseThrow().plumbing,
                     reader.optional(a + "username").map(String::trim).orElse(null),
                     reader.optional(a + "token")
                             .filter(t -> !t.isBlank())
@@ -175,20 +160,20 @@ public record PrometheusSettings(
                 reader.optional(prefix + "token").filter(t -> !t.isBlank()).isPresent();
         boolean hasUser =
                 reader.optional(prefix + "username").filter(t -> !t.isBlank()).isPresent();
-        String type = reader.optional(prefix + "type")
-                .map(t -> t.trim().toLowerCase(Locale.ROOT))
-                .orElse(hasToken ? (hasUser ? Auth.BASIC.key() : Auth.BEARER.key()) : Auth.NONE.key());
-        Optional<Auth> auth = List.of(Auth.values()).stream()
-                .filter(a -> a.key().equals(type))
-                .findFirst();
-        reader.check(
-                auth.isPresent(),
+        Optional<Auth> auth = AdapterSettings.choice(
+                reader,
                 prefix + "type",
-                type,
+                List.of(Auth.values()),
+                Auth::key,
+                hasToken ? (hasUser ? Auth.BASIC : Auth.BEARER) : Auth.NONE,
                 "none, bearer (" + prefix + "token sent as Authorization: Bearer) or basic (" + prefix + "username and "
                         + prefix + "token, the password)");
         if (auth.isPresent() && auth.get() != Auth.NONE) {
-            reader.check(hasToken, prefix + "token", null, "a value (required by " + prefix + "type " + type + ")");
+            reader.check(
+                    hasToken,
+                    prefix + "token",
+                    null,
+                    "a value (required by " + prefix + "type " + auth.get().key() + ")");
         }
         if (auth.isPresent() && auth.get() == Auth.BASIC) {
             reader.check(hasUser, prefix + "username", null, "a value (required by " + prefix + "type basic)");
