@@ -157,7 +157,8 @@ public final class Orchestrator implements AutoCloseable {
     /** Written under the lock, read without it by a finishing attempt. */
     private volatile boolean shutdown;
 
-    private TaskClock.@Nullable Cancellable loop;
+    /** The loop's next round; written under the lock by start and shutdown, without it by the loop itself. */
+    private volatile TaskClock.@Nullable Cancellable loop;
 
     private Orchestrator(Builder b) {
         this.queue = b.queue;
@@ -510,15 +511,18 @@ public final class Orchestrator implements AutoCloseable {
 
     // ---- internals ----
 
+    /**
+     * A round of the loop, through {@link #requestRound()}: a thread already running rounds runs one more instead of
+     * this timer thread waiting for the lock to run its own. Re-arms itself without the lock: it writes {@link #loop}
+     * before it reads {@link #shutdown}, and {@link #shutdown()} the other way round, so one of them cancels it.
+     */
     private void tick() {
-        try {
-            dispatchOnce();
-        } catch (RuntimeException e) {
-            LOG.error("Dispatch round of orchestrator '{}' failed", name, e);
-        }
-        synchronized (lock) {
-            if (!shutdown) {
-                loop = clock.schedule(pollInterval, this::tick);
+        requestRound();
+        if (!shutdown) {
+            TaskClock.Cancellable next = clock.schedule(pollInterval, this::tick);
+            loop = next;
+            if (shutdown) {
+                next.cancel();
             }
         }
     }
