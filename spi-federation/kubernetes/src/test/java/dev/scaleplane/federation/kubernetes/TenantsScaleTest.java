@@ -26,7 +26,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -51,12 +53,18 @@ class TenantsScaleTest {
      * for what is not per object (health probes, watch reconnects, a retried write), spread over the tenants.
      */
     static final double MAX_REQUESTS_PER_TENANT_PER_CLUSTER = 2.0 * OBJECTS + 2;
+    /**
+     * How long the bundles may take to be ready: 5 minutes per cluster of a tenant, 10 in the normal suite. The time
+     * grows with the objects per mock API server, so the 10-clusters-per-tenant run gets 50: it took 9 minutes on a
+     * quiet 2-core machine and did not finish within the former 10 on a loaded one.
+     */
+    static final Duration TIMEOUT = Duration.ofMinutes(5L * CLUSTERS_PER_TENANT);
 
     @TempDir
     Path dir;
 
     @Test
-    void aThousandTenantsOnTenClustersStayWithinTheRequestBound() {
+    void aThousandTenantsOnTenClustersStayWithinTheRequestBound() throws InterruptedException, ExecutionException {
         SimulatedFleet.Builder builder = SimulatedFleet.builder();
         for (int i = 0; i < CLUSTERS; i++) {
             builder.cluster("c-" + i);
@@ -100,9 +108,22 @@ class TenantsScaleTest {
             for (int i = 0; i < TENANTS; i++) {
                 ready.add(tenants.whenReady("t-" + i));
             }
-            CompletableFuture.allOf(ready.toArray(CompletableFuture[]::new))
-                    .orTimeout(10, TimeUnit.MINUTES)
-                    .join();
+            try {
+                CompletableFuture.allOf(ready.toArray(CompletableFuture[]::new))
+                        .get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            } catch (TimeoutException e) {
+                throw new AssertionError(
+                        String.format(
+                                "tenants scale: %d of %d tenants ready after %d s (bound %s for %d clusters per"
+                                        + " tenant); %d API-server requests so far",
+                                ready.stream().filter(CompletableFuture::isDone).count(),
+                                TENANTS,
+                                (System.nanoTime() - start) / 1_000_000_000L,
+                                TIMEOUT,
+                                CLUSTERS_PER_TENANT,
+                                requests(sim) - before),
+                        e);
+            }
             long done = System.nanoTime();
             long used = requests(sim) - before;
 
