@@ -15,8 +15,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
@@ -52,9 +54,9 @@ import org.jspecify.annotations.Nullable;
  * #namespace(String)} set, every request must carry that {@code X-Vault-Namespace} or gets 403 {@code permission
  * denied} (a simplification: real Vault Enterprise would look for the path or token in the namespace named).
  */
-final class FakeVault extends VendorSimulation {
+public final class FakeVault extends VendorSimulation {
     /** A token that never expires, with every right: like a root token (its lookup shows {@code ttl} 0). */
-    static final String ROOT_TOKEN = "hvs.TCKroot0000000000000secretvalue";
+    public static final String ROOT_TOKEN = "hvs.TCKroot0000000000000secretvalue";
 
     static final String MOUNT = "secret";
     static final String KUBERNETES_MOUNT = "kubernetes";
@@ -137,6 +139,7 @@ final class FakeVault extends VendorSimulation {
     private int logins;
     private int renewals;
     private int issued;
+    private final Set<String> values = new LinkedHashSet<>();
 
     private FakeVault(Supplier<Instant> clock) {
         super("fake-vault");
@@ -144,7 +147,7 @@ final class FakeVault extends VendorSimulation {
     }
 
     /** Starts a simulation on a free port, on the system clock. */
-    static FakeVault launch() {
+    public static FakeVault launch() {
         return launch(Instant::now);
     }
 
@@ -154,7 +157,7 @@ final class FakeVault extends VendorSimulation {
     }
 
     /** Vault's address, as {@code base-url} takes it; the API is under {@code /v1}. */
-    String address() {
+    public String address() {
         return baseUrl();
     }
 
@@ -237,7 +240,25 @@ final class FakeVault extends VendorSimulation {
 
     /** Writes a version directly, as another client of Vault would; returns its number. */
     synchronized long write(String mount, String path, Map<String, ?> data) {
-        return store(mounts.get(mount), path, JSON.valueToTree(data));
+        JsonNode tree = JSON.valueToTree(data);
+        remember(tree);
+        return store(mounts.get(mount), path, tree);
+    }
+
+    /**
+     * Every field value this simulation was given, by {@link #write} or in the body of a write it answered (refused
+     * ones included), since it was launched: what a test looks for in logs and messages.
+     */
+    public synchronized Set<String> values() {
+        return Set.copyOf(values);
+    }
+
+    private synchronized void remember(JsonNode data) {
+        data.properties().forEach(field -> {
+            if (field.getValue().isTextual() && !field.getValue().asText().isBlank()) {
+                values.add(field.getValue().asText());
+            }
+        });
     }
 
     /** Soft-deletes {@code version} of {@code path} in the {@code secret} mount, now. */
@@ -367,6 +388,7 @@ final class FakeVault extends VendorSimulation {
     }
 
     private ResponseDefinition write(TreeMap<String, Key> kv, String mount, String path, JsonNode body) {
+        remember(body.path("data"));
         if (path.isEmpty()) {
             return errors(400, "missing path");
         }

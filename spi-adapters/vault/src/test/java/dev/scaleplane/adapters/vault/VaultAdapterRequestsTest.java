@@ -11,6 +11,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import dev.scaleplane.adapters.http.testing.SecretLeakCheck;
 import dev.scaleplane.adapters.http.testing.VirtualClock;
 import dev.scaleplane.adapters.vault.internal.VaultSettings;
 import dev.scaleplane.api.ConfigurationException;
@@ -23,14 +24,13 @@ import dev.scaleplane.api.adapters.secrets.SecretSelector;
 import dev.scaleplane.api.adapters.secrets.SecretVersion;
 import dev.scaleplane.api.adapters.secrets.SecretsAdapter;
 import dev.scaleplane.api.spi.SecretsAdapterProvider;
-import java.io.ByteArrayOutputStream;
+import dev.scaleplane.testing.CapturedOutput;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -60,19 +60,42 @@ class VaultAdapterRequestsTest {
     private VirtualClock clock;
     private FakeVault vault;
     private Path jwt;
+    private CapturedOutput output;
 
     @BeforeEach
     void start() throws IOException {
+        output = new CapturedOutput();
         clock = new VirtualClock(T0);
         vault = FakeVault.launch(clock::instant);
         jwt = Files.createTempFile("sa-token", "");
         Files.writeString(jwt, FakeVault.JWT);
     }
 
+    /**
+     * Whatever the test did, failures included, the logs show no secret value the simulation was given, no token and
+     * no service-account JWT.
+     */
     @AfterEach
     void stop() throws IOException {
-        vault.shutdown();
-        Files.deleteIfExists(jwt);
+        try {
+            vault.shutdown();
+            Files.deleteIfExists(jwt);
+        } finally {
+            output.close();
+        }
+        SecretLeakCheck.assertNotIn(output.text(), secrets(), "the logs");
+    }
+
+    /** Every secret value the simulation was given, {@link #TOKEN}, the JWT and the token it issued last. */
+    private List<String> secrets() {
+        List<String> all = new ArrayList<>(vault.values());
+        all.add(TOKEN);
+        all.add(FakeVault.JWT);
+        String issued = vault.lastIssuedToken();
+        if (issued != null) {
+            all.add(issued);
+        }
+        return all;
     }
 
     /** Token auth with {@link #TOKEN}, given a lease of {@code ttl} (zero: none) in the simulation. */
@@ -95,8 +118,9 @@ class VaultAdapterRequestsTest {
         return c;
     }
 
+    /** The adapter, every failure of which is checked for secret values first ({@link SecretLeakCheck}). */
     private SecretsAdapter adapter(TestContext context) {
-        return new VaultProvider().create("vault", context.context());
+        return SecretLeakCheck.wrap(new VaultProvider().create("vault", context.context()), this::secrets);
     }
 
     private TestContext context(Map<String, String> config) {
@@ -544,7 +568,7 @@ class VaultAdapterRequestsTest {
         AdapterAuthenticationException[] thrown = new AdapterAuthenticationException[1];
         String logs;
         try (SecretsAdapter kv = adapter(context(config))) {
-            logs = captureLogs(() -> {
+            logs = CapturedOutput.of(() -> {
                 try {
                     kv.put("apps/db", Map.of("password", Secret.of("denied-pw")));
                 } catch (AdapterAuthenticationException e) {
@@ -577,9 +601,10 @@ class VaultAdapterRequestsTest {
                 FakeVault.Policy.READ_ONLY);
         String logs;
         try (SecretsAdapter kv = adapter(context(kubernetesConfig()))) {
-            logs = captureLogs(() -> assertThatThrownBy(() -> kv.put("apps/db", Map.of("password", Secret.of("pw"))))
-                    .isInstanceOf(AdapterAuthenticationException.class)
-                    .hasMessageContaining("permission denied"));
+            logs = CapturedOutput.of(
+                    () -> assertThatThrownBy(() -> kv.put("apps/db", Map.of("password", Secret.of("pw"))))
+                            .isInstanceOf(AdapterAuthenticationException.class)
+                            .hasMessageContaining("permission denied"));
         }
         assertThat(vault.logins()).isEqualTo(1);
         vault.server().verify(1, postRequestedFor(urlEqualTo(DB)));
@@ -607,19 +632,6 @@ class VaultAdapterRequestsTest {
         }
         vault.server().verify(2, getRequestedFor(urlEqualTo(DB)));
         vault.server().verify(1, postRequestedFor(urlEqualTo(DB)));
-    }
-
-    /** Runs {@code action} and returns what it printed to System.err, where slf4j-simple logs. */
-    private static String captureLogs(Runnable action) {
-        PrintStream original = System.err;
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
-        try {
-            action.run();
-        } finally {
-            System.setErr(original);
-        }
-        return captured.toString(StandardCharsets.UTF_8);
     }
 
     // ---- settings ----
