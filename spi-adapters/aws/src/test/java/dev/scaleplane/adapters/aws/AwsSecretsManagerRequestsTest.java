@@ -21,9 +21,8 @@ import dev.scaleplane.api.adapters.secrets.SecretVersion;
 import dev.scaleplane.api.adapters.secrets.SecretsCapability;
 import dev.scaleplane.api.spi.SecretsAdapterProvider;
 import dev.scaleplane.core.config.ScaleplaneProperties;
-import java.io.ByteArrayOutputStream;
+import dev.scaleplane.testing.CapturedOutput;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.net.ServerSocket;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -67,27 +66,22 @@ class AwsSecretsManagerRequestsTest {
 
     private FakeSecretsManager aws;
     private final List<String> values = new CopyOnWriteArrayList<>();
-    private final ByteArrayOutputStream captured = new ByteArrayOutputStream();
-    private PrintStream err;
-    private PrintStream out;
+    private CapturedOutput output;
 
     @BeforeEach
     void start() {
+        output = new CapturedOutput();
         aws = FakeSecretsManager.launch();
-        err = System.err;
-        out = System.out;
-        PrintStream both = new PrintStream(captured, true, StandardCharsets.UTF_8);
-        System.setErr(both);
-        System.setOut(both);
     }
 
     @AfterEach
     void stop() {
-        System.setErr(err);
-        System.setOut(out);
-        aws.shutdown();
-        String logs = captured.toString(StandardCharsets.UTF_8);
-        err.print(logs);
+        try {
+            aws.shutdown();
+        } finally {
+            output.close();
+        }
+        String logs = output.text();
         assertThat(logs).doesNotContain(credentials());
         for (String v : values) {
             assertThat(logs).as("a secret value in the logs").doesNotContain(v);
@@ -539,7 +533,7 @@ class AwsSecretsManagerRequestsTest {
                 watch.close();
             }
         }
-        String logs = captured.toString(StandardCharsets.UTF_8);
+        String logs = output.text();
         assertThat(logs.lines().filter(l -> l.contains("watching later failed")))
                 .hasSize(1);
         assertThat(logs).contains("watching later works again");
@@ -613,7 +607,7 @@ class AwsSecretsManagerRequestsTest {
                     });
         }
         assertThat(requests("GetSecretValue")).hasSize(1);
-        assertThat(captured.toString(StandardCharsets.UTF_8)).doesNotContain("wrongSecretAccessKey");
+        assertThat(output.text()).doesNotContain("wrongSecretAccessKey");
     }
 
     @Test
@@ -655,7 +649,7 @@ class AwsSecretsManagerRequestsTest {
         }
         assertThat(requests("GetSecretValue")).hasSize(3);
         assertThat(always.waits).hasSize(2);
-        assertThat(captured.toString(StandardCharsets.UTF_8)).contains("ThrottlingException: Rate exceeded");
+        assertThat(output.text()).contains("ThrottlingException: Rate exceeded");
     }
 
     @Test

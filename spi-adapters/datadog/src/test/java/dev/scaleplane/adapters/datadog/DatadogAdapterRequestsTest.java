@@ -34,9 +34,7 @@ import dev.scaleplane.api.adapters.observability.ObservabilityCapability;
 import dev.scaleplane.api.adapters.observability.Sample;
 import dev.scaleplane.api.adapters.observability.Series;
 import dev.scaleplane.api.spi.ObservabilityAdapterProvider;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
+import dev.scaleplane.testing.CapturedOutput;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -462,7 +460,7 @@ class DatadogAdapterRequestsTest {
         AdapterAuthenticationException[] thrown = new AdapterAuthenticationException[1];
         String logs;
         try (ObservabilityAdapter dd = adapter(context())) {
-            logs = captureLogs(() -> {
+            logs = CapturedOutput.of(() -> {
                 try {
                     dd.query("avg:queue_depth{*}", NOW);
                 } catch (AdapterAuthenticationException e) {
@@ -558,19 +556,6 @@ class DatadogAdapterRequestsTest {
             assertThat(dd.query("avg:queue_depth{*}", NOW)).isEmpty();
         }
         server.verify(2, getRequestedFor(urlPathEqualTo("/api/v1/query")));
-    }
-
-    /** Runs {@code action} and returns what it printed to System.err, where slf4j-simple logs. */
-    private static String captureLogs(Runnable action) {
-        PrintStream original = System.err;
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
-        try {
-            action.run();
-        } finally {
-            System.setErr(original);
-        }
-        return captured.toString(StandardCharsets.UTF_8);
     }
 
     // ---- sites and settings ----

@@ -29,9 +29,7 @@ import dev.scaleplane.api.adapters.observability.DeploymentMarker;
 import dev.scaleplane.api.adapters.observability.MetricPoint;
 import dev.scaleplane.api.adapters.observability.ObservabilityAdapter;
 import dev.scaleplane.api.spi.ObservabilityAdapterProvider;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
+import dev.scaleplane.testing.CapturedOutput;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -282,7 +280,7 @@ class GrafanaAdapterRequestsTest {
         AdapterAuthenticationException[] thrown = new AdapterAuthenticationException[1];
         String logs;
         try (ObservabilityAdapter grafana = adapter(config())) {
-            logs = captureLogs(() -> {
+            logs = CapturedOutput.of(() -> {
                 try {
                     grafana.annotate(Annotation.of("x", START, Set.of("deployment")));
                 } catch (AdapterAuthenticationException e) {
@@ -396,19 +394,6 @@ class GrafanaAdapterRequestsTest {
                             .isEqualTo("Invalid dashboard UID in annotation request"));
         }
         server.verify(1, getRequestedFor(urlPathEqualTo("/api/annotations")));
-    }
-
-    /** Runs {@code action} and returns what it printed to System.err, where slf4j-simple logs. */
-    private static String captureLogs(Runnable action) {
-        PrintStream original = System.err;
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
-        try {
-            action.run();
-        } finally {
-            System.setErr(original);
-        }
-        return captured.toString(StandardCharsets.UTF_8);
     }
 
     // ---- settings ----

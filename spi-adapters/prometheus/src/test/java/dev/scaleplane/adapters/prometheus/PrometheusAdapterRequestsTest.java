@@ -38,8 +38,7 @@ import dev.scaleplane.api.adapters.observability.ObservabilityCapability;
 import dev.scaleplane.api.adapters.observability.Sample;
 import dev.scaleplane.api.adapters.observability.Series;
 import dev.scaleplane.api.spi.ObservabilityAdapterProvider;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
+import dev.scaleplane.testing.CapturedOutput;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -549,7 +548,7 @@ class PrometheusAdapterRequestsTest {
         AdapterAuthenticationException[] thrown = new AdapterAuthenticationException[1];
         String logs;
         try (ObservabilityAdapter prom = adapter()) {
-            logs = captureLogs(() -> {
+            logs = CapturedOutput.of(() -> {
                 try {
                     prom.query("up", AT);
                 } catch (AdapterAuthenticationException e) {
@@ -585,19 +584,6 @@ class PrometheusAdapterRequestsTest {
             prom.push(List.of(MetricPoint.gauge("g", 1, Map.of())));
         }
         pushgateway.verify(postRequestedFor(anyUrl()).withHeader("Authorization", absent()));
-    }
-
-    /** Runs {@code action} and returns what it printed to System.err, where slf4j-simple logs. */
-    private static String captureLogs(Runnable action) {
-        PrintStream original = System.err;
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
-        try {
-            action.run();
-        } finally {
-            System.setErr(original);
-        }
-        return captured.toString(StandardCharsets.UTF_8);
     }
 
     // ---- settings ----
