@@ -7,6 +7,8 @@ import dev.scaleplane.api.adapters.secrets.SecretsCapability;
 import dev.scaleplane.api.spi.ConfigProperties;
 import dev.scaleplane.api.spi.ProviderContext;
 import dev.scaleplane.api.spi.SecretsAdapterProvider;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.Set;
 
 /**
@@ -71,6 +73,7 @@ public final class KubernetesSecretsProvider implements SecretsAdapterProvider {
     @Override
     public SecretsAdapter create(String instance, ProviderContext context) {
         KubernetesSecretsSettings settings = KubernetesSecretsSettings.read(instance, context.config());
-        return new KubernetesSecretsAdapter(instance, settings.connect(), settings.pageSize(), context.clock());
+        MeterRegistry meters = context.component(MeterRegistry.class).orElseGet(SimpleMeterRegistry::new);
+        return new KubernetesSecretsAdapter(instance, settings.connect(), settings.pageSize(), context.clock(), meters);
     }
 }

@@ -2,20 +2,29 @@ package dev.scaleplane.adapters.kubernetes;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
+import dev.scaleplane.adapters.http.AdapterMetrics;
 import dev.scaleplane.api.ConfigurationException;
 import dev.scaleplane.api.adapters.AdapterAuthenticationException;
+import dev.scaleplane.api.adapters.AdapterNotFoundException;
 import dev.scaleplane.api.adapters.AdapterRateLimitedException;
 import dev.scaleplane.api.adapters.AdapterUnavailableException;
 import dev.scaleplane.api.adapters.secrets.Secret;
 import dev.scaleplane.api.adapters.secrets.SecretRotated;
 import dev.scaleplane.api.adapters.secrets.SecretVersion;
 import dev.scaleplane.api.adapters.secrets.SecretsAdapter;
+import dev.scaleplane.core.config.ScaleplaneProperties;
 import dev.scaleplane.federation.kubernetes.testing.SimulatedCluster;
 import dev.scaleplane.federation.kubernetes.testing.SimulatedFleet;
+import dev.scaleplane.testing.CapturedOutput;
+import dev.scaleplane.testing.TestProviderContext;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -50,6 +59,7 @@ class KubernetesSecretsAdapterTest {
     private SecretsAdapter adapter;
     private String ns;
     private final List<String> values = new ArrayList<>();
+    private CapturedOutput output;
 
     @BeforeAll
     static void startSimulation() {
@@ -66,6 +76,7 @@ class KubernetesSecretsAdapterTest {
 
     @BeforeEach
     void open() {
+        output = new CapturedOutput();
         cluster = sim.cluster("secrets");
         direct = cluster.client();
         ns = "t" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
@@ -76,10 +87,19 @@ class KubernetesSecretsAdapterTest {
                                 "k8s", kubeconfig, "secrets", Map.of("max-attempts", "1", "page-size", "2"))));
     }
 
+    /** Whatever the test did, error paths included, no value it wrote reached the logs, plain or base64. */
     @AfterEach
     void close() {
-        cluster.clearFaults();
-        adapter.close();
+        try {
+            cluster.clearFaults();
+            adapter.close();
+        } finally {
+            output.close();
+        }
+        String logs = output.text();
+        for (String v : values) {
+            assertThat(logs).as("a secret value in the logs").doesNotContain(v, b64(v));
+        }
     }
 
     private Secret value(String hint) {
@@ -261,6 +281,66 @@ class KubernetesSecretsAdapterTest {
                 });
         cluster.heal();
         assertThat(adapter.put(name, Map.of("v", secret)).version()).isNotBlank();
+    }
+
+    @Test
+    void everyCallIsRecordedInThePlumbingsMetersWithPathTemplatesNeverNames() throws Exception {
+        MeterRegistry meters = new SimpleMeterRegistry();
+        SecretsAdapter measured = new KubernetesSecretsProvider()
+                .create(
+                        "k8s-metered",
+                        TestProviderContext.builder()
+                                .config(ScaleplaneProperties.of(SimulatedSecrets.settings(
+                                        "k8s-metered", kubeconfig, "secrets", Map.of("max-attempts", "1"))))
+                                .component(MeterRegistry.class, meters)
+                                .build());
+        try (measured) {
+            String name = ns + "/db-credentials";
+            measured.put(name, Map.of("v", value("m1"))); // GET 404, then POST 201
+            // The watch stays open while the other calls run, as a caller's would (WATCH: its first list).
+            AutoCloseable watch = measured.watch(Set.of(name), Duration.ofMillis(20), r -> {});
+            try {
+                measured.put(name, Map.of("v", value("m2"))); // GET 200, then PUT 200
+                measured.get(name);
+                assertThat(measured.list(ns).toList()).contains(name);
+                assertThatThrownBy(() -> measured.get(ns + "/absent")).isInstanceOf(AdapterNotFoundException.class);
+                cluster.errorRatio(1.0, 503);
+                assertThatThrownBy(() -> measured.get(name)).isInstanceOf(AdapterUnavailableException.class);
+                cluster.clearFaults();
+            } finally {
+                watch.close();
+            }
+        }
+        String one = "/api/v1/namespaces/{namespace}/secrets/{name}";
+        String all = "/api/v1/namespaces/{namespace}/secrets";
+        assertThat(calls(meters, "GET", one, "200")).isEqualTo(2);
+        assertThat(calls(meters, "GET", one, "404")).isEqualTo(2);
+        assertThat(calls(meters, "GET", one, "503")).isEqualTo(1);
+        assertThat(calls(meters, "POST", all, "201")).isEqualTo(1);
+        assertThat(calls(meters, "PUT", one, "200")).isEqualTo(1);
+        assertThat(calls(meters, "GET", all, "200")).isEqualTo(1);
+        assertThat(calls(meters, "WATCH", all, "200")).isEqualTo(1);
+        assertThat(meters.get(AdapterMetrics.ERRORS)
+                        .tags("system", "kubernetes", "instance", "k8s-metered")
+                        .counters())
+                .extracting(c -> c.getId().getTag("status"), c -> c.count())
+                .containsExactlyInAnyOrder(tuple("404", 2.0), tuple("503", 1.0));
+        // Tags name the system, the instance and templates: no namespace, Secret name or value.
+        for (Meter m : meters.getMeters()) {
+            String id = m.getId().toString();
+            assertThat(id).doesNotContain(ns, "db-credentials", "absent");
+            for (String v : values) {
+                assertThat(id).doesNotContain(v);
+            }
+        }
+    }
+
+    private static long calls(MeterRegistry meters, String method, String path, String status) {
+        return meters.get(AdapterMetrics.CALLS)
+                .tags("system", "kubernetes", "instance", "k8s-metered", "method", method, "path", path)
+                .tag("status", status)
+                .timer()
+                .count();
     }
 
     @Test

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.scaleplane.adapters.kubernetes.ClusterSecretStatus.State;
+import dev.scaleplane.adapters.vault.FakeVault;
+import dev.scaleplane.adapters.vault.VaultProvider;
 import dev.scaleplane.api.RetryPolicy;
 import dev.scaleplane.api.adapters.secrets.Secret;
 import dev.scaleplane.api.adapters.secrets.SecretVersion;
@@ -23,6 +25,8 @@ import dev.scaleplane.core.config.ScaleplaneProperties;
 import dev.scaleplane.federation.kubernetes.KubernetesFederationProvider;
 import dev.scaleplane.federation.kubernetes.KubernetesFleetConfig;
 import dev.scaleplane.federation.kubernetes.testing.SimulatedFleet;
+import dev.scaleplane.testing.CapturedOutput;
+import dev.scaleplane.testing.TestProviderContext;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
@@ -34,6 +38,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -134,6 +139,7 @@ class SecretPropagatorTest {
                 .retryInterval(Duration.ofMillis(50))
                 .connectTimeout(Duration.ofMillis(500))
                 .requestTimeout(Duration.ofSeconds(2))
+                .sourceWatchInterval(Duration.ofMillis(100))
                 .meterRegistry(meters)
                 .build();
     }
@@ -376,6 +382,62 @@ class SecretPropagatorTest {
                         .counter()
                         .count())
                 .isEqualTo(3.0);
+    }
+
+    @Test
+    void aVaultSecretIsCopiedIntoTheEuOnlyAndEachVersionItsPollingWatchFindsFollows() throws Exception {
+        FakeVault vault = FakeVault.launch();
+        String p = "scaleplane.adapters.vault.";
+        try (SecretsAdapter fromVault = new VaultProvider()
+                .create(
+                        "vault",
+                        TestProviderContext.builder()
+                                .config(ScaleplaneProperties.of(Map.of(
+                                        p + "type",
+                                        "vault",
+                                        p + "base-url",
+                                        vault.address(),
+                                        p + "auth.token",
+                                        FakeVault.ROOT_TOKEN,
+                                        p + "auth.renew",
+                                        "false")))
+                                .build())) {
+            SecretVersion v1 = fromVault.put("apps/db", Map.of("password", value("vault-v1")));
+            SecretPropagation propagation = propagator.propagate(SecretPropagationRequest.builder("from-vault")
+                    .source(fromVault, "apps/db")
+                    .target(NS, TARGET)
+                    .placement(euAll())
+                    .build());
+            await().atMost(WAIT).until(() -> witness.look() && holds("eu-1", v1) && holds("eu-2", v1));
+            var copy = sim.cluster("eu-2")
+                    .client()
+                    .secrets()
+                    .inNamespace(NS)
+                    .withName(TARGET)
+                    .get();
+            assertThat(copy.getMetadata().getAnnotations())
+                    .containsEntry(SecretPropagationRequest.SOURCE_SYSTEM_ANNOTATION, "vault")
+                    .containsEntry(SecretPropagationRequest.SOURCE_VERSION_ANNOTATION, "1");
+
+            // Vault cannot push: the rotation is found by the adapter's polling watch (100 ms here), not a resync.
+            SecretVersion v2 = fromVault.put("apps/db", Map.of("password", value("vault-v2")));
+            await().atMost(WAIT)
+                    .until(() -> witness.look()
+                            && holds("eu-1", v2)
+                            && holds("eu-2", v2)
+                            && propagation.status().current());
+            assertThat(propagation.status().sourceVersion()).isEqualTo("2");
+            assertThat(empty("us-1")).isTrue();
+            assertThat(empty("us-2")).isTrue();
+            assertNoValueIn(propagation);
+            // Deleted before its source closes, so that no watch polls a closed adapter.
+            propagation.delete().get(WAIT.toSeconds(), TimeUnit.SECONDS);
+            assertThat(empty("eu-1")).isTrue();
+            assertThat(empty("eu-2")).isTrue();
+        } finally {
+            vault.shutdown();
+        }
+        witness.assertNothingOutside();
     }
 
     @Test

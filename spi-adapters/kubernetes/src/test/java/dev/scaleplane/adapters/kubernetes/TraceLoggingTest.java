@@ -7,6 +7,7 @@ import dev.scaleplane.api.adapters.secrets.Secret;
 import dev.scaleplane.api.adapters.secrets.SecretRotated;
 import dev.scaleplane.api.adapters.secrets.SecretsAdapter;
 import dev.scaleplane.federation.kubernetes.testing.SimulatedFleet;
+import dev.scaleplane.testing.CapturedOutput;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
