@@ -30,9 +30,7 @@ import dev.scaleplane.api.adapters.ci.CiRun;
 import dev.scaleplane.api.adapters.ci.CiStatus;
 import dev.scaleplane.api.adapters.ci.CiTrigger;
 import dev.scaleplane.api.spi.CiAdapterProvider;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
+import dev.scaleplane.testing.CapturedOutput;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -432,15 +430,7 @@ class GitLabAdapterRequestsTest {
 
     /** Runs {@code action} and returns what it printed to System.err, where slf4j-simple logs. */
     private static String captureLogs(Runnable action) {
-        PrintStream original = System.err;
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
-        try {
-            action.run();
-        } finally {
-            System.setErr(original);
-        }
-        return captured.toString(StandardCharsets.UTF_8);
+        return CapturedOutput.of(action);
     }
 
     // ---- settings ----

@@ -3,12 +3,10 @@ package dev.scaleplane.adapters.http;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import dev.scaleplane.adapters.http.testing.VirtualClock;
+import dev.scaleplane.testing.CapturedOutput;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -57,21 +55,15 @@ final class Fixtures {
                 .circuitBreakers(CircuitBreakerRegistry.ofDefaults());
     }
 
-    /** Runs {@code action} and returns what it printed to System.err, where slf4j-simple logs. */
+    /** Runs {@code action} and returns what it printed to the standard streams, where slf4j-simple logs. */
     static <T> String captureLogs(Supplier<T> action) {
-        PrintStream original = System.err;
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
-        try {
+        return CapturedOutput.of(() -> {
             try {
                 action.get();
             } catch (RuntimeException e) {
                 // the caller asserts on the exception separately when it matters
                 System.err.println("THROWN " + e.getClass().getSimpleName());
             }
-        } finally {
-            System.setErr(original);
-        }
-        return captured.toString(StandardCharsets.UTF_8);
+        });
     }
 }

@@ -23,8 +23,7 @@ import dev.scaleplane.api.adapters.ci.CiStatus;
 import dev.scaleplane.api.adapters.ci.CiTrigger;
 import dev.scaleplane.api.spi.CiAdapterProvider;
 import dev.scaleplane.tck.CiSimulation;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
+import dev.scaleplane.testing.CapturedOutput;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -684,15 +683,7 @@ class JenkinsAdapterRequestsTest {
     }
 
     private static String captureLogs(Runnable action) {
-        PrintStream original = System.err;
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
-        try {
-            action.run();
-        } finally {
-            System.setErr(original);
-        }
-        return captured.toString(StandardCharsets.UTF_8);
+        return CapturedOutput.of(action);
     }
 
     // ---- settings and registration ----

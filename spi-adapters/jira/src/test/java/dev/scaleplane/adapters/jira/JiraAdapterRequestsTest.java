@@ -21,8 +21,7 @@ import dev.scaleplane.api.adapters.issues.IssueState;
 import dev.scaleplane.api.adapters.issues.IssueTrackerAdapter;
 import dev.scaleplane.api.adapters.issues.NewIssue;
 import dev.scaleplane.api.spi.IssueTrackerAdapterProvider;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
+import dev.scaleplane.testing.CapturedOutput;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
@@ -517,15 +516,13 @@ class JiraAdapterRequestsTest {
                         .withHeader("Content-Type", "application/json")
                         .withBody("{\"errorMessages\":[\"Client must be authenticated to access this resource.\"],"
                                 + "\"errors\":{}}")));
-        PrintStream original = System.err;
-        ByteArrayOutputStream logs = new ByteArrayOutputStream();
-        System.setErr(new PrintStream(logs, true, StandardCharsets.UTF_8));
         Throwable thrown;
-        try (IssueTrackerAdapter jira = adapter()) {
+        String logged;
+        try (CapturedOutput logs = new CapturedOutput();
+                IssueTrackerAdapter jira = adapter()) {
             thrown = org.assertj.core.api.Assertions.catchThrowable(
                     () -> jira.create(NewIssue.builder("OPS", "Refused").build()));
-        } finally {
-            System.setErr(original);
+            logged = logs.text();
         }
         assertThat(thrown).isInstanceOfSatisfying(AdapterAuthenticationException.class, e -> {
             assertThat(e.status()).isEqualTo(401);
@@ -534,7 +531,6 @@ class JiraAdapterRequestsTest {
                     .doesNotContain(TOKEN)
                     .doesNotContain(BASIC.substring("Basic ".length()));
         });
-        String logged = logs.toString(StandardCharsets.UTF_8);
         assertThat(logged).contains("POST", "Authorization: ****");
         assertThat(logged).doesNotContain(TOKEN).doesNotContain(BASIC.substring("Basic ".length()));
         server.verify(1, postRequestedFor(urlEqualTo("/rest/api/3/issue")));

@@ -26,10 +26,8 @@ import dev.scaleplane.api.adapters.issues.IssueState;
 import dev.scaleplane.api.adapters.issues.IssueTrackerAdapter;
 import dev.scaleplane.api.adapters.issues.NewIssue;
 import dev.scaleplane.api.spi.IssueTrackerAdapterProvider;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
+import dev.scaleplane.testing.CapturedOutput;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -631,14 +629,6 @@ class LinearAdapterRequestsTest {
 
     /** Runs {@code action} and returns what it printed to System.err, where slf4j-simple logs. */
     private static String captureLogs(Runnable action) {
-        PrintStream original = System.err;
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
-        try {
-            action.run();
-        } finally {
-            System.setErr(original);
-        }
-        return captured.toString(StandardCharsets.UTF_8);
+        return CapturedOutput.of(action);
     }
 }

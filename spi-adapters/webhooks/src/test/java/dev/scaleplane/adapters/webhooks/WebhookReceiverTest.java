@@ -5,8 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.scaleplane.core.Scaleplane;
 import dev.scaleplane.core.ScaleplanePlatform;
 import dev.scaleplane.core.config.ScaleplaneProperties;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
+import dev.scaleplane.testing.CapturedOutput;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -167,14 +166,6 @@ class WebhookReceiverTest {
 
     /** Runs {@code action} and returns what it printed to System.err, where slf4j-simple logs. */
     private static <T> String captureLogs(Supplier<T> action) {
-        PrintStream original = System.err;
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
-        try {
-            action.get();
-        } finally {
-            System.setErr(original);
-        }
-        return captured.toString(StandardCharsets.UTF_8);
+        return CapturedOutput.of(action::get);
     }
 }
