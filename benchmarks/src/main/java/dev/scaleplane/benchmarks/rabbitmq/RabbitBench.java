@@ -92,6 +92,8 @@ public final class RabbitBench {
         ctl("add_vhost", vhost);
         try {
             ctl("set_permissions", "-p", vhost, "guest", ".*", ".*", ".*");
+            // For runs in this JVM (the smoke run has no forks) as well as for forks, which get it as a JVM argument.
+            System.setProperty(RabbitBenchSupport.VHOST_PROPERTY, vhost);
             return new Runner(options(smoke, vhost).build()).run();
         } finally {
             ctl("delete_vhost", vhost);
