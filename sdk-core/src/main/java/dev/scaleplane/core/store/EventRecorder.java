@@ -6,7 +6,10 @@ import dev.scaleplane.api.store.ExpectedVersion;
 import dev.scaleplane.core.logging.RateLimitedLog;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Records a platform decision (a scaling decision, a capacity shortfall, an SLO verdict) the way every component of
@@ -29,7 +32,7 @@ public final class EventRecorder {
     /**
      * Creates a recorder.
      *
-     * @param failures where failed publishes are logged (key {@code "publish"}), rate-limited
+     * @param failures where failed publishes are logged (key {@code "publish-<topic>"}), rate-limited
      * @param what what the events are, for the log ("Scaling decision"); the message adds the event's subject
      */
     public EventRecorder(RateLimitedLog failures, String what) {
@@ -52,19 +55,31 @@ public final class EventRecorder {
 
     /** Publishes {@code event} on {@code topic} without waiting; a failure, thrown or completed, is logged. */
     public void publish(Platform platform, String topic, Event<?> event) {
+        publish(topic, event.subject(), () -> platform.events().publish(topic, event));
+    }
+
+    /**
+     * Publishes {@code data} (wrapped by the bus as its registered type) on {@code topic} without waiting; a failure,
+     * thrown or completed, is logged naming {@code subject}.
+     */
+    public void publish(Platform platform, String topic, Object data, String subject) {
+        publish(topic, subject, () -> platform.events().publish(topic, data));
+    }
+
+    private void publish(String topic, @Nullable String subject, Supplier<CompletableFuture<?>> publishing) {
         try {
-            platform.events().publish(topic, event).whenComplete((r, e) -> {
+            publishing.get().whenComplete((r, e) -> {
                 if (e != null) {
-                    publishFailed(topic, event, e);
+                    publishFailed(topic, subject, e);
                 }
             });
         } catch (RuntimeException e) {
-            publishFailed(topic, event, e);
+            publishFailed(topic, subject, e);
         }
     }
 
-    private void publishFailed(String topic, Event<?> event, Throwable e) {
+    private void publishFailed(String topic, @Nullable String subject, Throwable e) {
         Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
-        failures.warn("publish", "{} of {} not published on {}: {}", what, event.subject(), topic, cause.toString());
+        failures.warn("publish-" + topic, "{} of {} not published on {}: {}", what, subject, topic, cause.toString());
     }
 }

@@ -57,6 +57,7 @@ import dev.scaleplane.core.ScaleplanePlatform;
 import dev.scaleplane.core.internal.analysis.AnalysisRun;
 import dev.scaleplane.core.internal.analysis.AnalysisRunner;
 import dev.scaleplane.core.logging.RateLimitedLog;
+import dev.scaleplane.core.store.EventRecorder;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -120,6 +121,7 @@ public final class DeploymentController implements Deployments, AutoCloseable {
     private final TaskClock clock;
     private final DeploymentSettings settings;
     private final RateLimitedLog failures;
+    private final EventRecorder announcements;
     private final ExecutorService executor;
     private final AnalysisRunner analysis;
     private final Map<String, Application> applications = new ConcurrentHashMap<>();
@@ -179,6 +181,7 @@ public final class DeploymentController implements Deployments, AutoCloseable {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.settings = DeploymentSettings.read(platform.config());
         this.failures = new RateLimitedLog(log, Duration.ofSeconds(30));
+        this.announcements = new EventRecorder(failures, "Event of deployment");
         AtomicInteger threads = new AtomicInteger();
         this.executor = Executors.newFixedThreadPool(2, r -> {
             Thread t = new Thread(r, "scaleplane-deployments-" + threads.incrementAndGet());
@@ -1469,25 +1472,8 @@ public final class DeploymentController implements Deployments, AutoCloseable {
     }
 
     private void publish(String topic, Object data, String deploymentId) {
-        try {
-            platform.events().publish(topic, data).whenComplete((receipt, e) -> {
-                if (e != null) {
-                    publishFailed(topic, deploymentId, e);
-                }
-            });
-        } catch (RuntimeException e) {
-            publishFailed(topic, deploymentId, e);
-        }
-    }
-
-    private void publishFailed(String topic, String deploymentId, Throwable e) {
         // The stream already holds the step: a lost announcement is logged, never fatal.
-        failures.warn(
-                "publish-" + topic,
-                "deployment {}: an event was not published on {}: {}",
-                deploymentId,
-                topic,
-                e.toString());
+        announcements.publish(platform, topic, data, deploymentId);
     }
 
     // ---- ticking and closing ----
