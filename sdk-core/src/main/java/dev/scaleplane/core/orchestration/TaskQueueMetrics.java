@@ -220,7 +220,12 @@ public final class TaskQueueMetrics implements AutoCloseable {
 
     /** Records how long a task waited from ready to leased; negative durations count as zero. */
     public void waited(Duration waited) {
-        wait.record(Math.max(0, waited.toNanos()), TimeUnit.NANOSECONDS);
+        waitedNanos(waited.toNanos());
+    }
+
+    /** {@link #waited(Duration)} in nanoseconds, for a backend that has the wait as a number. */
+    public void waitedNanos(long nanos) {
+        wait.record(Math.max(0, nanos), TimeUnit.NANOSECONDS);
     }
 
     /** Removes this queue's meters from the registry. Idempotent. */

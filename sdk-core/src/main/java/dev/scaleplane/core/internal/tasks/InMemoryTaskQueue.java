@@ -45,13 +45,13 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.PriorityQueue;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.DoubleSupplier;
 import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
@@ -98,7 +98,12 @@ public final class InMemoryTaskQueue implements TaskQueue {
     private final TaskQueueOptions options;
     private final TaskClock clock;
     private final DoubleSupplier random;
-    private final Map<String, Entry> tasks = new HashMap<>();
+    /** Every task held (unfinished, retained or dead-lettered) by serial; ids encode it, see {@link #newId}. */
+    private final SerialIndex<Entry> tasks;
+    /** Serials, in submission order. */
+    private final AtomicLong serials = new AtomicLong();
+    /** The high half of this queue's ids: random, with the bits of a version 4 UUID. */
+    private final long idPrefix;
     /** Plain submissions not yet in the ready lines; see the class comment. */
     private final ConcurrentLinkedQueue<Entry> submissions = new ConcurrentLinkedQueue<>();
     /** Completed leases whose bookkeeping is not applied yet; see the class comment. */
@@ -129,7 +134,7 @@ public final class InMemoryTaskQueue implements TaskQueue {
      * Leases under way by expiry, with one timer for the earliest: a timer per lease cost a schedule and a cancel on
      * the shared timer thread for every task.
      */
-    private final TreeSet<MemoryLease> byExpiry = new TreeSet<>(MemoryLease::compareExpiry);
+    private final ExpiryIndex<MemoryLease> byExpiry = new ExpiryIndex<>();
 
     private TaskClock.@Nullable Cancellable expiryTimer;
     private Instant expiryTimerAt = Instant.MAX;
@@ -166,6 +171,9 @@ public final class InMemoryTaskQueue implements TaskQueue {
         this.metrics = new TaskQueueMetrics(registry, "memory", this::queuedNow, this::leasedNow);
         this.idempotency = new IdempotencyWindow<>(options.idempotencyWindow());
         this.finished = new RetentionQueue<>(options.retention(), options.retentionCapacity(), this::forget);
+        this.tasks = new SerialIndex<>(
+                SerialIndex.ringFor((long) options.capacity() + options.retentionCapacity()), e -> e.serial);
+        this.idPrefix = (ThreadLocalRandom.current().nextLong() & ~0xF000L) | 0x4000L;
         for (int i = 0; i < levels.length; i++) {
             levels[i] = new Level();
         }
@@ -188,7 +196,7 @@ public final class InMemoryTaskQueue implements TaskQueue {
         }
         reserve(request);
         Instant now = clock.now();
-        Entry e = new Entry(newId(), request, TaskLifecycle.maxAttempts(request, options), now);
+        Entry e = newEntry(request, now);
         e.readyAt = TaskLifecycle.readyAt(request, now);
         metrics.submitted();
         submissions.add(e);
@@ -231,10 +239,10 @@ public final class InMemoryTaskQueue implements TaskQueue {
                     }
                 }
                 reserve(request);
-                Entry e = new Entry(newId(), request, TaskLifecycle.maxAttempts(request, options), now);
-                tasks.put(e.id, e);
+                Entry e = newEntry(request, now);
+                tasks.put(e);
                 metrics.submitted();
-                enqueue(e, TaskLifecycle.readyAt(request, now));
+                enqueue(e, TaskLifecycle.readyAt(request, now), now);
                 if (key != null) {
                     idempotency.remember(key, e.handle, now);
                 }
@@ -261,7 +269,7 @@ public final class InMemoryTaskQueue implements TaskQueue {
         List<Lease> leases = leaseLocked(workerId, maxTasks, visibilityTimeout, types);
         // the wait timer records off the monitor: its histogram is the costliest meter of a lease
         for (Lease lease : leases) {
-            metrics.waited(((MemoryLease) lease).waited);
+            metrics.waitedNanos(((MemoryLease) lease).waitedNanos);
         }
         return leases;
     }
@@ -281,7 +289,8 @@ public final class InMemoryTaskQueue implements TaskQueue {
                     }
                 }
                 unparkRateLimited(now);
-                List<Lease> leases = new ArrayList<>();
+                List<Lease> leases = new ArrayList<>(Math.min(maxTasks, 64));
+                Instant expiresAt = null; // one expiry for the call's leases: one batch in the expiry index
                 while (leases.size() < maxTasks) {
                     Entry next = types.isEmpty() ? nextReady(now) : nextReadyOfTypes(now, types);
                     if (next == null) {
@@ -292,7 +301,10 @@ public final class InMemoryTaskQueue implements TaskQueue {
                         finish(next, TaskState.FAILED, TaskLifecycle.deadlinePassed(deadline), null);
                         continue;
                     }
-                    leases.add(grant(next, workerId, now, visibilityTimeout));
+                    if (expiresAt == null) {
+                        expiresAt = now.plus(visibilityTimeout);
+                    }
+                    leases.add(grant(next, workerId, now, expiresAt));
                 }
                 return leases;
             }
@@ -305,7 +317,7 @@ public final class InMemoryTaskQueue implements TaskQueue {
     public synchronized Optional<TaskState> state(String taskId) {
         catchUp();
         forgetExpired(clock.now());
-        Entry e = tasks.get(Objects.requireNonNull(taskId, "taskId"));
+        Entry e = lookup(Objects.requireNonNull(taskId, "taskId"));
         return e == null ? Optional.empty() : Optional.of(e.state);
     }
 
@@ -313,7 +325,7 @@ public final class InMemoryTaskQueue implements TaskQueue {
     public synchronized Optional<TaskHandle> handle(String taskId) {
         catchUp();
         forgetExpired(clock.now());
-        Entry e = tasks.get(Objects.requireNonNull(taskId, "taskId"));
+        Entry e = lookup(Objects.requireNonNull(taskId, "taskId"));
         return e == null ? Optional.empty() : Optional.of(e.handle);
     }
 
@@ -323,7 +335,7 @@ public final class InMemoryTaskQueue implements TaskQueue {
         try {
             synchronized (this) {
                 catchUp();
-                Entry e = tasks.get(taskId);
+                Entry e = lookup(taskId);
                 if (e == null || e.state.isTerminal()) {
                     return false;
                 }
@@ -380,10 +392,10 @@ public final class InMemoryTaskQueue implements TaskQueue {
                 // Submissions that arrived since: a submitter that finds closed set after its own append takes its
                 // task back unless it is gone from the inbox, so each is failed here or by its submitter, once.
                 for (Entry e; (e = submissions.poll()) != null; ) {
-                    tasks.put(e.id, e);
+                    tasks.put(e);
                 }
-                // a copy: a completion applied on the way may purge finished tasks from the map
-                for (Entry e : List.copyOf(tasks.values())) {
+                // a copy: a completion applied on the way may purge finished tasks from the index
+                for (Entry e : tasks.values()) {
                     if (!e.state.isTerminal()) {
                         if (!endLease(e, LeaseLostException.Reason.CLOSED)) {
                             continue; // its worker completed it first
@@ -420,15 +432,35 @@ public final class InMemoryTaskQueue implements TaskQueue {
         return "InMemoryTaskQueue{" + options + '}';
     }
 
+    private Entry newEntry(TaskRequest request, Instant now) {
+        long serial = serials.getAndIncrement();
+        return new Entry(serial, newId(serial), request, TaskLifecycle.maxAttempts(request, options), now);
+    }
+
     /**
-     * A random (version 4) UUID from {@link ThreadLocalRandom}: {@link UUID#randomUUID()} draws from the shared
-     * {@code SecureRandom}, which took a tenth of the submit path under load. Ids only need to be unique, not secret.
+     * A UUID of this queue's random prefix and the task's serial (with the variant bits of a version 4 UUID), so a
+     * lookup by id finds the task by serial in {@link #tasks}. Ids only need to be unique, not secret: the serial
+     * makes them unique in the queue, the 58 random bits of the prefix across queues. {@link UUID#randomUUID()} drew
+     * from the shared {@code SecureRandom}, which took a tenth of the submit path under load.
      */
-    private static String newId() {
-        ThreadLocalRandom r = ThreadLocalRandom.current();
-        long msb = (r.nextLong() & ~0xF000L) | 0x4000L;
-        long lsb = (r.nextLong() & ~(0xC000L << 48)) | (0x8000L << 48);
-        return new UUID(msb, lsb).toString();
+    private String newId(long serial) {
+        return new UUID(idPrefix, (serial & ~(0xC000L << 48)) | (0x8000L << 48)).toString();
+    }
+
+    /** The task with id {@code taskId}, or {@code null}: not one of this queue's ids, or forgotten. */
+    private @Nullable Entry lookup(String taskId) {
+        UUID uuid;
+        try {
+            uuid = UUID.fromString(taskId);
+        } catch (IllegalArgumentException notAUuid) {
+            return null;
+        }
+        if (uuid.getMostSignificantBits() != idPrefix) {
+            return null;
+        }
+        Entry e = tasks.get(uuid.getLeastSignificantBits() & ~(0xC000L << 48));
+        // UUID.fromString also reads forms that are not the canonical text of the id
+        return e != null && e.id.equals(taskId) ? e : null;
     }
 
     private TaskHandle newHandle(Entry e) {
@@ -464,9 +496,13 @@ public final class InMemoryTaskQueue implements TaskQueue {
         if (closed) {
             return; // close() took the inbox; a later submission stays for its submitter to take back
         }
+        Instant now = null; // read once for the batch, again only for a task not ready at that time
         for (Entry e; (e = submissions.poll()) != null; ) {
-            tasks.put(e.id, e);
-            enqueue(e, e.readyAt);
+            tasks.put(e);
+            if (now == null || e.readyAt.isAfter(now)) {
+                now = clock.now();
+            }
+            enqueue(e, e.readyAt, now);
         }
     }
 
@@ -482,7 +518,7 @@ public final class InMemoryTaskQueue implements TaskQueue {
         finished.add(e, lease.completedAt); // retained from when it finished, not from when this ran
     }
 
-    private void enqueue(Entry e, Instant readyAt) {
+    private void enqueue(Entry e, Instant readyAt, Instant now) {
         e.state = TaskState.QUEUED;
         e.readyAt = readyAt;
         e.sequence = sequence++;
@@ -490,7 +526,7 @@ public final class InMemoryTaskQueue implements TaskQueue {
         Level level = levels[e.request.priority().rank()];
         Slot last = level.fifo.peekLast();
         // Tasks ready now arrive in ready order, so they append; delayed ones and retries go to the heap.
-        if (!readyAt.isAfter(clock.now()) && (last == null || compareReady(last, slot) <= 0)) {
+        if (!readyAt.isAfter(now) && (last == null || compareReady(last, slot) <= 0)) {
             level.fifo.addLast(slot);
         } else {
             level.later.add(slot);
@@ -543,8 +579,14 @@ public final class InMemoryTaskQueue implements TaskQueue {
         return best.entry;
     }
 
+    /** {@code Duration.between(from, to).toNanos()} without the two objects: two per lease on the hot path. */
+    private static long nanosBetween(Instant from, Instant to) {
+        long seconds = to.getEpochSecond() - from.getEpochSecond();
+        return Math.addExact(Math.multiplyExact(seconds, 1_000_000_000L), to.getNano() - from.getNano());
+    }
+
     private static long rank(Slot slot, Instant now, long agingNanos) {
-        long waited = Duration.between(slot.readyAt, now).toNanos();
+        long waited = nanosBetween(slot.readyAt, now);
         return Math.max(0, slot.entry.request.priority().rank() - waited / agingNanos);
     }
 
@@ -701,7 +743,7 @@ public final class InMemoryTaskQueue implements TaskQueue {
         }
     }
 
-    private Lease grant(Entry e, String workerId, Instant now, Duration visibilityTimeout) {
+    private Lease grant(Entry e, String workerId, Instant now, Instant expiresAt) {
         e.state = TaskState.LEASED;
         e.attempt++;
         leased++;
@@ -718,9 +760,9 @@ public final class InMemoryTaskQueue implements TaskQueue {
         }
         Task task = new Task(e.id, e.request, e.attempt, e.maxAttempts, e.submittedAt);
         MemoryLease lease = new MemoryLease(e, task, workerId);
-        lease.waited = Duration.between(e.readyAt, now);
+        lease.waitedNanos = nanosBetween(e.readyAt, now);
         e.lease = lease;
-        lease.arm(now, visibilityTimeout);
+        lease.arm(now, expiresAt);
         return lease;
     }
 
@@ -793,7 +835,7 @@ public final class InMemoryTaskQueue implements TaskQueue {
 
     private void forget(Entry e) {
         if (e.state.isTerminal() && (e.state != TaskState.DEAD_LETTERED || !deadLetters.containsKey(e.id))) {
-            tasks.remove(e.id, e); // unless the id now belongs to another entry
+            tasks.remove(e);
         }
     }
 
@@ -812,7 +854,7 @@ public final class InMemoryTaskQueue implements TaskQueue {
                     dropped.taskId(),
                     dropped.task().type(),
                     options.deadLetterCapacity());
-            Entry gone = tasks.get(dropped.taskId());
+            Entry gone = lookup(dropped.taskId());
             if (gone != null) {
                 forgetLater(gone);
             }
@@ -844,7 +886,7 @@ public final class InMemoryTaskQueue implements TaskQueue {
         } else if (verdict instanceof AttemptVerdict.Fail f) {
             finish(e, TaskState.FAILED, f.why(), cause);
         } else if (verdict instanceof AttemptVerdict.Retry r) {
-            enqueue(e, r.at());
+            enqueue(e, r.at(), now);
             metrics.retried();
         }
         return verdict.outcome();
@@ -854,7 +896,7 @@ public final class InMemoryTaskQueue implements TaskQueue {
         try {
             synchronized (this) {
                 catchUp();
-                if (closed || e.state != TaskState.QUEUED || tasks.get(e.id) != e) {
+                if (closed || e.state != TaskState.QUEUED || tasks.get(e.serial) != e) {
                     return; // a leased attempt may still finish; a lapse or failure then sees the deadline
                 }
                 finish(e, TaskState.FAILED, TaskLifecycle.deadlinePassed(e.request.deadline()), null);
@@ -875,17 +917,15 @@ public final class InMemoryTaskQueue implements TaskQueue {
                 }
                 catchUp();
                 Instant now = clock.now();
-                for (MemoryLease first = byExpiry.isEmpty() ? null : byExpiry.first();
-                        first != null && !now.isBefore(first.expiresAt);
-                        first = byExpiry.isEmpty() ? null : byExpiry.first()) {
-                    first.disarm();
-                    if (first.entry.lease == first) {
-                        first.expire(now);
+                for (MemoryLease due : byExpiry.takeDue(now)) {
+                    if (due.entry.lease == due) {
+                        due.expire(now);
                     }
                 }
-                if (!byExpiry.isEmpty()) {
-                    expiryTimerAt = byExpiry.first().expiresAt;
-                    expiryTimer = clock.schedule(Duration.between(now, expiryTimerAt), this::expireDue);
+                Instant next = byExpiry.earliest();
+                if (next != null) {
+                    expiryTimerAt = next;
+                    expiryTimer = clock.schedule(Duration.between(now, next), this::expireDue);
                 }
             }
         } finally {
@@ -900,6 +940,7 @@ public final class InMemoryTaskQueue implements TaskQueue {
     // ---- state ----
 
     private final class Entry {
+        final long serial;
         final String id;
         final TaskRequest request;
         final int maxAttempts;
@@ -916,7 +957,8 @@ public final class InMemoryTaskQueue implements TaskQueue {
         CompletableFuture<@Nullable Object> future = new CompletableFuture<>();
         TaskHandle handle;
 
-        Entry(String id, TaskRequest request, int maxAttempts, Instant submittedAt) {
+        Entry(long serial, String id, TaskRequest request, int maxAttempts, Instant submittedAt) {
+            this.serial = serial;
             this.id = id;
             this.request = request;
             this.maxAttempts = maxAttempts;
@@ -1010,7 +1052,7 @@ public final class InMemoryTaskQueue implements TaskQueue {
     private static final AtomicIntegerFieldUpdater<MemoryLease> END =
             AtomicIntegerFieldUpdater.newUpdater(MemoryLease.class, "end");
 
-    private final class MemoryLease implements Lease {
+    private final class MemoryLease extends ExpiryIndex.Member implements Lease {
         private final Entry entry;
         private final Task task;
         private final String workerId;
@@ -1018,8 +1060,6 @@ public final class InMemoryTaskQueue implements TaskQueue {
         private volatile Instant expiresAt = Instant.EPOCH;
 
         private final long sequence = leaseSequence++;
-        /** In {@link #byExpiry}. */
-        private boolean armed;
         /** Why this lease no longer holds its task; {@code null} while it does. Monitor held. */
         LeaseLostException.@Nullable Reason lostReason;
         /**
@@ -1035,7 +1075,7 @@ public final class InMemoryTaskQueue implements TaskQueue {
         /** Its completion's bookkeeping is applied. Monitor held. */
         boolean applied;
         /** From ready to leased, for the wait timer. */
-        Duration waited = Duration.ZERO;
+        long waitedNanos;
 
         MemoryLease(Entry entry, Task task, String workerId) {
             this.entry = entry;
@@ -1043,12 +1083,11 @@ public final class InMemoryTaskQueue implements TaskQueue {
             this.workerId = workerId;
         }
 
-        /** Sets the expiry to {@code now + timeout} and indexes it; arms the queue's timer if it is the earliest. */
-        void arm(Instant now, Duration timeout) {
+        /** Sets the expiry to {@code at} and indexes it; arms the queue's timer if it is the earliest. */
+        void arm(Instant now, Instant at) {
             disarm();
-            expiresAt = now.plus(timeout);
-            byExpiry.add(this);
-            armed = true;
+            expiresAt = at;
+            byExpiry.add(this, at);
             if (expiresAt.isBefore(expiryTimerAt)) {
                 TaskClock.Cancellable old = expiryTimer;
                 if (old != null) {
@@ -1061,10 +1100,7 @@ public final class InMemoryTaskQueue implements TaskQueue {
 
         /** Removes it from the expiry index; the timer stays and re-arms for whatever is earliest when it fires. */
         void disarm() {
-            if (armed) {
-                byExpiry.remove(this);
-                armed = false;
-            }
+            byExpiry.remove(this);
         }
 
         /** Claims the end of this lease for the monitor's holder; false if {@link #complete} claimed it first. */
@@ -1072,9 +1108,14 @@ public final class InMemoryTaskQueue implements TaskQueue {
             return END.compareAndSet(this, HELD, ENDED);
         }
 
-        int compareExpiry(MemoryLease other) {
-            int c = expiresAt.compareTo(other.expiresAt);
-            return c != 0 ? c : Long.compare(sequence, other.sequence);
+        @Override
+        long sequence() {
+            return sequence;
+        }
+
+        @Override
+        Instant expiry() {
+            return expiresAt;
         }
 
         @Override
@@ -1102,7 +1143,7 @@ public final class InMemoryTaskQueue implements TaskQueue {
                 synchronized (InMemoryTaskQueue.this) {
                     catchUp();
                     Instant now = checkHeld();
-                    arm(now, extension);
+                    arm(now, now.plus(extension));
                     return expiresAt;
                 }
             } finally {
@@ -1261,7 +1302,7 @@ public final class InMemoryTaskQueue implements TaskQueue {
                 if (deadLetters.remove(Objects.requireNonNull(taskId, "taskId")) == null) {
                     return false;
                 }
-                Entry e = tasks.get(taskId);
+                Entry e = lookup(taskId);
                 if (e != null) {
                     forgetLater(e);
                 }
@@ -1278,13 +1319,14 @@ public final class InMemoryTaskQueue implements TaskQueue {
         private TaskHandle redriveLocked(String taskId) {
             catchUp(); // submissions before it go first
             deadLetters.remove(taskId);
-            Entry e = Objects.requireNonNull(tasks.get(taskId), "dead-lettered tasks are kept");
+            Entry e = Objects.requireNonNull(lookup(taskId), "dead-lettered tasks are kept");
             e.attempt = 0;
             e.failures.clear();
             e.future = new CompletableFuture<>();
             e.handle = newHandle(e);
             unfinished.incrementAndGet();
-            enqueue(e, clock.now());
+            Instant now = clock.now();
+            enqueue(e, now, now);
             return e.handle;
         }
     }

@@ -1,5 +1,6 @@
 package dev.scaleplane.core.orchestration.support;
 
+import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -13,7 +14,8 @@ import java.util.function.Consumer;
  * each, oldest first.
  *
  * <p>A queue rather than a timer per task: the retention is one duration and time only moves forward, so entries are
- * in expiry order and purging is cheap. Not thread-safe: the queue guards it with its lock, and {@code forget} runs
+ * in expiry order and purging is cheap. Entries and their finish times sit in two array deques, so keeping one
+ * allocates nothing: a queue under load adds one per task. Not thread-safe: the queue guards it with its lock, and {@code forget} runs
  * under that lock.
  *
  * @param <E> the queue's record of a task
@@ -22,7 +24,9 @@ public final class RetentionQueue<E> {
     private final Duration retention;
     private final int capacity;
     private final Consumer<? super E> forget;
-    private final ArrayDeque<Kept<E>> kept = new ArrayDeque<>();
+    private final ArrayDeque<E> kept = new ArrayDeque<>();
+    /** When each of {@link #kept} finished, in the same order. */
+    private final ArrayDeque<Instant> since = new ArrayDeque<>();
 
     /**
      * Creates an empty queue.
@@ -42,18 +46,30 @@ public final class RetentionQueue<E> {
 
     /** Keeps {@code entry} for the retention from {@code now}; forgets the oldest beyond the capacity. */
     public void add(E entry, Instant now) {
-        kept.addLast(new Kept<>(Objects.requireNonNull(entry, "entry"), now.plus(retention)));
+        kept.addLast(Objects.requireNonNull(entry, "entry"));
+        since.addLast(Objects.requireNonNull(now, "now"));
         // the count bound keeps memory flat at any rate: an hour of finished tasks at 100k/s would not fit
         while (kept.size() > capacity) {
-            forget.accept(kept.pollFirst().entry);
+            since.pollFirst();
+            forget.accept(kept.pollFirst());
         }
     }
 
     /** Forgets every entry whose retention has passed at {@code now}. */
     public void expire(Instant now) {
-        for (Kept<E> k = kept.peekFirst(); k != null && !k.forgetAt.isAfter(now); k = kept.peekFirst()) {
-            kept.pollFirst();
-            forget.accept(k.entry);
+        Instant first = since.peekFirst();
+        if (first == null) {
+            return;
+        }
+        Instant cutoff;
+        try {
+            cutoff = now.minus(retention); // finished at or before it: kept for the whole retention
+        } catch (DateTimeException | ArithmeticException e) {
+            return; // a retention longer than the time line: nothing has been kept that long
+        }
+        for (Instant at = first; at != null && !at.isAfter(cutoff); at = since.peekFirst()) {
+            since.pollFirst();
+            forget.accept(kept.pollFirst());
         }
     }
 
@@ -66,6 +82,4 @@ public final class RetentionQueue<E> {
     public String toString() {
         return "RetentionQueue[" + retention + ", " + kept.size() + "/" + capacity + "]";
     }
-
-    private record Kept<E>(E entry, Instant forgetAt) {}
 }
