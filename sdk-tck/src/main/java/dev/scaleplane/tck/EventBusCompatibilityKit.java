@@ -18,6 +18,8 @@ import dev.scaleplane.api.events.DeadLetters;
 import dev.scaleplane.api.events.Event;
 import dev.scaleplane.api.events.EventBus;
 import dev.scaleplane.api.events.EventHandler;
+import dev.scaleplane.api.events.PublishBatchException;
+import dev.scaleplane.api.events.PublishException;
 import dev.scaleplane.api.events.PublishReceipt;
 import dev.scaleplane.api.events.PublishTimeoutException;
 import dev.scaleplane.api.events.RawMessage;
@@ -150,6 +152,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * <ul>
  *   <li>acceptance: receipts, envelopes of {@code publish(topic, data)}, synchronous argument validation, unknown
  *       payload classes, behaviour after {@code close()};
+ *   <li>batch publish ({@code publishAll}): receipts in list order, per-key order, argument validation, a closed bus,
+ *       a full buffer failing part of a batch;
  *   <li>groups: broadcast to every group, competing consumers inside a group, hand-over when a member closes;
  *   <li>order: per-key order with concurrency above one (when {@code ORDERED_PER_KEY}) and parallelism across
  *       keys;
@@ -562,6 +566,169 @@ public abstract class EventBusCompatibilityKit {
         Subscription again = bus.subscribe(options(topic, group).build(), TckOtherPayload.TYPE, e -> {});
         again.close();
         otherGroup.close();
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // Batch publish
+    // ------------------------------------------------------------------------------------------------------------
+
+    @Test
+    @DisplayName("publishAll completes with one receipt per event in list order, with or without subscribers, and"
+            + " every group gets every event")
+    void publishAllCompletesWithReceiptsInOrder() {
+        EventBus bus = newBus();
+        String topic = unique("tck.batch");
+        List<Event<TckPayload>> unobserved = IntStream.range(0, 5)
+                .mapToObj(i -> tckEvent("key-" + (i % 2), i))
+                .toList();
+
+        assertThat(await(bus.publishAll(topic, unobserved), "publishAll without subscribers"))
+                .extracting(PublishReceipt::eventId)
+                .containsExactlyElementsOf(ids(unobserved));
+        assertThat(await(bus.publishAll(topic, List.of()), "publishAll of an empty list"))
+                .isEmpty();
+
+        List<Inbox<TckPayload>> groups = List.of(new Inbox<>(), new Inbox<>());
+        for (Inbox<TckPayload> inbox : groups) {
+            bus.subscribe(options(topic, unique("g")).build(), TckPayload.TYPE, inbox);
+        }
+        List<Event<TckPayload>> events = new ArrayList<>(IntStream.range(0, 40)
+                .mapToObj(i -> tckEvent("key-" + (i % 4), i))
+                .toList());
+        events.add(events.get(3)); // the same event twice is two publishes, as with publish
+        List<String> expected = ids(events);
+
+        List<PublishReceipt> receipts = await(bus.publishAll(topic, events), "publishAll of 41 events");
+        events.clear(); // the bus read the list during the call; changing it now changes nothing
+
+        assertThat(receipts)
+                .as("one receipt per event, in list order")
+                .extracting(PublishReceipt::eventId)
+                .containsExactlyElementsOf(expected);
+        for (int i = 0; i < receipts.size(); i++) {
+            PublishReceipt receipt = receipts.get(i);
+            assertThat(receipt.topic()).as("topic of receipt %d", i).isEqualTo(topic);
+            assertThat(receipt.position()).as("position of receipt %d", i).isNotNull();
+        }
+        assertThatThrownBy(() -> receipts.add(receipts.get(0)))
+                .as("the receipts are unmodifiable")
+                .isInstanceOf(UnsupportedOperationException.class);
+        for (int g = 0; g < groups.size(); g++) {
+            Inbox<TckPayload> inbox = groups.get(g);
+            eventually("group " + g + " gets every event of the batch")
+                    .untilAsserted(() -> assertThat(inbox.ids()).containsAll(expected));
+        }
+    }
+
+    @TestFactory
+    @DisplayName("publishAll hands events over in list order: each key's events are handled in list order, after"
+            + " the same key's events published before (ORDERED_PER_KEY)")
+    Stream<DynamicTest> publishAllKeepsPerKeyOrder() {
+        return onlyIf(declares(ORDERED_PER_KEY), "ORDERED_PER_KEY declared", this::checkPublishAllPerKeyOrder);
+    }
+
+    private void checkPublishAllPerKeyOrder() {
+        EventBus bus = newBus();
+        String topic = unique("tck.batchorder");
+        int keys = 6;
+        int perKey = 30;
+        KeyOrder order = new KeyOrder();
+        bus.subscribe(options(topic, unique("g")).concurrency(3).build(), TckPayload.TYPE, e -> {
+            order.enter(e.data().key());
+            try {
+                order.handled(e.data().key(), e.data().seq());
+            } finally {
+                order.exit(e.data().key());
+            }
+        });
+
+        // The first event of each key by publish, the rest in batches of mixed keys, including one-key runs.
+        for (int k = 0; k < keys; k++) {
+            accept(bus, topic, tckEvent("key-" + k, 0));
+        }
+        for (int from = 1; from < perKey; from += 10) {
+            List<Event<TckPayload>> batch = new ArrayList<>();
+            for (int k = 0; k < keys; k++) {
+                for (int seq = from; seq < from + 10 && seq < perKey; seq++) {
+                    if (k % 2 == 0) {
+                        batch.add(tckEvent("key-" + k, seq)); // a run of one key
+                    }
+                }
+            }
+            for (int seq = from; seq < from + 10 && seq < perKey; seq++) {
+                for (int k = 1; k < keys; k += 2) {
+                    batch.add(tckEvent("key-" + k, seq)); // keys interleaved
+                }
+            }
+            assertThat(await(bus.publishAll(topic, batch), "publishAll of a batch from seq " + from))
+                    .hasSize(batch.size());
+        }
+
+        eventually("every event is handled").untilAsserted(() -> {
+            for (int k = 0; k < keys; k++) {
+                assertThat(order.firstHandlings("key-" + k)).hasSize(perKey);
+            }
+        });
+        assertThat(order.overlaps()).as("keys with overlapping handler calls").isEmpty();
+        for (int k = 0; k < keys; k++) {
+            assertThat(order.firstHandlings("key-" + k))
+                    .as("handling order of key-%d", k)
+                    .isEqualTo(IntStream.range(0, perKey).boxed().toList());
+        }
+    }
+
+    @Test
+    @DisplayName("publishAll throws synchronously for null arguments or elements, an invalid topic name and a"
+            + " mismatched type name")
+    void publishAllValidatesArguments() {
+        EventBus bus = newBus();
+        String topic = unique("tck.batchvalidate");
+        List<Event<TckPayload>> good = List.of(tckEvent("k", 0), tckEvent("k", 1));
+
+        assertThatNullPointerException().isThrownBy(() -> bus.publishAll(null, good));
+        assertThatNullPointerException().isThrownBy(() -> bus.publishAll(topic, null));
+        assertThatNullPointerException()
+                .isThrownBy(() -> bus.publishAll(topic, Arrays.asList(tckEvent("k", 0), null)))
+                .withMessageContaining("events[1]");
+        for (String bad : List.of("", "has space", "slash/topic", "t".repeat(201))) {
+            assertThatIllegalArgumentException()
+                    .as("publishAll to topic '%s'", bad)
+                    .isThrownBy(() -> bus.publishAll(bad, good));
+        }
+        Event<TckPayload> mislabelled = Event.builder(TckOtherPayload.TYPE_NAME, new TckPayload("k", 0))
+                .source(TckBusSettings.DEFAULT_SOURCE)
+                .build();
+        assertThatIllegalArgumentException()
+                .as(
+                        "a TckPayload carried as %s is refused in a batch as in a single publish",
+                        TckOtherPayload.TYPE_NAME)
+                .isThrownBy(() -> bus.publishAll(topic, List.of(tckEvent("k", 0), mislabelled)));
+    }
+
+    @Test
+    @DisplayName("after close(), publishAll fails its future with a PublishBatchException of one BusClosedException"
+            + " per event")
+    void closedBusRefusesPublishAll() {
+        EventBus bus = newBus();
+        String topic = unique("tck.batchclosed");
+        bus.close();
+        List<Event<TckPayload>> events = List.of(tckEvent("a", 0), tckEvent("b", 1), tckEvent("a", 2));
+
+        assertThat(failureOf(() -> bus.publishAll(topic, events), "publishAll after close"))
+                .isInstanceOfSatisfying(PublishBatchException.class, e -> {
+                    assertThat(e.topic()).isEqualTo(topic);
+                    assertThat(e.size()).isEqualTo(3);
+                    assertThat(e.accepted()).isEmpty();
+                    assertThat(e.failures()).containsOnlyKeys(0, 1, 2);
+                    e.failures().forEach((i, failure) -> assertThat(failure)
+                            .as("failure of event %d", i)
+                            .isInstanceOfSatisfying(BusClosedException.class, closed -> {
+                                assertThat(closed.topic()).isEqualTo(topic);
+                                assertThat(closed.eventId())
+                                        .isEqualTo(events.get(i).id());
+                            }));
+                    assertThat(e.getCause()).isSameAs(e.failures().get(0));
+                });
     }
 
     // ------------------------------------------------------------------------------------------------------------
@@ -1347,18 +1514,30 @@ public abstract class EventBusCompatibilityKit {
         return onlyIf(backPressureFromConsumers(), "backPressureFromConsumers()", this::checkFullBufferTimesOut);
     }
 
-    private void checkFullBufferTimesOut() throws Exception {
-        int capacity = 8;
-        Duration timeout = Duration.ofMillis(300);
+    /** A bus with a small buffer and one group whose handler blocks until {@code release} opens. */
+    private record BlockedConsumer(EventBus bus, String topic, CountDownLatch release, Inbox<TckPayload> inbox) {}
+
+    private BlockedConsumer blockedConsumer(String topicPrefix, int capacity, Duration timeout) {
         EventBus bus =
                 newBus(TckBusSettings.defaults().withBufferCapacity(capacity).withPublishTimeout(timeout));
-        String topic = unique("tck.full");
+        String topic = unique(topicPrefix);
         CountDownLatch release = new CountDownLatch(1);
         Inbox<TckPayload> inbox = new Inbox<>();
         bus.subscribe(options(topic, unique("g")).build(), TckPayload.TYPE, e -> {
             release.await(liveMillis(), TimeUnit.MILLISECONDS);
             inbox.handle(e);
         });
+        return new BlockedConsumer(bus, topic, release, inbox);
+    }
+
+    private void checkFullBufferTimesOut() throws Exception {
+        int capacity = 8;
+        Duration timeout = Duration.ofMillis(300);
+        BlockedConsumer blocked = blockedConsumer("tck.full", capacity, timeout);
+        EventBus bus = blocked.bus();
+        String topic = blocked.topic();
+        CountDownLatch release = blocked.release();
+        Inbox<TckPayload> inbox = blocked.inbox();
 
         List<String> accepted = new ArrayList<>();
         PublishTimeoutException rejected = null;
@@ -1402,6 +1581,96 @@ public abstract class EventBusCompatibilityKit {
         eventually("publishing works again once there is room")
                 .untilAsserted(() -> assertThat(inbox.ids()).contains(later.id()));
         assertThat(inbox.ids()).as("the rejected event was not delivered").doesNotContain(rejectedEvent.id());
+    }
+
+    @TestFactory
+    @DisplayName("with a blocked handler, publishAll past the buffer capacity fails after the timeout with a"
+            + " PublishBatchException that names what was accepted; the accepted events are delivered, the others not")
+    Stream<DynamicTest> fullBufferFailsPartOfPublishAll() {
+        return onlyIf(backPressureFromConsumers(), "backPressureFromConsumers()", this::checkFullBufferFailsBatch);
+    }
+
+    private void checkFullBufferFailsBatch() throws Exception {
+        int capacity = 8;
+        int batchSize = capacity + capacity / 2; // so that a batch straddles the moment the buffer fills up
+        Duration timeout = Duration.ofMillis(300);
+        BlockedConsumer blocked = blockedConsumer("tck.batchfull", capacity, timeout);
+        EventBus bus = blocked.bus();
+        String topic = blocked.topic();
+        CountDownLatch release = blocked.release();
+        Inbox<TckPayload> inbox = blocked.inbox();
+
+        List<String> accepted = new ArrayList<>();
+        PublishBatchException rejected = null;
+        List<Event<TckPayload>> rejectedBatch = null;
+        long waitedNanos = 0;
+        int maxBatches = 16;
+        int seq = 0;
+        try {
+            for (int b = 0; b < maxBatches && rejected == null; b++) {
+                List<Event<TckPayload>> batch = new ArrayList<>();
+                for (int i = 0; i < batchSize; i++) {
+                    batch.add(tckEvent("k", seq++));
+                }
+                long start = System.nanoTime();
+                CompletableFuture<List<PublishReceipt>> future = bus.publishAll(topic, batch);
+                try {
+                    List<PublishReceipt> receipts = future.get(liveMillis(), TimeUnit.MILLISECONDS);
+                    assertThat(receipts).extracting(PublishReceipt::eventId).containsExactlyElementsOf(ids(batch));
+                    accepted.addAll(ids(batch));
+                } catch (ExecutionException e) {
+                    waitedNanos = System.nanoTime() - start;
+                    assertThat(e.getCause()).as("why batch %d failed", b).isInstanceOf(PublishBatchException.class);
+                    rejected = (PublishBatchException) e.getCause();
+                    rejectedBatch = batch;
+                }
+            }
+        } finally {
+            release.countDown();
+        }
+
+        assertThat(rejected)
+                .as(
+                        "a batch failed within %d batches of %d to a blocked consumer with buffer capacity %d",
+                        maxBatches, batchSize, capacity)
+                .isNotNull();
+        assertThat(rejected.topic()).isEqualTo(topic);
+        assertThat(rejected.size()).isEqualTo(batchSize);
+        assertThat(rejected.failures()).isNotEmpty();
+        Set<Integer> indices = new TreeSet<>(rejected.accepted().keySet());
+        indices.addAll(rejected.failures().keySet());
+        assertThat(indices)
+                .as("every event of the batch is accepted or failed")
+                .containsExactlyElementsOf(IntStream.range(0, batchSize).boxed().toList());
+        for (Map.Entry<Integer, PublishReceipt> e : rejected.accepted().entrySet()) {
+            assertThat(e.getValue().eventId())
+                    .as("receipt of event %d", e.getKey())
+                    .isEqualTo(rejectedBatch.get(e.getKey()).id());
+            accepted.add(e.getValue().eventId());
+        }
+        List<String> failed = new ArrayList<>();
+        for (Map.Entry<Integer, PublishException> e : rejected.failures().entrySet()) {
+            String id = rejectedBatch.get(e.getKey()).id();
+            assertThat(e.getValue())
+                    .as("failure of event %d", e.getKey())
+                    .isInstanceOfSatisfying(PublishTimeoutException.class, t -> {
+                        assertThat(t.timeout()).isEqualTo(timeout);
+                        assertThat(t.topic()).isEqualTo(topic);
+                        assertThat(t.eventId()).isEqualTo(id);
+                    });
+            failed.add(id);
+        }
+        assertThat(Duration.ofNanos(waitedNanos))
+                .as("the failing batch waited (at least) the publish timeout")
+                .isGreaterThanOrEqualTo(timeout.minus(CLOCK_GRANULARITY));
+        eventually("every accepted event is handled once the handler is released")
+                .untilAsserted(() -> assertThat(inbox.ids()).containsAll(accepted));
+        Event<TckPayload> later = tckEvent("k", seq);
+        assertThat(await(bus.publishAll(topic, List.of(later)), "publishAll once there is room"))
+                .hasSize(1);
+        eventually("publishing works again once there is room")
+                .untilAsserted(() -> assertThat(inbox.ids()).contains(later.id()));
+        assertThat(inbox.ids()).as("no failed event was delivered").doesNotContainAnyElementsOf(failed);
     }
 
     @Test

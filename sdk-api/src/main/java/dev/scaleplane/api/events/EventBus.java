@@ -1,6 +1,9 @@
 package dev.scaleplane.api.events;
 
 import dev.scaleplane.api.spi.Capabilities;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -63,6 +66,56 @@ public interface EventBus extends AutoCloseable {
      * @throws UnknownEventTypeException if the payload's class is not registered
      */
     CompletableFuture<PublishReceipt> publish(String topic, Object data);
+
+    /**
+     * Publishes a batch of events to a topic with one future for all of them: the same delivery contract as calling
+     * {@link #publish(String, Event)} for each event in list order from this thread, at a lower cost per event where
+     * the backend can take a batch at once (the in-memory bus claims buffer room for a run of events in one step and
+     * allocates no receipt per event).
+     *
+     * <ul>
+     *   <li><b>Order.</b> Events are handed to the backend in list order, so events of one ordering key are handled
+     *       in list order, and after events of the same key this thread published earlier.
+     *   <li><b>Not atomic.</b> Each event is accepted or not on its own, as with separate publishes: when some are
+     *       not accepted the others still are, and are delivered. The future then fails with a
+     *       {@link PublishBatchException} that lists which events were accepted and why each other one was not; it
+     *       is never completed with a partial list.
+     *   <li><b>Back-pressure.</b> When buffers are full the call blocks the caller as {@code publish} would for the
+     *       events it still has to hand over, and an event that finds no room within the publish timeout fails with
+     *       {@link PublishTimeoutException}. The in-memory bus bounds the whole call by one publish timeout: once it
+     *       has waited that long, the remaining events are taken only where there is room at once.
+     *   <li><b>Closed bus.</b> Events that reach a closed bus fail with {@link BusClosedException} (inside the
+     *       {@code PublishBatchException}).
+     * </ul>
+     *
+     * <p>The list is read once, during the call; changing it afterwards changes nothing.
+     *
+     * @implSpec The default implementation checks the arguments and the topic name, then calls
+     *     {@link #publish(String, Event)} for each event in list order and combines the futures with
+     *     {@link PublishBatchException#combine}. A payload registered under another type name is then found only
+     *     when its event's turn comes, after the events before it were published; backends built on the SDK's
+     *     {@code AbstractEventBus} check every event before publishing any.
+     * @param topic topic name (see {@link #publish(String, Event)})
+     * @param events the events, in publish order; may be empty, may repeat an event
+     * @return a future that completes with one receipt per event, in list order (an unmodifiable list), once every
+     *     event is accepted; or exceptionally with a {@link PublishBatchException} when at least one was not
+     * @throws NullPointerException if the topic, the list or an element is null
+     * @throws IllegalArgumentException if the topic name is invalid, or an event's payload class is registered under
+     *     a different type name than the event carries
+     */
+    default CompletableFuture<List<PublishReceipt>> publishAll(String topic, List<? extends Event<?>> events) {
+        SubscriptionOptions.checkName(topic, "topic");
+        Objects.requireNonNull(events, "events");
+        List<Event<?>> batch = new ArrayList<>(events);
+        for (int i = 0; i < batch.size(); i++) {
+            Objects.requireNonNull(batch.get(i), "events[" + i + "]");
+        }
+        List<CompletableFuture<PublishReceipt>> futures = new ArrayList<>(batch.size());
+        for (Event<?> event : batch) {
+            futures.add(publish(topic, event));
+        }
+        return PublishBatchException.combine(topic, batch, futures);
+    }
 
     /**
      * Subscribes a handler for events of one payload type. Events of other types on the topic are acknowledged

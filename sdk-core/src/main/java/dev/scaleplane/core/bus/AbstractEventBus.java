@@ -6,6 +6,8 @@ import dev.scaleplane.api.events.EventBus;
 import dev.scaleplane.api.events.EventHandler;
 import dev.scaleplane.api.events.EventType;
 import dev.scaleplane.api.events.EventTypeRegistry;
+import dev.scaleplane.api.events.PublishBatchException;
+import dev.scaleplane.api.events.PublishException;
 import dev.scaleplane.api.events.PublishReceipt;
 import dev.scaleplane.api.events.StartPosition;
 import dev.scaleplane.api.events.Subscription;
@@ -16,12 +18,16 @@ import dev.scaleplane.api.spi.Capabilities;
 import dev.scaleplane.core.internal.tracing.Tracing;
 import java.net.URI;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
 
@@ -98,6 +104,71 @@ public abstract class AbstractEventBus implements EventBus {
         }
         receipt.whenComplete((r, failure) -> span.end(failure));
         return receipt;
+    }
+
+    /**
+     * Checks every event before publishing any (nothing is published when one is invalid), starts one publish span
+     * per event when tracing is on, and hands the batch to {@link #doPublishAll}.
+     */
+    @Override
+    public final CompletableFuture<List<PublishReceipt>> publishAll(String topic, List<? extends Event<?>> events) {
+        checkTopic(topic);
+        Objects.requireNonNull(events, "events");
+        Event<?>[] batch = events.toArray(new Event<?>[0]); // a snapshot: what is checked is what is published
+        for (int i = 0; i < batch.length; i++) {
+            if (batch[i] == null) {
+                throw new NullPointerException("events[" + i + "]");
+            }
+            checkPayload(batch[i]);
+        }
+        if (batch.length == 0) {
+            return CompletableFuture.completedFuture(List.of());
+        }
+        if (closed.get()) {
+            Map<Integer, PublishException> failures = new HashMap<>();
+            for (int i = 0; i < batch.length; i++) {
+                failures.put(i, new BusClosedException(topic, batch[i].id()));
+            }
+            return CompletableFuture.failedFuture(new PublishBatchException(topic, batch.length, Map.of(), failures));
+        }
+        Tracing.Publish[] spans = null;
+        for (int i = 0; i < batch.length; i++) {
+            Tracing.Publish span = Tracing.publish(backendName, topic, batch[i], true);
+            if (span != null) {
+                if (spans == null) {
+                    spans = new Tracing.Publish[batch.length];
+                }
+                spans[i] = span;
+                batch[i] = span.event();
+            }
+        }
+        if (spans == null) {
+            return doPublishAll(topic, batch); // tracing off: nothing more on the hot path
+        }
+        CompletableFuture<List<PublishReceipt>> receipts;
+        try {
+            receipts = doPublishAll(topic, batch);
+        } catch (RuntimeException e) {
+            endSpans(spans, e);
+            throw e;
+        }
+        Tracing.Publish[] started = spans;
+        receipts.whenComplete((r, failure) -> endSpans(started, failure));
+        return receipts;
+    }
+
+    /** Ends each event's publish span, as failed when that event was not accepted. */
+    private static void endSpans(Tracing.Publish[] spans, @Nullable Throwable failure) {
+        Throwable cause =
+                failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        for (int i = 0; i < spans.length; i++) {
+            if (spans[i] != null) {
+                spans[i].end(
+                        cause instanceof PublishBatchException batch
+                                ? batch.failures().get(i) // null for an accepted event
+                                : cause);
+            }
+        }
     }
 
     /**
@@ -266,6 +337,23 @@ public abstract class AbstractEventBus implements EventBus {
      * Failures are reported through the returned future.
      */
     protected abstract CompletableFuture<PublishReceipt> doPublish(String topic, Event<?> event);
+
+    /**
+     * Publishes a validated, non-empty batch on an open bus; see {@link EventBus#publishAll(String, List)} for the
+     * contract. The array is the bus's own copy: an implementation may keep it (for example behind the receipts).
+     * Failures are reported through the returned future, as a {@link PublishBatchException}.
+     *
+     * <p>Default: {@link #doPublish} for each event in order, the futures combined with
+     * {@link PublishBatchException#combine}. That is right for any backend whose {@code doPublish} is; a backend
+     * overrides it only to take a batch at once.
+     */
+    protected CompletableFuture<List<PublishReceipt>> doPublishAll(String topic, Event<?>[] events) {
+        List<CompletableFuture<PublishReceipt>> futures = new ArrayList<>(events.length);
+        for (Event<?> event : events) {
+            futures.add(doPublish(topic, event));
+        }
+        return PublishBatchException.combine(topic, Arrays.asList(events), futures);
+    }
 
     /** Subscribes with validated options on an open bus. */
     protected abstract Subscription doSubscribe(SubscriptionOptions options, EventHandler<Object> handler);

@@ -4,6 +4,7 @@ import dev.scaleplane.api.events.BusClosedException;
 import dev.scaleplane.api.events.Event;
 import dev.scaleplane.api.events.EventHandler;
 import dev.scaleplane.api.events.EventTypeRegistry;
+import dev.scaleplane.api.events.PublishBatchException;
 import dev.scaleplane.api.events.PublishException;
 import dev.scaleplane.api.events.PublishReceipt;
 import dev.scaleplane.api.events.PublishTimeoutException;
@@ -14,8 +15,12 @@ import dev.scaleplane.core.bus.BusMetrics;
 import java.lang.invoke.VarHandle;
 import java.net.URI;
 import java.time.Clock;
+import java.util.AbstractList;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.RandomAccess;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.LockSupport;
@@ -29,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * <p>Publishing puts the event into one bounded partition per group of the topic (chosen by the ordering key) and
  * completes as soon as every group has it: that is "accepted" for a non-durable bus. Each group's partitions are
  * drained by its members' worker threads. The publish path takes no lock and allocates nothing but the receipt and
- * its future (48 bytes).
+ * its future (48 bytes); a batch ({@link #doPublishAll}) allocates one future for all its events.
  */
 final class InMemoryEventBus extends AbstractEventBus {
     private static final Logger log = LoggerFactory.getLogger(InMemoryEventBus.class);
@@ -73,8 +78,8 @@ final class InMemoryEventBus extends AbstractEventBus {
         return deadLetters;
     }
 
-    @Override
-    protected CompletableFuture<PublishReceipt> doPublish(String topicName, Event<?> event) {
+    /** The topic of that name if anyone ever subscribed to it, else null. */
+    private @Nullable Topic topic(String topicName) {
         Topic topic = lastTopic;
         if (topic == null || !topic.name.equals(topicName)) {
             // Most publishers stick to one topic; the map look-up is only for a change of topic.
@@ -83,6 +88,12 @@ final class InMemoryEventBus extends AbstractEventBus {
                 lastTopic = topic;
             }
         }
+        return topic;
+    }
+
+    @Override
+    protected CompletableFuture<PublishReceipt> doPublish(String topicName, Event<?> event) {
+        Topic topic = topic(topicName);
         if (topic == null) {
             metrics.published(topicName).increment(); // nobody subscribed: accepted, and there is no group to tell
             return CompletableFuture.completedFuture(new PublishReceipt(topicName, event.id(), POSITION));
@@ -94,7 +105,8 @@ final class InMemoryEventBus extends AbstractEventBus {
             boolean stamp = stampFor(p);
             if (!p.ring.offer(event, stamp)) {
                 signal(groups, i, hash); // the groups that have the event need not wait while this one is full
-                PublishException failure = offerSlow(topicName, p, event, stamp);
+                PublishException failure =
+                        offerSlow(topicName, p, event, stamp, System.nanoTime() + publishTimeoutNanos);
                 if (failure != null) {
                     metrics.publishFailed(topicName).increment();
                     return CompletableFuture.failedFuture(failure);
@@ -104,6 +116,104 @@ final class InMemoryEventBus extends AbstractEventBus {
         signal(groups, groups.length, hash);
         topic.published.increment();
         return CompletableFuture.completedFuture(new PublishReceipt(topicName, event.id(), POSITION));
+    }
+
+    /**
+     * The batch path: for each group, runs of consecutive events that go to the same partition are claimed with one
+     * step each ({@link Ring#offer(Event[], int, int, boolean)}), then one fence wakes the group's parked workers. The
+     * receipts are made only if someone reads them ({@link Receipts}), so a batch allocates its future, the list
+     * and the copy of the events, whatever its size. An event is accepted when every group took it, as in
+     * {@link #doPublish}; one publish timeout bounds the waiting of the whole batch.
+     */
+    @Override
+    protected CompletableFuture<List<PublishReceipt>> doPublishAll(String topicName, Event<?>[] events) {
+        Topic topic = topic(topicName);
+        if (topic == null) {
+            metrics.published(topicName).add(events.length); // nobody subscribed: accepted, as in doPublish
+            return CompletableFuture.completedFuture(new Receipts(topicName, events));
+        }
+        Group[] groups = topic.groups;
+        PublishException[] failures = null;
+        long deadline = 0; // set at the first wait
+        boolean waited = false;
+        for (Group group : groups) {
+            int i = 0;
+            while (i < events.length) {
+                Partition p = group.partition(Group.spread(events[i].orderingKey()));
+                int end = i + 1;
+                while (end < events.length && group.partition(Group.spread(events[end].orderingKey())) == p) {
+                    end++;
+                }
+                boolean stamp = stampFor(p);
+                i += p.ring.offer(events, i, end, stamp);
+                // The ring is full: wait for room event by event, as publish does, within the batch's deadline.
+                for (; i < end; i++) {
+                    if (!waited) {
+                        waited = true;
+                        deadline = System.nanoTime() + publishTimeoutNanos;
+                        signal(group); // its workers need not wait for the rest of the batch
+                    }
+                    PublishException failure = offerSlow(topicName, p, events[i], stamp, deadline);
+                    if (failure != null) {
+                        if (failures == null) {
+                            failures = new PublishException[events.length];
+                        }
+                        if (failures[i] == null) {
+                            failures[i] = failure;
+                        }
+                    }
+                }
+            }
+            signal(group);
+        }
+        if (failures == null) {
+            topic.published.add(events.length);
+            return CompletableFuture.completedFuture(new Receipts(topicName, events));
+        }
+        Map<Integer, PublishReceipt> accepted = new HashMap<>();
+        Map<Integer, PublishException> failed = new HashMap<>();
+        for (int i = 0; i < events.length; i++) {
+            if (failures[i] == null) {
+                accepted.put(i, new PublishReceipt(topicName, events[i].id(), POSITION));
+            } else {
+                failed.put(i, failures[i]);
+            }
+        }
+        topic.published.add(accepted.size());
+        metrics.publishFailed(topicName).add(failed.size());
+        return CompletableFuture.failedFuture(new PublishBatchException(topicName, events.length, accepted, failed));
+    }
+
+    /** Wakes the parked workers of every partition of a group, after one store-load fence (see below). */
+    private static void signal(Group group) {
+        VarHandle.fullFence();
+        for (Partition p : group.partitions) {
+            p.signal();
+        }
+    }
+
+    /**
+     * The receipts of a batch the bus accepted whole, made when read: a batch of thousands of events should not
+     * allocate thousands of receipts nobody looks at. Unmodifiable; backed by the bus's own copy of the events.
+     */
+    private static final class Receipts extends AbstractList<PublishReceipt> implements RandomAccess {
+        private final String topic;
+        private final Event<?>[] events;
+
+        Receipts(String topic, Event<?>[] events) {
+            this.topic = topic;
+            this.events = events;
+        }
+
+        @Override
+        public PublishReceipt get(int index) {
+            return new PublishReceipt(topic, events[index].id(), POSITION);
+        }
+
+        @Override
+        public int size() {
+            return events.length;
+        }
     }
 
     /**
@@ -124,7 +234,9 @@ final class InMemoryEventBus extends AbstractEventBus {
      */
     PublishException enqueue(String topic, Partition p, Event<?> event) {
         boolean stamp = stampFor(p);
-        PublishException failure = p.ring.offer(event, stamp) ? null : offerSlow(topic, p, event, stamp);
+        PublishException failure = p.ring.offer(event, stamp)
+                ? null
+                : offerSlow(topic, p, event, stamp, System.nanoTime() + publishTimeoutNanos);
         VarHandle.fullFence(); // see signal(...)
         p.signal();
         return failure;
@@ -138,8 +250,12 @@ final class InMemoryEventBus extends AbstractEventBus {
         return p.ownerParked();
     }
 
-    private PublishException offerSlow(String topic, Partition p, Event<?> event, boolean stamp) {
-        long deadline = System.nanoTime() + publishTimeoutNanos;
+    /**
+     * Offers until there is room, the deadline ({@code System.nanoTime()} based) passes or the bus closes; null on
+     * success. With a deadline already past, it tries once.
+     */
+    private @Nullable PublishException offerSlow(
+            String topic, Partition p, Event<?> event, boolean stamp, long deadline) {
         int tries = 0;
         while (!p.ring.offer(event, stamp)) {
             if (isClosed()) {
@@ -180,14 +296,7 @@ final class InMemoryEventBus extends AbstractEventBus {
 
     /** The live group of a topic, or null. */
     Group group(String topicName, String groupName) {
-        Topic topic = lastTopic;
-        if (topic == null || !topic.name.equals(topicName)) {
-            // Most publishers stick to one topic; the map look-up is only for a change of topic.
-            topic = topics.get(topicName);
-            if (topic != null) {
-                lastTopic = topic;
-            }
-        }
+        Topic topic = topic(topicName);
         if (topic == null) {
             return null;
         }

@@ -83,6 +83,53 @@ final class Ring extends RingConsumerIndex {
         return true;
     }
 
+    /**
+     * Adds as many of {@code events[from..to)} as there is room for, in order, with one claim on the producer index
+     * for all of them; safe from any number of threads, and the claimed run stays contiguous, so another producer's
+     * events never interleave with it. Visibility as for {@link #offer}: release stores, the caller fences.
+     *
+     * @param stamp whether to record the publish time of every event, not only of the sampled slots
+     * @return how many events were added, from {@code from} on: 0 when the ring is full
+     */
+    int offer(Event<?>[] events, int from, int to, boolean stamp) {
+        int wanted = to - from;
+        long index;
+        int claimed;
+        while (true) {
+            index = producerIndex();
+            long room = capacity() - (index - consumerIndexCache);
+            if (room < wanted) {
+                long consumed = consumerIndexVolatile();
+                consumerIndexCache = consumed; // benign race, as in offer(...)
+                room = capacity() - (index - consumed);
+                if (room <= 0) {
+                    return 0;
+                }
+            }
+            claimed = (int) Math.min(room, wanted);
+            if (casProducerIndex(index, index + claimed)) {
+                break;
+            }
+            Thread.onSpinWait(); // as in offer(...)
+        }
+        long now = NO_TIME; // one clock read for the run: its events are published together
+        for (int i = 0; i < claimed; i++) {
+            long at = index + i;
+            int slot = (int) at & mask;
+            this.events[slot] = events[from + i];
+            if (stamp || (at & (STAMP_EVERY - 1)) == 0) {
+                if (now == NO_TIME) {
+                    now = System.nanoTime();
+                }
+                meta[2 * slot + 1] = now;
+            } else {
+                meta[2 * slot + 1] = NO_TIME;
+            }
+            SEQ.setRelease(meta, 2 * slot, at + 1);
+        }
+        return claimed;
+    }
+
     /** The head event, or null when the ring is empty. Consumer thread only. */
     Event<?> peek() {
         long index = consumerIndexPlain();

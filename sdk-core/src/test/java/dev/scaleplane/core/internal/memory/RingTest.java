@@ -92,6 +92,86 @@ class RingTest {
             threads.add(t);
         }
         start.countDown();
+        consumeInProducerOrder(ring, producers, perProducer, threads);
+    }
+
+    @Test
+    void aBatchOfferTakesWhatFitsInOrderAndStampsLikeSingleOffers() {
+        Ring ring = new Ring(8);
+        Event<?>[] events = new Event<?>[12];
+        for (int i = 0; i < events.length; i++) {
+            events[i] = event("e" + i);
+        }
+        long before = System.nanoTime();
+
+        assertThat(ring.offer(events, 0, 5, false)).isEqualTo(5);
+        assertThat(ring.offer(events, 5, 12, false)).as("room for 3 of 7").isEqualTo(3);
+        assertThat(ring.offer(events, 8, 12, true)).as("full").isZero();
+        assertThat(ring.size()).isEqualTo(8);
+
+        List<String> ids = new ArrayList<>();
+        List<Integer> stamped = new ArrayList<>();
+        for (int i = 0; ring.peek() != null; i++, ring.advance()) {
+            ids.add(ring.peek().id());
+            if (ring.headNanos() != Ring.NO_TIME) {
+                assertThat(ring.headNanos() - before).isNotNegative();
+                stamped.add(i);
+            }
+        }
+        assertThat(ids).containsExactly("e0", "e1", "e2", "e3", "e4", "e5", "e6", "e7");
+        assertThat(stamped).as("only the sampled slot 0").containsExactly(0);
+
+        assertThat(ring.offer(events, 8, 12, true)).isEqualTo(4);
+        for (; ring.peek() != null; ring.advance()) {
+            assertThat(ring.headNanos()).as("stamped on request").isNotEqualTo(Ring.NO_TIME);
+        }
+    }
+
+    @Test
+    void concurrentBatchAndSingleProducersLoseNothingAndKeepPerProducerOrder() throws Exception {
+        Ring ring = new Ring(64);
+        int producers = 4;
+        int perProducer = 50_000;
+        CountDownLatch start = new CountDownLatch(1);
+        List<Thread> threads = new ArrayList<>();
+        for (int p = 0; p < producers; p++) {
+            int producer = p;
+            Thread t = new Thread(() -> {
+                try {
+                    start.await();
+                } catch (InterruptedException e) {
+                    return;
+                }
+                Event<?>[] batch = new Event<?>[1 + producer * 7]; // 1, 8, 15 and 22 events per batch
+                int i = 0;
+                while (i < perProducer) {
+                    int n = Math.min(batch.length, perProducer - i);
+                    for (int k = 0; k < n; k++) {
+                        batch[k] = event(producer + ":" + (i + k));
+                    }
+                    int from = 0;
+                    while (from < n) {
+                        int added = producer == 0
+                                ? (ring.offer(batch[from], false) ? 1 : 0)
+                                : ring.offer(batch, from, n, false);
+                        if (added == 0) {
+                            Thread.onSpinWait();
+                        }
+                        from += added;
+                    }
+                    i += n;
+                }
+            });
+            t.start();
+            threads.add(t);
+        }
+        start.countDown();
+        consumeInProducerOrder(ring, producers, perProducer, threads);
+    }
+
+    /** Consumes events with ids {@code producer:seq}, checking each producer's order, then joins the producers. */
+    private static void consumeInProducerOrder(Ring ring, int producers, int perProducer, List<Thread> threads)
+            throws InterruptedException {
         int[] next = new int[producers];
         int received = 0;
         while (received < producers * perProducer) {
