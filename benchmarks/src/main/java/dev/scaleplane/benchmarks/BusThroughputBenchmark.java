@@ -39,7 +39,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * oversubscription, and how well its idle strategy gives the core away is part of the result.
  *
  * <p>Implementations ({@code impl} parameter) are described in {@link Impl}; the payload is the shared
- * {@link Payloads#EVENT}.
+ * {@link Payloads#EVENT}. The {@code ...Batch} implementations publish in batches of {@value Impl#PUBLISH_BATCH}
+ * ({@code EventBus.publishAll}, the Disruptor's {@code next(n)}/{@code publish(lo, hi)}); the others one event per
+ * call.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -55,7 +57,8 @@ public class BusThroughputBenchmark {
     public static final int BATCH = 10_000;
 
     /** Implementation id, see {@link Impl}. */
-    @Param({"scaleplane", "disruptor", "disruptorYielding", "guava", "vertx", "abq"})
+    @Param({"scaleplane", "scaleplaneBatch", "disruptor", "disruptorBatch", "disruptorYielding", "guava", "vertx", "abq"
+    })
     public String impl;
 
     /** Topology id, see the class comment. */

@@ -36,8 +36,15 @@ final class DisruptorPipe implements EventPipe {
     private final Disruptor<Slot> disruptor;
     private final RingBuffer<Slot> ring;
     private final PaddedCounter[] handled;
+    private final int batchSize;
 
     DisruptorPipe(int groups, int bufferSize, WaitStrategy waitStrategy) {
+        this(groups, bufferSize, waitStrategy, 1);
+    }
+
+    /** @param batchSize events a publisher claims and publishes at once ({@code next(n)}, {@code publish(lo, hi)}) */
+    DisruptorPipe(int groups, int bufferSize, WaitStrategy waitStrategy, int batchSize) {
+        this.batchSize = batchSize;
         disruptor =
                 new Disruptor<>(Slot::new, bufferSize, new BenchThreads("disruptor"), ProducerType.MULTI, waitStrategy);
         handled = new PaddedCounter[groups];
@@ -55,6 +62,21 @@ final class DisruptorPipe implements EventPipe {
     @Override
     public void publish(Event<?> event) {
         ring.publishEvent(TRANSLATOR, event);
+    }
+
+    @Override
+    public void publish(Event<?> event, int count) {
+        long hi = ring.next(count);
+        long lo = hi - (count - 1);
+        for (long seq = lo; seq <= hi; seq++) {
+            ring.get(seq).event = event;
+        }
+        ring.publish(lo, hi);
+    }
+
+    @Override
+    public int batchSize() {
+        return batchSize;
     }
 
     @Override

@@ -16,6 +16,24 @@ interface EventPipe extends AutoCloseable {
      */
     void publish(Event<?> event) throws Exception;
 
+    /**
+     * Publishes {@code count} copies of {@code event} to every consumer group, in one call where the implementation
+     * has a batch publish ({@link Impl#SCALEPLANE_BATCH}, {@link Impl#DISRUPTOR_BATCH}); by default one
+     * {@link #publish} each. Safe from several threads at once, like {@code publish}.
+     *
+     * @param count 1 to {@link #batchSize()}
+     */
+    default void publish(Event<?> event, int count) throws Exception {
+        for (int i = 0; i < count; i++) {
+            publish(event);
+        }
+    }
+
+    /** Events a publisher hands to {@link #publish(Event, int)} at once: 1 unless the implementation batches. */
+    default int batchSize() {
+        return 1;
+    }
+
     /** One counter per consumer group, in group order. */
     PaddedCounter[] handled();
 

@@ -18,6 +18,13 @@ enum Impl {
     SCALEPLANE("scaleplane"),
 
     /**
+     * The same bus, each publisher handing over {@value #PUBLISH_BATCH} events per {@code EventBus.publishAll} call:
+     * one future and one list for the batch instead of a future and a receipt per event. Compared with
+     * {@link #DISRUPTOR_BATCH}.
+     */
+    SCALEPLANE_BATCH("scaleplaneBatch"),
+
+    /**
      * LMAX Disruptor with {@link SleepingWaitStrategy}: the comparable wait strategy. Scaleplane's bus workers idle
      * by spinning 100 times, yielding 10 times, then parking; SleepingWaitStrategy idles by spinning 100 times,
      * yielding 100 times, then parking in short naps: the same three phases, and like Scaleplane it costs the
@@ -29,6 +36,13 @@ enum Impl {
      * that Scaleplane avoids by spinning, which would measure the strategy, not the ring.
      */
     DISRUPTOR("disruptor"),
+
+    /**
+     * {@link #DISRUPTOR} with the Disruptor's own batch publish: each publisher claims {@value #PUBLISH_BATCH}
+     * sequences with one {@code next(n)}, fills them and publishes them with one {@code publish(lo, hi)}. The peer of
+     * {@link #SCALEPLANE_BATCH}.
+     */
+    DISRUPTOR_BATCH("disruptorBatch"),
 
     /**
      * LMAX Disruptor with {@link YieldingWaitStrategy} (spin, then {@code Thread.yield()} forever, never parks). Extra
@@ -58,6 +72,12 @@ enum Impl {
     /** Slots per ring or queue, the same for every bounded implementation (Scaleplane's buffer-size setting). */
     static final int BUFFER_SIZE = 65536;
 
+    /**
+     * Events per batch publish of the batching implementations: a batch a service might hand over at once (a page of
+     * work, a flush of a local buffer), far below the buffer size so that a batch never waits for room as a whole.
+     */
+    static final int PUBLISH_BATCH = 100;
+
     static final long PHASED_SPIN_MICROS = 10;
     static final long PHASED_YIELD_MICROS = 10;
 
@@ -80,8 +100,10 @@ enum Impl {
     /** Starts this implementation with {@code groups} consumer groups. */
     EventPipe open(int groups) throws Exception {
         return switch (this) {
-            case SCALEPLANE -> new ScaleplanePipe(groups, BUFFER_SIZE);
+            case SCALEPLANE -> new ScaleplanePipe(groups, BUFFER_SIZE, 1);
+            case SCALEPLANE_BATCH -> new ScaleplanePipe(groups, BUFFER_SIZE, PUBLISH_BATCH);
             case DISRUPTOR -> new DisruptorPipe(groups, BUFFER_SIZE, new SleepingWaitStrategy());
+            case DISRUPTOR_BATCH -> new DisruptorPipe(groups, BUFFER_SIZE, new SleepingWaitStrategy(), PUBLISH_BATCH);
             case DISRUPTOR_YIELDING -> new DisruptorPipe(groups, BUFFER_SIZE, new YieldingWaitStrategy());
             case DISRUPTOR_PHASED -> new DisruptorPipe(
                     groups,

@@ -49,9 +49,7 @@ final class PublisherCrew implements AutoCloseable {
                 LockSupport.unpark(t);
             }
         }
-        for (int i = 0; i < each; i++) {
-            pipe.publish(event);
-        }
+        publishShare(each);
         if (helpers.length > 0) {
             PaddedCounter[] done = {finished};
             try {
@@ -77,13 +75,25 @@ final class PublisherCrew implements AutoCloseable {
             seen = round;
             int n = share;
             try {
-                for (int i = 0; i < n; i++) {
-                    pipe.publish(event);
-                }
+                publishShare(n);
             } catch (Throwable t) {
                 failure.compareAndSet(null, t);
             }
             finished.increment();
+        }
+    }
+
+    /** Publishes one thread's share, one event per call or in batches of the pipe's batch size. */
+    private void publishShare(int n) throws Exception {
+        int batch = pipe.batchSize();
+        if (batch == 1) {
+            for (int i = 0; i < n; i++) {
+                pipe.publish(event);
+            }
+            return;
+        }
+        for (int i = 0; i < n; i += batch) {
+            pipe.publish(event, Math.min(batch, n - i));
         }
     }
 

@@ -38,6 +38,9 @@ public final class RatioTable {
     private static final double RAW_GOAL = 0.8;
 
     private static final String SCALEPLANE = "scaleplane";
+    /** Scaleplane publishing in batches ({@code publishAll}); compared with the Disruptor's own batch publish. */
+    private static final String SCALEPLANE_BATCH = "scaleplaneBatch";
+
     private static final List<String> TOPOLOGIES = List.of("1p1s", "1p4g", "4p1s");
     /** The goal of the issue: at least this fraction of the comparable Disruptor's throughput. */
     private static final double DISRUPTOR_GOAL = 0.7;
@@ -294,50 +297,65 @@ public final class RatioTable {
         }
         out.println();
         out.println("In-memory bus throughput: events/s published and handled by every group (higher is better)");
-        out.println("ratio = Scaleplane / peer; above 1.00 means Scaleplane is faster");
+        out.println("ratio = Scaleplane / peer; above 1.00 means Scaleplane is faster; sp = one event per publish,"
+                + " spb = scaleplaneBatch (publishAll of " + Impl.PUBLISH_BATCH + ")");
         out.println();
         out.printf(
                 Locale.ROOT,
-                "%-9s %-18s %14s %7s %17s %8s%n",
+                "%-9s %-18s %14s %7s %17s %8s %8s%n",
                 "topology",
                 "impl",
                 "events/s",
                 "error",
                 "iterations M/s",
-                "sp/impl");
+                "sp/impl",
+                "spb/impl");
         for (String topology : orderedTopologies()) {
             Map<String, Score> byImpl = throughput.get(topology);
             Score sp = byImpl.get(SCALEPLANE);
+            Score spb = byImpl.get(SCALEPLANE_BATCH);
             boolean first = true;
             for (Map.Entry<String, Score> e : byImpl.entrySet()) {
                 Score s = e.getValue();
                 out.printf(
                         Locale.ROOT,
-                        "%-9s %-18s %,14.0f %7s %17s %8s%n",
+                        "%-9s %-18s %,14.0f %7s %17s %8s %8s%n",
                         first ? topology : "",
                         e.getKey(),
                         s.score(),
                         relativeError(s),
                         String.format(Locale.ROOT, "%.1f..%.1f", s.min() / 1e6, s.max() / 1e6),
-                        sp == null ? "n/a" : ratio(sp.score(), s.score()));
+                        sp == null ? "n/a" : ratio(sp.score(), s.score()),
+                        spb == null ? "n/a" : ratio(spb.score(), s.score()));
                 first = false;
             }
         }
         out.println();
-        out.println("Goal: Scaleplane >= " + DISRUPTOR_GOAL + "x Disruptor (comparable wait strategy), ahead of Guava"
-                + " and Vert.x");
+        out.println("Goal: Scaleplane >= " + DISRUPTOR_GOAL + "x Disruptor (comparable wait strategy), ahead of"
+                + " Guava, Vert.x and ArrayBlockingQueue; batches against the Disruptor's batch publish");
         for (String topology : orderedTopologies()) {
             Map<String, Score> byImpl = throughput.get(topology);
             Score sp = byImpl.get(SCALEPLANE);
             if (sp == null) {
                 out.printf(Locale.ROOT, "  %-5s no Scaleplane result%n", topology);
-                continue;
+            } else {
+                StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "  %-5s", topology));
+                line.append(verdict(sp, byImpl.get("disruptor"), "disruptor", DISRUPTOR_GOAL));
+                line.append(verdict(sp, byImpl.get("guava"), "guava", 1.0));
+                line.append(verdict(sp, byImpl.get("vertx"), "vertx", 1.0));
+                line.append(verdict(sp, byImpl.get("abq"), "abq", 1.0));
+                out.println(line);
             }
-            StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "  %-5s", topology));
-            line.append(verdict(sp, byImpl.get("disruptor"), "disruptor", DISRUPTOR_GOAL));
-            line.append(verdict(sp, byImpl.get("guava"), "guava", 1.0));
-            line.append(verdict(sp, byImpl.get("vertx"), "vertx", 1.0));
-            out.println(line);
+            Score spb = byImpl.get(SCALEPLANE_BATCH);
+            if (spb != null) {
+                StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "  %-5s batch:", topology));
+                line.append(verdict(spb, byImpl.get("disruptorBatch"), "disruptorBatch", DISRUPTOR_GOAL));
+                line.append(verdict(spb, byImpl.get("disruptor"), "disruptor", DISRUPTOR_GOAL));
+                if (sp != null) {
+                    line.append(String.format(Locale.ROOT, "  gain over publish %.2fx", spb.score() / sp.score()));
+                }
+                out.println(line);
+            }
         }
     }
 
