@@ -1257,7 +1257,7 @@ public final class Orchestrator implements AutoCloseable {
          *   <tr><td>{@code scaleplane.orchestrator.lease.lost}</td><td>counter</td><td>attempts whose lease lapsed or
          *       was lost</td></tr>
          *   <tr><td>{@code scaleplane.orchestrator.execution}</td><td>timer</td><td>handler run time on the clock,
-         *       p50/p95/p99</td></tr>
+         *       p50/p95/p99 of the current minute (count, total and max of every attempt)</td></tr>
          *   <tr><td>{@code scaleplane.orchestrator.worker.in_flight}</td><td>gauge</td><td>tasks running on the
          *       worker</td></tr>
          *   <tr><td>{@code scaleplane.orchestrator.worker.slots}</td><td>gauge</td><td>the worker's slots</td></tr>

@@ -5,7 +5,6 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
@@ -55,11 +54,8 @@ public final class OrchestratorMetrics {
         counter(SUCCEEDED, "Handlers that returned and completed their lease", succeeded);
         counter(FAILED, "Handlers that threw", failed);
         counter(LEASE_LOST, "Attempts whose lease lapsed or was lost before they ended", leaseLost);
-        execution = Timer.builder(EXECUTION)
-                .description("Handler run time")
+        execution = TaskQueueMetrics.perTaskTimer(EXECUTION, "Handler run time")
                 .tag("orchestrator", orchestrator)
-                .publishPercentiles(0.5, 0.95, 0.99)
-                .distributionStatisticExpiry(Duration.ofMinutes(1))
                 .register(registry);
     }
 
