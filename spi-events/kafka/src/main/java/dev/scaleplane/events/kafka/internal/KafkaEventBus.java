@@ -199,8 +199,25 @@ public final class KafkaEventBus extends AbstractEventBus {
         return CompletableFuture.failedFuture(new PublishException(topic, event.id(), why, e));
     }
 
+    /** {@code partition-N@offset-} for the first partitions, which nearly every topic stays within. */
+    private static final String[] POSITION_PREFIXES = new String[256];
+
+    static {
+        for (int i = 0; i < POSITION_PREFIXES.length; i++) {
+            POSITION_PREFIXES[i] = "partition-" + i + "@offset-";
+        }
+    }
+
+    /**
+     * The receipt's position, {@code partition-N@offset-M}. Built on the producer's I/O thread for every record, so
+     * the partition part comes from {@link #POSITION_PREFIXES} and only the offset's digits are written per record.
+     */
     static String position(RecordMetadata meta) {
-        return "partition-" + meta.partition() + "@offset-" + meta.offset();
+        int partition = meta.partition();
+        String prefix = partition >= 0 && partition < POSITION_PREFIXES.length
+                ? POSITION_PREFIXES[partition]
+                : "partition-" + partition + "@offset-";
+        return prefix + meta.offset();
     }
 
     @Override

@@ -56,8 +56,9 @@ import org.slf4j.LoggerFactory;
  *
  * The poll thread hands each record to the handler thread its key hashes to (one queue per thread): a key's records
  * run one at a time in offset order, and different keys run in parallel up to the subscription's concurrency, even
- * inside one partition. Fixed key-to-thread routing costs one queue hand-off per record, where starting a task per
- * record cost a thread wake-up each; the price is that a slow key delays the keys that share its thread.
+ * inside one partition. Fixed key-to-thread routing costs one queue hand-off per thread and fetched partition batch
+ * (the records routed to one thread go over together), where starting a task per record cost a thread wake-up each;
+ * the price is that a slow key delays the keys that share its thread.
  *
  * <p>Each partition tracks the records fetched but not finished; the committed offset is the lowest unfinished one
  * (or the next to fetch when all are finished), so a crash redelivers but never skips. Fetching pauses at
@@ -316,10 +317,31 @@ final class Member implements Subscription {
             }
         }
         pending.addAndGet(count);
-        for (Work work : batch) {
-            byte[] key = work.record.key();
+        if (workers.length == 1) {
+            workers[0].queue.add(batch);
+            return;
+        }
+        // Routed by key hash, then handed over in one queue operation per handler thread, in fetch order.
+        int[] route = new int[count];
+        int[] sizes = new int[workers.length];
+        for (int i = 0; i < count; i++) {
+            byte[] key = batch[i].record.key();
             int hash = key == null ? 0 : java.util.Arrays.hashCode(key);
-            workers[Math.floorMod(hash, workers.length)].queue.add(work);
+            route[i] = Math.floorMod(hash, workers.length);
+            sizes[route[i]]++;
+        }
+        Work[][] routed = new Work[workers.length][];
+        for (int w = 0; w < workers.length; w++) {
+            routed[w] = new Work[sizes[w]];
+            sizes[w] = 0;
+        }
+        for (int i = 0; i < count; i++) {
+            routed[route[i]][sizes[route[i]]++] = batch[i];
+        }
+        for (int w = 0; w < workers.length; w++) {
+            if (routed[w].length > 0) {
+                workers[w].queue.add(routed[w]);
+            }
         }
     }
 
@@ -812,7 +834,7 @@ final class Member implements Subscription {
     /** A record, the state of its partition and its sequence number there, queued for a handler thread. */
     private record Work(PartitionState state, ConsumerRecord<byte[], byte[]> record, long sequence) {}
 
-    /** One handler thread and its queue. */
+    /** One handler thread and its queue of record batches (each in offset order of one partition). */
     private final class Worker implements Runnable {
         /**
          * Recording into the percentile timer costs more than the rest of a delivery, so under load only every
@@ -823,7 +845,7 @@ final class Member implements Subscription {
         private static final long SPARSE_NANOS = 1_000_000;
         private static final ThreadLocal<Worker> CURRENT = new ThreadLocal<>();
 
-        final java.util.concurrent.LinkedBlockingQueue<Work> queue = new java.util.concurrent.LinkedBlockingQueue<>();
+        final java.util.concurrent.LinkedBlockingQueue<Work[]> queue = new java.util.concurrent.LinkedBlockingQueue<>();
         final Thread thread;
         private volatile boolean stopping;
         private long delivered;
@@ -854,24 +876,30 @@ final class Member implements Subscription {
         @Override
         public void run() {
             CURRENT.set(this);
-            List<Work> batch = new ArrayList<>();
+            List<Work[]> batches = new ArrayList<>();
             while (!stopping) {
                 try {
-                    batch.add(queue.take());
+                    batches.add(queue.take());
                 } catch (InterruptedException e) {
                     if (stopping) {
                         break;
                     }
                     continue;
                 }
-                queue.drainTo(batch, 1024);
-                for (Work work : batch) {
-                    runWork(work);
+                queue.drainTo(batches, 64);
+                for (Work[] batch : batches) {
+                    for (Work work : batch) {
+                        runWork(work);
+                    }
                 }
-                batch.clear();
+                batches.clear();
             }
             // Whatever is still queued was never started: it stays unfinished and uncommitted.
-            pending.addAndGet(-queue.size());
+            int queued = 0;
+            for (Work[] batch : queue) {
+                queued += batch.length;
+            }
+            pending.addAndGet(-queued);
             queue.clear();
         }
     }

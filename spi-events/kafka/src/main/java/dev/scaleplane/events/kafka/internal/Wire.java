@@ -8,6 +8,7 @@ import dev.scaleplane.core.codec.BinaryBinding;
 import dev.scaleplane.core.codec.EventCodec;
 import dev.scaleplane.events.kafka.KafkaBusConfig.WireFormat;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -135,7 +136,16 @@ final class Wire {
      * @throws EventDecodingException when the record is not a valid event
      */
     Event<?> decode(Headers headers, byte @Nullable [] value) {
-        Map<String, String> map = strings(headers, false);
+        // Per record on the handler thread, and the codec reads it once in no particular order: a plain hash map
+        // sized for the CloudEvents attributes and a few transport headers, not the ordered one of strings().
+        Map<String, String> map = new HashMap<>(16);
+        for (Header h : headers) {
+            String key = h.key();
+            if (!key.startsWith(PREFIX)) {
+                byte[] v = h.value();
+                map.put(key, v == null ? "" : new String(v, UTF_8));
+            }
+        }
         byte[] body = value == null ? new byte[0] : value;
         if (map.containsKey(SPEC_VERSION)) {
             return codec.decodeBinary(map, body, BinaryBinding.KAFKA);
