@@ -131,19 +131,20 @@ public abstract class AbstractEventBus implements EventBus {
             }
             return CompletableFuture.failedFuture(new PublishBatchException(topic, batch.length, Map.of(), failures));
         }
-        Tracing.Publish[] spans = null;
-        for (int i = 0; i < batch.length; i++) {
+        Tracing.Publish first = Tracing.publish(backendName, topic, batch[0], true);
+        if (first == null) {
+            // Tracing off (no SDK registered): asked once per batch, not per event, then nothing more.
+            return doPublishAll(topic, batch);
+        }
+        Tracing.Publish[] spans = new Tracing.Publish[batch.length];
+        spans[0] = first;
+        batch[0] = first.event();
+        for (int i = 1; i < batch.length; i++) {
             Tracing.Publish span = Tracing.publish(backendName, topic, batch[i], true);
             if (span != null) {
-                if (spans == null) {
-                    spans = new Tracing.Publish[batch.length];
-                }
                 spans[i] = span;
                 batch[i] = span.event();
             }
-        }
-        if (spans == null) {
-            return doPublishAll(topic, batch); // tracing off: nothing more on the hot path
         }
         CompletableFuture<List<PublishReceipt>> receipts;
         try {

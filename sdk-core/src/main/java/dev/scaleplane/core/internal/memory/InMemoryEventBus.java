@@ -139,9 +139,15 @@ final class InMemoryEventBus extends AbstractEventBus {
         for (Group group : groups) {
             int i = 0;
             while (i < events.length) {
-                Partition p = group.partition(Group.spread(events[i].orderingKey()));
+                String key = events[i].orderingKey();
+                Partition p = group.partition(Group.spread(key));
                 int end = i + 1;
-                while (end < events.length && group.partition(Group.spread(events[end].orderingKey())) == p) {
+                while (end < events.length) {
+                    // The same key instance needs no hash: batches repeat a key far more often than not.
+                    String next = events[end].orderingKey();
+                    if (next != key && group.partition(Group.spread(next)) != p) {
+                        break;
+                    }
                     end++;
                 }
                 boolean stamp = stampFor(p);
