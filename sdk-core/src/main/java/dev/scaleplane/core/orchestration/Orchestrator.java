@@ -36,6 +36,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -146,6 +147,15 @@ public final class Orchestrator implements AutoCloseable {
     /** The next heartbeat sweep, while one is scheduled. */
     private TaskClock.@Nullable Cancellable sweepTimer;
     /** A dispatch round was asked for; see {@link #requestRound()}. */
+    private static final AtomicIntegerFieldUpdater<Attempt> FINISHED =
+            AtomicIntegerFieldUpdater.newUpdater(Attempt.class, "finished");
+
+    private static final AtomicIntegerFieldUpdater<Attempt> REPORTED =
+            AtomicIntegerFieldUpdater.newUpdater(Attempt.class, "reported");
+
+    /** Attempts created so far, their hash codes. Lock held. */
+    private int attempts;
+
     private final AtomicBoolean roundRequested = new AtomicBoolean();
     /** A thread is running requested rounds. */
     private final AtomicBoolean dispatching = new AtomicBoolean();
@@ -333,8 +343,11 @@ public final class Orchestrator implements AutoCloseable {
             }
             placeAll(leased, now, views, dispatched);
         }
-        for (Attempt a : dispatched) {
-            a.track(now);
+        if (!dispatched.isEmpty()) {
+            Instant nextBeat = now.plus(heartbeatInterval);
+            for (Attempt a : dispatched) {
+                a.track(now, nextBeat);
+            }
         }
     }
 
@@ -590,7 +603,7 @@ public final class Orchestrator implements AutoCloseable {
         w.inFlight.count++;
         running++;
         metrics.dispatched.increment();
-        Attempt a = new Attempt(w, lease);
+        Attempt a = new Attempt(w, lease, attempts++);
         w.attempts.add(a);
         strategy.onDispatched(task, view);
         views.set(index, w.view(now));
@@ -677,28 +690,47 @@ public final class Orchestrator implements AutoCloseable {
     private final class Attempt implements Runnable {
         final Worker worker;
         final Lease lease;
-        final AtomicBoolean reported = new AtomicBoolean();
+        /** 0 until the outcome is counted, then 1 (set through REPORTED). */
+        volatile int reported;
+        /** Its hash in {@link #beating} and its worker's attempts: a number, where an identity hash cost a header CAS. */
+        private final int hash;
         /** Set under the lock before the attempt reaches the executor, which publishes it to the handler's thread. */
         Instant startedAt = Instant.EPOCH;
         /** When the sweep next extends this attempt's lease. Lock held. */
         Instant nextBeat = Instant.EPOCH;
 
-        /** The handler returned (or the executor refused it); set once, off the lock. */
-        final AtomicBoolean finished = new AtomicBoolean();
+        /** 1 once the handler returned (or the executor refused it); set once, off the lock, through FINISHED. */
+        volatile int finished;
         /** The drain timeout passed and the task went back to the queue while the handler ran. Lock held. */
         boolean handedBack;
         /** Runs as part of a {@link Round}, which asks for the next round itself; set before it is launched. */
         boolean inRound;
 
-        Attempt(Worker worker, Lease lease) {
+        Attempt(Worker worker, Lease lease, int hash) {
             this.worker = worker;
             this.lease = lease;
+            this.hash = hash;
         }
 
-        /** Starts the clock and the lease heartbeats of this attempt. Lock held. */
-        void track(Instant now) {
+        @Override
+        public int hashCode() {
+            return hash;
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            return this == other;
+        }
+
+        /** Whether the handler returned (or the executor refused it). */
+        boolean isFinished() {
+            return finished != 0;
+        }
+
+        /** Starts the clock and the lease heartbeats of this attempt; {@code nextBeat} is the round's. Lock held. */
+        void track(Instant now, Instant nextBeat) {
             startedAt = now;
-            nextBeat = now.plus(heartbeatInterval);
+            this.nextBeat = nextBeat;
             beating.add(this);
             if (sweepTimer == null) {
                 // every other running attempt beats no later than this one, so an armed sweep is early enough
@@ -742,7 +774,7 @@ public final class Orchestrator implements AutoCloseable {
          * worker drains, it frees the slot itself.
          */
         private void end(@Nullable Object result, @Nullable Throwable failure) {
-            if (!finished.compareAndSet(false, true)) {
+            if (!FINISHED.compareAndSet(this, 0, 1)) {
                 return;
             }
             Instant now = clock.now();
@@ -797,7 +829,7 @@ public final class Orchestrator implements AutoCloseable {
          */
         boolean handBack(Duration timeout) {
             synchronized (lock) {
-                if (finished.get() || handedBack) {
+                if (isFinished() || handedBack) {
                     return false;
                 }
                 handedBack = true;
@@ -830,7 +862,7 @@ public final class Orchestrator implements AutoCloseable {
         boolean beat() {
             boolean healthy;
             synchronized (lock) {
-                if (finished.get() || handedBack) {
+                if (isFinished() || handedBack) {
                     return false;
                 }
                 healthy = worker.healthy(clock.now());
@@ -869,7 +901,7 @@ public final class Orchestrator implements AutoCloseable {
 
         /** Counts the outcome of this attempt, the first time only; returns whether this was the first. */
         private boolean count(@Nullable Throwable failure) {
-            if (!reported.compareAndSet(false, true)) {
+            if (!REPORTED.compareAndSet(this, 0, 1)) {
                 return false;
             }
             if (failure == null) {
@@ -969,7 +1001,7 @@ public final class Orchestrator implements AutoCloseable {
         synchronized (lock) {
             Instant now = clock.now();
             for (Attempt a : again) {
-                if (!a.finished.get() && !a.handedBack) {
+                if (!a.isFinished() && !a.handedBack) {
                     a.nextBeat = now.plus(heartbeatInterval);
                     beating.add(a);
                 }
