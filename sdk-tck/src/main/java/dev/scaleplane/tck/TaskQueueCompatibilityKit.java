@@ -23,6 +23,7 @@ import dev.scaleplane.api.orchestration.TaskHandle;
 import dev.scaleplane.api.orchestration.TaskPriority;
 import dev.scaleplane.api.orchestration.TaskQueue;
 import dev.scaleplane.api.orchestration.TaskQueueCapability;
+import dev.scaleplane.api.orchestration.TaskQueueClosedException;
 import dev.scaleplane.api.orchestration.TaskQueueOptions;
 import dev.scaleplane.api.orchestration.TaskRateLimit;
 import dev.scaleplane.api.orchestration.TaskRequest;
@@ -39,7 +40,9 @@ import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.LongStream;
 import java.util.stream.Stream;
@@ -79,7 +82,8 @@ import org.junit.jupiter.api.function.Executable;
  *
  * Each test is one clause of the contract, named by its {@link DisplayName}: leases and redelivery after a worker
  * crash (a lapsed lease), heartbeat extension, the retry schedule, dead letters after the last attempt with their
- * failure history (a lapsed last attempt included), deadlines, redrive (one, a filter, all), cancellation, and seeded randomized scenarios (many workers, random
+ * failure history (a lapsed last attempt included), deadlines, redrive (one, a filter, all), cancellation, asynchronous
+ * submission, and seeded randomized scenarios (many workers, random
  * failures and crashes) checked for tasks lost or finished twice. Optional behaviour (priorities and aging, delayed
  * tasks, idempotency, per-key mutex, bound) is gated by the declared {@link TaskQueueCapability capabilities}: each
  * such test is a {@link TestFactory} that yields its one {@link DynamicTest} only when the capability is declared,
@@ -373,6 +377,39 @@ public abstract class TaskQueueCompatibilityKit {
         assertThat(queued.result()).isCancelled();
         assertThatThrownBy(() -> lease.complete(null)).isInstanceOf(LeaseLostException.class);
         assertThat(q.lease("w", 10, VISIBILITY)).isEmpty();
+    }
+
+    @Test
+    @DisplayName("submitAsync completes with the accepted task's handle; on a closed queue it fails the future")
+    void submitAsync() {
+        TaskQueue q = queue();
+        List<CompletableFuture<TaskHandle>> submitted = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            submitted.add(q.submitAsync(TaskRequest.of("tck", "a" + i)));
+        }
+        List<TaskHandle> handles = new ArrayList<>();
+        for (CompletableFuture<TaskHandle> f : submitted) {
+            assertThat(f).succeedsWithin(Duration.ofSeconds(30));
+            handles.add(f.join());
+        }
+        List<String> ids = handles.stream().map(TaskHandle::id).toList();
+        assertThat(ids).doesNotHaveDuplicates();
+        for (String id : ids) {
+            assertThat(q.state(id)).contains(TaskState.QUEUED);
+        }
+        List<Lease> leases = q.lease("w", 10, VISIBILITY);
+        assertThat(leases).extracting(l -> l.task().id()).containsExactlyInAnyOrderElementsOf(ids);
+        leases.forEach(l -> l.complete("done-" + l.task().payload(String.class)));
+        for (int i = 0; i < handles.size(); i++) {
+            assertThat(handles.get(i).result()).isCompletedWithValue("done-a" + i);
+        }
+        assertThatThrownBy(() -> q.submitAsync(null)).isInstanceOf(NullPointerException.class);
+        q.close();
+        CompletableFuture<TaskHandle> late = q.submitAsync(TaskRequest.of("tck", "late"));
+        assertThat(late)
+                .failsWithin(Duration.ofSeconds(30))
+                .withThrowableOfType(ExecutionException.class)
+                .withCauseInstanceOf(TaskQueueClosedException.class);
     }
 
     @Test
@@ -685,6 +722,24 @@ public abstract class TaskQueueCompatibilityKit {
             assertThat(q.size()).isEqualTo(3);
             leaseOne(q, "w").complete(null);
             assertThat(q.submit(TaskRequest.of("tck", 3)).state()).isEqualTo(TaskState.QUEUED);
+        });
+    }
+
+    @TestFactory
+    @DisplayName("submitAsync beyond the capacity fails its future with QueueFullException")
+    Stream<DynamicTest> boundedAsync() {
+        return onlyIf(BOUNDED, () -> {
+            TaskQueue q = queue(TaskQueueOptions.builder().capacity(2).build());
+            CompletableFuture<TaskHandle> first = q.submitAsync(TaskRequest.of("tck", 0));
+            CompletableFuture<TaskHandle> second = q.submitAsync(TaskRequest.of("tck", 1));
+            CompletableFuture<TaskHandle> third = q.submitAsync(TaskRequest.of("tck", 2));
+            assertThat(first).succeedsWithin(Duration.ofSeconds(30));
+            assertThat(second).succeedsWithin(Duration.ofSeconds(30));
+            assertThat(third)
+                    .failsWithin(Duration.ofSeconds(30))
+                    .withThrowableOfType(ExecutionException.class)
+                    .withCauseInstanceOf(QueueFullException.class);
+            assertThat(q.size()).isEqualTo(2);
         });
     }
 

@@ -2,8 +2,10 @@ package dev.scaleplane.api.orchestration;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * A queue of tasks that workers lease, complete or fail.
@@ -62,6 +64,38 @@ public interface TaskQueue extends AutoCloseable {
      * @throws TaskQueueClosedException if the queue is closed
      */
     TaskHandle submit(TaskRequest request);
+
+    /**
+     * Adds a task without waiting for the backend to accept it: the returned future completes with what
+     * {@link #submit(TaskRequest)} would have returned (the task's handle, or the first task's for a duplicate
+     * idempotency key) once the backend accepted the task, or exceptionally with what it would have thrown
+     * ({@link QueueFullException}, {@link TaskQueueClosedException} or the backend's own exception, unwrapped).
+     *
+     * <p>Use it to submit many tasks from few threads: a backend that writes to a broker sends each submission at once
+     * and awaits the broker's acknowledgements of every submission in flight together, so a thread is no longer bound
+     * to one broker round trip per task. The caller bounds how many submissions it keeps in flight (for example with a
+     * {@link java.util.concurrent.Semaphore}); beyond that only the queue's capacity limits them.
+     *
+     * <p>Submissions made one after another by one thread are submitted in that order, as with consecutive
+     * {@link #submit(TaskRequest)} calls, whatever order their futures complete in. The future may complete on a
+     * thread of the backend: dependent stages that block should run on an executor of their own
+     * ({@code thenAcceptAsync(..., executor)}).
+     *
+     * <p>The default calls {@link #submit(TaskRequest)} on the calling thread and returns its outcome as a completed
+     * future, which is correct for every backend; backends that can overlap submissions override it.
+     *
+     * @param request the task to add
+     * @return the handle once the task is accepted
+     * @throws NullPointerException if {@code request} is null (thrown, not reported through the future)
+     */
+    default CompletableFuture<TaskHandle> submitAsync(TaskRequest request) {
+        Objects.requireNonNull(request, "request");
+        try {
+            return CompletableFuture.completedFuture(submit(request));
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
 
     /**
      * Leases up to {@code maxTasks} ready tasks to {@code workerId}, without waiting: returns what is ready now,

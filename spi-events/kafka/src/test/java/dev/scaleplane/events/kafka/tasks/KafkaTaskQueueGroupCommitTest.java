@@ -21,8 +21,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -33,7 +36,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Group commit of the Kafka task queue's writes: submits and completions of many threads are acknowledged together,
  * and yet every one is durable, the records of one key stay in submit order, and a write the broker does not take
- * fails exactly its callers with an error naming the brokers' setting.
+ * fails exactly its callers with an error naming the brokers' setting. Asynchronous submits of one thread share
+ * acknowledgements the same way.
  */
 class KafkaTaskQueueGroupCommitTest {
     private static final Duration VISIBILITY = Duration.ofMinutes(1);
@@ -97,6 +101,70 @@ class KafkaTaskQueueGroupCommitTest {
     }
 
     @Test
+    void asynchronousSubmitsOfOneThreadShareAcknowledgementsKeepTheirOrderAndMayWaitInDependentStages()
+            throws Exception {
+        int tasks = 300;
+        int keys = 3;
+        String prefix = TaskTestKafka.uniquePrefix("group-commit-async");
+        KafkaTaskQueueConfig config = TaskTestKafka.config(prefix);
+        KafkaTaskQueue q = open(config);
+        try {
+            long[] before = q.groupCommitCounts();
+            List<CompletableFuture<TaskHandle>> submitted = new ArrayList<>();
+            List<String> callbackThreads = new CopyOnWriteArrayList<>();
+            List<TaskHandle> followUps = new CopyOnWriteArrayList<>();
+            for (int i = 0; i < tasks; i++) {
+                CompletableFuture<TaskHandle> f = q.submitAsync(
+                        TaskRequest.builder("job", i).key("key-" + (i % keys)).build());
+                if (i == 0) {
+                    // A dependent stage that submits and waits must not wait on the thread that would release it.
+                    f.thenAccept(h -> {
+                        callbackThreads.add(Thread.currentThread().getName());
+                        followUps.add(q.submit(
+                                TaskRequest.builder("job", -1).key("follow-up").build()));
+                    });
+                }
+                submitted.add(f);
+            }
+            CompletableFuture.allOf(submitted.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+            await().atMost(Duration.ofSeconds(30)).until(() -> followUps.size() == 1);
+            assertThat(callbackThreads)
+                    .as("no dependent stage runs on the group-commit thread")
+                    .noneMatch(name -> name.startsWith("scaleplane-kafka-tasks-acks-"));
+            long[] after = q.groupCommitCounts();
+            assertThat(after[1] - before[1])
+                    .as("%d acknowledged writes of one thread were applied in fewer groups", after[0] - before[0])
+                    .isLessThan(after[0] - before[0]);
+
+            // Durable and in submit order per key, as if each had been submitted synchronously.
+            Map<String, List<Integer>> recordsByKey = readTaskRecords(config, tasks + 1);
+            for (int k = 0; k < keys; k++) {
+                int key = k;
+                assertThat(recordsByKey.get("key-" + k))
+                        .as("key-%d", k)
+                        .isEqualTo(java.util.stream.IntStream.range(0, tasks)
+                                .filter(i -> i % keys == key)
+                                .boxed()
+                                .toList());
+            }
+            List<TaskHandle> handles = new ArrayList<>();
+            for (CompletableFuture<TaskHandle> f : submitted) {
+                handles.add(f.join());
+            }
+            handles.addAll(followUps);
+            assertThat(handles.stream().map(TaskHandle::id).distinct()).hasSize(tasks + 1);
+            await().atMost(Duration.ofSeconds(60)).until(() -> {
+                for (Lease l : q.lease("w", 50, VISIBILITY)) {
+                    l.complete(null);
+                }
+                return handles.stream().allMatch(h -> h.result().isDone());
+            });
+        } finally {
+            q.close();
+        }
+    }
+
+    @Test
     void aWriteTheBrokerDoesNotTakeFailsExactlyItsCallersNamingTheSetting() throws Exception {
         try (KafkaBroker broker = KafkaBroker.builder().build().start()) {
             Map<String, String> settings = TaskTestKafka.settings(TaskTestKafka.uniquePrefix("group-commit-fail"));
@@ -118,6 +186,14 @@ class KafkaTaskQueueGroupCommitTest {
                         })
                         .hasMessageContaining(KafkaTaskQueueConfig.BOOTSTRAP_SERVERS)
                         .hasMessageContaining("submit"));
+                // An asynchronous submit fails its future the same way, and does not throw.
+                CompletableFuture<TaskHandle> async = q.submitAsync(TaskRequest.of("job", threads));
+                assertThat(async)
+                        .failsWithin(Duration.ofSeconds(30))
+                        .withThrowableOfType(ExecutionException.class)
+                        .havingCause()
+                        .isInstanceOf(BackendUnreachableException.class)
+                        .withMessageContaining(KafkaTaskQueueConfig.BOOTSTRAP_SERVERS);
                 assertThat(q.size())
                         .as("the failed submits hold no place under the capacity")
                         .isEqualTo(1);

@@ -8,6 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -45,11 +47,37 @@ final class GroupCommit {
 
     private final AtomicLong groups = new AtomicLong();
 
+    /**
+     * Completes the futures of {@linkplain Write#detach() detached} writes (asynchronous submits), in the order their
+     * groups were applied. Not the applying thread: a dependent stage that calls the queue and waits (a synchronous
+     * submit) would wait for that very thread.
+     */
+    private final ExecutorService callbacks;
+
+    private final Thread callbackThread;
+
     GroupCommit(QueueContext ctx) {
         this.ctx = ctx;
         this.servers = String.valueOf(ctx.config.adminProperties().get("bootstrap.servers"));
         thread = new Thread(this::run, "scaleplane-kafka-tasks-acks-" + ctx.config.topicPrefix());
         thread.setDaemon(true);
+        Thread[] created = new Thread[1];
+        callbacks = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "scaleplane-kafka-tasks-callbacks-" + ctx.config.topicPrefix());
+            t.setDaemon(true);
+            created[0] = t;
+            return t;
+        });
+        // Start the callback thread now, so that close() can tell whether it runs on it.
+        try {
+            callbacks.submit(() -> {}).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ScaleplaneException("interrupted while starting the Kafka task queue", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
+        }
+        callbackThread = created[0];
         thread.start();
     }
 
@@ -89,8 +117,21 @@ final class GroupCommit {
             writes.addAndGet(batch.size());
             groups.incrementAndGet();
             ctx.drainCompletions();
+            List<Write> detached = null;
             for (Write w : batch) {
-                w.release();
+                if (w.detached) {
+                    if (detached == null) {
+                        detached = new ArrayList<>();
+                    }
+                    detached.add(w);
+                } else {
+                    w.release();
+                }
+            }
+            if (detached != null) {
+                // One hand-off per group, not per write; see callbacks.
+                List<Write> release = detached;
+                callbacks.execute(() -> release.forEach(Write::release));
             }
             batch.clear();
         }
@@ -111,6 +152,20 @@ final class GroupCommit {
                 Thread.currentThread().interrupt();
             }
         }
+        // The applying thread has handed over every detached write it released; their futures complete before close
+        // returns, unless close was called from one of their dependent stages.
+        callbacks.shutdown();
+        if (callbackThread != Thread.currentThread()) {
+            try {
+                if (!callbacks.awaitTermination(10, TimeUnit.SECONDS)) {
+                    log.warn(
+                            "Kafka task queue {}: dependent stages of submitAsync futures still running after 10 s",
+                            ctx.config.topicPrefix());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     /**
@@ -127,6 +182,9 @@ final class GroupCommit {
         private volatile @Nullable Exception failure;
         /** What the caller gets instead of a normal return; set by the applying thread. */
         private @Nullable RuntimeException error;
+
+        /** Whether nobody awaits it: an asynchronous submit, released on the callback thread. */
+        private volatile boolean detached;
 
         /** Result-future completions its effects produced, run by the caller; guarded by {@code this}. */
         private @Nullable List<Runnable> owed;
@@ -232,6 +290,20 @@ final class GroupCommit {
                 mine.forEach(ctx::runCompletion);
             }
             ctx.drainCompletions(); // any a late apply handed to the shared queue
+        }
+
+        /**
+         * Instead of {@link #await}: nobody will wait for this write (an asynchronous submit). Its effects' result-future
+         * completions go to the shared queue, and the returned future completes on the callback thread once it is
+         * applied, normally or with what {@link #await} would have thrown. Called under the monitor before {@link
+         * #seal}, so the applying thread never sees it undetached.
+         */
+        CompletableFuture<@Nullable Void> detach() {
+            synchronized (this) {
+                callerGone = true;
+            }
+            detached = true;
+            return done;
         }
 
         /**

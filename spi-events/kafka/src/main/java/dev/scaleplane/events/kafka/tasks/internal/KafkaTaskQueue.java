@@ -25,9 +25,11 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.DoubleSupplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A {@link TaskQueue} on Kafka. See {@link KafkaTaskQueueProvider} for the capabilities and the module README
@@ -171,6 +173,60 @@ public final class KafkaTaskQueue implements TaskQueue {
 
     @Override
     public TaskHandle submit(TaskRequest request) {
+        Submission sent = send(request, false);
+        GroupCommit.Write w = sent.write();
+        if (w != null) {
+            w.await();
+        }
+        return newHandle(sent.id());
+    }
+
+    /**
+     * Sends the records like {@link #submit} and returns at once: the future completes once they are acknowledged
+     * and applied, on the queue's callback thread (never on the group-commit thread, which a dependent stage calling
+     * {@link #submit} would otherwise wait for). The records of every submission in flight share the broker's
+     * acknowledgements, so one thread keeps as many submissions in flight as it likes.
+     */
+    @Override
+    public CompletableFuture<TaskHandle> submitAsync(TaskRequest request) {
+        Objects.requireNonNull(request, "request");
+        Submission sent;
+        try {
+            sent = send(request, true);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        CompletableFuture<@Nullable Void> applied = sent.applied();
+        if (applied == null) {
+            return CompletableFuture.completedFuture(newHandle(sent.id()));
+        }
+        CompletableFuture<TaskHandle> handle = new CompletableFuture<>();
+        applied.whenComplete((ignored, e) -> {
+            if (e == null) {
+                handle.complete(newHandle(sent.id()));
+            } else {
+                handle.completeExceptionally(e);
+            }
+        });
+        return handle;
+    }
+
+    /**
+     * A submission sent: the task's id and its write in flight (to await, or, detached, the future of its
+     * application), or the first task's id and neither for a repeated idempotency key.
+     */
+    private record Submission(
+            String id, GroupCommit.@Nullable Write write, @Nullable CompletableFuture<@Nullable Void> applied) {}
+
+    /**
+     * Checks, reserves and sends a submission's records under the monitor, without waiting for them.
+     *
+     * @param detached whether nobody will {@linkplain GroupCommit.Write#await() await} the write (an asynchronous
+     *     submit)
+     * @throws QueueFullException if the capacity is taken
+     * @throws dev.scaleplane.api.orchestration.TaskQueueClosedException if the queue is closed
+     */
+    private Submission send(TaskRequest request, boolean detached) {
         Objects.requireNonNull(request, "request");
         // Built and encoded before taking the monitor, which every submitter, worker and consumer shares. A payload
         // that is not JSON fails submit here and leaves no trace.
@@ -192,7 +248,6 @@ public final class KafkaTaskQueue implements TaskQueue {
                 id, TaskState.QUEUED, 1, request.type(), 0, partition, routingKey, idem, now, null, "", now);
         byte[] task = TaskRecords.bytes(TaskRecords.task(s));
         byte[] state = TaskRecords.bytes(TaskRecords.state(sv));
-        GroupCommit.Write w;
         // Checked, reserved and sent under the monitor (so records of one partition keep their order), awaited
         // outside it: the records of every thread submitting meanwhile share the broker's acknowledgements.
         synchronized (ctx.lock) {
@@ -200,7 +255,7 @@ public final class KafkaTaskQueue implements TaskQueue {
             if (idem != null) {
                 String first = views.repeatOf(idem, now);
                 if (first != null) {
-                    return newHandle(first);
+                    return new Submission(first, null, null);
                 }
             }
             // Submits in flight count against the capacity until their state is applied, by the submit itself or
@@ -208,7 +263,8 @@ public final class KafkaTaskQueue implements TaskQueue {
             if (views.taken() >= ctx.options.capacity()) {
                 throw new QueueFullException(request.type(), ctx.options.capacity());
             }
-            w = commits.begin("submit");
+            GroupCommit.Write w = commits.begin("submit");
+            CompletableFuture<@Nullable Void> applied = detached ? w.detach() : null;
             topics.sendState(id, 1, state, w.record(false));
             topics.sendTask(partition, routingKey, task, w.record(true));
             views.reserve(id, idem);
@@ -220,9 +276,8 @@ public final class KafkaTaskQueue implements TaskQueue {
                         metrics.submitted();
                     },
                     e -> views.abandon(id, idem));
+            return new Submission(id, w, applied);
         }
-        w.await();
-        return newHandle(id);
     }
 
     @Override
