@@ -7,7 +7,8 @@
 #   benchmarks/kafka.sh               # build the jar, then run (about 15 minutes)
 #   benchmarks/kafka.sh --no-build    # reuse the jar built last time
 #   SCALEPLANE_KAFKA_BENCH=tasks benchmarks/kafka.sh   # only the task queue (submit -> completed vs raw, 1 and 8
-#                                                      # submitters; about 3 minutes); =bus only the bus benchmarks
+#                                                      # submitters, submit and pipelined submitAsync; about 6
+#                                                      # minutes); =bus only the bus benchmarks
 #
 # Only one JMH run at a time on this machine: the run holds an exclusive flock on /tmp/jmh.lock (override with
 # SCALEPLANE_JMH_LOCK) and waits for another run to finish first.

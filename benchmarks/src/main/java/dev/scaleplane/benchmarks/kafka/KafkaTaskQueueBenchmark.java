@@ -3,6 +3,7 @@ package dev.scaleplane.benchmarks.kafka;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.scaleplane.api.orchestration.TaskHandle;
 import dev.scaleplane.api.orchestration.TaskQueue;
 import dev.scaleplane.api.orchestration.TaskRequest;
 import dev.scaleplane.api.orchestration.WorkerSpec;
@@ -25,13 +26,16 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.PartitionInfo;
@@ -59,8 +63,11 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * The Kafka task queue, submit to completed handle of no-op tasks, against the broker's raw acknowledged round trip
  * for the same record pattern, on one broker in one run. One invocation submits {@value #BATCH} tasks from {@code
- * submitters} threads (an equal share each, every submit returning only once acknowledged) and returns once every
- * task's completion was read back, so the score is tasks per second submitted, run, acknowledged and seen done.
+ * submitters} threads (an equal share each) and returns once every task's completion was read back, so the score is
+ * tasks per second submitted, run, acknowledged and seen done. Two ways to submit, each side measured both ways:
+ * synchronously (every submit returns only once acknowledged, so a thread waits one round trip per task), and
+ * pipelined ({@code -async}: each submitter keeps up to {@value #IN_FLIGHT} submits waiting for their acknowledgement,
+ * the SDK through {@code TaskQueue.submitAsync}, the raw client through send callbacks, the same window on both sides).
  *
  * <ul>
  *   <li>{@code scaleplane}: the platform's task queue ({@code scaleplane.tasks.provider=kafka}, 6 partitions) and an
@@ -78,6 +85,7 @@ import org.openjdk.jmh.annotations.Warmup;
  *       the poll's acknowledgements and commits. One reader thread reads the state topic and completes a task's
  *       future when it parses its {@code SUCCEEDED} record. No lease, no {@code LEASED} record, no timers, no
  *       retries: the floor of that record pattern on this broker.
+ *   <li>{@code scaleplane-async} and {@code raw-async}: the same two sides, submitting pipelined as above.
  * </ul>
  */
 @State(Scope.Benchmark)
@@ -91,13 +99,20 @@ public class KafkaTaskQueueBenchmark {
     static final int BATCH = 2_000;
 
     static final int ORCHESTRATOR_THREADS = 16;
+
+    /** Submits a pipelining submitter keeps waiting for their acknowledgement, on both sides. */
+    static final int IN_FLIGHT = 128;
+
     private static final int PARTITIONS = KafkaBenchSupport.PARTITIONS;
     private static final String TYPE = "noop";
     private static final long DEADLINE_SECONDS = 60;
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** {@code scaleplane} (the Kafka task queue with an Orchestrator) or {@code raw} (kafka-clients). */
-    @Param({"scaleplane", "raw"})
+    /**
+     * {@code scaleplane} (the Kafka task queue with an Orchestrator) or {@code raw} (kafka-clients), submitting
+     * synchronously; {@code scaleplane-async} and {@code raw-async} submitting pipelined.
+     */
+    @Param({"scaleplane", "raw", "scaleplane-async", "raw-async"})
     public String impl;
 
     /** Threads submitting at once. */
@@ -122,7 +137,7 @@ public class KafkaTaskQueueBenchmark {
             t.setDaemon(true);
             return t;
         });
-        if (impl.equals("scaleplane")) {
+        if (impl.startsWith("scaleplane")) {
             Map<String, String> settings = new HashMap<>();
             settings.put("scaleplane.events.provider", "memory");
             settings.put("scaleplane.store.provider", "memory");
@@ -167,15 +182,27 @@ public class KafkaTaskQueueBenchmark {
     private void submitAll(int tasks) throws Exception {
         expected += tasks;
         int each = tasks / submitters;
+        boolean async = impl.endsWith("-async");
         List<Future<List<CompletableFuture<?>>>> shares = new ArrayList<>();
         for (int t = 0; t < submitters; t++) {
             shares.add(pool.submit(() -> {
                 List<CompletableFuture<?>> done = new ArrayList<>(each);
+                Semaphore window = new Semaphore(IN_FLIGHT);
                 for (int i = 0; i < each; i++) {
-                    done.add(
-                            queue != null
-                                    ? queue.submit(TaskRequest.of(TYPE, i)).result()
-                                    : raw.submit(i));
+                    if (!async) {
+                        done.add(
+                                queue != null
+                                        ? queue.submit(TaskRequest.of(TYPE, i)).result()
+                                        : raw.submit(i));
+                    } else if (!window.tryAcquire(DEADLINE_SECONDS, TimeUnit.SECONDS)) {
+                        throw new IllegalStateException("no submit acknowledged within " + DEADLINE_SECONDS + " s");
+                    } else if (queue != null) {
+                        CompletableFuture<TaskHandle> accepted = queue.submitAsync(TaskRequest.of(TYPE, i));
+                        accepted.whenComplete((h, e) -> window.release());
+                        done.add(accepted.thenCompose(TaskHandle::result));
+                    } else {
+                        done.add(raw.submitAsync(i, window::release));
+                    }
                 }
                 return done;
             }));
@@ -283,6 +310,29 @@ public class KafkaTaskQueueBenchmark {
             Future<?> state = producer.send(new ProducerRecord<>(stateTopic, id, stateRecord(id, "QUEUED", 1, now)));
             task.get(DEADLINE_SECONDS, TimeUnit.SECONDS);
             state.get(DEADLINE_SECONDS, TimeUnit.SECONDS);
+            return result;
+        }
+
+        /**
+         * Like {@link #submit} without waiting: {@code acknowledged} runs once both records are acknowledged (or one
+         * failed, which also fails the returned future).
+         */
+        CompletableFuture<?> submitAsync(int payload, Runnable acknowledged) {
+            String id = UUID.randomUUID().toString();
+            CompletableFuture<Object> result = new CompletableFuture<>();
+            pending.put(id, result);
+            Instant now = Instant.now();
+            AtomicInteger outstanding = new AtomicInteger(2);
+            Callback callback = (meta, e) -> {
+                if (e != null) {
+                    result.completeExceptionally(e);
+                }
+                if (outstanding.decrementAndGet() == 0) {
+                    acknowledged.run();
+                }
+            };
+            producer.send(new ProducerRecord<>(tasksTopic, id, taskRecord(id, payload, now)), callback);
+            producer.send(new ProducerRecord<>(stateTopic, id, stateRecord(id, "QUEUED", 1, now)), callback);
             return result;
         }
 
