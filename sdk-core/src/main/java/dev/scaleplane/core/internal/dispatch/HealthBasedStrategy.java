@@ -65,12 +65,22 @@ public final class HealthBasedStrategy implements DispatchStrategy {
     @Override
     public <W extends WorkerView> List<W> eligible(Task task, List<W> candidates) {
         List<W> available = DispatchStrategy.available(candidates);
-        Instant now = clock.now();
+        // The clock is read only for a worker whose circuit is not closed: with every worker healthy (the common
+        // case) a decision reads no clock and takes no lock.
+        @Nullable Instant now = null;
         List<W> admitted = null;
         for (int i = 0; i < available.size(); i++) {
             W w = available.get(i);
             Circuit c = circuits.get(w.id());
-            boolean ok = c == null || c.admits(now);
+            boolean ok;
+            if (c == null || c.closed()) {
+                ok = true;
+            } else {
+                if (now == null) {
+                    now = clock.now();
+                }
+                ok = c.admits(now);
+            }
             if (!ok && admitted == null) {
                 admitted = new ArrayList<>(available.subList(0, i));
             } else if (ok && admitted != null) {
@@ -83,19 +93,19 @@ public final class HealthBasedStrategy implements DispatchStrategy {
     @Override
     public void onDispatched(Task task, WorkerView worker) {
         Circuit c = circuits.get(worker.id());
-        if (c != null) {
+        if (c != null && !c.closed()) {
             c.dispatched(clock.now());
         }
     }
 
     @Override
     public void onSuccess(WorkerView worker, Duration elapsed) {
-        circuit(worker.id()).outcome(false, clock.now());
+        circuit(worker.id()).outcome(false);
     }
 
     @Override
     public void onFailure(WorkerView worker, Throwable failure) {
-        circuit(worker.id()).outcome(true, clock.now());
+        circuit(worker.id()).outcome(true);
     }
 
     private Circuit circuit(String id) {
@@ -123,13 +133,23 @@ public final class HealthBasedStrategy implements DispatchStrategy {
     }
 
     private final class Circuit {
-        private State state = State.CLOSED;
+        /** Written under the circuit's lock, read without it by {@link #closed()}. */
+        private volatile State state = State.CLOSED;
+
         private @Nullable Instant openedAt;
         private int failuresInARow;
         private final boolean[] window = new boolean[windowSize];
         private int recorded;
         private int next;
         private int failuresInWindow;
+
+        /**
+         * Whether the circuit is closed, without the lock: a closed circuit admits at any instant, so callers skip
+         * reading the clock. A transition racing with this read is the same race as deciding an instant earlier.
+         */
+        boolean closed() {
+            return state == State.CLOSED;
+        }
 
         synchronized boolean admits(Instant now) {
             return switch (state) {
@@ -150,12 +170,13 @@ public final class HealthBasedStrategy implements DispatchStrategy {
          * while PROBING, the first outcome decides the probe (callbacks carry no task, so a late outcome of an older
          * task can stand in for the probe's: it is still news about the worker).
          */
-        synchronized void outcome(boolean failed, Instant now) {
+        synchronized void outcome(boolean failed) {
+            // The clock is read only when the circuit opens: most outcomes change no time-dependent state.
             switch (state) {
                 case OPEN -> {}
                 case PROBING -> {
                     if (failed) {
-                        open(now);
+                        open(clock.now());
                     } else {
                         reset();
                     }
@@ -164,7 +185,7 @@ public final class HealthBasedStrategy implements DispatchStrategy {
                     record(failed);
                     if (failuresInARow >= consecutiveFailures
                             || (recorded >= minimumCalls && failuresInWindow > failureRateThreshold * recorded)) {
-                        open(now);
+                        open(clock.now());
                     }
                 }
             }
