@@ -1,5 +1,6 @@
 package dev.scaleplane.api.events;
 
+import java.io.Serializable;
 import java.util.Objects;
 
 /**
@@ -10,7 +11,8 @@ import java.util.Objects;
  * @param position where the backend stored it, in the backend's own terms (e.g. {@code partition-3@offset-1042} for
  *     Kafka, {@code memory} for the in-memory bus); for diagnostics, not for parsing
  */
-public record PublishReceipt(String topic, String eventId, String position) {
+// Serializable because a PublishBatchException, itself Serializable as every Throwable is, carries receipts.
+public record PublishReceipt(String topic, String eventId, String position) implements Serializable {
     public PublishReceipt {
         Objects.requireNonNull(topic, "topic");
         Objects.requireNonNull(eventId, "eventId");

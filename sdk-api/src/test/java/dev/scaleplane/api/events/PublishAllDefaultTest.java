@@ -90,6 +90,31 @@ class PublishAllDefaultTest {
     }
 
     @Test
+    void batchExceptionSurvivesJavaSerializationWithItsReceiptsAndFailures() throws Exception {
+        PublishBatchException sent = new PublishBatchException(
+                "t",
+                2,
+                Map.of(0, new PublishReceipt("t", "a", "memory")),
+                Map.of(1, new PublishException("t", "b", "buffer full", null)));
+
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
+            out.writeObject(sent);
+        }
+        Object read;
+        try (java.io.ObjectInputStream in =
+                new java.io.ObjectInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray()))) {
+            read = in.readObject();
+        }
+
+        assertThat(read).isInstanceOf(PublishBatchException.class);
+        PublishBatchException back = (PublishBatchException) read;
+        assertThat(back.accepted()).containsExactly(Map.entry(0, new PublishReceipt("t", "a", "memory")));
+        assertThat(back.failures()).containsOnlyKeys(1);
+        assertThat(back.getMessage()).isEqualTo(sent.getMessage());
+    }
+
+    @Test
     void batchExceptionRefusesMapsThatDoNotCoverTheBatchExactlyOnce() {
         PublishReceipt receipt = new PublishReceipt("t", "a", "p");
         PublishException failure = new PublishException("t", "b", "no", null);
