@@ -381,6 +381,41 @@ class KafkaTaskQueueTest {
     }
 
     @Test
+    void finishedTasksAreForgottenBeyondTheRetentionCapacityAndAfterTheRetention() {
+        VirtualTaskClock clock = new VirtualTaskClock();
+        KafkaTaskQueue q = open(
+                TaskTestKafka.uniquePrefix("retention"),
+                TaskQueueOptions.builder()
+                        .retention(Duration.ofMinutes(10))
+                        .retentionCapacity(3)
+                        .build(),
+                clock,
+                new SimpleMeterRegistry());
+        List<TaskHandle> handles = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            TaskHandle h = q.submit(TaskRequest.of("job", i));
+            handles.add(h);
+            Lease lease = q.lease("w", 1, VISIBILITY).get(0);
+            assertThat(lease.task().id()).isEqualTo(h.id());
+            lease.complete(i);
+            await().atMost(Duration.ofSeconds(30)).until(() -> h.result().isDone());
+        }
+
+        // Four finished, three kept: the oldest is forgotten at once, whatever its age.
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> q.state(handles.get(0).id()).isEmpty());
+        for (TaskHandle h : handles.subList(1, 4)) {
+            assertThat(q.state(h.id())).as(h.id()).contains(TaskState.SUCCEEDED);
+        }
+
+        // The retention passes: the rest are forgotten at the next prune (every commit interval).
+        clock.advance(Duration.ofMinutes(10));
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> handles.stream().allMatch(h -> q.state(h.id()).isEmpty()));
+        assertThat(handles.get(3).result()).isCompletedWithValue(3);
+    }
+
+    @Test
     void theProvidersQueueTagsItsMetricsKafka() {
         String prefix = TaskTestKafka.uniquePrefix("provider");
         SimpleMeterRegistry registry = new SimpleMeterRegistry();

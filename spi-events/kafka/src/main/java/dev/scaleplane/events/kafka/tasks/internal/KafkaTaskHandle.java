@@ -16,6 +16,8 @@ final class KafkaTaskHandle implements TaskHandle {
     private final StateViews views;
     private final Predicate<String> cancel;
     private TaskState lastKnown = TaskState.QUEUED;
+    /** The future this handle last returned; guarded by the queue's lock. */
+    private @Nullable CompletableFuture<@Nullable Object> lastFuture;
 
     /**
      * Creates a handle.
@@ -42,7 +44,11 @@ final class KafkaTaskHandle implements TaskHandle {
     public CompletableFuture<@Nullable Object> result() {
         CompletableFuture<@Nullable Object> f;
         synchronized (ctx.lock) {
-            f = views.future(id);
+            // Once the task is forgotten (retention passed, or beyond the retention capacity) the views would make a
+            // new future that never completes: the future this handle already gave out keeps the outcome.
+            CompletableFuture<@Nullable Object> last = lastFuture;
+            f = last != null && !views.contains(id) ? last : views.future(id);
+            lastFuture = f;
         }
         ctx.drainCompletions();
         return f;

@@ -1,6 +1,7 @@
 package dev.scaleplane.events.kafka.tasks.internal;
 
 import dev.scaleplane.api.orchestration.TaskFailedException;
+import dev.scaleplane.core.orchestration.support.RetentionQueue;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -24,11 +25,22 @@ final class StateViews {
     private final Map<String, String> idempotencyKeys = new HashMap<>();
     /** Ids of submits written but not yet acknowledged. */
     private final Set<String> submitting = new HashSet<>();
+    /**
+     * How many of {@link #submitting} have no state applied yet: kept up to date so that the capacity check of every
+     * submit is constant time, not a walk over every submit in flight (thousands with pipelined submits).
+     */
+    private int submittingWithoutState;
+    /**
+     * Terminal states in the order this process learnt them, forgotten after the retention or beyond the retention
+     * capacity (as the other backends do): pruning pops expired ones from the head instead of scanning every state.
+     */
+    private final RetentionQueue<StateView> finished;
 
     private int unfinished;
 
     StateViews(QueueContext ctx) {
         this.ctx = ctx;
+        this.finished = new RetentionQueue<>(ctx.options.retention(), ctx.options.retentionCapacity(), this::forget);
     }
 
     @Nullable
@@ -73,18 +85,14 @@ final class StateViews {
 
     /** The places taken under the capacity: unfinished tasks and submits in flight whose state is not applied yet. */
     int taken() {
-        int inFlight = 0;
-        for (String pending : submitting) {
-            if (!states.containsKey(pending)) {
-                inFlight++;
-            }
-        }
-        return unfinished + inFlight;
+        return unfinished + submittingWithoutState;
     }
 
     /** Reserves a submit's place, future and idempotency key while its records are written. */
     void reserve(String id, @Nullable String idempotencyKey) {
-        submitting.add(id);
+        if (submitting.add(id) && !states.containsKey(id)) {
+            submittingWithoutState++;
+        }
         futures.putIfAbsent(id, new CompletableFuture<>());
         if (idempotencyKey != null) {
             idempotencyKeys.put(idempotencyKey, id);
@@ -93,7 +101,7 @@ final class StateViews {
 
     /** Releases a submit's reservation after the broker refused its records. */
     void abandon(String id, @Nullable String idempotencyKey) {
-        submitting.remove(id);
+        endSubmit(id);
         if (!states.containsKey(id)) {
             futures.remove(id);
             if (idempotencyKey != null) {
@@ -104,7 +112,13 @@ final class StateViews {
 
     /** Ends a submit's reservation once its records are acknowledged; its state is applied next. */
     void written(String id) {
-        submitting.remove(id);
+        endSubmit(id);
+    }
+
+    private void endSubmit(String id) {
+        if (submitting.remove(id) && !states.containsKey(id)) {
+            submittingWithoutState--;
+        }
     }
 
     // ---- states and results
@@ -116,6 +130,9 @@ final class StateViews {
             return;
         }
         states.put(sv.id(), sv);
+        if (old == null && submitting.contains(sv.id())) {
+            submittingWithoutState--;
+        }
         boolean wasOpen = old != null && !old.state().isTerminal();
         boolean isOpen = !sv.state().isTerminal();
         unfinished += (isOpen ? 1 : 0) - (wasOpen ? 1 : 0);
@@ -127,6 +144,7 @@ final class StateViews {
             futures.remove(sv.id()); // redriven: a new handle gets a new future
         }
         if (!isOpen) {
+            finished.add(sv, sv.updatedAt());
             CompletableFuture<@Nullable Object> f = futures.get(sv.id());
             if (f != null && !f.isDone()) {
                 ctx.defer(() -> complete(f, sv));
@@ -154,6 +172,17 @@ final class StateViews {
         futures.put(id, new CompletableFuture<>());
     }
 
+    /** Forgets a finished state that left the retention, unless a newer state of its task replaced it meanwhile. */
+    private void forget(StateView sv) {
+        if (states.get(sv.id()) == sv) {
+            states.remove(sv.id());
+            futures.remove(sv.id());
+            if (submitting.contains(sv.id())) {
+                submittingWithoutState++;
+            }
+        }
+    }
+
     private static void complete(CompletableFuture<@Nullable Object> f, StateView sv) {
         switch (sv.state()) {
             case SUCCEEDED -> f.complete(sv.result());
@@ -170,14 +199,9 @@ final class StateViews {
      * owner's marks of ended task versions (deleting their state records), and expired idempotency keys.
      */
     void prune(OwnedTasks owned, TaskTopics topics) {
-        Instant horizon = ctx.clock.now().minus(ctx.options.retention());
-        states.values().removeIf(sv -> {
-            boolean old = sv.state().isTerminal() && sv.updatedAt().isBefore(horizon);
-            if (old) {
-                futures.remove(sv.id());
-            }
-            return old;
-        });
+        Instant now = ctx.clock.now();
+        finished.expire(now);
+        Instant horizon = now.minus(ctx.options.retention());
         owned.forgetEndsBefore(horizon, id -> {
             // The member that saw the end deletes the state record once retention passed, so the compacted
             // state topic (read whole by every process at start) holds unfinished and recent tasks only.
