@@ -6,9 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.scaleplane.api.orchestration.TaskHandle;
 import dev.scaleplane.api.orchestration.TaskQueue;
 import dev.scaleplane.api.orchestration.TaskRequest;
-import dev.scaleplane.api.orchestration.WorkerSpec;
-import dev.scaleplane.core.Scaleplane;
-import dev.scaleplane.core.ScaleplanePlatform;
+import dev.scaleplane.benchmarks.orchestration.NoopTasks;
 import dev.scaleplane.core.config.ScaleplaneProperties;
 import dev.scaleplane.core.orchestration.Orchestrator;
 import dev.scaleplane.events.kafka.tasks.KafkaTaskQueueConfig;
@@ -24,7 +22,6 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -119,12 +116,10 @@ public class KafkaTaskQueueBenchmark {
     @Param({"1", "8"})
     public int submitters;
 
-    private @Nullable ScaleplanePlatform platform;
+    private @Nullable NoopTasks sdk;
     private @Nullable TaskQueue queue;
-    private @Nullable Orchestrator orchestrator;
     private @Nullable RawTasks raw;
     private ExecutorService pool;
-    private final AtomicLong ran = new AtomicLong();
     private long expected;
 
     /** Starts the side under test; not measured. */
@@ -132,15 +127,9 @@ public class KafkaTaskQueueBenchmark {
     public void setUp() throws Exception {
         String bootstrap = KafkaBenchSupport.bootstrap();
         String prefix = "bench-tq-" + impl + "-" + submitters + "-" + Long.toHexString(System.nanoTime());
-        pool = Executors.newFixedThreadPool(submitters, r -> {
-            Thread t = new Thread(r, "submitter");
-            t.setDaemon(true);
-            return t;
-        });
+        pool = NoopTasks.submitters(submitters);
         if (impl.startsWith("scaleplane")) {
             Map<String, String> settings = new HashMap<>();
-            settings.put("scaleplane.events.provider", "memory");
-            settings.put("scaleplane.store.provider", "memory");
             settings.put("scaleplane.tasks.provider", "kafka");
             settings.put(KafkaTaskQueueConfig.BOOTSTRAP_SERVERS, bootstrap);
             settings.put(KafkaTaskQueueConfig.TOPIC_PREFIX, prefix);
@@ -148,23 +137,8 @@ public class KafkaTaskQueueBenchmark {
             // Finished tasks are forgotten after 5 s instead of an hour: a long run would measure the heap otherwise.
             settings.put(KafkaTaskQueueConfig.RETENTION, "5s");
             settings.put(KafkaTaskQueueConfig.IDEMPOTENCY_WINDOW, "5s");
-            platform = Scaleplane.builder()
-                    .config(ScaleplaneProperties.of(settings))
-                    .build();
-            queue = platform.tasks();
-            Orchestrator o = Orchestrator.builder(queue)
-                    .meterRegistry(platform.meterRegistry())
-                    .threads(ORCHESTRATOR_THREADS)
-                    .pollInterval(Duration.ofMillis(1))
-                    .build();
-            for (int i = 0; i < 4; i++) {
-                o.register(WorkerSpec.of("w" + i, 64), task -> {
-                    ran.incrementAndGet();
-                    return null;
-                });
-            }
-            o.start();
-            orchestrator = o;
+            sdk = NoopTasks.start(settings, ORCHESTRATOR_THREADS, 4, 64);
+            queue = sdk.queue();
         } else {
             raw = new RawTasks(bootstrap, prefix);
         }
@@ -181,59 +155,41 @@ public class KafkaTaskQueueBenchmark {
 
     private void submitAll(int tasks) throws Exception {
         expected += tasks;
-        int each = tasks / submitters;
         boolean async = impl.endsWith("-async");
-        List<Future<List<CompletableFuture<?>>>> shares = new ArrayList<>();
-        for (int t = 0; t < submitters; t++) {
-            shares.add(pool.submit(() -> {
-                List<CompletableFuture<?>> done = new ArrayList<>(each);
-                Semaphore window = new Semaphore(IN_FLIGHT);
-                for (int i = 0; i < each; i++) {
-                    if (!async) {
-                        done.add(
-                                queue != null
-                                        ? queue.submit(TaskRequest.of(TYPE, i)).result()
-                                        : raw.submit(i));
-                    } else if (!window.tryAcquire(DEADLINE_SECONDS, TimeUnit.SECONDS)) {
-                        throw new IllegalStateException("no submit acknowledged within " + DEADLINE_SECONDS + " s");
-                    } else if (queue != null) {
-                        CompletableFuture<TaskHandle> accepted = queue.submitAsync(TaskRequest.of(TYPE, i));
-                        accepted.whenComplete((h, e) -> window.release());
-                        done.add(accepted.thenCompose(TaskHandle::result));
-                    } else {
-                        done.add(raw.submitAsync(i, window::release));
-                    }
+        NoopTasks.submitInShares(pool, submitters, tasks, DEADLINE_SECONDS, (submitter, count) -> {
+            List<CompletableFuture<?>> done = new ArrayList<>(count);
+            Semaphore window = new Semaphore(IN_FLIGHT);
+            for (int i = 0; i < count; i++) {
+                if (!async) {
+                    done.add(
+                            queue != null
+                                    ? queue.submit(TaskRequest.of(TYPE, i)).result()
+                                    : raw.submit(i));
+                } else if (!window.tryAcquire(DEADLINE_SECONDS, TimeUnit.SECONDS)) {
+                    throw new IllegalStateException("no submit acknowledged within " + DEADLINE_SECONDS + " s");
+                } else if (queue != null) {
+                    CompletableFuture<TaskHandle> accepted = queue.submitAsync(TaskRequest.of(TYPE, i));
+                    accepted.whenComplete((h, e) -> window.release());
+                    done.add(accepted.thenCompose(TaskHandle::result));
+                } else {
+                    done.add(raw.submitAsync(i, window::release));
                 }
-                return done;
-            }));
-        }
-        List<CompletableFuture<?>> all = new ArrayList<>(tasks);
-        for (Future<List<CompletableFuture<?>>> share : shares) {
-            all.addAll(share.get(DEADLINE_SECONDS, TimeUnit.SECONDS));
-        }
-        CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get(DEADLINE_SECONDS, TimeUnit.SECONDS);
+            }
+            return done;
+        });
     }
 
     /** Checks that every task ran exactly once (the SDK side), then stops everything. */
     @TearDown(Level.Trial)
     public void tearDown() throws Exception {
         try {
-            long count = raw != null ? raw.ran.get() : ran.get();
+            long count = raw != null ? raw.ran.get() : sdk.ran();
             if (count != expected) {
                 throw new IllegalStateException(
                         impl + "/" + submitters + ": " + count + " task executions, expected exactly " + expected);
             }
         } finally {
-            pool.shutdownNow();
-            if (orchestrator != null) {
-                orchestrator.close();
-            }
-            if (platform != null) {
-                platform.close();
-            }
-            if (raw != null) {
-                raw.close();
-            }
+            NoopTasks.closeAll(pool, sdk, raw);
         }
     }
 

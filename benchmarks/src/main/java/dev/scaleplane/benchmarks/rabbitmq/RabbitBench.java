@@ -18,15 +18,20 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 
 /**
  * Runs the RabbitMQ benchmarks against the machine's broker (127.0.0.1:5672, guest/guest) in one run: creates a
- * throw-away virtual host with {@code rabbitmqctl}, runs {@link RabbitPublishBenchmark} and
- * {@link RabbitConsumeBenchmark} with JMH (forks get the virtual host), deletes the virtual host and prints the figures
- * with the SDK / raw ratios against the goal of the RabbitMQ issue (0.9).
+ * throw-away virtual host with {@code rabbitmqctl}, runs {@link RabbitPublishBenchmark},
+ * {@link RabbitConsumeBenchmark} and {@link RabbitTaskQueueBenchmark} with JMH (forks get the virtual host), deletes the
+ * virtual host and prints the figures with the SDK / raw ratios against the goals of the RabbitMQ issue (0.9) and of
+ * issue 18 for the task queue (0.8 of raw, 20,000 tasks/s with 8 submitters).
  *
  * <p>Usage (what {@code benchmarks/rabbitmq.sh} runs): {@code java -cp benchmarks.jar
  * dev.scaleplane.benchmarks.rabbitmq.RabbitBench [jmh-result.json]}
  */
 public final class RabbitBench {
     private static final double GOAL = 0.9;
+    /** Issue 18's goals for a broker task queue. */
+    private static final double TASK_GOAL = 0.8;
+
+    private static final int TASK_RATE_GOAL = 20_000;
 
     private RabbitBench() {}
 
@@ -52,10 +57,12 @@ public final class RabbitBench {
                 if (name.endsWith("consume")) {
                     score = 1_000_000.0 / score; // SingleShotTime in microseconds per message -> messages per second
                 }
+                String submitters = r.getParams().getParam("submitters");
                 scores.put(
                         name.substring(name.lastIndexOf('.') + 1) + "/"
                                 + r.getParams().getParam("queueType") + "/"
-                                + r.getParams().getParam("impl"),
+                                + r.getParams().getParam("impl")
+                                + (submitters == null ? "" : "/" + submitters),
                         score);
             }
             System.out.println();
@@ -69,6 +76,30 @@ public final class RabbitBench {
                             scores.get(op + "/" + type + "/raw"));
                 }
             }
+            System.out.println();
+            System.out.println(
+                    "RabbitMQ task queue: submit -> completed no-op tasks against the raw confirmed round trip of"
+                            + " the same broker operations, same run, same broker (goal >= " + TASK_GOAL
+                            + " of raw, >= "
+                            + TASK_RATE_GOAL + " tasks/s with 8 submitters)");
+            for (String type : List.of("classic", "quorum")) {
+                for (String submitters : List.of("1", "8")) {
+                    String key = "submitToCompleted/" + type + "/";
+                    Double sdk = scores.get(key + "scaleplane/" + submitters);
+                    taskRow(
+                            "tasks/s " + type + ", " + submitters + " submitter(s)",
+                            sdk,
+                            scores.get(key + "raw/" + submitters));
+                    if (submitters.equals("8") && sdk != null) {
+                        System.out.printf(
+                                Locale.ROOT,
+                                "  %,.0f tasks/s with 8 submitters: %s goal >= %,d%n",
+                                sdk,
+                                sdk >= TASK_RATE_GOAL ? "meets" : "MISSES",
+                                TASK_RATE_GOAL);
+                    }
+                }
+            }
         } finally {
             ctl("delete_vhost", vhost);
         }
@@ -78,6 +109,7 @@ public final class RabbitBench {
     private static ChainedOptionsBuilder options(ChainedOptionsBuilder options, String vhost) {
         return options.include(RabbitPublishBenchmark.class.getName())
                 .include(RabbitConsumeBenchmark.class.getName())
+                .include(RabbitTaskQueueBenchmark.class.getName())
                 .jvmArgsAppend("-D" + RabbitBenchSupport.VHOST_PROPERTY + "=" + vhost);
     }
 
@@ -115,6 +147,23 @@ public final class RabbitBench {
                 ratio,
                 ratio >= GOAL ? "meets" : "MISSES",
                 GOAL);
+    }
+
+    private static void taskRow(String what, Double sdk, Double raw) {
+        if (sdk == null || raw == null) {
+            System.out.printf(Locale.ROOT, "%-36s n/a%n", what);
+            return;
+        }
+        double ratio = sdk / raw;
+        System.out.printf(
+                Locale.ROOT,
+                "%-36s sdk %,10.1f   raw %,10.1f   ratio %.3f  %s goal >= %.1f%n",
+                what,
+                sdk,
+                raw,
+                ratio,
+                ratio >= TASK_GOAL ? "meets" : "MISSES",
+                TASK_GOAL);
     }
 
     private static void ctl(String... args) throws IOException, InterruptedException {
