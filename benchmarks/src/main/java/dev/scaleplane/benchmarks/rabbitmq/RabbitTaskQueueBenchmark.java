@@ -9,6 +9,7 @@ import dev.scaleplane.api.orchestration.TaskRequest;
 import dev.scaleplane.benchmarks.orchestration.NoopTasks;
 import dev.scaleplane.core.orchestration.Orchestrator;
 import dev.scaleplane.events.rabbitmq.tasks.RabbitTaskQueueConfig;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -20,6 +21,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -258,9 +260,14 @@ public class RabbitTaskQueueBenchmark {
         }
 
         @Override
-        public void close() throws Exception {
+        public void close() throws IOException, TimeoutException {
             stopping = true;
-            worker.join(TimeUnit.SECONDS.toMillis(10));
+            try {
+                worker.join(TimeUnit.SECONDS.toMillis(10));
+            } catch (InterruptedException e) {
+                // AutoCloseable.close should not throw InterruptedException: keep the flag, still clean up.
+                Thread.currentThread().interrupt();
+            }
             try (Channel admin = connection.createChannel()) {
                 admin.queueDelete(work);
                 admin.queueDelete(ledger);
