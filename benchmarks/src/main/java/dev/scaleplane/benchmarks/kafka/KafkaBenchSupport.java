@@ -87,23 +87,26 @@ final class KafkaBenchSupport {
     }
 
     static void createTopic(String bootstrap, String topic) throws Exception {
+        createTopics(bootstrap, new NewTopic(topic, PARTITIONS, (short) 1));
+    }
+
+    /**
+     * Creates the topics and waits until every partition of each has a leader. Created by the controller is not yet
+     * served by the broker: a first send before that waits for the metadata, and on a loaded machine (CI) it ran out
+     * its 10 s delivery timeout with "the request has not been sent".
+     */
+    static void createTopics(String bootstrap, NewTopic... topics) throws Exception {
         Properties props = new Properties();
         props.put("bootstrap.servers", bootstrap);
+        List<String> names = java.util.Arrays.stream(topics).map(NewTopic::name).toList();
         try (Admin admin = Admin.create(props)) {
-            admin.createTopics(List.of(new NewTopic(topic, PARTITIONS, (short) 1)))
-                    .all()
-                    .get(60, TimeUnit.SECONDS);
-            // Created by the controller is not yet served by the broker: wait until every partition has a leader,
-            // so the first measured batch does not wait for (or time out on) the topic's metadata.
+            admin.createTopics(List.of(topics)).all().get(60, TimeUnit.SECONDS);
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             while (true) {
                 try {
-                    TopicDescription d = admin.describeTopics(List.of(topic))
-                            .allTopicNames()
-                            .get(10, TimeUnit.SECONDS)
-                            .get(topic);
-                    if (d.partitions().size() == PARTITIONS
-                            && d.partitions().stream().allMatch(p -> p.leader() != null)) {
+                    Map<String, TopicDescription> described =
+                            admin.describeTopics(names).allTopicNames().get(10, TimeUnit.SECONDS);
+                    if (java.util.Arrays.stream(topics).allMatch(t -> served(described.get(t.name()), t))) {
                         return;
                     }
                 } catch (java.util.concurrent.ExecutionException e) {
@@ -112,11 +115,17 @@ final class KafkaBenchSupport {
                     }
                 }
                 if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("topic " + topic + " has no leader for every partition");
+                    throw new IllegalStateException("topics " + names + " have no leader for every partition");
                 }
                 Thread.sleep(50);
             }
         }
+    }
+
+    private static boolean served(TopicDescription d, NewTopic topic) {
+        return d != null
+                && d.partitions().size() == topic.numPartitions()
+                && d.partitions().stream().allMatch(p -> p.leader() != null);
     }
 
     /** A 1 KiB value whose first 8 bytes are {@code stamp} (a {@link System#nanoTime()} for latency). */

@@ -27,7 +27,6 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -209,16 +208,10 @@ public class KafkaTaskQueueBenchmark {
         RawTasks(String bootstrap, String prefix) throws Exception {
             tasksTopic = prefix + ".tasks";
             stateTopic = prefix + ".state";
-            Properties admin = new Properties();
-            admin.put("bootstrap.servers", bootstrap);
-            try (Admin a = Admin.create(admin)) {
-                a.createTopics(List.of(
-                                new NewTopic(tasksTopic, PARTITIONS, (short) 1),
-                                new NewTopic(stateTopic, PARTITIONS, (short) 1)
-                                        .configs(Map.of("cleanup.policy", "compact"))))
-                        .all()
-                        .get(60, TimeUnit.SECONDS);
-            }
+            KafkaBenchSupport.createTopics(
+                    bootstrap,
+                    new NewTopic(tasksTopic, PARTITIONS, (short) 1),
+                    new NewTopic(stateTopic, PARTITIONS, (short) 1).configs(Map.of("cleanup.policy", "compact")));
             // Exactly the queue's producer settings.
             KafkaTaskQueueConfig config = KafkaTaskQueueConfig.from(
                     ScaleplaneProperties.of(Map.of(KafkaTaskQueueConfig.BOOTSTRAP_SERVERS, bootstrap)));
