@@ -84,7 +84,8 @@ import org.junit.jupiter.api.function.Executable;
  * crash (a lapsed lease), heartbeat extension, the retry schedule, dead letters after the last attempt with their
  * failure history (a lapsed last attempt included), deadlines, redrive (one, a filter, all), cancellation, asynchronous
  * submission, and seeded randomized scenarios (many workers, random
- * failures and crashes) checked for tasks lost or finished twice. Optional behaviour (priorities and aging, delayed
+ * failures and crashes) checked for tasks lost or finished twice, and asynchronous lease ends
+ * ({@link Lease#completeAsync}, {@link Lease#failAsync}). Optional behaviour (priorities and aging, delayed
  * tasks, idempotency, per-key mutex, bound) is gated by the declared {@link TaskQueueCapability capabilities}: each
  * such test is a {@link TestFactory} that yields its one {@link DynamicTest} only when the capability is declared,
  * and no test at all otherwise, so nothing is reported as skipped.
@@ -410,6 +411,87 @@ public abstract class TaskQueueCompatibilityKit {
                 .failsWithin(Duration.ofSeconds(30))
                 .withThrowableOfType(ExecutionException.class)
                 .withCauseInstanceOf(TaskQueueClosedException.class);
+    }
+
+    @Test
+    @DisplayName("completeAsync completes once the task succeeded, its handle first; the lease ends at once")
+    void completeAsync() {
+        TaskQueue q = queue();
+        List<TaskHandle> handles = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            handles.add(q.submit(TaskRequest.of("tck", "c" + i)));
+        }
+        List<Lease> leases = q.lease("w", 3, VISIBILITY);
+        assertThat(leases).hasSize(3);
+        List<CompletableFuture<Void>> ended = new ArrayList<>();
+        for (Lease l : leases) {
+            ended.add(l.completeAsync("done-" + l.task().payload(String.class)));
+        }
+        for (Lease l : leases) {
+            assertThatThrownBy(() -> l.heartbeat(VISIBILITY)).isInstanceOf(LeaseLostException.class);
+            assertThatThrownBy(() -> l.complete("twice")).isInstanceOf(LeaseLostException.class);
+            assertThat(l.completeAsync("twice"))
+                    .failsWithin(Duration.ofSeconds(30))
+                    .withThrowableOfType(ExecutionException.class)
+                    .withCauseInstanceOf(LeaseLostException.class);
+            assertThat(l.failAsync(new TckHandlerException("twice")))
+                    .failsWithin(Duration.ofSeconds(30))
+                    .withThrowableOfType(ExecutionException.class)
+                    .withCauseInstanceOf(LeaseLostException.class);
+        }
+        for (int i = 0; i < ended.size(); i++) {
+            assertThat(ended.get(i)).succeedsWithin(Duration.ofSeconds(30));
+            String id = leases.get(i).task().id();
+            TaskHandle h =
+                    handles.stream().filter(x -> x.id().equals(id)).findFirst().orElseThrow();
+            assertThat(h.result())
+                    .isCompletedWithValue("done-" + leases.get(i).task().payload(String.class));
+            assertThat(q.state(id)).contains(TaskState.SUCCEEDED);
+        }
+        assertThat(q.lease("w", 10, VISIBILITY)).isEmpty();
+    }
+
+    @Test
+    @DisplayName("failAsync completes with the retry policy's outcome once it is recorded; the lease ends at once")
+    void failAsync() {
+        TaskQueue q = queue();
+        TaskHandle h = q.submit(TaskRequest.builder("tck", "p").maxAttempts(2).build());
+        Lease first = leaseOne(q, "w");
+        CompletableFuture<Lease.FailureOutcome> retried = first.failAsync(new TckHandlerException("first"));
+        assertThatThrownBy(() -> first.fail(new TckHandlerException("twice"))).isInstanceOf(LeaseLostException.class);
+        assertThat(retried).succeedsWithin(Duration.ofSeconds(30));
+        assertThat(retried.join().state()).isEqualTo(TaskState.QUEUED);
+        assertThat(retried.join().retryAt()).isEqualTo(clock.now().plusSeconds(1));
+        assertThat(h.state()).isEqualTo(TaskState.QUEUED);
+        clock.advance(Duration.ofSeconds(1));
+        CompletableFuture<Lease.FailureOutcome> last = leaseOne(q, "w").failAsync(new TckHandlerException("last"));
+        assertThat(last).succeedsWithin(Duration.ofSeconds(30));
+        assertThat(last.join().state()).isEqualTo(TaskState.DEAD_LETTERED);
+        assertThat(h.result()).isCompletedExceptionally();
+        assertThat(q.deadLetters().find(h.id())).isPresent();
+        assertThat(q.lease("w", 1, VISIBILITY)).isEmpty();
+        assertThatThrownBy(() -> first.failAsync(null)).isInstanceOf(NullPointerException.class);
+    }
+
+    @Test
+    @DisplayName("completeAsync and failAsync on a lapsed lease fail their future with LeaseLostException")
+    void asyncOnLapsedLease() {
+        TaskQueue q = queue();
+        TaskHandle h = q.submit(TaskRequest.of("tck", "p"));
+        Lease lapsed = leaseOne(q, "w1");
+        clock.advance(VISIBILITY);
+        assertThat(lapsed.completeAsync("late"))
+                .failsWithin(Duration.ofSeconds(30))
+                .withThrowableOfType(ExecutionException.class)
+                .withCauseInstanceOf(LeaseLostException.class);
+        assertThat(lapsed.failAsync(new TckHandlerException("late")))
+                .failsWithin(Duration.ofSeconds(30))
+                .withThrowableOfType(ExecutionException.class)
+                .withCauseInstanceOf(LeaseLostException.class);
+        Lease again = leaseOne(q, "w2");
+        assertThat(again.task().id()).isEqualTo(h.id());
+        assertThat(again.completeAsync("on time")).succeedsWithin(Duration.ofSeconds(30));
+        assertThat(h.result()).isCompletedWithValue("on time");
     }
 
     @Test

@@ -70,7 +70,8 @@ import org.openjdk.jmh.annotations.Warmup;
  *       {@link Orchestrator} leasing and completing the tasks ({@value #ORCHESTRATOR_THREADS} handler threads, 4
  *       workers of 64 slots, 1 ms poll), in the same process; {@code TaskHandle.result()} completes once this
  *       process applied the acknowledged {@code SUCCEEDED} state. Per task the queue writes: task record and state
- *       {@code QUEUED} (submit, awaited), {@code done} record and state {@code SUCCEEDED} (complete, awaited), and a
+ *       {@code QUEUED} (submit, awaited), {@code done} record and state {@code SUCCEEDED} (the orchestrator's
+ *       {@code Lease.completeAsync}: handed over, not awaited by the handler thread), and a
  *       {@code LEASED} state only for a task still leased at the next commit round (200 ms), which a no-op task
  *       rarely is.
  *   <li>{@code raw}: kafka-clients with the queue's own producer settings ({@code acks=all}, idempotence, no linger)

@@ -26,7 +26,9 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
@@ -71,8 +73,17 @@ import org.slf4j.LoggerFactory;
  *       its lease was lost reports nothing more). An exception from {@code choose} is logged and means "no worker
  *       now".
  *   <li><b>Candidates</b>: the strategy sees workers as snapshots in registration order.
+ *   <li><b>Outcomes</b>: a handler's outcome is handed to the queue with {@link Lease#completeAsync} or
+ *       {@link Lease#failAsync}, and the handler's thread does not wait for the queue to record it: the slot is freed
+ *       when the handler returns, and the handler's thread goes on to the next task. The metrics and the strategy's
+ *       {@code onSuccess} / {@code onFailure} follow once the outcome is known (a lease lost meanwhile counts as
+ *       lost). At most {@linkplain Builder#maxPendingOutcomes(int) maxPendingOutcomes} outcomes await the queue
+ *       (plus one per handler thread handing one over at that moment); beyond that a returning handler's thread waits
+ *       for room, so a slow backend slows the workers instead of growing memory. A queue that records outcomes before
+ *       returning (the in-memory one) never has any pending.
  *   <li><b>Drain</b>: a worker whose registration is {@linkplain Registration#drain drained} takes no new task; its
- *       running tasks finish within the drain timeout or are handed back to the queue.
+ *       running tasks finish within the drain timeout or are handed back to the queue, and the drain completes once
+ *       their outcomes are recorded too (or at the timeout).
  * </ul>
  *
  * <p>Tasks are leased in the orchestrator's {@linkplain Builder#name(String) name}, which is what failure records
@@ -90,8 +101,9 @@ import org.slf4j.LoggerFactory;
  * consistent in-flight counts and a half-open health probe is taken before the next decision; handlers and the
  * outcome callbacks ({@code onSuccess}, {@code onFailure}) never do.
  *
- * <p>A handler that returns does not take the lock either, while the orchestrator runs its loop: it ends its lease,
- * tells the strategy (with its worker's view as it was, its own slot still counted), and appends the attempt to a
+ * <p>A handler that returns does not take the lock either, while the orchestrator runs its loop: it hands its outcome
+ * to the queue, tells the strategy once the outcome is known (with its worker's view as it was when the handler
+ * returned, its own slot still counted), and appends the attempt to a
  * lock-free inbox of finished attempts. The next holder of the lock (the round the handler's thread then asks for, or
  * any other call that reads the workers) first frees the slots of everything in the inbox, in one batch. So every
  * answer read under the lock ({@link #workers()}, a round's decisions, {@link #awaitTermination}) already counts
@@ -107,6 +119,12 @@ public final class Orchestrator implements AutoCloseable {
 
     /** Default {@linkplain Builder#maxParked(int) bound} on leases held for tasks no worker accepts now. */
     public static final int DEFAULT_MAX_PARKED = 64;
+
+    /**
+     * Default {@linkplain Builder#maxPendingOutcomes(int) bound} on handler outcomes handed to the queue and not
+     * recorded yet.
+     */
+    public static final int DEFAULT_MAX_PENDING_OUTCOMES = 1024;
 
     /** Default number of heartbeat intervals a remote worker may miss before it is unhealthy. */
     public static final int DEFAULT_MISSED_HEARTBEATS = 3;
@@ -128,6 +146,7 @@ public final class Orchestrator implements AutoCloseable {
     private final Duration pollInterval;
     private final Duration closeTimeout;
     private final int maxParked;
+    private final int maxPendingOutcomes;
     private final Set<String> types;
     private final OrchestratorMetrics metrics;
 
@@ -162,6 +181,11 @@ public final class Orchestrator implements AutoCloseable {
 
     /** Attempts dispatched and not freed yet. Lock held. */
     private int running;
+
+    /** Outcomes handed to the queue and not recorded yet; see {@link Attempt#end}. */
+    private final AtomicInteger pendingOutcomes = new AtomicInteger();
+    /** Handler threads waiting for room among the pending outcomes; written under the lock. */
+    private volatile int outcomeWaiters;
     /** Written under the lock, read without it by a finishing attempt. */
     private volatile boolean started;
     /** Written under the lock, read without it by a finishing attempt. */
@@ -199,6 +223,7 @@ public final class Orchestrator implements AutoCloseable {
         this.pollInterval = b.pollInterval;
         this.closeTimeout = b.closeTimeout;
         this.maxParked = b.maxParked;
+        this.maxPendingOutcomes = b.maxPendingOutcomes;
         this.types = b.types;
         this.metrics = new OrchestratorMetrics(
                 b.meterRegistry != null ? b.meterRegistry : new CompositeMeterRegistry(), b.name);
@@ -473,9 +498,10 @@ public final class Orchestrator implements AutoCloseable {
     }
 
     /**
-     * Waits up to {@code timeout} (real time) for the running handlers to return.
+     * Waits up to {@code timeout} (real time) for the running handlers to return and the queue to record their
+     * outcomes.
      *
-     * @return whether none is running
+     * @return whether none is running and no outcome is pending
      */
     public boolean awaitTermination(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + Math.max(0, timeout.toNanos());
@@ -483,7 +509,7 @@ public final class Orchestrator implements AutoCloseable {
             synchronized (lock) {
                 // the round that frees the rest notifies; one that shutdown() left is freed by its attempt
                 freeFinished();
-                while (running > 0) {
+                while (running > 0 || pendingOutcomes.get() > 0) {
                     long left = deadline - System.nanoTime();
                     if (left <= 0) {
                         return false;
@@ -500,7 +526,7 @@ public final class Orchestrator implements AutoCloseable {
 
     /**
      * {@link #shutdown()}, then waits up to the {@linkplain Builder#closeTimeout(Duration) close timeout} for running
-     * handlers, then stops the default executor if the orchestrator made it. Does not close the queue. Idempotent.
+     * handlers and their outcomes to be recorded, then stops the default executor if the orchestrator made it. Does not close the queue. Idempotent.
      */
     @Override
     public void close() {
@@ -642,6 +668,14 @@ public final class Orchestrator implements AutoCloseable {
         /** Set once, under the lock, when the registration is drained; read without it by a finishing attempt. */
         volatile @Nullable Drain drain;
 
+        /** Outcomes of this registration's attempts handed to the queue and not recorded yet. */
+        final AtomicInteger pendingOutcomes = new AtomicInteger();
+
+        /** Whether no attempt runs and no outcome is pending: a drain may complete. Lock held. */
+        boolean settled() {
+            return attempts.isEmpty() && pendingOutcomes.get() == 0;
+        }
+
         Worker(WorkerSpec spec, TaskHandler handler, boolean remote, Instant now, InFlight inFlight) {
             this.spec = spec;
             this.handler = handler;
@@ -768,10 +802,11 @@ public final class Orchestrator implements AutoCloseable {
         }
 
         /**
-         * Ends the lease with the handler's outcome, reports it and gets the slot freed, reading the clock once. While
+         * Hands the handler's outcome to the queue, reports it and gets the slot freed, reading the clock once. While
          * the orchestrator runs its loop, the slot is left to the next holder of the lock through the inbox of finished
          * attempts (see the class comment) and this thread asks for the round that frees it; otherwise, or while the
-         * worker drains, it frees the slot itself.
+         * worker drains, it frees the slot itself. An outcome the queue records before returning (its future is done)
+         * is reported here; one it records later is reported by {@link #settle}, and the slot is freed meanwhile.
          */
         private void end(@Nullable Object result, @Nullable Throwable failure) {
             if (!FINISHED.compareAndSet(this, 0, 1)) {
@@ -784,22 +819,30 @@ public final class Orchestrator implements AutoCloseable {
                 m.busy(ran.toNanos());
             }
             metrics.executed(ran.toNanos());
-            Throwable outcome = failure;
-            try {
-                if (failure == null) {
-                    lease.complete(result);
-                } else {
-                    lease.fail(failure);
-                }
-            } catch (LeaseLostException lost) {
-                outcome = lost;
-            } catch (RuntimeException e) {
-                LOG.error(
-                        "Queue failed to end the lease of task {}", lease.task().id(), e);
-                outcome = e;
+            if (pendingOutcomes.get() >= maxPendingOutcomes) {
+                awaitRoomForOutcome();
             }
-            // The view the strategy gets still counts this attempt, as the slot is freed after it is read.
-            WorkerView view = count(outcome) ? worker.view(now) : null;
+            CompletableFuture<?> ended;
+            try {
+                ended = failure == null ? lease.completeAsync(result) : lease.failAsync(failure);
+            } catch (RuntimeException e) { // a queue that throws instead of failing the future
+                ended = CompletableFuture.failedFuture(e);
+            }
+            boolean pending = !ended.isDone();
+            WorkerView view;
+            Throwable outcome = failure;
+            if (pending) {
+                // Counted before the slot is freed, so a drain that sees the slot free sees the outcome pending.
+                worker.pendingOutcomes.incrementAndGet();
+                pendingOutcomes.incrementAndGet();
+                view = worker.view(now);
+            } else {
+                if (ended.isCompletedExceptionally()) {
+                    outcome = endFailure(ended);
+                }
+                // The view the strategy gets still counts this attempt, as the slot is freed after it is read.
+                view = count(outcome) ? worker.view(now) : null;
+            }
             finishedInbox.add(this);
             // Read after the attempt is in the inbox: shutdown() and drain() set their flag before they empty it.
             boolean running = started && !shutdown;
@@ -812,11 +855,66 @@ public final class Orchestrator implements AutoCloseable {
                     afterUnlock.runUnlessHolding(lock);
                 }
             }
-            if (view != null) {
+            if (pending) {
+                WorkerView seen = view;
+                Throwable handlerFailure = failure;
+                ended.whenComplete((ignored, e) -> settle(seen, ran, handlerFailure, e));
+            } else if (view != null) {
                 tell(view, ran, outcome);
             }
             if (running && !inRound) {
                 requestRound();
+            }
+        }
+
+        /** Why ending the lease failed: a lost lease as itself, anything else logged. */
+        private Throwable endFailure(CompletableFuture<?> ended) {
+            Throwable e;
+            try {
+                ended.join();
+                throw new IllegalStateException("not completed exceptionally: " + ended);
+            } catch (CompletionException | CancellationException ex) {
+                e = ex instanceof CompletionException && ex.getCause() != null ? ex.getCause() : ex;
+            }
+            return classify(e);
+        }
+
+        private Throwable classify(Throwable e) {
+            if (!(e instanceof LeaseLostException)) {
+                LOG.error(
+                        "Queue failed to end the lease of task {}", lease.task().id(), e);
+            }
+            return e;
+        }
+
+        /**
+         * The queue recorded the outcome handed over in {@link #end} (or failed to): counts and reports it with the
+         * worker's view as it was when the handler returned, then lets waiting handler threads, a drain and {@link
+         * #awaitTermination} go on. Runs on the thread that completed the queue's future, without the lock.
+         */
+        private void settle(WorkerView view, Duration ran, @Nullable Throwable failure, @Nullable Throwable e) {
+            Throwable outcome = failure;
+            if (e != null) {
+                outcome = classify(e instanceof CompletionException && e.getCause() != null ? e.getCause() : e);
+            }
+            if (count(outcome)) {
+                tell(view, ran, outcome);
+            }
+            worker.pendingOutcomes.decrementAndGet();
+            int left = pendingOutcomes.decrementAndGet();
+            // Read after the decrements: a drain or waiter that starts meanwhile reads the counts after its flag.
+            if (left == 0 || outcomeWaiters > 0 || worker.drain != null) {
+                try {
+                    synchronized (lock) {
+                        Drain d = worker.drain;
+                        if (d != null && !d.handingBack && worker.settled()) {
+                            afterUnlock.add(() -> d.finish(0));
+                        }
+                        lock.notifyAll();
+                    }
+                } finally {
+                    afterUnlock.runUnlessHolding(lock);
+                }
             }
         }
 
@@ -935,7 +1033,7 @@ public final class Orchestrator implements AutoCloseable {
             beating.remove(this);
             worker.attempts.remove(this);
             Drain d = worker.drain;
-            if (d != null && !d.handingBack && worker.attempts.isEmpty()) {
+            if (d != null && !d.handingBack && worker.settled()) {
                 afterUnlock.add(() -> d.finish(0));
             }
             worker.inFlight.count--;
@@ -945,6 +1043,26 @@ public final class Orchestrator implements AutoCloseable {
             running--;
             if (running == 0) {
                 lock.notifyAll();
+            }
+        }
+    }
+
+    /**
+     * Waits until fewer than {@code maxPendingOutcomes} outcomes await the queue: a slow backend holds the handler
+     * threads here rather than letting outcomes pile up. An interrupt stops the wait, and the outcome is handed over
+     * anyway, as dropping it would leave the task to lapse.
+     */
+    private void awaitRoomForOutcome() {
+        synchronized (lock) {
+            outcomeWaiters++;
+            try {
+                while (pendingOutcomes.get() >= maxPendingOutcomes) {
+                    lock.wait();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                outcomeWaiters--;
             }
         }
     }
@@ -1053,7 +1171,9 @@ public final class Orchestrator implements AutoCloseable {
          * Deregisters the worker and drains it: it takes no new task; the tasks it runs may finish within {@code
          * timeout} on the orchestrator's clock, and those still running then are handed back to the queue (their
          * leases fail with a {@link WorkerDrainedException}, so the queue retries them by their retry policy, counting
-         * the attempt, and a handler's late result is discarded). Idempotent: a second call returns the first call's
+         * the attempt, and a handler's late result is discarded). The drain completes early once every task finished
+         * and the queue recorded their outcomes; at the timeout it completes whatever outcomes are still pending (they
+         * cannot be handed back: the queue has them). Idempotent: a second call returns the first call's
          * future. Also works after {@link #close()}, for the handlers still running.
          *
          * @param timeout how long running tasks may take to finish, {@code >= 0}
@@ -1078,7 +1198,8 @@ public final class Orchestrator implements AutoCloseable {
                     worker.drain = d;
                     // After the flag: an attempt that ended before it left its slot to the inbox; later ones see it.
                     freeFinished();
-                    if (!worker.attempts.isEmpty()) {
+                    // Read after the flag: an outcome recorded before it was seen pending here; later ones see it.
+                    if (!worker.settled()) {
                         d.timer = clock.schedule(timeout, () -> handBack(d, timeout));
                         return d.future;
                     }
@@ -1090,9 +1211,12 @@ public final class Orchestrator implements AutoCloseable {
             return d.future;
         }
 
-        /** Whether {@link #drain(Duration)} was called and tasks of this worker still run. */
+        /**
+         * Whether {@link #drain(Duration)} was called and tasks of this worker still run or wait for the queue to record
+         * their outcomes.
+         */
         public boolean draining() {
-            return caughtUp(() -> worker.drain != null && !worker.attempts.isEmpty());
+            return caughtUp(() -> worker.drain != null && !worker.settled());
         }
 
         private void handBack(Drain d, Duration timeout) {
@@ -1204,6 +1328,7 @@ public final class Orchestrator implements AutoCloseable {
         private Duration closeTimeout = Duration.ofSeconds(30);
         private @Nullable MeterRegistry meterRegistry;
         private int maxParked = DEFAULT_MAX_PARKED;
+        private int maxPendingOutcomes = DEFAULT_MAX_PENDING_OUTCOMES;
         private Set<String> types = Set.of();
 
         private Builder(TaskQueue queue) {
@@ -1322,6 +1447,21 @@ public final class Orchestrator implements AutoCloseable {
                 throw new IllegalArgumentException("maxParked must be >= 0, but was " + maxParked);
             }
             this.maxParked = maxParked;
+            return this;
+        }
+
+        /**
+         * Handler outcomes handed to the queue ({@link Lease#completeAsync}, {@link Lease#failAsync}) that it has not
+         * recorded yet, at most (plus one per handler thread handing one over at that moment). At the bound a handler's
+         * thread waits, after its handler returned, until the queue records one: back-pressure from a slow backend,
+         * with memory bounded. A queue that records an outcome before returning never counts against it. Default
+         * {@value Orchestrator#DEFAULT_MAX_PENDING_OUTCOMES}.
+         */
+        public Builder maxPendingOutcomes(int maxPendingOutcomes) {
+            if (maxPendingOutcomes < 1) {
+                throw new IllegalArgumentException("maxPendingOutcomes must be >= 1, but was " + maxPendingOutcomes);
+            }
+            this.maxPendingOutcomes = maxPendingOutcomes;
             return this;
         }
 

@@ -11,6 +11,7 @@ import dev.scaleplane.api.orchestration.TaskClock;
 import dev.scaleplane.api.orchestration.TaskHandle;
 import dev.scaleplane.api.orchestration.TaskQueueOptions;
 import dev.scaleplane.api.orchestration.TaskRequest;
+import dev.scaleplane.api.orchestration.TaskState;
 import dev.scaleplane.core.config.ScaleplaneProperties;
 import dev.scaleplane.events.kafka.tasks.internal.KafkaTaskQueue;
 import dev.scaleplane.kafka.testing.KafkaBroker;
@@ -36,8 +37,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Group commit of the Kafka task queue's writes: submits and completions of many threads are acknowledged together,
  * and yet every one is durable, the records of one key stay in submit order, and a write the broker does not take
- * fails exactly its callers with an error naming the brokers' setting. Asynchronous submits of one thread share
- * acknowledgements the same way.
+ * fails exactly its callers with an error naming the brokers' setting. Asynchronous submits and lease ends of one
+ * thread share acknowledgements the same way.
  */
 class KafkaTaskQueueGroupCommitTest {
     private static final Duration VISIBILITY = Duration.ofMinutes(1);
@@ -159,6 +160,76 @@ class KafkaTaskQueueGroupCommitTest {
                 }
                 return handles.stream().allMatch(h -> h.result().isDone());
             });
+        } finally {
+            q.close();
+        }
+    }
+
+    @Test
+    void asynchronousCompletionsOfOneThreadAreOutstandingTogetherAndCompleteAfterTheirHandles() throws Exception {
+        int tasks = 200;
+        String prefix = TaskTestKafka.uniquePrefix("group-commit-complete-async");
+        KafkaTaskQueue q = open(TaskTestKafka.config(prefix));
+        try {
+            List<TaskHandle> handles = new ArrayList<>();
+            for (int i = 0; i < tasks; i++) {
+                handles.add(q.submitAsync(TaskRequest.of("job", i)).get(60, TimeUnit.SECONDS));
+            }
+            List<Lease> leases = new ArrayList<>();
+            await().atMost(Duration.ofSeconds(60)).until(() -> {
+                leases.addAll(q.lease("w", tasks, VISIBILITY));
+                return leases.size() == tasks;
+            });
+            Map<String, TaskHandle> byId = new HashMap<>();
+            handles.forEach(h -> byId.put(h.id(), h));
+
+            long[] before = q.groupCommitCounts();
+            List<CompletableFuture<?>> ended = new ArrayList<>();
+            List<String> callbackThreads = new CopyOnWriteArrayList<>();
+            List<Boolean> handleDoneFirst = new CopyOnWriteArrayList<>();
+            List<TaskHandle> followUps = new CopyOnWriteArrayList<>();
+            for (int i = 0; i < tasks; i++) {
+                Lease l = leases.get(i);
+                TaskHandle h = byId.get(l.task().id());
+                // Every other one fails (a retry); the rest succeed. None is awaited before the next is handed over.
+                CompletableFuture<?> f = i % 2 == 0
+                        ? l.completeAsync(l.task().payload(Integer.class))
+                        : l.failAsync(new IllegalStateException("attempt " + i));
+                if (i % 2 == 0) {
+                    f.thenRun(() -> {
+                        callbackThreads.add(Thread.currentThread().getName());
+                        handleDoneFirst.add(h.result().isDone());
+                    });
+                }
+                if (i == 0) {
+                    // A dependent stage may call the queue and wait: it does not run on the acknowledging thread.
+                    f.thenRun(() -> followUps.add(q.submit(TaskRequest.of("job", -1))));
+                }
+                ended.add(f);
+            }
+            CompletableFuture.allOf(ended.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+            long[] after = q.groupCommitCounts();
+            assertThat(after[1] - before[1])
+                    .as("%d outcomes of one thread were acknowledged in fewer groups", after[0] - before[0])
+                    .isLessThan(after[0] - before[0]);
+            assertThat(callbackThreads)
+                    .hasSize(tasks / 2)
+                    .noneMatch(name -> name.startsWith("scaleplane-kafka-tasks-acks-"));
+            assertThat(handleDoneFirst)
+                    .as("the handle completed before completeAsync")
+                    .containsOnly(true);
+            await().atMost(Duration.ofSeconds(30)).until(() -> followUps.size() == 1);
+            for (int i = 0; i < tasks; i++) {
+                Lease l = leases.get(i);
+                TaskHandle h = byId.get(l.task().id());
+                if (i % 2 == 0) {
+                    assertThat(h.result()).isCompletedWithValue(l.task().payload(Integer.class));
+                } else {
+                    assertThat(((Lease.FailureOutcome) ended.get(i).join()).state())
+                            .isEqualTo(TaskState.QUEUED);
+                    assertThat(h.result()).isNotDone();
+                }
+            }
         } finally {
             q.close();
         }

@@ -48,8 +48,8 @@ final class GroupCommit {
     private final AtomicLong groups = new AtomicLong();
 
     /**
-     * Completes the futures of {@linkplain Write#detach() detached} writes (asynchronous submits), in the order their
-     * groups were applied. Not the applying thread: a dependent stage that calls the queue and waits (a synchronous
+     * Completes the futures of {@linkplain #beginDetached detached} writes (asynchronous submits and lease ends), in
+     * the order their groups were applied. Not the applying thread: a dependent stage that calls the queue and waits (a synchronous
      * submit) would wait for that very thread.
      */
     private final ExecutorService callbacks;
@@ -83,7 +83,17 @@ final class GroupCommit {
 
     /** A new write; its records are sent with {@link Write#record}, then it is {@linkplain Write#seal sealed}. */
     Write begin(String what) {
-        return new Write(what);
+        return new Write(what, false);
+    }
+
+    /**
+     * A new write that nobody will {@linkplain Write#await() await} (an asynchronous submit or lease end): its
+     * {@linkplain Write#applied() future} completes on the callback thread once it is applied, after the result-future
+     * completions its effects produced ran there, so a caller of {@code completeAsync} sees the task's handle completed
+     * first, as a caller of {@code complete} does.
+     */
+    Write beginDetached(String what) {
+        return new Write(what, true);
     }
 
     private void run() {
@@ -183,8 +193,8 @@ final class GroupCommit {
         /** What the caller gets instead of a normal return; set by the applying thread. */
         private @Nullable RuntimeException error;
 
-        /** Whether nobody awaits it: an asynchronous submit, released on the callback thread. */
-        private volatile boolean detached;
+        /** Whether nobody awaits it: an asynchronous submit or lease end, released on the callback thread. */
+        private final boolean detached;
 
         /** Result-future completions its effects produced, run by the caller; guarded by {@code this}. */
         private @Nullable List<Runnable> owed;
@@ -194,8 +204,9 @@ final class GroupCommit {
         private Runnable onAck = () -> {};
         private Consumer<RuntimeException> onFailure = e -> {};
 
-        private Write(String what) {
+        private Write(String what, boolean detached) {
             this.what = what;
+            this.detached = detached;
         }
 
         /**
@@ -258,6 +269,9 @@ final class GroupCommit {
         }
 
         private void release() {
+            if (detached) {
+                runOwed(); // on the callback thread: the result futures first, as await() does for its caller
+            }
             RuntimeException e = error;
             if (e == null) {
                 done.complete(null);
@@ -293,16 +307,14 @@ final class GroupCommit {
         }
 
         /**
-         * Instead of {@link #await}: nobody will wait for this write (an asynchronous submit). Its effects' result-future
-         * completions go to the shared queue, and the returned future completes on the callback thread once it is
-         * applied, normally or with what {@link #await} would have thrown. Called under the monitor before {@link
-         * #seal}, so the applying thread never sees it undetached.
+         * The future of a {@linkplain #beginDetached detached} write: completes on the callback thread once it is
+         * applied (after its effects' result-future completions ran there), normally or with what {@link #await} would
+         * have thrown.
          */
-        CompletableFuture<@Nullable Void> detach() {
-            synchronized (this) {
-                callerGone = true;
+        CompletableFuture<@Nullable Void> applied() {
+            if (!detached) {
+                throw new IllegalStateException("the " + what + " write is awaited, not detached");
             }
-            detached = true;
             return done;
         }
 

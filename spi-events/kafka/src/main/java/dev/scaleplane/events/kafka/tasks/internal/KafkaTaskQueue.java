@@ -263,8 +263,8 @@ public final class KafkaTaskQueue implements TaskQueue {
             if (views.taken() >= ctx.options.capacity()) {
                 throw new QueueFullException(request.type(), ctx.options.capacity());
             }
-            GroupCommit.Write w = commits.begin("submit");
-            CompletableFuture<@Nullable Void> applied = detached ? w.detach() : null;
+            GroupCommit.Write w = detached ? commits.beginDetached("submit") : commits.begin("submit");
+            CompletableFuture<@Nullable Void> applied = detached ? w.applied() : null;
             topics.sendState(id, 1, state, w.record(false));
             topics.sendTask(partition, routingKey, task, w.record(true));
             views.reserve(id, idem);

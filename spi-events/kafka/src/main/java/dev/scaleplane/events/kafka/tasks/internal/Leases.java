@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -174,7 +175,33 @@ final class Leases {
 
         @Override
         public void complete(@Nullable Object result) {
+            GroupCommit.Write w = succeed(result, false);
+            ctx.drainCompletions();
+            // Outside the monitor: completions of many workers share the broker's acknowledgement.
+            w.await();
+        }
+
+        /**
+         * Sends the records at once and returns; the future completes on the group commit's callback thread once they
+         * are acknowledged and applied (the task's handle first), never on the thread that applies acknowledgements,
+         * so a dependent stage may submit or end another lease. The lease's timer is cancelled now: the task is being
+         * written, neither leased nor ready, so a slow acknowledgement cannot make it lapse and be leased again; a
+         * refused write puts it back in the queue.
+         */
+        @Override
+        public CompletableFuture<@Nullable Void> completeAsync(@Nullable Object result) {
             GroupCommit.Write w;
+            try {
+                w = succeed(result, true);
+            } catch (RuntimeException e) {
+                return CompletableFuture.failedFuture(e);
+            }
+            ctx.drainCompletions();
+            return w.applied();
+        }
+
+        /** Ends the lease and sends the success's records, under the monitor. */
+        private GroupCommit.Write succeed(@Nullable Object result, boolean detached) {
             synchronized (ctx.lock) {
                 requireActive();
                 owned.release(entry);
@@ -189,36 +216,52 @@ final class Leases {
                         entry.snapshot.failures(),
                         entry.version);
                 try {
-                    w = outcomes.finish(entry, TaskState.SUCCEEDED, result, "", metrics::succeeded);
+                    return outcomes.finish(entry, TaskState.SUCCEEDED, result, "", metrics::succeeded, detached);
                 } catch (RuntimeException ex) {
                     owned.restoreAfterFailedWrite(entry);
                     throw ex;
                 }
             }
-            ctx.drainCompletions();
-            // Outside the monitor: completions of many workers share the broker's acknowledgement.
-            w.await();
         }
 
         @Override
         public FailureOutcome fail(Throwable failure) {
             Objects.requireNonNull(failure, "failure");
+            TaskOutcomes.Verdict verdict = failed(failure, false);
+            ctx.drainCompletions();
+            verdict.write().await();
+            return verdict.outcome();
+        }
+
+        /** As {@link #completeAsync}: the records are sent now, the future completes on the callback thread. */
+        @Override
+        public CompletableFuture<FailureOutcome> failAsync(Throwable failure) {
+            Objects.requireNonNull(failure, "failure");
             TaskOutcomes.Verdict verdict;
+            try {
+                verdict = failed(failure, true);
+            } catch (RuntimeException e) {
+                return CompletableFuture.failedFuture(e);
+            }
+            ctx.drainCompletions();
+            FailureOutcome outcome = verdict.outcome();
+            return verdict.write().applied().thenApply(ignored -> outcome);
+        }
+
+        /** Ends the lease, applies the retry policy and sends its records, under the monitor. */
+        private TaskOutcomes.Verdict failed(Throwable failure, boolean detached) {
             synchronized (ctx.lock) {
                 requireActive();
                 owned.release(entry);
                 reason = LeaseLostException.Reason.ENDED;
                 TaskFailure f = TaskLifecycle.failure(task.attempt(), workerId, failure, ctx.clock.now());
                 try {
-                    verdict = outcomes.afterFailedAttempt(entry, f, failure);
+                    return outcomes.afterFailedAttempt(entry, f, failure, detached);
                 } catch (RuntimeException ex) {
                     owned.restoreAfterFailedWrite(entry);
                     throw ex;
                 }
             }
-            ctx.drainCompletions();
-            verdict.write().await();
-            return verdict.outcome();
         }
     }
 }

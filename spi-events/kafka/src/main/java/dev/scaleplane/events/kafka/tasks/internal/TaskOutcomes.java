@@ -65,6 +65,15 @@ final class TaskOutcomes {
      * @throws IllegalArgumentException if the result cannot be encoded; nothing was sent
      */
     GroupCommit.Write finish(OwnedTask e, TaskState state, @Nullable Object result, String why, Runnable counted) {
+        return finish(e, state, result, why, counted, false);
+    }
+
+    /**
+     * {@link #finish(OwnedTask, TaskState, Object, String, Runnable)}, with a {@linkplain GroupCommit#beginDetached
+     * detached} write when {@code detached}.
+     */
+    GroupCommit.Write finish(
+            OwnedTask e, TaskState state, @Nullable Object result, String why, Runnable counted, boolean detached) {
         e.version++;
         long version = e.version;
         String id = e.snapshot.id();
@@ -72,7 +81,7 @@ final class TaskOutcomes {
         // Encoded before anything is sent: a result that is not JSON fails the call and writes nothing.
         byte[] stateBytes = TaskRecords.bytes(TaskRecords.state(sv));
         byte[] doneBytes = TaskRecords.bytes(TaskRecords.done(id, version, state));
-        GroupCommit.Write w = commits.begin("finish");
+        GroupCommit.Write w = detached ? commits.beginDetached("finish") : commits.begin("finish");
         e.writing = true;
         topics.sendTask(e.partition, e.routingKey, doneBytes, w.record(true));
         topics.sendState(id, version, stateBytes, w.record(false));
@@ -108,6 +117,14 @@ final class TaskOutcomes {
      * Records a failed (or, with {@code cause} null, lapsed) attempt and carries out the lifecycle's verdict.
      */
     Verdict afterFailedAttempt(OwnedTask e, TaskFailure failure, @Nullable Throwable cause) {
+        return afterFailedAttempt(e, failure, cause, false);
+    }
+
+    /**
+     * {@link #afterFailedAttempt(OwnedTask, TaskFailure, Throwable)}, with a {@linkplain GroupCommit#beginDetached
+     * detached} write when {@code detached}.
+     */
+    Verdict afterFailedAttempt(OwnedTask e, TaskFailure failure, @Nullable Throwable cause, boolean detached) {
         Snapshot s = e.snapshot;
         List<TaskFailure> failures = new ArrayList<>(s.failures());
         failures.add(failure);
@@ -125,17 +142,18 @@ final class TaskOutcomes {
                 ctx.random.getAsDouble());
         metrics.attemptFailed(s.id(), s.request().type(), failure, verdict);
         if (verdict instanceof AttemptVerdict.DeadLetter d) {
-            return new Verdict(verdict.outcome(), deadLetter(e, d.reason(), d.why()));
+            return new Verdict(verdict.outcome(), deadLetter(e, d.reason(), d.why(), detached));
         }
         if (verdict instanceof AttemptVerdict.Fail f) {
-            return new Verdict(verdict.outcome(), finish(e, TaskState.FAILED, null, f.why(), metrics::failed));
+            return new Verdict(
+                    verdict.outcome(), finish(e, TaskState.FAILED, null, f.why(), metrics::failed, detached));
         }
         Instant retryAt = ((AttemptVerdict.Retry) verdict).at();
         e.version++;
         Snapshot retry = new Snapshot(
                 s.id(), s.request(), s.maxAttempts(), attempts, s.submittedAt(), retryAt, failures, e.version);
         byte[] record = TaskRecords.bytes(TaskRecords.task(retry));
-        GroupCommit.Write w = commits.begin("retry");
+        GroupCommit.Write w = detached ? commits.beginDetached("retry") : commits.begin("retry");
         e.writing = true;
         topics.sendTask(e.partition, e.routingKey, record, w.record(true));
         w.seal(
@@ -162,14 +180,24 @@ final class TaskOutcomes {
 
     /** Writes the task's dead letter (awaited: rare), then ends it {@code DEAD_LETTERED}. */
     GroupCommit.Write deadLetter(OwnedTask e, TaskDeadLetter.Reason reason, String why) {
+        return deadLetter(e, reason, why, false);
+    }
+
+    private GroupCommit.Write deadLetter(OwnedTask e, TaskDeadLetter.Reason reason, String why, boolean detached) {
         Snapshot s = e.snapshot;
         e.version++;
         deadLetters.add(s, e.version, e.routingKey, reason, ctx.clock.now());
         // finish bumps the version again: the dead letter keeps the version of the state record that preceded it.
-        GroupCommit.Write w = finish(e, TaskState.DEAD_LETTERED, null, why, () -> {
-            metrics.deadLettered(reason);
-            deadLetters.trim();
-        });
+        GroupCommit.Write w = finish(
+                e,
+                TaskState.DEAD_LETTERED,
+                null,
+                why,
+                () -> {
+                    metrics.deadLettered(reason);
+                    deadLetters.trim();
+                },
+                detached);
         return w;
     }
 
