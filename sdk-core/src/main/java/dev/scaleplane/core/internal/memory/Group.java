@@ -72,7 +72,7 @@ final class Group {
     int inFlight() {
         int n = 0;
         for (Partition p : partitions) {
-            n += p.ring.size();
+            n += p.size();
         }
         return n;
     }
@@ -180,6 +180,7 @@ final class Group {
             Instant firstFailure,
             Instant lastFailure,
             Partition p,
+            int stripe,
             long position) {
         DeadLetter letter = new DeadLetter(
                 Event.newId(),
@@ -195,7 +196,7 @@ final class Group {
                 attempts,
                 firstFailure,
                 lastFailure,
-                "memory:" + topic.name + "/" + p.index + "@" + position);
+                "memory:" + topic.name + "/" + p.index + "." + stripe + "@" + position);
         bus.deadLetterStore().add(letter);
         metrics.deadLettered(reason, event.id(), event.type(), attempts, failure);
     }

@@ -99,14 +99,16 @@ final class InMemoryEventBus extends AbstractEventBus {
             return CompletableFuture.completedFuture(new PublishReceipt(topicName, event.id(), POSITION));
         }
         int hash = Group.spread(event.orderingKey());
+        int stripe = Partition.stripeOfCurrentThread();
         Group[] groups = topic.groups;
         for (int i = 0; i < groups.length; i++) {
             Partition p = groups[i].partition(hash);
+            Ring ring = p.ring(stripe);
             boolean stamp = stampFor(p);
-            if (!p.ring.offer(event, stamp)) {
+            if (!ring.offer(event, stamp)) {
                 signal(groups, i, hash); // the groups that have the event need not wait while this one is full
                 PublishException failure =
-                        offerSlow(topicName, p, event, stamp, System.nanoTime() + publishTimeoutNanos);
+                        offerSlow(topicName, p, ring, event, stamp, System.nanoTime() + publishTimeoutNanos);
                 if (failure != null) {
                     metrics.publishFailed(topicName).increment();
                     return CompletableFuture.failedFuture(failure);
@@ -133,6 +135,7 @@ final class InMemoryEventBus extends AbstractEventBus {
             return CompletableFuture.completedFuture(new Receipts(topicName, events));
         }
         Group[] groups = topic.groups;
+        int stripe = Partition.stripeOfCurrentThread();
         PublishException[] failures = null;
         long deadline = 0; // set at the first wait
         boolean waited = false;
@@ -150,8 +153,9 @@ final class InMemoryEventBus extends AbstractEventBus {
                     }
                     end++;
                 }
+                Ring ring = p.ring(stripe);
                 boolean stamp = stampFor(p);
-                i += p.ring.offer(events, i, end, stamp);
+                i += ring.offer(events, i, end, stamp);
                 // The ring is full: wait for room event by event, as publish does, within the batch's deadline.
                 for (; i < end; i++) {
                     if (!waited) {
@@ -159,7 +163,7 @@ final class InMemoryEventBus extends AbstractEventBus {
                         deadline = System.nanoTime() + publishTimeoutNanos;
                         signal(group); // its workers need not wait for the rest of the batch
                     }
-                    PublishException failure = offerSlow(topicName, p, events[i], stamp, deadline);
+                    PublishException failure = offerSlow(topicName, p, ring, events[i], stamp, deadline);
                     if (failure != null) {
                         if (failures == null) {
                             failures = new PublishException[events.length];
@@ -239,10 +243,11 @@ final class InMemoryEventBus extends AbstractEventBus {
      * success.
      */
     PublishException enqueue(String topic, Partition p, Event<?> event) {
+        Ring ring = p.ring(Partition.stripeOfCurrentThread());
         boolean stamp = stampFor(p);
-        PublishException failure = p.ring.offer(event, stamp)
+        PublishException failure = ring.offer(event, stamp)
                 ? null
-                : offerSlow(topic, p, event, stamp, System.nanoTime() + publishTimeoutNanos);
+                : offerSlow(topic, p, ring, event, stamp, System.nanoTime() + publishTimeoutNanos);
         VarHandle.fullFence(); // see signal(...)
         p.signal();
         return failure;
@@ -257,13 +262,13 @@ final class InMemoryEventBus extends AbstractEventBus {
     }
 
     /**
-     * Offers until there is room, the deadline ({@code System.nanoTime()} based) passes or the bus closes; null on
-     * success. With a deadline already past, it tries once.
+     * Offers to one of the partition's rings until there is room, the deadline ({@code System.nanoTime()} based)
+     * passes or the bus closes; null on success. With a deadline already past, it tries once.
      */
     private @Nullable PublishException offerSlow(
-            String topic, Partition p, Event<?> event, boolean stamp, long deadline) {
+            String topic, Partition p, Ring ring, Event<?> event, boolean stamp, long deadline) {
         int tries = 0;
-        while (!p.ring.offer(event, stamp)) {
+        while (!ring.offer(event, stamp)) {
             if (isClosed()) {
                 return new BusClosedException(topic, event.id());
             }

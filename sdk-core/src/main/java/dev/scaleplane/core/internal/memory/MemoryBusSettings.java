@@ -5,7 +5,8 @@ import java.time.Duration;
 /**
  * Settings of the in-memory bus, read from {@code scaleplane.events.*} keys by {@link InMemoryEventBusProvider}.
  *
- * @param bufferSize events each partition holds before publishers wait (rounded up to a power of two)
+ * @param bufferSize events each partition holds per publishing-thread stripe before publishers wait (rounded up to a
+ *     power of two); a partition has up to {@link Partition#STRIPES} stripes
  * @param partitions default partitions per subscription group (raised to the first member's concurrency)
  * @param publishTimeout how long a publish waits for room in a full partition
  * @param drainTimeout how long close waits for queued and in-flight events

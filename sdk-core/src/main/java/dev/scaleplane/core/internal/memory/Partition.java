@@ -6,12 +6,25 @@ import java.lang.invoke.VarHandle;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One ordered lane of a subscription group: a ring plus the worker that owns it. Events with the same ordering key
+ * One ordered lane of a subscription group: its rings plus the worker that owns it. Events with the same ordering key
  * always land in the same partition, and a partition is drained by one worker at a time (the {@code busy} flag), so
  * per-key order holds even while ownership moves between members.
+ *
+ * <p>A partition has up to {@value #STRIPES} rings, its stripes, and a publishing thread always uses the same one
+ * (chosen by its thread id): publishers on different threads then rarely write the same cache lines, which in a
+ * shared ring cost them a transfer per event (issue 18, {@code 4p1s}). Per-key order is therefore the order of each
+ * publishing thread's publishes, which its stripe keeps and the worker, draining one stripe at a time, preserves.
+ * Events of one key published on different threads are not ordered against each other, even when one publish
+ * completed before the other began. A stripe is made when a thread first publishes to it, with the partition's full
+ * buffer size, so a single publishing thread gets one ring as before and a partition holds at most {@value #STRIPES}
+ * times the buffer size.
  */
 final class Partition {
+    /** Rings per partition; a power of two. */
+    static final int STRIPES = 4;
+
     private static final VarHandle BUSY;
+    private static final VarHandle STRIPE = MethodHandles.arrayElementVarHandle(Ring[].class);
 
     static {
         try {
@@ -22,7 +35,9 @@ final class Partition {
     }
 
     final int index;
-    final Ring ring;
+    private final int capacity;
+    /** Made on first use (see the class comment); read with acquire, set once by CAS. */
+    private final @Nullable Ring[] stripes = new Ring[STRIPES];
     /**
      * Remembers handled events; partition-local, so only the worker holding the busy flag touches it and its lock is
      * never contended.
@@ -36,8 +51,53 @@ final class Partition {
 
     Partition(int index, int capacity, @Nullable DeduplicationWindow dedupe) {
         this.index = index;
-        this.ring = new Ring(capacity);
+        this.capacity = capacity;
         this.dedupe = dedupe;
+    }
+
+    /** The stripe the calling thread publishes to; compute it once per publish, for all groups. */
+    static int stripeOfCurrentThread() {
+        return (int) Thread.currentThread().getId() & (STRIPES - 1);
+    }
+
+    /** The ring of a stripe, made if this is its first publish. Any thread. */
+    Ring ring(int stripe) {
+        Ring ring = (Ring) STRIPE.getAcquire(stripes, stripe);
+        if (ring != null) {
+            return ring;
+        }
+        Ring made = new Ring(capacity);
+        Ring witness = (Ring) STRIPE.compareAndExchange(stripes, stripe, null, made);
+        return witness == null ? made : witness;
+    }
+
+    /** The ring of a stripe, or null if no thread published to it yet. */
+    @Nullable
+    Ring existing(int stripe) {
+        return (Ring) STRIPE.getAcquire(stripes, stripe);
+    }
+
+    /** Whether any stripe has an event at its head: a read-only check, for any thread. */
+    boolean hasHead() {
+        for (int s = 0; s < STRIPES; s++) {
+            Ring ring = existing(s);
+            if (ring != null && ring.peek() != null) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Events accepted and not yet handled over all stripes; approximate while publishers and the worker run. */
+    int size() {
+        int n = 0;
+        for (int s = 0; s < STRIPES; s++) {
+            Ring ring = existing(s);
+            if (ring != null) {
+                n += ring.size();
+            }
+        }
+        return n;
     }
 
     boolean tryAcquire() {

@@ -95,7 +95,7 @@ final class Worker implements Runnable {
                 int handled = 0;
                 boolean pending = false;
                 for (Partition p : partitions) {
-                    if (p.ring.peek() == null) {
+                    if (!p.hasHead()) {
                         continue;
                     }
                     pending = true;
@@ -143,28 +143,31 @@ final class Worker implements Runnable {
 
     private boolean hasWork() {
         for (Partition p : partitions) {
-            if (p.ring.peek() != null) {
+            if (p.hasHead()) {
                 return true;
             }
         }
         return false;
     }
 
-    /** Handles up to a batch of a partition's events. Holds the partition's busy flag. */
+    /**
+     * Handles up to a batch of each of a partition's stripes' events. Holds the partition's busy flag. Each stripe is
+     * one publishing thread's order, so taking the stripes in turn keeps every key's order (see {@link Partition}).
+     */
     private int drain(Partition p) {
-        Ring ring = p.ring;
         int n = 0;
         try {
-            while (n < BATCH && state != STOP) {
-                Event<?> event = ring.peek();
-                if (event == null) {
-                    break;
+            for (int s = 0; s < Partition.STRIPES && state != STOP; s++) {
+                Ring ring = p.existing(s);
+                if (ring == null) {
+                    continue;
                 }
-                if (!deliver(p, event, ring.headNanos(), ring.headIndex())) {
+                int taken = drain(p, s, ring);
+                if (taken < 0) {
+                    n -= taken + 1;
                     break; // stopped while retrying: the event stays at the head for the next owner
                 }
-                ring.advance();
-                n++;
+                n += taken;
             }
         } finally {
             if (deliveredUncounted > 0) {
@@ -176,12 +179,33 @@ final class Worker implements Runnable {
     }
 
     /**
+     * Handles up to a batch of one stripe's events.
+     *
+     * @return how many were handled, or {@code -1 - handled} when the worker was stopped while retrying one
+     */
+    private int drain(Partition p, int stripe, Ring ring) {
+        int n = 0;
+        while (n < BATCH && state != STOP) {
+            Event<?> event = ring.peek();
+            if (event == null) {
+                break;
+            }
+            if (!deliver(p, stripe, event, ring.headNanos(), ring.headIndex())) {
+                return -1 - n;
+            }
+            ring.advance();
+            n++;
+        }
+        return n;
+    }
+
+    /**
      * Delivers one event, retrying per policy and dead-lettering after the last attempt.
      *
      * @return true when the event is done with (handled, filtered, duplicate or dead-lettered); false when the worker
      *     was stopped before it could finish, so the event must stay queued
      */
-    private boolean deliver(Partition p, Event<?> event, long publishNanos, long position) {
+    private boolean deliver(Partition p, int stripe, Event<?> event, long publishNanos, long position) {
         if (!member.options.accepts(event.type())) {
             return true;
         }
@@ -225,7 +249,7 @@ final class Worker implements Runnable {
                         ? DeadLetter.Reason.NON_RETRYABLE
                         : DeadLetter.Reason.HANDLER_FAILED;
                 group.metrics.handlerFailed(event.id(), event.type(), attempt, failure, false);
-                group.deadLetter(event, reason, failure, attempt, firstFailure, now, p, position);
+                group.deadLetter(event, reason, failure, attempt, firstFailure, now, p, stripe, position);
                 return true;
             }
             group.metrics.handlerFailed(event.id(), event.type(), attempt, failure, true);

@@ -174,6 +174,82 @@ class InMemoryHandOffTest {
         assertThat(bus.metrics().published(TOPIC).count()).isEqualTo(total);
     }
 
+    /**
+     * One key, so one partition, published to by one thread per stripe at once through a small buffer, with a handler
+     * that fails the first attempt of every 7th event: each thread's events arrive in its order, a retry in place
+     * holds back only what follows it, and nothing is lost or handled twice.
+     */
+    @Test
+    void threadsOnEveryStripeOfOnePartitionKeepTheirOwnOrderThroughRetries() throws Exception {
+        int perThread = 5_000;
+        InMemoryEventBus bus = bus(16, 1);
+        Map<Integer, Integer> last = new HashMap<>();
+        ConcurrentLinkedQueue<String> disorder = new ConcurrentLinkedQueue<>();
+        Map<String, Boolean> failedOnce = new java.util.concurrent.ConcurrentHashMap<>();
+        AtomicLong handled = new AtomicLong();
+        bus.subscribe(
+                SubscriptionOptions.builder(TOPIC, "g")
+                        .retryPolicy(dev.scaleplane.api.RetryPolicy.builder()
+                                .maxAttempts(3)
+                                .fixed(Duration.ofMillis(1))
+                                .build())
+                        .build(),
+                event -> {
+                    String[] parts = ((String) event.data()).split(":");
+                    int seq = Integer.parseInt(parts[2]);
+                    if (seq % 7 == 0 && failedOnce.putIfAbsent(event.id(), true) == null) {
+                        throw new IllegalStateException("first attempt of " + event.data());
+                    }
+                    int producer = Integer.parseInt(parts[0]);
+                    Integer previous = last.put(producer, seq); // one worker: no other thread touches the map
+                    int expected = previous == null ? 0 : previous + 1;
+                    if (seq != expected) {
+                        disorder.add(producer + ": got " + seq + " after " + previous);
+                    }
+                    handled.incrementAndGet();
+                });
+        // One thread per stripe, whatever thread ids this JVM hands out.
+        List<Thread> threads = new ArrayList<>();
+        boolean[] taken = new boolean[Partition.STRIPES];
+        CountDownLatch start = new CountDownLatch(1);
+        ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
+        while (threads.size() < Partition.STRIPES) {
+            int producer = threads.size();
+            Thread t = new Thread(() -> {
+                try {
+                    start.await();
+                    for (int i = 0; i < perThread; i++) {
+                        bus.publish(TOPIC, event(producer, 0, i)).join();
+                    }
+                } catch (Throwable e) {
+                    failures.add(e);
+                }
+            });
+            int stripe = (int) t.getId() & (Partition.STRIPES - 1);
+            if (!taken[stripe]) {
+                taken[stripe] = true;
+                threads.add(t);
+            }
+        }
+        threads.forEach(Thread::start);
+        start.countDown();
+        for (Thread t : threads) {
+            t.join(TimeUnit.NANOSECONDS.toMillis(WAIT_NANOS));
+        }
+        assertThat(failures).isEmpty();
+        long total = (long) Partition.STRIPES * perThread;
+        awaitTrue(() -> handled.get() >= total);
+        Partition partition = bus.group(TOPIC, "g").partitions[0];
+        for (int s = 0; s < Partition.STRIPES; s++) {
+            assertThat(partition.existing(s)).as("stripe %d", s).isNotNull();
+        }
+        assertThat(disorder).isEmpty();
+        assertThat(handled.get()).isEqualTo(total);
+        assertThat(failedOnce).hasSize(Partition.STRIPES * ((perThread + 6) / 7));
+        awaitTrue(() -> partition.size() == 0);
+        assertThat(bus.deadLetters().list(TOPIC, "g", 10)).isEmpty();
+    }
+
     @Test
     void anEventPublishedToAParkedWorkerIsTimedThoughItsSlotIsNotSampled() throws Exception {
         InMemoryEventBus bus = bus(64, 1);
