@@ -104,11 +104,10 @@ final class InMemoryEventBus extends AbstractEventBus {
         for (int i = 0; i < groups.length; i++) {
             Partition p = groups[i].partition(hash);
             Ring ring = p.ring(stripe);
-            boolean stamp = stampFor(p);
-            if (!ring.offer(event, stamp)) {
+            if (!ring.offer(event, false)) {
                 signal(groups, i, hash); // the groups that have the event need not wait while this one is full
                 PublishException failure =
-                        offerSlow(topicName, p, ring, event, stamp, System.nanoTime() + publishTimeoutNanos);
+                        offerSlow(topicName, p, ring, event, System.nanoTime() + publishTimeoutNanos);
                 if (failure != null) {
                     metrics.publishFailed(topicName).increment();
                     return CompletableFuture.failedFuture(failure);
@@ -154,8 +153,7 @@ final class InMemoryEventBus extends AbstractEventBus {
                     end++;
                 }
                 Ring ring = p.ring(stripe);
-                boolean stamp = stampFor(p);
-                i += ring.offer(events, i, end, stamp);
+                i += ring.offer(events, i, end, false);
                 // The ring is full: wait for room event by event, as publish does, within the batch's deadline.
                 for (; i < end; i++) {
                     if (!waited) {
@@ -163,7 +161,7 @@ final class InMemoryEventBus extends AbstractEventBus {
                         deadline = System.nanoTime() + publishTimeoutNanos;
                         signal(group); // its workers need not wait for the rest of the batch
                     }
-                    PublishException failure = offerSlow(topicName, p, ring, events[i], stamp, deadline);
+                    PublishException failure = offerSlow(topicName, p, ring, events[i], deadline);
                     if (failure != null) {
                         if (failures == null) {
                             failures = new PublishException[events.length];
@@ -244,31 +242,21 @@ final class InMemoryEventBus extends AbstractEventBus {
      */
     PublishException enqueue(String topic, Partition p, Event<?> event) {
         Ring ring = p.ring(Partition.stripeOfCurrentThread());
-        boolean stamp = stampFor(p);
-        PublishException failure = ring.offer(event, stamp)
+        PublishException failure = ring.offer(event, false)
                 ? null
-                : offerSlow(topic, p, ring, event, stamp, System.nanoTime() + publishTimeoutNanos);
+                : offerSlow(topic, p, ring, event, System.nanoTime() + publishTimeoutNanos);
         VarHandle.fullFence(); // see signal(...)
         p.signal();
         return failure;
     }
 
     /**
-     * Whether to stamp the event with its publish time even if its slot is not sampled: a parked worker means
-     * deliveries are sparse, and sparse traffic should still feed the latency metric.
-     */
-    private static boolean stampFor(Partition p) {
-        return p.ownerParked();
-    }
-
-    /**
      * Offers to one of the partition's rings until there is room, the deadline ({@code System.nanoTime()} based)
      * passes or the bus closes; null on success. With a deadline already past, it tries once.
      */
-    private @Nullable PublishException offerSlow(
-            String topic, Partition p, Ring ring, Event<?> event, boolean stamp, long deadline) {
+    private @Nullable PublishException offerSlow(String topic, Partition p, Ring ring, Event<?> event, long deadline) {
         int tries = 0;
-        while (!ring.offer(event, stamp)) {
+        while (!ring.offer(event, false)) {
             if (isClosed()) {
                 return new BusClosedException(topic, event.id());
             }

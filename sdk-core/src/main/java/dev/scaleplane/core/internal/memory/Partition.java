@@ -3,6 +3,7 @@ package dev.scaleplane.core.internal.memory;
 import dev.scaleplane.core.bus.DeduplicationWindow;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.Arrays;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -36,8 +37,15 @@ final class Partition {
 
     final int index;
     private final int capacity;
-    /** Made on first use (see the class comment); read with acquire, set once by CAS. */
+    private static final Ring[] NONE = new Ring[0];
+
+    /** Indexed by stripe, made on first use (see the class comment); read with acquire, set once under this monitor. */
     private final @Nullable Ring[] stripes = new Ring[STRIPES];
+    /**
+     * The stripes made so far, in the order they were made: what the worker polls, so a partition with one publishing
+     * thread costs it one ring's check, as before stripes. Replaced (copy-on-write) under this monitor.
+     */
+    private volatile Ring[] made = NONE;
     /**
      * Remembers handled events; partition-local, so only the worker holding the busy flag touches it and its lock is
      * never contended.
@@ -66,9 +74,24 @@ final class Partition {
         if (ring != null) {
             return ring;
         }
-        Ring made = new Ring(capacity);
-        Ring witness = (Ring) STRIPE.compareAndExchange(stripes, stripe, null, made);
-        return witness == null ? made : witness;
+        return make(stripe);
+    }
+
+    private synchronized Ring make(int stripe) {
+        Ring ring = stripes[stripe];
+        if (ring == null) {
+            ring = new Ring(capacity, stripe);
+            STRIPE.setRelease(stripes, stripe, ring);
+            Ring[] next = Arrays.copyOf(made, made.length + 1);
+            next[made.length] = ring;
+            made = next;
+        }
+        return ring;
+    }
+
+    /** The stripes that exist, each a ring that knows its {@link Ring#stripe}; for the worker. */
+    Ring[] rings() {
+        return made;
     }
 
     /** The ring of a stripe, or null if no thread published to it yet. */
@@ -79,23 +102,26 @@ final class Partition {
 
     /** Whether any stripe has an event at its head: a read-only check, for any thread. */
     boolean hasHead() {
-        for (int s = 0; s < STRIPES; s++) {
-            Ring ring = existing(s);
-            if (ring != null && ring.peek() != null) {
+        for (Ring ring : made) {
+            if (ring.peek() != null) {
                 return true;
             }
         }
         return false;
     }
 
+    /** Asks every stripe to stamp its next event (see {@link Ring#requestStamp()}); the owner calls it as it parks. */
+    void requestStamps() {
+        for (Ring ring : made) {
+            ring.requestStamp();
+        }
+    }
+
     /** Events accepted and not yet handled over all stripes; approximate while publishers and the worker run. */
     int size() {
         int n = 0;
-        for (int s = 0; s < STRIPES; s++) {
-            Ring ring = existing(s);
-            if (ring != null) {
-                n += ring.size();
-            }
+        for (Ring ring : made) {
+            n += ring.size();
         }
         return n;
     }

@@ -15,8 +15,9 @@ import java.lang.invoke.VarHandle;
  * <p>The consumer may peek at the head and advance later, so an event that is being retried stays at the head and a
  * consumer that stops mid-retry leaves it for the next owner (at-least-once).
  *
- * <p>Only some events carry their publish time (for the latency metric): every {@value #STAMP_EVERY}th slot, and any
- * event whose publisher asks for it. A clock read costs as much as the rest of an offer on a virtual machine
+ * <p>Only some events carry their publish time (for the latency metric): every {@value #STAMP_EVERY}th slot, any
+ * event whose publisher asks for it, and the next event after the consumer asked ({@link #requestStamp()}, when it
+ * parks: sparse traffic should still feed the metric). A clock read costs as much as the rest of an offer on a virtual machine
  * (kvm-clock, about 50 ns), so stamping every event halved throughput for a metric that samples anyway.
  */
 final class Ring extends RingConsumerIndex {
@@ -27,6 +28,9 @@ final class Ring extends RingConsumerIndex {
     /** One slot in this many is stamped with its publish time whatever the publisher asked. */
     static final int STAMP_EVERY = 32;
 
+    /** The stripe of its partition this ring is (see {@link Partition}); 0 for a ring on its own. */
+    final int stripe;
+
     private final int mask;
     private final Event<?>[] events;
     /**
@@ -36,6 +40,11 @@ final class Ring extends RingConsumerIndex {
     private final long[] meta;
 
     Ring(int capacity) {
+        this(capacity, 0);
+    }
+
+    Ring(int capacity, int stripe) {
+        this.stripe = stripe;
         if (Integer.bitCount(capacity) != 1) {
             throw new IllegalArgumentException("capacity must be a power of two, but was " + capacity);
         }
@@ -58,6 +67,10 @@ final class Ring extends RingConsumerIndex {
      * @param stamp whether to record the publish time even if this slot is not one of the sampled ones
      */
     boolean offer(Event<?> event, boolean stamp) {
+        if (stampRequested) {
+            stampRequested = false; // this producer's own cache line: no transfer unless the consumer just asked
+            stamp = true;
+        }
         long index;
         while (true) {
             index = producerIndex();
@@ -92,6 +105,10 @@ final class Ring extends RingConsumerIndex {
      * @return how many events were added, from {@code from} on: 0 when the ring is full
      */
     int offer(Event<?>[] events, int from, int to, boolean stamp) {
+        if (stampRequested) {
+            stampRequested = false; // as in offer(Event, boolean)
+            stamp = true;
+        }
         int wanted = to - from;
         long index;
         int claimed;
@@ -128,6 +145,15 @@ final class Ring extends RingConsumerIndex {
             SEQ.setRelease(meta, 2 * slot, at + 1);
         }
         return claimed;
+    }
+
+    /**
+     * Asks that the next event offered be stamped with its publish time; called by the consumer when it parks, so that
+     * the publisher reads no flag of the consumer's per publish to decide. Racy by design: a lost request only costs
+     * one sample.
+     */
+    void requestStamp() {
+        stampRequested = true;
     }
 
     /** The head event, or null when the ring is empty. Consumer thread only. */
@@ -194,6 +220,11 @@ abstract class RingProducerIndex extends RingPad0 {
     private volatile long producerIndex;
     /** The last consumer index a producer saw; saves producers a shared read on every offer. */
     long consumerIndexCache;
+    /**
+     * Set by the consumer when it parks, cleared by the next offer, which stamps its event (see {@link Ring}). On the
+     * producer's line because producers read it on every offer and the consumer writes it only when it parks.
+     */
+    boolean stampRequested;
 
     final long producerIndex() {
         return producerIndex;

@@ -128,6 +128,9 @@ final class Worker implements Runnable {
         } else if (idle < SPINS + YIELDS) {
             Thread.yield();
         } else {
+            for (Partition p : partitions) {
+                p.requestStamps(); // whatever is published while we park is timed (see Ring)
+            }
             parkFlag.parked = true;
             VarHandle.fullFence(); // the store above before the loads of hasWork(): the other half of the hand-shake
             // Re-check after publishing the parked flag: a producer that offered before it saw the flag did not
@@ -157,12 +160,11 @@ final class Worker implements Runnable {
     private int drain(Partition p) {
         int n = 0;
         try {
-            for (int s = 0; s < Partition.STRIPES && state != STOP; s++) {
-                Ring ring = p.existing(s);
-                if (ring == null) {
-                    continue;
+            for (Ring ring : p.rings()) {
+                if (state == STOP) {
+                    break;
                 }
-                int taken = drain(p, s, ring);
+                int taken = drain(p, ring);
                 if (taken < 0) {
                     n -= taken + 1;
                     break; // stopped while retrying: the event stays at the head for the next owner
@@ -183,14 +185,14 @@ final class Worker implements Runnable {
      *
      * @return how many were handled, or {@code -1 - handled} when the worker was stopped while retrying one
      */
-    private int drain(Partition p, int stripe, Ring ring) {
+    private int drain(Partition p, Ring ring) {
         int n = 0;
         while (n < BATCH && state != STOP) {
             Event<?> event = ring.peek();
             if (event == null) {
                 break;
             }
-            if (!deliver(p, stripe, event, ring.headNanos(), ring.headIndex())) {
+            if (!deliver(p, ring.stripe, event, ring.headNanos(), ring.headIndex())) {
                 return -1 - n;
             }
             ring.advance();

@@ -59,6 +59,26 @@ class RingTest {
     }
 
     @Test
+    void aStampRequestStampsTheNextOfferOnly() {
+        Ring ring = new Ring(64);
+        ring.offer(event("sampled"), false); // slot 0: sampled anyway
+        ring.offer(event("plain"), false);
+        ring.requestStamp();
+        ring.offer(event("requested"), false);
+        ring.offer(event("plain-again"), false);
+        ring.requestStamp();
+        ring.offer(new Event<?>[] {event("run-1"), event("run-2")}, 0, 2, false);
+        ring.offer(event("after-the-run"), false);
+        List<String> stamped = new ArrayList<>();
+        for (; ring.peek() != null; ring.advance()) {
+            if (ring.headNanos() != Ring.NO_TIME) {
+                stamped.add(ring.peek().id());
+            }
+        }
+        assertThat(stamped).containsExactly("sampled", "requested", "run-1", "run-2");
+    }
+
+    @Test
     void peekWithoutAdvanceKeepsTheHead() {
         Ring ring = new Ring(2);
         ring.offer(event("a"), false);
