@@ -22,7 +22,14 @@ import java.util.concurrent.TimeoutException;
  */
 public final class SharedRabbit {
     public static final String HOST = "127.0.0.1";
-    public static final int PORT = 5672;
+    /**
+     * 5672, or the system property {@code scaleplane.test.rabbitmq.port}: with {@code scaleplane.test.rabbitmq.node}
+     * (the node name {@code rabbitmqctl -n} takes) it points the tests at another node of this machine, e.g. one
+     * started by hand to try a change without putting the shared broker at risk.
+     */
+    public static final int PORT = Integer.getInteger("scaleplane.test.rabbitmq.port", 5672);
+
+    private static final String NODE = System.getProperty("scaleplane.test.rabbitmq.node", "");
     public static final String USER = "guest";
     public static final String PASSWORD = "guest";
 
@@ -100,6 +107,10 @@ public final class SharedRabbit {
     public static String rabbitmqctl(String... args) {
         List<String> command = new ArrayList<>();
         command.add("rabbitmqctl");
+        if (!NODE.isEmpty()) {
+            command.add("-n");
+            command.add(NODE);
+        }
         command.addAll(List.of(args));
         return Processes.run(command, 60);
     }
