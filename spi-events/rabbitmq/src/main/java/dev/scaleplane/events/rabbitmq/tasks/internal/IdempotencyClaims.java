@@ -134,8 +134,9 @@ final class IdempotencyClaims {
                 "idempotency key " + key + " is being claimed and released concurrently;" + " try again");
     }
 
-    /** Withdraws this process's claim after its submission failed. */
-    void unclaim(String key) {
+    /** Withdraws this process's claim after its submission of the task of {@code handle} failed. */
+    void unclaim(String key, TaskHandle handle) {
+        seen.forget(key, handle);
         try {
             GetResponse r = broker.aux().basicGet(topology.claimQueue(key), true);
             if (r == null) {
