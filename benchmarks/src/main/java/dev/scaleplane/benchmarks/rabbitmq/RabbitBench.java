@@ -3,6 +3,7 @@ package dev.scaleplane.benchmarks.rabbitmq;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -82,21 +83,29 @@ public final class RabbitBench {
                             + " the same broker operations, same run, same broker (goal >= " + TASK_GOAL
                             + " of raw, >= "
                             + TASK_RATE_GOAL + " tasks/s with 8 submitters)");
-            for (String type : List.of("classic", "quorum")) {
-                for (String submitters : List.of("1", "8")) {
-                    String key = "submitToCompleted/" + type + "/";
-                    Double sdk = scores.get(key + "scaleplane/" + submitters);
-                    taskRow(
-                            "tasks/s " + type + ", " + submitters + " submitter(s)",
-                            sdk,
-                            scores.get(key + "raw/" + submitters));
-                    if (submitters.equals("8") && sdk != null) {
-                        System.out.printf(
-                                Locale.ROOT,
-                                "  %,.0f tasks/s with 8 submitters: %s goal >= %,d%n",
+            for (String mode : List.of("", "-async")) {
+                if (!mode.isEmpty()) {
+                    System.out.printf(
+                            Locale.ROOT,
+                            "pipelined: submitAsync against confirm listeners, %d submits in flight per submitter%n",
+                            RabbitTaskQueueBenchmark.IN_FLIGHT);
+                }
+                for (String type : List.of("classic", "quorum")) {
+                    for (String submitters : List.of("1", "8")) {
+                        String key = "submitToCompleted/" + type + "/";
+                        Double sdk = scores.get(key + "scaleplane" + mode + "/" + submitters);
+                        taskRow(
+                                "tasks/s " + type + ", " + submitters + " submitter(s)" + mode,
                                 sdk,
-                                sdk >= TASK_RATE_GOAL ? "meets" : "MISSES",
-                                TASK_RATE_GOAL);
+                                scores.get(key + "raw" + mode + "/" + submitters));
+                        if (submitters.equals("8") && sdk != null) {
+                            System.out.printf(
+                                    Locale.ROOT,
+                                    "  %,.0f tasks/s with 8 submitters: %s goal >= %,d%n",
+                                    sdk,
+                                    sdk >= TASK_RATE_GOAL ? "meets" : "MISSES",
+                                    TASK_RATE_GOAL);
+                        }
                     }
                 }
             }
@@ -110,7 +119,9 @@ public final class RabbitBench {
         return options.include(RabbitPublishBenchmark.class.getName())
                 .include(RabbitConsumeBenchmark.class.getName())
                 .include(RabbitTaskQueueBenchmark.class.getName())
-                .jvmArgsAppend("-D" + RabbitBenchSupport.VHOST_PROPERTY + "=" + vhost);
+                .jvmArgsAppend(
+                        "-D" + RabbitBenchSupport.VHOST_PROPERTY + "=" + vhost,
+                        "-D" + RabbitBenchSupport.PORT_PROPERTY + "=" + RabbitBenchSupport.PORT);
     }
 
     /**
@@ -151,13 +162,13 @@ public final class RabbitBench {
 
     private static void taskRow(String what, Double sdk, Double raw) {
         if (sdk == null || raw == null) {
-            System.out.printf(Locale.ROOT, "%-36s n/a%n", what);
+            System.out.printf(Locale.ROOT, "%-42s n/a%n", what);
             return;
         }
         double ratio = sdk / raw;
         System.out.printf(
                 Locale.ROOT,
-                "%-36s sdk %,10.1f   raw %,10.1f   ratio %.3f  %s goal >= %.1f%n",
+                "%-42s sdk %,10.1f   raw %,10.1f   ratio %.3f  %s goal >= %.1f%n",
                 what,
                 sdk,
                 raw,
@@ -167,9 +178,15 @@ public final class RabbitBench {
     }
 
     private static void ctl(String... args) throws IOException, InterruptedException {
-        String[] command = new String[args.length + 1];
-        command[0] = "rabbitmqctl";
-        System.arraycopy(args, 0, command, 1, args.length);
+        // -Dscaleplane.bench.rabbitmq.node names a node started by hand (with -Dscaleplane.bench.rabbitmq.port).
+        String node = System.getProperty("scaleplane.bench.rabbitmq.node", "");
+        List<String> command = new ArrayList<>();
+        command.add("rabbitmqctl");
+        if (!node.isEmpty()) {
+            command.add("-n");
+            command.add(node);
+        }
+        command.addAll(List.of(args));
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         String out;
         try (InputStream in = p.getInputStream()) {

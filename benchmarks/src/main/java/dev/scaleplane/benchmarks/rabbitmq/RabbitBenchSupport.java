@@ -24,6 +24,10 @@ import java.util.concurrent.atomic.LongAdder;
 final class RabbitBenchSupport {
     /** System property with the virtual host the benchmarks use (set by {@link RabbitBench} for the forks). */
     static final String VHOST_PROPERTY = "scaleplane.bench.rabbitmq.vhost";
+    /** The broker's AMQP port, 5672 unless this system property says otherwise (a node started by hand). */
+    static final String PORT_PROPERTY = "scaleplane.bench.rabbitmq.port";
+
+    static final int PORT = Integer.getInteger(PORT_PROPERTY, 5672);
     /** The in-flight window of both the SDK and the raw publisher. */
     static final int WINDOW = 1024;
     /** Payload size. */
@@ -54,7 +58,7 @@ final class RabbitBenchSupport {
     static ConnectionFactory connectionFactory() {
         ConnectionFactory cf = new ConnectionFactory();
         cf.setHost("127.0.0.1");
-        cf.setPort(5672);
+        cf.setPort(PORT);
         cf.setUsername("guest");
         cf.setPassword("guest");
         cf.setVirtualHost(vhost());
@@ -74,6 +78,8 @@ final class RabbitBenchSupport {
         Map<String, String> settings = Map.of(
                 RabbitBusConfig.HOST,
                 "127.0.0.1",
+                RabbitBusConfig.PORT,
+                Integer.toString(PORT),
                 RabbitBusConfig.VIRTUAL_HOST,
                 vhost(),
                 RabbitBusConfig.NAME_PREFIX,

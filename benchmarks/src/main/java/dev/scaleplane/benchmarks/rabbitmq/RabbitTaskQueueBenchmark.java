@@ -4,12 +4,14 @@ import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.GetResponse;
+import dev.scaleplane.api.orchestration.TaskHandle;
 import dev.scaleplane.api.orchestration.TaskQueue;
 import dev.scaleplane.api.orchestration.TaskRequest;
 import dev.scaleplane.benchmarks.orchestration.NoopTasks;
 import dev.scaleplane.core.orchestration.Orchestrator;
 import dev.scaleplane.events.rabbitmq.tasks.RabbitTaskQueueConfig;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -19,10 +21,15 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import org.jspecify.annotations.Nullable;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -43,22 +50,33 @@ import org.openjdk.jmh.annotations.Warmup;
  * The RabbitMQ task queue, submit to completed handle of no-op tasks, against the broker's raw confirmed round trip
  * for the same message pattern, on one broker in one run (issue 18's broker goal: at least 0.8 of raw). One
  * invocation submits {@value #BATCH} tasks from {@code submitters} threads (an equal share each) and returns once
- * every task's completion is known, so the score is tasks per second submitted, run and acknowledged.
+ * every task's completion is known, so the score is tasks per second submitted, run and acknowledged. Two ways to
+ * submit, each side measured both ways: synchronously (every submit returns only once both confirms arrived), and
+ * pipelined ({@code -async}: each submitter keeps up to {@value #IN_FLIGHT} submissions waiting for their confirms,
+ * the SDK through {@code TaskQueue.submitAsync}, the raw client through confirm listeners, the same window on both
+ * sides).
  *
  * <ul>
  *   <li>{@code scaleplane}: the platform's task queue ({@code scaleplane.tasks.provider=rabbitmq}, the given queue
  *       type) and an {@link Orchestrator} leasing and completing the tasks ({@value #ORCHESTRATOR_THREADS} handler
- *       threads, 4 workers of 16 slots, 1 ms poll, through {@link NoopTasks}), in the same process; completed = {@code TaskHandle.result()}.
- *       Per task the queue publishes a ledger token and the task message (both confirmed, on submit), fetches the
- *       task with {@code basic.get} (lease), acknowledges it, takes its token back with {@code basic.get} and
- *       publishes a state event to the fanout exchange without confirm (complete).
+ *       threads, 4 workers of 16 slots, 1 ms poll, through {@link NoopTasks}), in the same process; completed =
+ *       {@code TaskHandle.result()}. Per task the queue publishes a ledger token on its submit channel, and once the
+ *       broker confirmed the token the task message (confirmed too), both awaited outside the queue's lock; fetches
+ *       the task with {@code basic.get} (lease); acknowledges it and publishes a state event to the fanout exchange
+ *       without confirm (complete); a thread of its own takes the token back with {@code basic.get}.
  *   <li>{@code raw}: amqp-client doing exactly those broker operations, nothing else: a submitter publishes a token
- *       to a classic ledger queue ({@code x-max-length}, {@code reject-publish}) and a persistent task message with
- *       the queue's headers to a work queue of the given type on its own confirm channel and waits for both
- *       confirms; one worker thread fetches with {@code basic.get}, acknowledges, takes a token back, publishes the
- *       event and completes the task's future (in-process, as the SDK's own handle completes). No leases, timers,
- *       priorities, retries or key locks.
+ *       to a classic ledger queue ({@code x-max-length}, {@code reject-publish}), waits for its confirm, then
+ *       publishes a persistent task message with the queue's headers to a work queue of the given type and waits for
+ *       that confirm, on one confirm channel shared by the submitters with a future per sequence number (as the
+ *       SDK's submit channel); {@code -async} publishes the message from one pipeline thread when the token's confirm
+ *       arrives. One worker thread fetches with {@code basic.get}, acknowledges, publishes the event and completes
+ *       the task's future (in-process, as the SDK's own handle completes); a token thread takes the tokens back. No
+ *       leases, timers, priorities, retries or key locks.
  * </ul>
+ *
+ * <p>Before issue 18's change the raw side published token and message back to back and awaited both confirms at
+ * once, and its worker took the token back inline; the SDK never could do the former (a message must not go out
+ * before the ledger accepted its token), so the raw side now follows the SDK's order.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -75,8 +93,14 @@ public class RabbitTaskQueueBenchmark {
     private static final String TYPE = "noop";
     private static final long DEADLINE_SECONDS = 120;
 
-    /** {@code scaleplane} (the RabbitMQ task queue with an Orchestrator) or {@code raw} (amqp-client). */
-    @Param({"scaleplane", "raw"})
+    /** Submissions each submitter keeps waiting for their confirms in the {@code -async} variants. */
+    static final int IN_FLIGHT = 128;
+
+    /**
+     * {@code scaleplane} (the RabbitMQ task queue with an Orchestrator) or {@code raw} (amqp-client), synchronous or
+     * pipelined ({@code -async}).
+     */
+    @Param({"scaleplane", "raw", "scaleplane-async", "raw-async"})
     public String impl;
 
     /** Threads submitting at once. */
@@ -99,17 +123,18 @@ public class RabbitTaskQueueBenchmark {
         String name =
                 "bench-tq-" + impl + "-" + submitters + "-" + queueType + "-" + Long.toHexString(System.nanoTime());
         pool = NoopTasks.submitters(submitters);
-        if (impl.equals("scaleplane")) {
+        if (impl.startsWith("scaleplane")) {
             Map<String, String> settings = new HashMap<>();
             settings.put("scaleplane.tasks.provider", "rabbitmq");
             settings.put(RabbitTaskQueueConfig.HOST, "127.0.0.1");
+            settings.put(RabbitTaskQueueConfig.PORT, Integer.toString(RabbitBenchSupport.PORT));
             settings.put(RabbitTaskQueueConfig.VIRTUAL_HOST, RabbitBenchSupport.vhost());
             settings.put(RabbitTaskQueueConfig.QUEUE, name);
             settings.put(RabbitTaskQueueConfig.QUEUE_TYPE, queueType);
             sdk = NoopTasks.start(settings, ORCHESTRATOR_THREADS, 4, 16);
             queue = sdk.queue();
         } else {
-            raw = new RawTasks(name, queueType, submitters);
+            raw = new RawTasks(name, queueType);
         }
         // Tasks through before measuring: connections, channels and queues outside the figures.
         submitAll(submitters);
@@ -124,10 +149,25 @@ public class RabbitTaskQueueBenchmark {
 
     private void submitAll(int tasks) throws Exception {
         expected += tasks;
+        boolean async = impl.endsWith("-async");
         NoopTasks.submitInShares(pool, submitters, tasks, DEADLINE_SECONDS, (submitter, count) -> {
             List<CompletableFuture<?>> done = new ArrayList<>(count);
+            Semaphore window = new Semaphore(IN_FLIGHT);
             for (int i = 0; i < count; i++) {
-                done.add(queue != null ? queue.submit(TaskRequest.of(TYPE, i)).result() : raw.submit(submitter, i));
+                if (!async) {
+                    done.add(
+                            queue != null
+                                    ? queue.submit(TaskRequest.of(TYPE, i)).result()
+                                    : raw.submit(i));
+                } else if (!window.tryAcquire(DEADLINE_SECONDS, TimeUnit.SECONDS)) {
+                    throw new IllegalStateException("no submit confirmed within " + DEADLINE_SECONDS + " s");
+                } else if (queue != null) {
+                    CompletableFuture<TaskHandle> accepted = queue.submitAsync(TaskRequest.of(TYPE, i));
+                    accepted.whenComplete((h, e) -> window.release());
+                    done.add(accepted.thenCompose(TaskHandle::result));
+                } else {
+                    done.add(raw.submitAsync(i, window::release));
+                }
             }
             return done;
         });
@@ -149,20 +189,29 @@ public class RabbitTaskQueueBenchmark {
 
     /** The raw reference: see the class comment. */
     static final class RawTasks implements AutoCloseable {
+        private static final AMQP.BasicProperties TOKEN =
+                new AMQP.BasicProperties.Builder().deliveryMode(2).build();
+
         private final String work;
         private final String ledger;
         private final String events;
         private final Connection connection;
-        /** One confirm channel per submitter: a channel's confirms are not shared between threads. */
-        private final List<Channel> submitChannels = new ArrayList<>();
+        /** The submitters' confirm channel, a future per sequence number (as the SDK's submit channel). */
+        private final Channel submitChannel;
 
+        private final ConcurrentSkipListMap<Long, CompletableFuture<Boolean>> unconfirmed =
+                new ConcurrentSkipListMap<>();
+        private final ExecutorService pipeline;
         private final Channel workerChannel;
+        private final Channel tokenChannel;
         private final Map<String, CompletableFuture<Object>> pending = new ConcurrentHashMap<>();
         final AtomicLong ran = new AtomicLong();
+        private final AtomicInteger owed = new AtomicInteger();
         private final Thread worker;
+        private final Thread tokens;
         private volatile boolean stopping;
 
-        RawTasks(String name, String queueType, int submitters) throws Exception {
+        RawTasks(String name, String queueType) throws Exception {
             work = name + ".p2";
             ledger = name + ".ledger";
             events = name + ".events";
@@ -177,31 +226,97 @@ public class RabbitTaskQueueBenchmark {
                     Map.of("x-queue-type", "classic", "x-max-length", 100_000, "x-overflow", "reject-publish"));
             admin.exchangeDeclare(events, "fanout", false, true, null);
             admin.close();
-            for (int i = 0; i < submitters; i++) {
-                Channel ch = connection.createChannel();
-                ch.confirmSelect();
-                submitChannels.add(ch);
-            }
+            submitChannel = connection.createChannel();
+            submitChannel.confirmSelect();
+            submitChannel.addConfirmListener(
+                    (seq, multiple) -> confirmed(seq, multiple, true),
+                    (seq, multiple) -> confirmed(seq, multiple, false));
+            pipeline = Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "raw-submit-pipeline");
+                t.setDaemon(true);
+                return t;
+            });
             workerChannel = connection.createChannel();
+            tokenChannel = connection.createChannel();
             worker = new Thread(this::work, "raw-worker");
             worker.setDaemon(true);
             worker.start();
+            tokens = new Thread(this::takeTokens, "raw-tokens");
+            tokens.setDaemon(true);
+            tokens.start();
         }
 
-        /** Token and task message, both confirmed; the future completes once the worker acknowledged the task. */
-        CompletableFuture<?> submit(int submitter, int payload) throws Exception {
+        private void confirmed(long seq, boolean multiple, boolean ack) {
+            if (!multiple) {
+                CompletableFuture<Boolean> f = unconfirmed.remove(seq);
+                if (f != null) {
+                    f.complete(ack);
+                }
+                return;
+            }
+            for (Map.Entry<Long, CompletableFuture<Boolean>> e :
+                    unconfirmed.headMap(seq, true).entrySet()) {
+                if (unconfirmed.remove(e.getKey(), e.getValue())) {
+                    e.getValue().complete(ack);
+                }
+            }
+        }
+
+        private CompletableFuture<Boolean> publish(String queue, AMQP.BasicProperties props, byte[] body)
+                throws IOException {
+            CompletableFuture<Boolean> f = new CompletableFuture<>();
+            synchronized (submitChannel) {
+                long seq = submitChannel.getNextPublishSeqNo();
+                unconfirmed.put(seq, f);
+                submitChannel.basicPublish("", queue, props, body);
+            }
+            return f;
+        }
+
+        /** Token, then once it is confirmed the task message; returns once both are confirmed. */
+        CompletableFuture<?> submit(int payload) throws Exception {
             String id = UUID.randomUUID().toString();
             CompletableFuture<Object> result = new CompletableFuture<>();
             pending.put(id, result);
-            Channel ch = submitChannels.get(submitter);
-            ch.basicPublish(
-                    "",
-                    ledger,
-                    new AMQP.BasicProperties.Builder().deliveryMode(2).build(),
-                    new byte[0]);
-            ch.basicPublish("", work, properties(id), Integer.toString(payload).getBytes(StandardCharsets.UTF_8));
-            ch.waitForConfirmsOrDie(TimeUnit.SECONDS.toMillis(DEADLINE_SECONDS));
+            if (!publish(ledger, TOKEN, new byte[0]).get(DEADLINE_SECONDS, TimeUnit.SECONDS)
+                    || !publish(work, properties(id), body(payload)).get(DEADLINE_SECONDS, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("the broker refused a token or task");
+            }
             return result;
+        }
+
+        /**
+         * Token now; the task message from the pipeline thread once the token is confirmed; {@code confirmed} runs
+         * once the message is confirmed.
+         */
+        CompletableFuture<?> submitAsync(int payload, Runnable confirmed) throws IOException {
+            String id = UUID.randomUUID().toString();
+            CompletableFuture<Object> result = new CompletableFuture<>();
+            pending.put(id, result);
+            publish(ledger, TOKEN, new byte[0])
+                    .thenComposeAsync(
+                            ok -> {
+                                if (!ok) {
+                                    throw new IllegalStateException("the ledger refused a token");
+                                }
+                                try {
+                                    return publish(work, properties(id), body(payload));
+                                } catch (IOException e) {
+                                    throw new UncheckedIOException(e);
+                                }
+                            },
+                            pipeline)
+                    .whenComplete((ok, e) -> {
+                        confirmed.run();
+                        if (e != null || !ok) {
+                            result.completeExceptionally(e != null ? e : new IllegalStateException("task refused"));
+                        }
+                    });
+            return result;
+        }
+
+        private static byte[] body(int payload) {
+            return Integer.toString(payload).getBytes(StandardCharsets.UTF_8);
         }
 
         /** The headers the queue's task message carries (see the RabbitMQ module's README). */
@@ -236,7 +351,8 @@ public class RabbitTaskQueueBenchmark {
                     String id = task.getProps().getMessageId();
                     ran.incrementAndGet();
                     workerChannel.basicAck(task.getEnvelope().getDeliveryTag(), false);
-                    workerChannel.basicGet(ledger, true);
+                    owed.incrementAndGet();
+                    LockSupport.unpark(tokens);
                     workerChannel.basicPublish(
                             events,
                             "",
@@ -259,11 +375,31 @@ public class RabbitTaskQueueBenchmark {
             }
         }
 
+        /** Takes the finished tasks' tokens back, off the worker's path (as the SDK's token thread). */
+        private void takeTokens() {
+            try {
+                while (!stopping) {
+                    if (owed.get() == 0) {
+                        LockSupport.parkNanos(1_000_000);
+                        continue;
+                    }
+                    owed.decrementAndGet();
+                    tokenChannel.basicGet(ledger, true);
+                }
+            } catch (Exception e) {
+                if (!stopping) {
+                    e.printStackTrace();
+                }
+            }
+        }
+
         @Override
         public void close() throws IOException, TimeoutException {
             stopping = true;
+            pipeline.shutdownNow();
             try {
                 worker.join(TimeUnit.SECONDS.toMillis(10));
+                tokens.join(TimeUnit.SECONDS.toMillis(10));
             } catch (InterruptedException e) {
                 // AutoCloseable.close should not throw InterruptedException: keep the flag, still clean up.
                 Thread.currentThread().interrupt();
