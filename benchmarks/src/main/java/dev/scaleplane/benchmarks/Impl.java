@@ -25,6 +25,13 @@ enum Impl {
     SCALEPLANE_BATCH("scaleplaneBatch"),
 
     /**
+     * The same bus with {@value #STRIPES} publisher stripes ({@code scaleplane.events.memory.publisher-stripes}, opt-in):
+     * publishing threads on different stripes share no ring, and a key's events are ordered only among one thread's
+     * publishes. Not in the default parameter list; ask for it with {@code -p impl=scaleplane,scaleplaneStriped}.
+     */
+    SCALEPLANE_STRIPED("scaleplaneStriped"),
+
+    /**
      * LMAX Disruptor with {@link SleepingWaitStrategy}: the comparable wait strategy. Scaleplane's bus workers idle
      * by spinning 100 times, yielding 10 times, then parking; SleepingWaitStrategy idles by spinning 100 times,
      * yielding 100 times, then parking in short naps: the same three phases, and like Scaleplane it costs the
@@ -69,6 +76,9 @@ enum Impl {
     /** One JDK {@code ArrayBlockingQueue} and one consumer thread per group; the plain hand-off baseline. */
     ABQ("abq");
 
+    /** Publisher stripes of {@link #SCALEPLANE_STRIPED}: one per publisher of the {@code 4p1s} topology. */
+    static final int STRIPES = 4;
+
     /** Slots per ring or queue, the same for every bounded implementation (Scaleplane's buffer-size setting). */
     static final int BUFFER_SIZE = 65536;
 
@@ -100,8 +110,9 @@ enum Impl {
     /** Starts this implementation with {@code groups} consumer groups. */
     EventPipe open(int groups) throws Exception {
         return switch (this) {
-            case SCALEPLANE -> new ScaleplanePipe(groups, BUFFER_SIZE, 1);
-            case SCALEPLANE_BATCH -> new ScaleplanePipe(groups, BUFFER_SIZE, PUBLISH_BATCH);
+            case SCALEPLANE -> new ScaleplanePipe(groups, BUFFER_SIZE, 1, 1);
+            case SCALEPLANE_BATCH -> new ScaleplanePipe(groups, BUFFER_SIZE, 1, PUBLISH_BATCH);
+            case SCALEPLANE_STRIPED -> new ScaleplanePipe(groups, BUFFER_SIZE, STRIPES, 1);
             case DISRUPTOR -> new DisruptorPipe(groups, BUFFER_SIZE, new SleepingWaitStrategy());
             case DISRUPTOR_BATCH -> new DisruptorPipe(groups, BUFFER_SIZE, new SleepingWaitStrategy(), PUBLISH_BATCH);
             case DISRUPTOR_YIELDING -> new DisruptorPipe(groups, BUFFER_SIZE, new YieldingWaitStrategy());

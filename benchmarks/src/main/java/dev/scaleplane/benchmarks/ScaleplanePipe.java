@@ -35,8 +35,11 @@ final class ScaleplanePipe implements EventPipe {
     /** {@code batchSize} times the same event; a batch of fewer is a view of its head. */
     private volatile List<Event<?>> copies = List.of();
 
-    /** @param batchSize events per {@code publishAll} call, or 1 to publish one event per {@code publish} call */
-    ScaleplanePipe(int groups, int bufferSize, int batchSize) {
+    /**
+     * @param stripes the bus's {@code publisher-stripes} setting
+     * @param batchSize events per {@code publishAll} call, or 1 to publish one event per {@code publish} call
+     */
+    ScaleplanePipe(int groups, int bufferSize, int stripes, int batchSize) {
         this.batchSize = batchSize;
         platform = Scaleplane.builder()
                 .config(ScaleplaneProperties.of(Map.of(
@@ -44,6 +47,8 @@ final class ScaleplanePipe implements EventPipe {
                         "memory",
                         "scaleplane.events.memory.buffer-size",
                         Integer.toString(bufferSize),
+                        "scaleplane.events.memory.publisher-stripes",
+                        Integer.toString(stripes),
                         // The benchmark jar also holds the PostgreSQL store and the Kafka and RabbitMQ task queues,
                         // which would win selection by priority; this platform needs neither.
                         "scaleplane.store.provider",

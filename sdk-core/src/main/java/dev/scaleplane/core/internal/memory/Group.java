@@ -36,7 +36,13 @@ final class Group {
     private final List<Member> members = new ArrayList<>(); // guarded by topic
     private int nextMemberId; // guarded by topic
 
-    Group(InMemoryEventBus bus, Topic topic, SubscriptionOptions first, int defaultPartitions, int bufferSize) {
+    Group(
+            InMemoryEventBus bus,
+            Topic topic,
+            SubscriptionOptions first,
+            int defaultPartitions,
+            int bufferSize,
+            int publisherStripes) {
         this.bus = bus;
         this.topic = topic;
         this.name = first.group();
@@ -47,8 +53,11 @@ final class Group {
         Duration window = first.deduplicationWindow();
         int perPartition = Math.max(1, first.deduplicationMaxEntries() / count);
         for (int i = 0; i < count; i++) {
-            partitions[i] =
-                    new Partition(i, bufferSize, window == null ? null : new DeduplicationWindow(window, perPartition));
+            partitions[i] = new Partition(
+                    i,
+                    bufferSize,
+                    publisherStripes,
+                    window == null ? null : new DeduplicationWindow(window, perPartition));
         }
         this.metrics = bus.metrics().group(topic.name, name, this::inFlight);
     }

@@ -46,6 +46,8 @@ final class InMemoryEventBus extends AbstractEventBus {
     private final InMemoryDeadLetters deadLetters;
     private final ConcurrentHashMap<String, Topic> topics = new ConcurrentHashMap<>();
     private final long publishTimeoutNanos;
+    /** Publisher stripes less one (see {@link Partition}); 0 by default. */
+    private final int stripeMask;
     /** The topic of the latest publish; topics are never removed, so a stale value is still valid. */
     private @Nullable Topic lastTopic;
 
@@ -55,6 +57,7 @@ final class InMemoryEventBus extends AbstractEventBus {
         this.metrics = metrics;
         this.deadLetters = new InMemoryDeadLetters(this, settings.deadLetterCapacity());
         this.publishTimeoutNanos = settings.publishTimeout().toNanos();
+        this.stripeMask = settings.publisherStripes() - 1;
     }
 
     MemoryBusSettings settings() {
@@ -99,7 +102,7 @@ final class InMemoryEventBus extends AbstractEventBus {
             return CompletableFuture.completedFuture(new PublishReceipt(topicName, event.id(), POSITION));
         }
         int hash = Group.spread(event.orderingKey());
-        int stripe = Partition.stripeOfCurrentThread();
+        int stripe = Partition.stripeOfCurrentThread(stripeMask);
         Group[] groups = topic.groups;
         for (int i = 0; i < groups.length; i++) {
             Partition p = groups[i].partition(hash);
@@ -134,7 +137,7 @@ final class InMemoryEventBus extends AbstractEventBus {
             return CompletableFuture.completedFuture(new Receipts(topicName, events));
         }
         Group[] groups = topic.groups;
-        int stripe = Partition.stripeOfCurrentThread();
+        int stripe = Partition.stripeOfCurrentThread(stripeMask);
         PublishException[] failures = null;
         long deadline = 0; // set at the first wait
         boolean waited = false;
@@ -241,7 +244,7 @@ final class InMemoryEventBus extends AbstractEventBus {
      * success.
      */
     PublishException enqueue(String topic, Partition p, Event<?> event) {
-        Ring ring = p.ring(Partition.stripeOfCurrentThread());
+        Ring ring = p.ring(Partition.stripeOfCurrentThread(stripeMask));
         PublishException failure = ring.offer(event, false)
                 ? null
                 : offerSlow(topic, p, ring, event, System.nanoTime() + publishTimeoutNanos);
@@ -286,7 +289,13 @@ final class InMemoryEventBus extends AbstractEventBus {
             }
             Group group = topic.find(options.group());
             if (group == null) {
-                group = new Group(this, topic, options, settings.partitions(), settings.bufferSize());
+                group = new Group(
+                        this,
+                        topic,
+                        options,
+                        settings.partitions(),
+                        settings.bufferSize(),
+                        settings.publisherStripes());
                 topic.add(group);
             }
             return group.join(options, handler);

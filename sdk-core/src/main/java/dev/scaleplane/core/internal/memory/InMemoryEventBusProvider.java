@@ -19,8 +19,13 @@ import java.util.Set;
  * <table>
  *   <caption>Configuration</caption>
  *   <tr><th>key</th><th>default</th><th>meaning</th></tr>
- *   <tr><td>{@code scaleplane.events.memory.buffer-size}</td><td>8192</td><td>events per partition before
- *       publishers wait (rounded up to a power of two)</td></tr>
+ *   <tr><td>{@code scaleplane.events.memory.buffer-size}</td><td>8192</td><td>events per partition (per
+ *       publisher stripe) before publishers wait (rounded up to a power of two)</td></tr>
+ *   <tr><td>{@code scaleplane.events.memory.publisher-stripes}</td><td>1</td><td>rings per partition, each written
+ *       by the publishing threads its thread id selects (rounded up to a power of two, at most 64). More than 1 lets
+ *       several publishing threads publish without contending, but events of one key are then ordered only among
+ *       the publishes of one thread: one published on another thread after an earlier publish completed may be
+ *       handled first</td></tr>
  *   <tr><td>{@code scaleplane.events.memory.partitions}</td><td>8</td><td>partitions per group; a group gets at
  *       least its first member's concurrency</td></tr>
  *   <tr><td>{@code scaleplane.events.memory.dead-letter-capacity}</td><td>100000</td><td>dead letters kept before
@@ -70,6 +75,7 @@ public final class InMemoryEventBusProvider implements EventBusProvider {
     static MemoryBusSettings settings(ConfigReader config) {
         MemoryBusSettings d = MemoryBusSettings.defaults();
         int bufferSize = config.integer(MemoryBusSettings.BUFFER_SIZE, d.bufferSize(), 2, 1 << 24);
+        int stripes = config.integer(MemoryBusSettings.PUBLISHER_STRIPES, d.publisherStripes(), 1, 64);
         int partitions = config.integer(MemoryBusSettings.PARTITIONS, d.partitions(), 1, 1024);
         int deadLetters =
                 config.integer(MemoryBusSettings.DEAD_LETTER_CAPACITY, d.deadLetterCapacity(), 1, Integer.MAX_VALUE);
@@ -81,11 +87,13 @@ public final class InMemoryEventBusProvider implements EventBusProvider {
                 "scaleplane.events.memory.",
                 Set.of(
                         MemoryBusSettings.BUFFER_SIZE,
+                        MemoryBusSettings.PUBLISHER_STRIPES,
                         MemoryBusSettings.PARTITIONS,
                         MemoryBusSettings.DEAD_LETTER_CAPACITY));
         config.throwIfInvalid();
         return new MemoryBusSettings(
                 MemoryBusSettings.powerOfTwo(bufferSize),
+                MemoryBusSettings.powerOfTwo(stripes),
                 MemoryBusSettings.powerOfTwo(partitions),
                 publishTimeout,
                 drainTimeout,

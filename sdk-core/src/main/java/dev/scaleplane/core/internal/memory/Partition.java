@@ -11,19 +11,18 @@ import org.jspecify.annotations.Nullable;
  * always land in the same partition, and a partition is drained by one worker at a time (the {@code busy} flag), so
  * per-key order holds even while ownership moves between members.
  *
- * <p>A partition has up to {@value #STRIPES} rings, its stripes, and a publishing thread always uses the same one
- * (chosen by its thread id): publishers on different threads then rarely write the same cache lines, which in a
- * shared ring cost them a transfer per event (issue 18, {@code 4p1s}). Per-key order is therefore the order of each
- * publishing thread's publishes, which its stripe keeps and the worker, draining one stripe at a time, preserves.
- * Events of one key published on different threads are not ordered against each other, even when one publish
- * completed before the other began. A stripe is made when a thread first publishes to it, with the partition's full
- * buffer size, so a single publishing thread gets one ring as before and a partition holds at most {@value #STRIPES}
- * times the buffer size.
+ * <p>A partition has one ring per publisher stripe ({@code scaleplane.events.memory.publisher-stripes}, default 1),
+ * and a publishing thread always uses the same stripe (chosen by its thread id). With one stripe, every publish of
+ * the partition claims a slot of one ring, so events of a key are handled in the order their publishes claimed
+ * slots: a publish that completed before another began, on any thread, is handled first. With more stripes,
+ * publishers on different threads rarely write the same cache lines, which in a shared ring costs them a transfer per
+ * event (issue 18, {@code 4p1s}), but per-key order is only each publishing thread's order, which its stripe keeps and
+ * the worker, draining one stripe at a time, preserves: events of one key published on different threads are not
+ * ordered against each other, even when one publish completed before the other began. That is why striping is
+ * opt-in. A stripe's ring is made when a thread first publishes to it, with the partition's full buffer size, so a
+ * partition holds at most stripes times the buffer size.
  */
 final class Partition {
-    /** Rings per partition; a power of two. */
-    static final int STRIPES = 4;
-
     private static final VarHandle BUSY;
     private static final VarHandle STRIPE = MethodHandles.arrayElementVarHandle(Ring[].class);
 
@@ -40,7 +39,7 @@ final class Partition {
     private static final Ring[] NONE = new Ring[0];
 
     /** Indexed by stripe, made on first use (see the class comment); read with acquire, set once under this monitor. */
-    private final @Nullable Ring[] stripes = new Ring[STRIPES];
+    private final @Nullable Ring[] stripes;
     /**
      * The stripes made so far, in the order they were made: what the worker polls, so a partition with one publishing
      * thread costs it one ring's check, as before stripes. Replaced (copy-on-write) under this monitor.
@@ -57,15 +56,25 @@ final class Partition {
     @SuppressWarnings("unused") // accessed through BUSY
     private volatile int busy;
 
-    Partition(int index, int capacity, @Nullable DeduplicationWindow dedupe) {
+    /** @param stripeCount rings at most, a power of two (see the class comment) */
+    Partition(int index, int capacity, int stripeCount, @Nullable DeduplicationWindow dedupe) {
         this.index = index;
         this.capacity = capacity;
+        this.stripes = new Ring[stripeCount];
         this.dedupe = dedupe;
     }
 
-    /** The stripe the calling thread publishes to; compute it once per publish, for all groups. */
-    static int stripeOfCurrentThread() {
-        return (int) Thread.currentThread().getId() & (STRIPES - 1);
+    /**
+     * The stripe the calling thread publishes to, for a bus with {@code stripeMask + 1} stripes; compute it once per
+     * publish, for all groups.
+     */
+    static int stripeOfCurrentThread(int stripeMask) {
+        return stripeMask == 0 ? 0 : stripeOfThread(Thread.currentThread(), stripeMask);
+    }
+
+    /** The stripe {@code thread} publishes to, for a bus with {@code stripeMask + 1} stripes. */
+    static int stripeOfThread(Thread thread, int stripeMask) {
+        return (int) thread.getId() & stripeMask;
     }
 
     /** The ring of a stripe, made if this is its first publish. Any thread. */

@@ -45,7 +45,7 @@ class InMemoryEventBusBatchTest {
 
     private InMemoryEventBus bus(int bufferSize, int partitions, Duration publishTimeout) {
         bus = new InMemoryEventBus(
-                new MemoryBusSettings(bufferSize, partitions, publishTimeout, Duration.ofSeconds(10), 1000),
+                new MemoryBusSettings(bufferSize, 1, partitions, publishTimeout, Duration.ofSeconds(10), 1000),
                 EventTypeRegistry.builder().register(NOTE).build(),
                 URI.create("/test"),
                 Clock.systemUTC(),

@@ -78,7 +78,7 @@ class InMemoryEventBusBatchTracingTest {
     @Test
     void theSpansOfEventsABatchCouldNotHandOverEndFailedAndTheOthersNot() {
         InMemoryEventBus small = new InMemoryEventBus(
-                new MemoryBusSettings(2, 1, Duration.ofMillis(200), Duration.ofSeconds(10), 100),
+                new MemoryBusSettings(2, 1, 1, Duration.ofMillis(200), Duration.ofSeconds(10), 100),
                 EventTypeRegistry.empty(),
                 URI.create("/test"),
                 Clock.systemUTC(),

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
@@ -32,13 +33,20 @@ class InMemoryHandOffTest {
 
     private static final String TOPIC = "handoff";
     private static final long WAIT_NANOS = TimeUnit.SECONDS.toNanos(60);
+    /** Publisher stripes of the tests that opt in to them. */
+    private static final int STRIPES = 4;
 
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private InMemoryEventBus bus;
 
     private InMemoryEventBus bus(int bufferSize, int partitions) {
+        return bus(bufferSize, MemoryBusSettings.DEFAULT_PUBLISHER_STRIPES, partitions);
+    }
+
+    private InMemoryEventBus bus(int bufferSize, int stripes, int partitions) {
         bus = new InMemoryEventBus(
-                new MemoryBusSettings(bufferSize, partitions, Duration.ofSeconds(30), Duration.ofSeconds(10), 1000),
+                new MemoryBusSettings(
+                        bufferSize, stripes, partitions, Duration.ofSeconds(30), Duration.ofSeconds(10), 1000),
                 EventTypeRegistry.empty(),
                 URI.create("/test"),
                 Clock.systemUTC(),
@@ -182,7 +190,7 @@ class InMemoryHandOffTest {
     @Test
     void threadsOnEveryStripeOfOnePartitionKeepTheirOwnOrderThroughRetries() throws Exception {
         int perThread = 5_000;
-        InMemoryEventBus bus = bus(16, 1);
+        InMemoryEventBus bus = bus(16, STRIPES, 1);
         Map<Integer, Integer> last = new HashMap<>();
         ConcurrentLinkedQueue<String> disorder = new ConcurrentLinkedQueue<>();
         Map<String, Boolean> failedOnce = new java.util.concurrent.ConcurrentHashMap<>();
@@ -210,10 +218,10 @@ class InMemoryHandOffTest {
                 });
         // One thread per stripe, whatever thread ids this JVM hands out.
         List<Thread> threads = new ArrayList<>();
-        boolean[] taken = new boolean[Partition.STRIPES];
+        boolean[] taken = new boolean[STRIPES];
         CountDownLatch start = new CountDownLatch(1);
         ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
-        while (threads.size() < Partition.STRIPES) {
+        while (threads.size() < STRIPES) {
             int producer = threads.size();
             Thread t = new Thread(() -> {
                 try {
@@ -225,7 +233,7 @@ class InMemoryHandOffTest {
                     failures.add(e);
                 }
             });
-            int stripe = (int) t.getId() & (Partition.STRIPES - 1);
+            int stripe = Partition.stripeOfThread(t, STRIPES - 1);
             if (!taken[stripe]) {
                 taken[stripe] = true;
                 threads.add(t);
@@ -237,17 +245,81 @@ class InMemoryHandOffTest {
             t.join(TimeUnit.NANOSECONDS.toMillis(WAIT_NANOS));
         }
         assertThat(failures).isEmpty();
-        long total = (long) Partition.STRIPES * perThread;
+        long total = (long) STRIPES * perThread;
         awaitTrue(() -> handled.get() >= total);
         Partition partition = bus.group(TOPIC, "g").partitions[0];
-        for (int s = 0; s < Partition.STRIPES; s++) {
+        for (int s = 0; s < STRIPES; s++) {
             assertThat(partition.existing(s)).as("stripe %d", s).isNotNull();
         }
         assertThat(disorder).isEmpty();
         assertThat(handled.get()).isEqualTo(total);
-        assertThat(failedOnce).hasSize(Partition.STRIPES * ((perThread + 6) / 7));
+        assertThat(failedOnce).hasSize(STRIPES * ((perThread + 6) / 7));
         awaitTrue(() -> partition.size() == 0);
         assertThat(bus.deadLetters().list(TOPIC, "g", 10)).isEmpty();
+    }
+
+    /**
+     * By default a key's events are handled in the order their publishes happened, whichever threads published them:
+     * here each publish starts after the previous one, on the other thread, completed. The handler holds the first
+     * event until all are published, so the rest wait in the partition together; with publisher stripes (the
+     * opt-in), the two threads, chosen on different stripes, would fill two rings that the worker drains one after
+     * the other.
+     */
+    @Test
+    void byDefaultAKeysEventsFromSeveralThreadsAreHandledInTheOrderTheirPublishesHappened() throws Exception {
+        int events = 40;
+        InMemoryEventBus bus = bus(64, 1);
+        List<Integer> seen = java.util.Collections.synchronizedList(new ArrayList<>());
+        CountDownLatch firstHeld = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        bus.subscribe(SubscriptionOptions.of(TOPIC, "g"), event -> {
+            int seq = Integer.parseInt(((String) event.data()).split(":")[2]);
+            seen.add(seq);
+            if (seq == 0) {
+                firstHeld.countDown();
+                release.await();
+            }
+        });
+        // Two publishing threads on different stripes of a four-stripe bus.
+        ExecutorService[] threads = new ExecutorService[2];
+        int made = 0;
+        int firstStripe = -1;
+        List<ExecutorService> spare = new ArrayList<>();
+        while (made < 2) {
+            ExecutorService e = java.util.concurrent.Executors.newSingleThreadExecutor();
+            Thread t = e.submit(Thread::currentThread).get();
+            int stripe = Partition.stripeOfThread(t, STRIPES - 1);
+            if (made == 0 || stripe != firstStripe) {
+                firstStripe = made == 0 ? stripe : firstStripe;
+                threads[made++] = e;
+            } else {
+                spare.add(e);
+            }
+        }
+        try {
+            for (int i = 0; i < events; i++) {
+                int seq = i;
+                int producer = i % 2;
+                threads[producer]
+                        .submit(() ->
+                                bus.publish(TOPIC, event(producer, 0, seq)).join())
+                        .get();
+                if (i == 0) {
+                    assertThat(firstHeld.await(60, TimeUnit.SECONDS)).isTrue();
+                }
+            }
+            release.countDown();
+            awaitTrue(() -> seen.size() == events);
+            assertThat(seen)
+                    .isEqualTo(
+                            java.util.stream.IntStream.range(0, events).boxed().toList());
+        } finally {
+            release.countDown();
+            for (ExecutorService e : threads) {
+                e.shutdownNow();
+            }
+            spare.forEach(ExecutorService::shutdownNow);
+        }
     }
 
     @Test
