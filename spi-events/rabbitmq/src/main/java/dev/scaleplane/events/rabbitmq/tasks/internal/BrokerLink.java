@@ -35,9 +35,6 @@ import org.slf4j.LoggerFactory;
  */
 final class BrokerLink {
     private static final Logger LOG = LoggerFactory.getLogger(BrokerLink.class);
-    /** The properties of a ledger token: persistent, no body. */
-    static final AMQP.BasicProperties TOKEN =
-            new AMQP.BasicProperties.Builder().deliveryMode(2).build();
 
     /** What the queue does when a connection comes up and when the main channel is lost. Monitor held. */
     interface Hooks {
@@ -64,7 +61,6 @@ final class BrokerLink {
     private @Nullable Channel auxChannel;
     private long epoch;
     private long sequence;
-    private final TokenReturns tokens;
 
     BrokerLink(
             RabbitTaskQueueConfig config,
@@ -82,7 +78,6 @@ final class BrokerLink {
         this.monitor = monitor;
         this.hooks = hooks;
         this.idlePollNanos = config.idlePollInterval().toNanos();
-        this.tokens = new TokenReturns(config.queue(), topology.ledger(), this, monitor);
     }
 
     /** The generation of the main channel: it changes whenever the channel is lost or opened. */
@@ -195,11 +190,6 @@ final class BrokerLink {
         }
     }
 
-    /** A message was published to {@code queue} on another channel: it is not empty any more. */
-    void published(String queue) {
-        emptyUntil.remove(queue);
-    }
-
     /** Publishes a task message to its {@linkplain Topology#destination destination}. */
     void publishTask(TaskMessage msg, Instant now) {
         if (!publish(channel(), topology.destination(msg, now), msg.properties(), msg.body())) {
@@ -209,24 +199,23 @@ final class BrokerLink {
 
     /** Adds a token to the ledger: one more unfinished task; false if the ledger is full (the broker nacked it). */
     boolean addToken(Channel ch) {
-        if (publish(ch, topology.ledger(), TOKEN, new byte[0])) {
-            return true;
-        }
-        if (!tokens.busy()) {
-            return false;
-        }
-        tokens.flush(); // full only for tokens this process still owes back
-        return publish(ch, topology.ledger(), TOKEN, new byte[0]);
+        return publish(
+                ch,
+                topology.ledger(),
+                new AMQP.BasicProperties.Builder().deliveryMode(2).build(),
+                new byte[0]);
     }
 
-    /** Owes one token back to the ledger: the task it counted is finished ({@link TokenReturns} takes it). */
+    /** Takes one token from the ledger: the task it counted is finished. */
     void takeToken() {
-        tokens.owe();
-    }
-
-    /** The tokens owed back to the ledger. */
-    TokenReturns tokens() {
-        return tokens;
+        String ledger = topology.ledger();
+        try {
+            if (channel().basicGet(ledger, true) == null) {
+                LOG.warn("The ledger queue {} had no token to take: size() and the capacity under-count", ledger);
+            }
+        } catch (IOException e) {
+            throw brokerFailure("take a token from " + ledger, e);
+        }
     }
 
     /** The number of ready messages in {@code queue}. */
@@ -380,19 +369,6 @@ final class BrokerLink {
 
     /** Closes the connection, and with it the channels; the broker returns what they held. */
     void close() {
-        Connection open = connection;
-        if (open != null && open.isOpen()) {
-            try {
-                tokens.flush(); // the ledger counts no task this process finished
-            } catch (RuntimeException e) {
-                LOG.warn(
-                        "RabbitMQ task queue {}: {} ledger tokens not taken back at close: {}",
-                        config.queue(),
-                        tokens.owed(),
-                        e.toString());
-            }
-        }
-        tokens.close();
         Connection c = connection;
         connection = null;
         channel = null;

@@ -134,9 +134,8 @@ final class IdempotencyClaims {
                 "idempotency key " + key + " is being claimed and released concurrently;" + " try again");
     }
 
-    /** Withdraws this process's claim after its submission of the task of {@code handle} failed. */
-    void unclaim(String key, TaskHandle handle) {
-        seen.forget(key, handle);
+    /** Withdraws this process's claim after its submission failed. */
+    void unclaim(String key) {
         try {
             GetResponse r = broker.aux().basicGet(topology.claimQueue(key), true);
             if (r == null) {

@@ -34,14 +34,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.DoubleSupplier;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
@@ -58,7 +50,7 @@ import org.slf4j.LoggerFactory;
  * {@code Q.p0}..{@code Q.p4}, {@code Q.delayed}, {@code Q.wait.*}, {@code Q.dead}, {@code Q.ledger} and where a task
  * goes), {@code BrokerLink} (connection, channels, confirms), {@code TaskBook} (what this process knows about tasks),
  * {@code HeldMessages} and {@code Selection} (held deliveries, the next task to lease, the timers), {@code Leases}
- * and {@code RabbitLease}, {@code SubmitChannel} and {@code TokenReturns}, {@code KeyLocks}, {@code IdempotencyClaims}, {@code TaskEvents} (cross-process fan-out)
+ * and {@code RabbitLease}, {@code KeyLocks}, {@code IdempotencyClaims}, {@code TaskEvents} (cross-process fan-out)
  * and {@code DeadLettersView}.
  *
  * <h2>How the contract maps onto RabbitMQ</h2>
@@ -80,15 +72,8 @@ import org.slf4j.LoggerFactory;
  *       call of any process holds it and sets a timer on its clock for its ready time. Longer delays ride the TTL
  *       queues first. Messages held longer than the hold limit (real time) go back to the broker, so no delivery
  *       reaches the broker's {@code consumer_timeout}.
- *   <li><b>Submissions</b> go out on a submit channel of their own ({@code SubmitChannel}) and wait for their
- *       confirms outside the monitor: a submission's token first, then, once the ledger confirmed it, its task
- *       message. {@link #submitAsync} returns at once and completes from the confirms (the publishes after a confirm
- *       and the bookkeeping run on one pipeline thread, in confirm order); {@link #submit} waits for it. So many
- *       submitting threads, or one pipelining thread, share the broker's confirm batches.
  *   <li><b>Bound</b>: a submission first puts a token into {@code Q.ledger} ({@code x-max-length} = the capacity,
- *       {@code reject-publish}): a nacked token is {@link QueueFullException}, across every process. A finished
- *       task's token is taken back by a thread of its own ({@code TokenReturns}); {@link #size()} and a refused
- *       token take this process's owed tokens first, another process's count lags by that moment.
+ *       {@code reject-publish}): a nacked token is {@link QueueFullException}, across every process.
  *   <li><b>Per-key mutex</b>: a leased key is also locked broker-wide by an exclusive queue {@code Q.lock.<sha>}
  *       of this connection; another process's declaration fails with {@code RESOURCE_LOCKED}, and the broker
  *       deletes the lock when this process dies.
@@ -100,14 +85,12 @@ import org.slf4j.LoggerFactory;
  *       without confirms).
  * </ul>
  *
- * <p>Thread-safety: all methods may be called from any thread; broker operations other than submissions and token
- * returns are serialized on one channel under the queue's monitor, and futures complete after it is released. Never
- * call {@link #submit} from a thread that holds the monitor (no public callback does).
+ * <p>Thread-safety: all methods may be called from any thread; broker operations are serialized on one channel
+ * under the queue's monitor, and futures complete after it is released.
  */
 public final class RabbitTaskQueue implements TaskQueue {
     private static final Logger LOG = LoggerFactory.getLogger(RabbitTaskQueue.class);
     private static final long METRICS_REFRESH_MS = 5_000;
-    private static final byte[] NO_BODY = new byte[0];
 
     private final RabbitTaskQueueConfig config;
     private final TaskQueueOptions options;
@@ -129,17 +112,6 @@ public final class RabbitTaskQueue implements TaskQueue {
     private volatile long readyInBroker;
 
     private volatile int heldNow;
-
-    /** Submissions on their way through the pipeline; close waits for them. */
-    private final AtomicInteger inFlight = new AtomicInteger();
-    /** Set when close starts: no new submission is prepared. */
-    private volatile boolean closing;
-
-    private final SubmitChannel submits;
-    /** The submit pipeline's thread: publishes after confirms and settles submissions, in confirm order. */
-    private final ExecutorService pipelineThread;
-    /** Runs on the pipeline's thread, or on the caller's once it stopped, so that every submission settles. */
-    private final Executor pipeline;
 
     /**
      * Connects, declares the topology and returns a started queue.
@@ -196,25 +168,11 @@ public final class RabbitTaskQueue implements TaskQueue {
         keyLocks = new KeyLocks(topology, broker, config.queue());
         events = new TaskEvents(topology, loader, monitor, book, held, broker);
         idempotency = new IdempotencyClaims(topology, broker, options.idempotencyWindow(), config.confirmTimeout());
-        submits = new SubmitChannel(config, broker, monitor);
-        pipelineThread = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "scaleplane-rabbit-submit-" + config.queue());
-            t.setDaemon(true);
-            return t;
-        });
-        pipeline = work -> {
-            try {
-                pipelineThread.execute(work);
-            } catch (RejectedExecutionException e) {
-                work.run(); // closed: settle here rather than leave a submitter waiting forever
-            }
-        };
         synchronized (monitor) {
             try {
                 broker.channel();
             } catch (RuntimeException e) {
                 monitor.shutdown();
-                pipelineThread.shutdown();
                 broker.close();
                 throw e;
             }
@@ -248,179 +206,79 @@ public final class RabbitTaskQueue implements TaskQueue {
     @Override
     public TaskHandle submit(TaskRequest request) {
         Objects.requireNonNull(request, "request");
-        try {
-            return submitAsync(request).join();
-        } catch (CompletionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof RuntimeException r) {
-                throw r;
+        return monitor.call(() -> {
+            if (monitor.closed()) {
+                throw new TaskQueueClosedException("cannot submit a task of type '" + request.type() + "'");
             }
-            throw new ScaleplaneException("cannot submit a task of type '" + request.type() + "'", cause);
-        }
+            monitor.runPending();
+            Instant now = clock.now();
+            book.forgetExpired(now);
+            String key = request.idempotencyKey();
+            if (key != null) {
+                TaskHandle first = idempotency.find(key, now);
+                if (first != null) {
+                    return first;
+                }
+            }
+            int maxAttempts = TaskLifecycle.maxAttempts(request, options);
+            Instant readyAt = TaskLifecycle.readyAt(request, now);
+            TaskMessage msg = new TaskMessage(
+                    UUID.randomUUID().toString(),
+                    request,
+                    maxAttempts,
+                    0,
+                    now,
+                    readyAt,
+                    List.of(),
+                    true,
+                    null,
+                    null,
+                    0);
+            byte[] body = msg.body(); // encode before the token, so a bad payload takes no capacity
+            if (key != null) {
+                IdempotencyClaims.Claim holder = idempotency.claim(key, msg.id, now);
+                if (holder != null) {
+                    return duplicateOf(holder, request, maxAttempts, now, key);
+                }
+            }
+            enqueue(msg, body, key, now);
+            Entry e = book.add(msg.id, request, maxAttempts, now);
+            if (key != null) {
+                idempotency.remember(key, e.handle, now);
+            }
+            selection.watchDeadline(e, now);
+            metrics.submitted();
+            return e.handle;
+        });
     }
 
     /**
-     * Publishes the task's ledger token at once; the broker's confirm of the token (a nack is
-     * {@link QueueFullException}) lets the task message follow, and its confirm completes the future. Both confirms
-     * are awaited without the queue's monitor, on the submit pipeline's thread, so that many submissions share the
-     * broker's confirm batches; the token is confirmed before the message is sent, so a refused submission never
-     * leaves a message behind. Consecutive submissions of one thread publish their tokens in order and their messages
-     * in the order of the tokens' confirms.
+     * Publishes a new task: its token into the ledger (a nack is {@link QueueFullException}), then the message to
+     * its destination, both confirmed; on failure takes the token back and withdraws the idempotency claim.
      */
-    @Override
-    public CompletableFuture<TaskHandle> submitAsync(TaskRequest request) {
-        Objects.requireNonNull(request, "request");
-        Submission s;
+    private void enqueue(TaskMessage msg, byte[] body, @Nullable String key, Instant now) {
+        Channel ch = broker.channel();
         try {
-            s = monitor.call(() -> prepare(request));
+            if (!broker.addToken(ch)) {
+                throw new QueueFullException(msg.request.type(), options.capacity());
+            }
         } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(e);
-        }
-        TaskHandle known = s.known;
-        if (known != null) {
-            return CompletableFuture.completedFuture(known);
-        }
-        CompletableFuture<TaskHandle> accepted = new CompletableFuture<>();
-        submits.publish(topology.ledger(), BrokerLink.TOKEN, NO_BODY)
-                .thenComposeAsync(this::retryTokenIfOwed, pipeline)
-                .thenComposeAsync(counted -> publishMessage(s, counted), pipeline)
-                .whenCompleteAsync((ok, failure) -> settle(s, ok, failure, accepted), pipeline);
-        return accepted;
-    }
-
-    /** A submission between its checks under the monitor and the broker's confirms. */
-    private static final class Submission {
-        final @Nullable TaskHandle known;
-        final @Nullable TaskMessage msg;
-        final byte[] body;
-        final @Nullable String key;
-        final @Nullable Entry entry;
-        final Instant at;
-        /** Whether the ledger accepted its token (pipeline thread only). */
-        boolean counted;
-
-        Submission(
-                @Nullable TaskHandle known,
-                @Nullable TaskMessage msg,
-                byte[] body,
-                @Nullable String key,
-                @Nullable Entry entry,
-                Instant at) {
-            this.known = known;
-            this.msg = msg;
-            this.body = body;
-            this.key = key;
-            this.entry = entry;
-            this.at = at;
-        }
-    }
-
-    /**
-     * The checks and bookkeeping before the broker sees a submission: closed, a known idempotency key, the claim of a
-     * new one, the message encoded (a bad payload takes no capacity) and the task's entry, so that a lease of its
-     * message in this process finds the submitter's handle. Monitor held.
-     */
-    private Submission prepare(TaskRequest request) {
-        if (monitor.closed() || closing) {
-            throw new TaskQueueClosedException("cannot submit a task of type '" + request.type() + "'");
-        }
-        monitor.runPending();
-        Instant now = clock.now();
-        book.forgetExpired(now);
-        String key = request.idempotencyKey();
-        if (key != null) {
-            TaskHandle first = idempotency.find(key, now);
-            if (first != null) {
-                return new Submission(first, null, NO_BODY, key, null, now);
+            if (key != null) {
+                idempotency.unclaim(key);
             }
+            throw e;
         }
-        int maxAttempts = TaskLifecycle.maxAttempts(request, options);
-        Instant readyAt = TaskLifecycle.readyAt(request, now);
-        TaskMessage msg = new TaskMessage(
-                UUID.randomUUID().toString(), request, maxAttempts, 0, now, readyAt, List.of(), true, null, null, 0);
-        byte[] body = msg.body(); // encode before the token, so a bad payload takes no capacity
-        if (key != null) {
-            IdempotencyClaims.Claim holder = idempotency.claim(key, msg.id, now);
-            if (holder != null) {
-                return new Submission(
-                        duplicateOf(holder, request, maxAttempts, now, key), null, NO_BODY, key, null, now);
-            }
-        }
-        Entry e = book.add(msg.id, request, maxAttempts, now);
-        if (key != null) {
-            idempotency.remember(key, e.handle, now); // a second submission of the key meanwhile gets this handle
-        }
-        inFlight.incrementAndGet();
-        return new Submission(null, msg, body, key, e, now);
-    }
-
-    /** A refused token is retried once if this process still owes tokens back: they are what fills the ledger. */
-    private CompletionStage<Boolean> retryTokenIfOwed(boolean accepted) {
-        if (accepted || !broker.tokens().busy()) {
-            return CompletableFuture.completedFuture(accepted);
-        }
-        broker.tokens().flush();
-        return submits.publish(topology.ledger(), BrokerLink.TOKEN, NO_BODY);
-    }
-
-    private CompletionStage<Boolean> publishMessage(Submission s, boolean counted) {
-        TaskMessage msg = Objects.requireNonNull(s.msg);
-        if (!counted) {
-            throw new QueueFullException(msg.request.type(), options.capacity());
-        }
-        s.counted = true;
-        return submits.publish(topology.destination(msg, s.at), msg.properties(), s.body);
-    }
-
-    /**
-     * Ends a submission on the pipeline thread: accepted, it is watched for its deadline and counted; refused or
-     * failed, its token is owed back, its claim withdrawn and its entry forgotten.
-     */
-    private void settle(
-            Submission s, @Nullable Boolean ok, @Nullable Throwable failure, CompletableFuture<TaskHandle> accepted) {
-        TaskMessage msg = Objects.requireNonNull(s.msg);
-        Entry e = Objects.requireNonNull(s.entry);
-        Throwable why = failure instanceof CompletionException c && c.getCause() != null ? c.getCause() : failure;
-        if (why == null && !Boolean.TRUE.equals(ok)) {
-            why = new ScaleplaneException(
-                    "the broker refused task " + msg.id + " of type '" + msg.request.type() + "' (publish nacked)");
-        }
-        Throwable failed = why;
         try {
-            monitor.run(() -> {
-                if (failed == null) {
-                    if (!monitor.closed()) {
-                        broker.published(topology.destination(msg, s.at));
-                        selection.watchDeadline(e, s.at);
-                    }
-                    metrics.submitted();
-                    return;
-                }
-                if (s.counted) {
-                    broker.takeToken();
-                }
-                String key = s.key;
-                if (key != null && !monitor.closed()) {
-                    idempotency.unclaim(key, e.handle);
-                }
-                book.discard(e);
-            });
-        } catch (RuntimeException ex) {
-            LOG.warn(
-                    "RabbitMQ task queue {}: settling the submission of task {} failed: {}",
-                    config.queue(),
-                    msg.id,
-                    ex.toString());
-        } finally {
-            inFlight.decrementAndGet();
-        }
-        if (failed == null) {
-            accepted.complete(e.handle);
-        } else if (failed instanceof RuntimeException || failed instanceof Error) {
-            accepted.completeExceptionally(failed);
-        } else {
-            accepted.completeExceptionally(new ScaleplaneException(
-                    "cannot submit task " + msg.id + " of type '" + msg.request.type() + "'", failed));
+            if (!broker.publish(ch, topology.destination(msg, now), msg.properties(), body)) {
+                throw new ScaleplaneException(
+                        "the broker refused task " + msg.id + " of type '" + msg.request.type() + "' (publish nacked)");
+            }
+        } catch (RuntimeException e) {
+            broker.takeToken();
+            if (key != null) {
+                idempotency.unclaim(key);
+            }
+            throw e;
         }
     }
 
@@ -532,7 +390,6 @@ public final class RabbitTaskQueue implements TaskQueue {
                 return 0;
             }
             monitor.runPending();
-            broker.tokens().flush(); // tasks this process finished are not counted any more
             long count = broker.messageCount(topology.ledger(), "count the unfinished tasks");
             return (int) Math.min(Integer.MAX_VALUE, count);
         });
@@ -544,8 +401,6 @@ public final class RabbitTaskQueue implements TaskQueue {
      */
     @Override
     public void close() {
-        closing = true;
-        awaitSubmissions();
         try {
             synchronized (monitor) {
                 if (monitor.closed()) {
@@ -566,27 +421,12 @@ public final class RabbitTaskQueue implements TaskQueue {
                 held.clear();
                 keyLocks.clear();
                 monitor.forgetPending();
-                submits.close();
                 broker.close();
             }
         } finally {
             monitor.shutdown();
-            pipelineThread.shutdown();
             metrics.close();
             monitor.runDeferred();
-        }
-    }
-
-    /** Lets submissions in flight settle (bounded by their confirm timeouts), so close finds each accepted or not. */
-    private void awaitSubmissions() {
-        long deadline = System.nanoTime() + 2 * config.confirmTimeout().toNanos();
-        while (inFlight.get() > 0 && System.nanoTime() - deadline < 0 && !Thread.holdsLock(monitor)) {
-            try {
-                TimeUnit.MILLISECONDS.sleep(1);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
         }
     }
 

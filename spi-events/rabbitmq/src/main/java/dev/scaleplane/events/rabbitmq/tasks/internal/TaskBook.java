@@ -85,11 +85,6 @@ final class TaskBook {
         return e;
     }
 
-    /** Forgets a task whose submission failed: the broker never accepted it. */
-    void discard(Entry e) {
-        tasks.remove(e.id, e);
-    }
-
     /** Records a task this process found in the broker. */
     Entry remember(TaskMessage msg) {
         return add(msg.id, msg.request, msg.maxAttempts, msg.submittedAt);
