@@ -1456,6 +1456,13 @@ public final class Orchestrator implements AutoCloseable {
          * thread waits, after its handler returned, until the queue records one: back-pressure from a slow backend,
          * with memory bounded. A queue that records an outcome before returning never counts against it. Default
          * {@value Orchestrator#DEFAULT_MAX_PENDING_OUTCOMES}.
+         *
+         * <p>The waiting thread is the executor's: with an {@link #executor(Executor) executor} that runs handlers on
+         * the thread completing the queue's futures (a direct executor called from a queue callback), a handler
+         * returning at the bound would wait for that very thread. Run handlers on threads of their own, as the default
+         * executor does.
+         *
+         * @throws IllegalArgumentException if {@code maxPendingOutcomes} is less than 1
          */
         public Builder maxPendingOutcomes(int maxPendingOutcomes) {
             if (maxPendingOutcomes < 1) {
