@@ -3,9 +3,7 @@ package dev.scaleplane.benchmarks.kafka;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.scaleplane.api.orchestration.TaskHandle;
 import dev.scaleplane.api.orchestration.TaskQueue;
-import dev.scaleplane.api.orchestration.TaskRequest;
 import dev.scaleplane.benchmarks.orchestration.NoopTasks;
 import dev.scaleplane.core.config.ScaleplaneProperties;
 import dev.scaleplane.core.orchestration.Orchestrator;
@@ -23,7 +21,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -101,7 +98,6 @@ public class KafkaTaskQueueBenchmark {
     static final int IN_FLIGHT = 128;
 
     private static final int PARTITIONS = KafkaBenchSupport.PARTITIONS;
-    private static final String TYPE = "noop";
     private static final long DEADLINE_SECONDS = 60;
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -155,28 +151,8 @@ public class KafkaTaskQueueBenchmark {
 
     private void submitAll(int tasks) throws Exception {
         expected += tasks;
-        boolean async = impl.endsWith("-async");
-        NoopTasks.submitInShares(pool, submitters, tasks, DEADLINE_SECONDS, (submitter, count) -> {
-            List<CompletableFuture<?>> done = new ArrayList<>(count);
-            Semaphore window = new Semaphore(IN_FLIGHT);
-            for (int i = 0; i < count; i++) {
-                if (!async) {
-                    done.add(
-                            queue != null
-                                    ? queue.submit(TaskRequest.of(TYPE, i)).result()
-                                    : raw.submit(i));
-                } else if (!window.tryAcquire(DEADLINE_SECONDS, TimeUnit.SECONDS)) {
-                    throw new IllegalStateException("no submit acknowledged within " + DEADLINE_SECONDS + " s");
-                } else if (queue != null) {
-                    CompletableFuture<TaskHandle> accepted = queue.submitAsync(TaskRequest.of(TYPE, i));
-                    accepted.whenComplete((h, e) -> window.release());
-                    done.add(accepted.thenCompose(TaskHandle::result));
-                } else {
-                    done.add(raw.submitAsync(i, window::release));
-                }
-            }
-            return done;
-        });
+        NoopTasks.submitNoops(
+                pool, submitters, tasks, DEADLINE_SECONDS, impl.endsWith("-async"), IN_FLIGHT, queue, raw);
     }
 
     /** Checks that every task ran exactly once (the SDK side), then stops everything. */
@@ -194,7 +170,7 @@ public class KafkaTaskQueueBenchmark {
     }
 
     /** The raw reference: see the class comment. */
-    static final class RawTasks implements AutoCloseable {
+    static final class RawTasks implements NoopTasks.RawSide, AutoCloseable {
         private final String tasksTopic;
         private final String stateTopic;
         private final KafkaProducer<String, byte[]> producer;
@@ -251,7 +227,8 @@ public class KafkaTaskQueueBenchmark {
         }
 
         /** Task record and QUEUED state, both acknowledged; the future completes when SUCCEEDED is read back. */
-        CompletableFuture<?> submit(int payload) throws Exception {
+        @Override
+        public CompletableFuture<?> submit(int payload) throws Exception {
             String id = UUID.randomUUID().toString();
             CompletableFuture<Object> result = new CompletableFuture<>();
             pending.put(id, result);
@@ -267,7 +244,8 @@ public class KafkaTaskQueueBenchmark {
          * Like {@link #submit} without waiting: {@code acknowledged} runs once both records are acknowledged (or one
          * failed, which also fails the returned future).
          */
-        CompletableFuture<?> submitAsync(int payload, Runnable acknowledged) {
+        @Override
+        public CompletableFuture<?> submitAsync(int payload, Runnable acknowledged) {
             String id = UUID.randomUUID().toString();
             CompletableFuture<Object> result = new CompletableFuture<>();
             pending.put(id, result);
@@ -348,7 +326,7 @@ public class KafkaTaskQueueBenchmark {
             n.put("kind", "task");
             n.put("id", id);
             n.put("version", 1);
-            n.put("type", TYPE);
+            n.put("type", NoopTasks.TYPE);
             n.put("payload", payload);
             n.put("payloadClass", "java.lang.Integer");
             n.put("priority", "NORMAL");
@@ -367,7 +345,7 @@ public class KafkaTaskQueueBenchmark {
             n.put("id", id);
             n.put("state", state);
             n.put("version", version);
-            n.put("type", TYPE);
+            n.put("type", NoopTasks.TYPE);
             n.put("attempts", version - 1);
             n.put("partition", 0);
             n.put("routingKey", id);

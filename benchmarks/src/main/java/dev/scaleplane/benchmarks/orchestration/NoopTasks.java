@@ -1,6 +1,8 @@
 package dev.scaleplane.benchmarks.orchestration;
 
+import dev.scaleplane.api.orchestration.TaskHandle;
 import dev.scaleplane.api.orchestration.TaskQueue;
+import dev.scaleplane.api.orchestration.TaskRequest;
 import dev.scaleplane.api.orchestration.WorkerSpec;
 import dev.scaleplane.core.Scaleplane;
 import dev.scaleplane.core.ScaleplanePlatform;
@@ -15,6 +17,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
@@ -110,6 +113,60 @@ public final class NoopTasks implements AutoCloseable {
             all.addAll(f.get(deadlineSeconds, TimeUnit.SECONDS));
         }
         CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get(deadlineSeconds, TimeUnit.SECONDS);
+    }
+
+    /** The task type the benchmarks submit (any type runs: the workers take every type). */
+    public static final String TYPE = "noop";
+
+    /** The raw-client side of a broker task-queue benchmark: the same broker operations without the SDK. */
+    public interface RawSide {
+        /** Submits task {@code payload}, waiting for the broker's acknowledgement; the future completes when it ran. */
+        CompletableFuture<?> submit(int payload) throws Exception;
+
+        /**
+         * Submits task {@code payload} without waiting; {@code acknowledged} runs once the broker acknowledged it, and
+         * the future completes when it ran (or fails with the refusal).
+         */
+        CompletableFuture<?> submitAsync(int payload, Runnable acknowledged) throws Exception;
+    }
+
+    /**
+     * Submits {@code tasks} no-op tasks in shares ({@link #submitInShares}) through the SDK's {@code queue}, or else
+     * through {@code raw}, and waits until all ran: synchronously, or pipelined with at most {@code inFlight}
+     * unacknowledged submits per submitter. One loop for both brokers' benchmarks, so both sides of each compare the
+     * same submitting pattern.
+     */
+    public static void submitNoops(
+            ExecutorService pool,
+            int submitters,
+            int tasks,
+            long deadlineSeconds,
+            boolean pipelined,
+            int inFlight,
+            @Nullable TaskQueue queue,
+            @Nullable RawSide raw)
+            throws Exception {
+        submitInShares(pool, submitters, tasks, deadlineSeconds, (submitter, count) -> {
+            List<CompletableFuture<?>> done = new ArrayList<>(count);
+            Semaphore window = new Semaphore(inFlight);
+            for (int i = 0; i < count; i++) {
+                if (!pipelined) {
+                    done.add(
+                            queue != null
+                                    ? queue.submit(TaskRequest.of(TYPE, i)).result()
+                                    : raw.submit(i));
+                } else if (!window.tryAcquire(deadlineSeconds, TimeUnit.SECONDS)) {
+                    throw new IllegalStateException("no submit acknowledged within " + deadlineSeconds + " s");
+                } else if (queue != null) {
+                    CompletableFuture<TaskHandle> accepted = queue.submitAsync(TaskRequest.of(TYPE, i));
+                    accepted.whenComplete((h, e) -> window.release());
+                    done.add(accepted.thenCompose(TaskHandle::result));
+                } else {
+                    done.add(raw.submitAsync(i, window::release));
+                }
+            }
+            return done;
+        });
     }
 
     /** Stops the submitting threads, then closes each part that is not null, in order (a benchmark's tear-down). */

@@ -4,9 +4,7 @@ import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.GetResponse;
-import dev.scaleplane.api.orchestration.TaskHandle;
 import dev.scaleplane.api.orchestration.TaskQueue;
-import dev.scaleplane.api.orchestration.TaskRequest;
 import dev.scaleplane.benchmarks.orchestration.NoopTasks;
 import dev.scaleplane.core.orchestration.Orchestrator;
 import dev.scaleplane.events.rabbitmq.tasks.RabbitTaskQueueConfig;
@@ -14,9 +12,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -24,7 +20,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -90,7 +85,6 @@ public class RabbitTaskQueueBenchmark {
 
     static final int ORCHESTRATOR_THREADS = 16;
 
-    private static final String TYPE = "noop";
     private static final long DEADLINE_SECONDS = 120;
 
     /** Submissions each submitter keeps waiting for their confirms in the {@code -async} variants. */
@@ -149,28 +143,8 @@ public class RabbitTaskQueueBenchmark {
 
     private void submitAll(int tasks) throws Exception {
         expected += tasks;
-        boolean async = impl.endsWith("-async");
-        NoopTasks.submitInShares(pool, submitters, tasks, DEADLINE_SECONDS, (submitter, count) -> {
-            List<CompletableFuture<?>> done = new ArrayList<>(count);
-            Semaphore window = new Semaphore(IN_FLIGHT);
-            for (int i = 0; i < count; i++) {
-                if (!async) {
-                    done.add(
-                            queue != null
-                                    ? queue.submit(TaskRequest.of(TYPE, i)).result()
-                                    : raw.submit(i));
-                } else if (!window.tryAcquire(DEADLINE_SECONDS, TimeUnit.SECONDS)) {
-                    throw new IllegalStateException("no submit confirmed within " + DEADLINE_SECONDS + " s");
-                } else if (queue != null) {
-                    CompletableFuture<TaskHandle> accepted = queue.submitAsync(TaskRequest.of(TYPE, i));
-                    accepted.whenComplete((h, e) -> window.release());
-                    done.add(accepted.thenCompose(TaskHandle::result));
-                } else {
-                    done.add(raw.submitAsync(i, window::release));
-                }
-            }
-            return done;
-        });
+        NoopTasks.submitNoops(
+                pool, submitters, tasks, DEADLINE_SECONDS, impl.endsWith("-async"), IN_FLIGHT, queue, raw);
     }
 
     /** Checks that every task ran exactly once, then stops everything and deletes the raw side's queues. */
@@ -188,7 +162,7 @@ public class RabbitTaskQueueBenchmark {
     }
 
     /** The raw reference: see the class comment. */
-    static final class RawTasks implements AutoCloseable {
+    static final class RawTasks implements NoopTasks.RawSide, AutoCloseable {
         private static final AMQP.BasicProperties TOKEN =
                 new AMQP.BasicProperties.Builder().deliveryMode(2).build();
 
@@ -274,7 +248,8 @@ public class RabbitTaskQueueBenchmark {
         }
 
         /** Token, then once it is confirmed the task message; returns once both are confirmed. */
-        CompletableFuture<?> submit(int payload) throws Exception {
+        @Override
+        public CompletableFuture<?> submit(int payload) throws Exception {
             String id = UUID.randomUUID().toString();
             CompletableFuture<Object> result = new CompletableFuture<>();
             pending.put(id, result);
@@ -289,7 +264,8 @@ public class RabbitTaskQueueBenchmark {
          * Token now; the task message from the pipeline thread once the token is confirmed; {@code confirmed} runs
          * once the message is confirmed.
          */
-        CompletableFuture<?> submitAsync(int payload, Runnable confirmed) throws IOException {
+        @Override
+        public CompletableFuture<?> submitAsync(int payload, Runnable confirmed) throws IOException {
             String id = UUID.randomUUID().toString();
             CompletableFuture<Object> result = new CompletableFuture<>();
             pending.put(id, result);
@@ -323,7 +299,7 @@ public class RabbitTaskQueueBenchmark {
         private static AMQP.BasicProperties properties(String id) {
             Map<String, Object> h = new HashMap<>();
             Instant now = Instant.now();
-            h.put("x-sp-type", TYPE);
+            h.put("x-sp-type", NoopTasks.TYPE);
             h.put("x-sp-priority", "NORMAL");
             h.put("x-sp-attempts", "0");
             h.put("x-sp-payload-class", Integer.class.getName());
@@ -335,7 +311,7 @@ public class RabbitTaskQueueBenchmark {
                     .messageId(id)
                     .contentType("application/json")
                     .deliveryMode(2)
-                    .type(TYPE)
+                    .type(NoopTasks.TYPE)
                     .headers(h)
                     .build();
         }
