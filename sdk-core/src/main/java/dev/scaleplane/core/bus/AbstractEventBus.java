@@ -336,6 +336,10 @@ public abstract class AbstractEventBus implements EventBus {
     /**
      * Publishes a validated event on an open bus; see {@link EventBus#publish(String, Event)} for the contract.
      * Failures are reported through the returned future.
+     *
+     * <p>A call may race with {@link #close()}: it passed the closed check, then {@link #doClose()} began. It must then
+     * either be accepted and drained like any publish before the close, or fail with {@link BusClosedException};
+     * never with a backend's own "closed" error, which a caller could not tell from a broker failure.
      */
     protected abstract CompletableFuture<PublishReceipt> doPublish(String topic, Event<?> event);
 

@@ -16,7 +16,7 @@ import java.util.Map;
  * tests. Surefire runs test classes one after the other, so a class may restart or kill it, as long as it leaves it
  * running.
  */
-final class TestKafka {
+public final class TestKafka {
     static final String SASL_USER = "scaleplane-test";
     static final String SASL_PASSWORD = "s3cr3t-Pa55w0rd-never-logged";
 
@@ -25,7 +25,7 @@ final class TestKafka {
     private TestKafka() {}
 
     /** The module's broker, started on first use. Fails with the broker's log tail if it cannot start. */
-    static synchronized KafkaBroker broker() {
+    public static synchronized KafkaBroker broker() {
         if (broker == null) {
             broker = KafkaBroker.builder()
                     .saslPlainUser(SASL_USER, SASL_PASSWORD)

@@ -1,5 +1,6 @@
 package dev.scaleplane.events.kafka.internal;
 
+import dev.scaleplane.api.events.BusClosedException;
 import dev.scaleplane.api.events.DeadLetters;
 import dev.scaleplane.api.events.Event;
 import dev.scaleplane.api.events.EventHandler;
@@ -180,6 +181,10 @@ public final class KafkaEventBus extends AbstractEventBus {
                         event,
                         "fetching the metadata of topic " + topic + " got no answer within " + timeout,
                         cause);
+            } else if (cause instanceof IllegalStateException && isClosed()) {
+                // close() closed the producer after this publish passed the closed check: the typed answer.
+                metrics.publishFailed(topic).increment();
+                return CompletableFuture.failedFuture(new BusClosedException(topic, event.id()));
             } else {
                 return failed(topic, event, String.valueOf(cause), cause);
             }

@@ -7,6 +7,7 @@ import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.Recoverable;
 import com.rabbitmq.client.RecoveryListener;
 import com.rabbitmq.client.ShutdownSignalException;
+import dev.scaleplane.api.events.BusClosedException;
 import dev.scaleplane.api.events.PublishException;
 import dev.scaleplane.api.events.PublishTimeoutException;
 import java.io.IOException;
@@ -115,9 +116,9 @@ public final class ConfirmPublisher {
         Pending p = new Pending(topic, eventId);
         while (true) {
             if (closed) {
+                // The bus's close began after this publish passed its closed check: the typed answer for that race.
                 window.release();
-                return CompletableFuture.failedFuture(
-                        new PublishException(topic, eventId, "the publisher is closed", null));
+                return CompletableFuture.failedFuture(new BusClosedException(topic, eventId));
             }
             Channel ch = channel;
             if (!ch.isOpen()) {

@@ -8,6 +8,7 @@ import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.ShutdownSignalException;
 import dev.scaleplane.api.ScaleplaneException;
+import dev.scaleplane.api.events.BusClosedException;
 import dev.scaleplane.api.events.DeadLetters;
 import dev.scaleplane.api.events.Event;
 import dev.scaleplane.api.events.EventHandler;
@@ -179,6 +180,9 @@ public final class RabbitEventBus extends AbstractEventBus {
             declareExchange(exchange);
         } catch (IOException | RuntimeException e) {
             metrics.publishFailed(topic).increment();
+            if (isClosed()) { // close() shut the admin channel after this publish passed the closed check
+                return CompletableFuture.failedFuture(new BusClosedException(topic, event.id()));
+            }
             return CompletableFuture.failedFuture(
                     new PublishException(topic, event.id(), "cannot declare exchange " + exchange + ": " + e, e));
         }
