@@ -22,8 +22,9 @@ import org.apache.kafka.common.errors.RetriableException;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Group commit of the queue's writes. A caller sends its records under the queue's monitor (so the records of one
- * partition keep their order in the one producer), then waits outside it. The producer puts the records of every
+ * Group commit of the queue's writes. A caller decides a write under the queue's monitor and sends its records through
+ * the one producer, under the monitor or after releasing it (see {@link QueueContext} for why a task's records keep
+ * their order either way), then waits outside it. The producer puts the records of every
  * caller that sent meanwhile into the same requests ({@code acks=all}); as the acknowledgements come back, one thread
  * takes every {@link Write} whose records are all acknowledged, applies their effects to memory under one acquisition
  * of the monitor and releases the callers. The result futures a write completes are completed by its caller once
@@ -228,7 +229,7 @@ final class GroupCommit {
 
         /**
          * Every record is sent: once all are acknowledged {@code onAck} runs, else {@code onFailure}, both under the
-         * monitor on the applying thread. Called under the monitor, so neither runs before the caller released it.
+         * monitor on the applying thread, never before this call (under the monitor or not).
          */
         void seal(Runnable onAck, Consumer<RuntimeException> onFailure) {
             this.onAck = onAck;

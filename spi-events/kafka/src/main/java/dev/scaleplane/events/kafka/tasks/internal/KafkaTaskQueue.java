@@ -58,8 +58,9 @@ import org.jspecify.annotations.Nullable;
  * replays the partition, so a task is leased by one member at a time; the attempt that was running is not counted.
  *
  * <p>Thread-safety: every method may be called from any thread. State changes run under one monitor per instance.
- * A submit, complete, fail, cancel or retry sends its records under it (so each partition keeps their order) and
- * waits for the broker's acknowledgement ({@code acks=all}) outside it; {@link GroupCommit} applies the effects of
+ * A submit, complete, fail, cancel or retry is decided under it; a submit and a lease's success send their records
+ * after releasing it, the others under it, and all wait for the broker's acknowledgement ({@code acks=all}) outside
+ * it; {@link GroupCommit} applies the effects of
  * every write acknowledged together under one acquisition of the monitor and then releases their callers, so
  * concurrent callers share round trips. A submit's idempotency key and its place under the capacity are reserved
  * while it is in flight. Result futures are completed outside the monitor. {@link QueueContext} says what the
@@ -248,8 +249,11 @@ public final class KafkaTaskQueue implements TaskQueue {
                 id, TaskState.QUEUED, 1, request.type(), 0, partition, routingKey, idem, now, null, "", now);
         byte[] task = TaskRecords.bytes(TaskRecords.task(s));
         byte[] state = TaskRecords.bytes(TaskRecords.state(sv));
-        // Checked, reserved and sent under the monitor (so records of one partition keep their order), awaited
-        // outside it: the records of every thread submitting meanwhile share the broker's acknowledgements.
+        // Checked and reserved under the monitor; sent after releasing it, which every submitter, worker and consumer
+        // shares, and awaited later: the records of every thread submitting meanwhile share the broker's
+        // acknowledgements. Nothing else writes this task's records before its own are acknowledged (a lease, a
+        // cancel, an end need the task known), and a thread's submits keep their order: it sends them in turn.
+        GroupCommit.Write w;
         synchronized (ctx.lock) {
             ctx.requireOpen("submit");
             if (idem != null) {
@@ -263,11 +267,13 @@ public final class KafkaTaskQueue implements TaskQueue {
             if (views.taken() >= ctx.options.capacity()) {
                 throw new QueueFullException(request.type(), ctx.options.capacity());
             }
-            GroupCommit.Write w = detached ? commits.beginDetached("submit") : commits.begin("submit");
-            CompletableFuture<@Nullable Void> applied = detached ? w.applied() : null;
+            w = detached ? commits.beginDetached("submit") : commits.begin("submit");
+            views.reserve(id, idem);
+            ctx.sending();
+        }
+        try {
             topics.sendState(id, 1, state, w.record(false));
             topics.sendTask(partition, routingKey, task, w.record(true));
-            views.reserve(id, idem);
             w.seal(
                     () -> {
                         views.written(id);
@@ -276,8 +282,10 @@ public final class KafkaTaskQueue implements TaskQueue {
                         metrics.submitted();
                     },
                     e -> views.abandon(id, idem));
-            return new Submission(id, w, applied);
+        } finally {
+            ctx.sent();
         }
+        return new Submission(id, w, detached ? w.applied() : null);
     }
 
     @Override
@@ -374,6 +382,7 @@ public final class KafkaTaskQueue implements TaskQueue {
             }
             owned.close();
         }
+        ctx.awaitSending(); // writes that passed their open check before close reach the producer before it closes
         // No wakeup: the loops see the flag within one poll and the work loop commits its last offsets.
         owner.join();
         viewReader.join();

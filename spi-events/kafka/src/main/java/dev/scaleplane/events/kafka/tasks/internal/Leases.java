@@ -2,6 +2,7 @@ package dev.scaleplane.events.kafka.tasks.internal;
 
 import static dev.scaleplane.events.kafka.tasks.internal.QueueContext.log;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.scaleplane.api.orchestration.Lease;
 import dev.scaleplane.api.orchestration.LeaseLostException;
 import dev.scaleplane.api.orchestration.Task;
@@ -200,8 +201,20 @@ final class Leases {
             return w.applied();
         }
 
-        /** Ends the lease and sends the success's records, under the monitor. */
+        /**
+         * Ends the lease under the monitor and sends the success's records after releasing it: the monitor is shared
+         * by every submitter, worker and consumer, and encoding and handing records to the producer need none of its
+         * state (the task is {@link OwnedTask#writing} meanwhile, see {@link TaskOutcomes#prepareFinish}).
+         */
         private GroupCommit.Write succeed(@Nullable Object result, boolean detached) {
+            JsonNode resultJson = null;
+            RuntimeException unencodable = null;
+            try {
+                resultJson = TaskRecords.tree("result", result);
+            } catch (IllegalArgumentException ex) {
+                unencodable = ex; // thrown once the lease is known to be active, as a refused write would be
+            }
+            TaskOutcomes.Ending ending;
             synchronized (ctx.lock) {
                 requireActive();
                 owned.release(entry);
@@ -215,13 +228,14 @@ final class Leases {
                         entry.snapshot.readyAt(),
                         entry.snapshot.failures(),
                         entry.version);
-                try {
-                    return outcomes.finish(entry, TaskState.SUCCEEDED, result, "", metrics::succeeded, detached);
-                } catch (RuntimeException ex) {
+                if (unencodable != null) {
                     owned.restoreAfterFailedWrite(entry);
-                    throw ex;
+                    throw unencodable;
                 }
+                ending = outcomes.prepareFinish(
+                        entry, TaskState.SUCCEEDED, result, resultJson, "", metrics::succeeded, detached);
             }
+            return ending.send();
         }
 
         @Override

@@ -3,6 +3,7 @@ package dev.scaleplane.events.kafka.tasks.internal;
 import dev.scaleplane.api.orchestration.LeaseLostException;
 import dev.scaleplane.api.orchestration.TaskPriority;
 import dev.scaleplane.api.orchestration.TaskRequest;
+import dev.scaleplane.core.orchestration.support.RetentionQueue;
 import dev.scaleplane.events.kafka.tasks.internal.TaskRecords.Snapshot;
 import java.time.Duration;
 import java.time.Instant;
@@ -44,7 +45,18 @@ final class OwnedTasks {
     private final Map<Integer, Set<Long>> ownOffsets = new HashMap<>();
 
     private final Map<String, Long> finishedVersions = new HashMap<>();
-    private final Map<String, Instant> finishedAt = new HashMap<>();
+    /** The latest end of each task in {@link #finishedVersions}, unless a newer version of it was taken since. */
+    private final Map<String, End> lastEnd = new HashMap<>();
+    /**
+     * Every end in the order it was learnt, forgotten after the retention: pruning pops the expired ones from the head
+     * instead of scanning every end each commit round (tens of thousands under load, all under the monitor).
+     */
+    private final RetentionQueue<End> ends;
+    /** Where {@link #forgetEndsBefore} sends the ids of the ends that expired; set for the length of that call. */
+    private @Nullable Consumer<String> forgetting;
+
+    /** One end of a task, as {@link #ends} holds it; identity tells a superseded end from the latest. */
+    private record End(String id) {}
     /** Tasks leased since the last {@link #publishLeases}. */
     private final List<OwnedTask> unpublished = new ArrayList<>();
 
@@ -53,6 +65,9 @@ final class OwnedTasks {
 
     OwnedTasks(QueueContext ctx) {
         this.ctx = ctx;
+        // No count bound: an end is kept for the whole retention, it is what keeps a replayed version from running
+        // again.
+        this.ends = new RetentionQueue<>(ctx.options.retention(), Integer.MAX_VALUE, this::expired);
         for (TaskPriority p : TaskPriority.values()) {
             bands.put(p, new TreeSet<>(BY_READY));
         }
@@ -225,7 +240,7 @@ final class OwnedTasks {
             e = new OwnedTask(partition, TaskTopics.routingKey(s));
             entries.put(s.id(), e);
         }
-        finishedAt.remove(s.id());
+        lastEnd.remove(s.id()); // its end is no longer the latest news of it: never forgotten by the retention
         e.snapshot = s;
         e.version = s.version();
         e.offset = offset;
@@ -248,13 +263,19 @@ final class OwnedTasks {
     /** This member ended {@code version} of a task. */
     void ended(String id, long version) {
         finishedVersions.put(id, version);
-        finishedAt.put(id, ctx.clock.now());
+        remember(id);
     }
 
     /** A done record for {@code version} of a task was read; the highest version ended is kept. */
     void endRead(String id, long version) {
         finishedVersions.merge(id, version, Math::max);
-        finishedAt.put(id, ctx.clock.now());
+        remember(id);
+    }
+
+    private void remember(String id) {
+        End end = new End(id);
+        lastEnd.put(id, end);
+        ends.add(end, ctx.clock.now());
     }
 
     boolean endedAtOrAfter(String id, long version) {
@@ -264,19 +285,32 @@ final class OwnedTasks {
     /** A redriven task may run again. */
     void forgetEnd(String id) {
         finishedVersions.remove(id);
-        finishedAt.remove(id);
+        lastEnd.remove(id);
     }
 
-    /** Forgets the ends older than {@code horizon}, telling {@code forgotten} each task id. */
-    void forgetEndsBefore(Instant horizon, Consumer<String> forgotten) {
-        finishedAt.entrySet().removeIf(en -> {
-            boolean old = en.getValue().isBefore(horizon);
-            if (old) {
-                finishedVersions.remove(en.getKey());
-                forgotten.accept(en.getKey());
+    /**
+     * Forgets the ends that are older than the retention at {@code now}, telling {@code forgotten} each task id, in
+     * the order they ended. Ends are timed on the queue's clock, which only moves forward.
+     */
+    void forgetEndsBefore(Instant now, Consumer<String> forgotten) {
+        forgetting = forgotten;
+        try {
+            ends.expire(now);
+        } finally {
+            forgetting = null;
+        }
+    }
+
+    /** An end left the retention: forgotten unless the task ended again, was taken again or redriven since. */
+    private void expired(End end) {
+        if (lastEnd.get(end.id()) == end) {
+            lastEnd.remove(end.id());
+            finishedVersions.remove(end.id());
+            Consumer<String> to = forgetting;
+            if (to != null) {
+                to.accept(end.id());
             }
-            return old;
-        });
+        }
     }
 
     // ---- partitions

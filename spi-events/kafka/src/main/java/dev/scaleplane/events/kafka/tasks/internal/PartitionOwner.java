@@ -95,10 +95,14 @@ final class PartitionOwner extends ConsumerThread {
                     });
                 }
                 nextCommit = System.nanoTime() + ctx.config.commitInterval().toNanos();
+                List<String> tombstones;
                 synchronized (ctx.lock) {
                     owned.publishLeases(topics::sendState);
-                    views.prune(owned, topics);
+                    tombstones = views.prune(owned);
                 }
+                // Thousands a round under load: sent outside the monitor. A redrive racing one is no new hazard: the
+                // redriving process need not be this one, so the monitor never ordered the two.
+                tombstones.forEach(topics::deleteState);
             }
         }
         Map<TopicPartition, OffsetAndMetadata> offsets = committable(owned.partitions());

@@ -7,6 +7,7 @@ import dev.scaleplane.events.kafka.tasks.KafkaTaskQueueConfig;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.DoubleSupplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -22,6 +23,13 @@ import org.slf4j.LoggerFactory;
  * to hold it. Writes whose acknowledgement must precede the change they record are awaited under it (a submit is the
  * exception, see {@link KafkaTaskQueue}). Result futures are never completed under it: code under the monitor
  * {@link #defer}s their completion, and the public entry points {@link #drainCompletions()} after releasing it.
+ *
+ * <p>Only state transitions need the monitor, not the records that carry them out: the hot writes (a submit, a
+ * lease's success) are decided under it and encoded and handed to the producer after releasing it. That keeps each
+ * task's records in order because nothing writes a record of a task while a write of it is in flight (a new task is
+ * unknown until its write is applied; an ending one is {@link OwnedTask#writing}); records of different tasks need no
+ * order. Such a write is counted ({@link #sending()}) under the monitor once it passed its open check, and close waits
+ * for the count to drain before it closes the producer.
  */
 final class QueueContext {
     /** One log category for the whole queue, whichever part logs. */
@@ -39,6 +47,9 @@ final class QueueContext {
     final Object lock = new Object();
 
     private final ConcurrentLinkedQueue<Runnable> completions = new ConcurrentLinkedQueue<>();
+    /** Writes decided under the monitor whose records are being handed to the producer outside it. */
+    private final AtomicInteger sending = new AtomicInteger();
+
     private volatile boolean closed;
     private volatile @Nullable Throwable startFailure;
 
@@ -104,6 +115,38 @@ final class QueueContext {
         if (closed) {
             throw new TaskQueueClosedException(
                     "the Kafka task queue " + config.topicPrefix() + " is closed (" + what + ")");
+        }
+    }
+
+    /**
+     * Counts a write whose records the caller hands to the producer after releasing the monitor; called under it, once
+     * the write passed its open check. Each call is paired with {@link #sent()}.
+     */
+    void sending() {
+        sending.incrementAndGet();
+    }
+
+    /** The records of a write counted by {@link #sending()} are with the producer (or failed to its callbacks). */
+    void sent() {
+        sending.decrementAndGet();
+    }
+
+    /**
+     * Waits, after {@link #markClosed()}, until every write counted by {@link #sending()} handed its records over,
+     * so that closing the producer flushes them instead of refusing them (their callers would wait for an
+     * acknowledgement nobody applies). A hand-over takes microseconds, at most the producer's blocking time.
+     */
+    void awaitSending() {
+        boolean interrupted = false;
+        while (sending.get() > 0) {
+            try {
+                Thread.sleep(1);
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 

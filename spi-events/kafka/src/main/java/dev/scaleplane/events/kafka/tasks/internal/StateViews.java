@@ -3,8 +3,10 @@ package dev.scaleplane.events.kafka.tasks.internal;
 import dev.scaleplane.api.orchestration.TaskFailedException;
 import dev.scaleplane.core.orchestration.support.RetentionQueue;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -196,18 +198,20 @@ final class StateViews {
 
     /**
      * Forgets what the retention and the idempotency window no longer cover: finished tasks' states and futures, the
-     * owner's marks of ended task versions (deleting their state records), and expired idempotency keys.
+     * owner's marks of ended task versions, and expired idempotency keys.
+     *
+     * @return the ids whose state records to delete (a tombstone each), for the caller to send after releasing the
+     *     monitor: the member that saw the end deletes the state record once retention passed, so the compacted state
+     *     topic (read whole by every process at start) holds unfinished and recent tasks only
      */
-    void prune(OwnedTasks owned, TaskTopics topics) {
+    List<String> prune(OwnedTasks owned) {
         Instant now = ctx.clock.now();
         finished.expire(now);
-        Instant horizon = now.minus(ctx.options.retention());
-        owned.forgetEndsBefore(horizon, id -> {
-            // The member that saw the end deletes the state record once retention passed, so the compacted
-            // state topic (read whole by every process at start) holds unfinished and recent tasks only.
+        List<String> tombstones = new ArrayList<>();
+        owned.forgetEndsBefore(now, id -> {
             StateView sv = states.get(id);
             if (sv == null || sv.state().isTerminal()) { // not redriven meanwhile
-                topics.deleteState(id);
+                tombstones.add(id);
             }
         });
         Instant idemHorizon = ctx.clock.now().minus(ctx.options.idempotencyWindow());
@@ -215,5 +219,6 @@ final class StateViews {
             StateView sv = states.get(id);
             return sv == null ? !submitting.contains(id) : sv.submittedAt().isBefore(idemHorizon);
         });
+        return tombstones;
     }
 }

@@ -2,6 +2,7 @@ package dev.scaleplane.events.kafka.tasks.internal;
 
 import static dev.scaleplane.events.kafka.tasks.internal.QueueContext.log;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.scaleplane.api.orchestration.Lease;
 import dev.scaleplane.api.orchestration.LeaseLostException;
 import dev.scaleplane.api.orchestration.TaskDeadLetter;
@@ -14,6 +15,8 @@ import dev.scaleplane.events.kafka.tasks.internal.TaskRecords.Snapshot;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.jspecify.annotations.Nullable;
 
@@ -70,39 +73,111 @@ final class TaskOutcomes {
 
     /**
      * {@link #finish(OwnedTask, TaskState, Object, String, Runnable)}, with a {@linkplain GroupCommit#beginDetached
-     * detached} write when {@code detached}.
+     * detached} write when {@code detached}; the records are sent before it returns, under the monitor.
      */
     GroupCommit.Write finish(
             OwnedTask e, TaskState state, @Nullable Object result, String why, Runnable counted, boolean detached) {
+        // Encoded before anything changes: a result that is not JSON fails the call and writes nothing.
+        JsonNode resultJson = TaskRecords.tree("result", result);
+        return prepareFinish(e, state, result, resultJson, why, counted, detached)
+                .send();
+    }
+
+    /**
+     * Decides a task's end under the monitor and returns it unsent: the caller hands its records to the producer with
+     * {@link Ending#send()}, after releasing the monitor if it likes, and must call it exactly once. Until the write is
+     * applied the task is {@link OwnedTask#writing}: nothing else writes a record of it (a cancel, its deadline, a
+     * lapse), so its records keep their order without the monitor.
+     *
+     * @param resultJson {@code result} as {@link TaskRecords#tree} encoded it
+     */
+    Ending prepareFinish(
+            OwnedTask e,
+            TaskState state,
+            @Nullable Object result,
+            JsonNode resultJson,
+            String why,
+            Runnable counted,
+            boolean detached) {
         e.version++;
         long version = e.version;
         String id = e.snapshot.id();
         StateView sv = e.stateView(state, e.snapshot.attempts(), result, why, ctx.clock.now());
-        // Encoded before anything is sent: a result that is not JSON fails the call and writes nothing.
-        byte[] stateBytes = TaskRecords.bytes(TaskRecords.state(sv));
-        byte[] doneBytes = TaskRecords.bytes(TaskRecords.done(id, version, state));
         GroupCommit.Write w = detached ? commits.beginDetached("finish") : commits.begin("finish");
         e.writing = true;
-        topics.sendTask(e.partition, e.routingKey, doneBytes, w.record(true));
-        topics.sendState(id, version, stateBytes, w.record(false));
-        w.seal(
-                () -> {
-                    e.writing = false;
-                    RecordMetadata meta = w.metadata();
-                    // Unless the consumer read the done record first, it skips it when it comes.
-                    if (owned.owns(meta.partition()) && !owned.endedAtOrAfter(id, version)) {
-                        owned.wrote(meta.partition(), meta.offset());
-                    }
-                    owned.removeIfHeld(e);
-                    owned.ended(id, version);
-                    views.apply(sv);
-                    counted.run();
-                },
-                ex -> {
-                    e.writing = false;
-                    owned.restoreAfterFailedWrite(e);
-                });
-        return w;
+        Runnable onAck = () -> {
+            e.writing = false;
+            RecordMetadata meta = w.metadata();
+            // Unless the consumer read the done record first, it skips it when it comes.
+            if (owned.owns(meta.partition()) && !owned.endedAtOrAfter(id, version)) {
+                owned.wrote(meta.partition(), meta.offset());
+            }
+            owned.removeIfHeld(e);
+            owned.ended(id, version);
+            views.apply(sv);
+            counted.run();
+        };
+        Consumer<RuntimeException> onFailure = ex -> {
+            e.writing = false;
+            owned.restoreAfterFailedWrite(e);
+        };
+        ctx.sending();
+        return new Ending(e, sv, resultJson, w, onAck, onFailure);
+    }
+
+    /** An end decided by {@link #prepareFinish}, its records not yet sent. */
+    final class Ending {
+        private final OwnedTask task;
+        private final StateView state;
+        private final JsonNode resultJson;
+        private final GroupCommit.Write write;
+        private final Runnable onAck;
+        private final Consumer<RuntimeException> onFailure;
+
+        private Ending(
+                OwnedTask task,
+                StateView state,
+                JsonNode resultJson,
+                GroupCommit.Write write,
+                Runnable onAck,
+                Consumer<RuntimeException> onFailure) {
+            this.task = task;
+            this.state = state;
+            this.resultJson = resultJson;
+            this.write = write;
+            this.onAck = onAck;
+            this.onFailure = onFailure;
+        }
+
+        /**
+         * Encodes and sends the done record and the terminal state, then seals the write; under the monitor or not.
+         *
+         * @return the write, to await (or, detached, whose future to hand out) outside the monitor
+         */
+        GroupCommit.Write send() {
+            try {
+                Callback done = write.record(true);
+                Callback st = write.record(false);
+                byte[] doneBytes;
+                byte[] stateBytes;
+                try {
+                    doneBytes = TaskRecords.bytes(TaskRecords.done(state.id(), state.version(), state.state()));
+                    stateBytes = TaskRecords.bytes(TaskRecords.state(state, resultJson));
+                } catch (RuntimeException ex) {
+                    // Not expected (the result is encoded already): fail the write as if the broker refused it,
+                    // which puts the task back in the queue.
+                    done.onCompletion(null, ex);
+                    st.onCompletion(null, ex);
+                    return write;
+                }
+                topics.sendTask(task.partition, task.routingKey, doneBytes, done);
+                topics.sendState(state.id(), state.version(), stateBytes, st);
+                return write;
+            } finally {
+                write.seal(onAck, onFailure);
+                ctx.sent();
+            }
+        }
     }
 
     /** Cancels a task this member owns: its lease, if any, is lost ({@code CANCELLED}), and it ends. */

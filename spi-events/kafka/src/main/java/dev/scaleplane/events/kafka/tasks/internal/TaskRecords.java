@@ -77,18 +77,34 @@ final class TaskRecords {
 
     /** Encodes a payload or result with its class name. */
     static void putValue(ObjectNode into, String field, @Nullable Object value) {
+        putTree(into, field, value, tree(field, value));
+    }
+
+    /**
+     * A payload or result as JSON, for {@link #putTree}: encoding it first lets a caller find out whether it can be
+     * encoded before it changes anything.
+     *
+     * @throws IllegalArgumentException naming the field and the value's class if it cannot be encoded
+     */
+    static JsonNode tree(String field, @Nullable Object value) {
         if (value == null) {
-            into.set(field, NullNode.getInstance());
-            return;
+            return NullNode.getInstance();
         }
         try {
-            into.set(field, MAPPER.valueToTree(value));
+            return MAPPER.valueToTree(value);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(
                     field + " of class " + value.getClass().getName() + " cannot be encoded as JSON: " + e.getMessage(),
                     e);
         }
-        into.put(field + "Class", value.getClass().getName());
+    }
+
+    /** Puts a value encoded by {@link #tree} with its class name, as {@link #putValue} does. */
+    static void putTree(ObjectNode into, String field, @Nullable Object value, JsonNode tree) {
+        into.set(field, tree);
+        if (value != null) {
+            into.put(field + "Class", value.getClass().getName());
+        }
     }
 
     /** Decodes a value written by {@link #putValue}. */
@@ -205,6 +221,11 @@ final class TaskRecords {
 
     /** A state record: what every process learns of a task from the state topic. */
     static ObjectNode state(StateView sv) {
+        return state(sv, tree("result", sv.result()));
+    }
+
+    /** {@link #state(StateView)} with the result encoded already by {@link #tree}. */
+    static ObjectNode state(StateView sv, JsonNode result) {
         ObjectNode n = MAPPER.createObjectNode();
         n.put("id", sv.id());
         n.put("state", sv.state().name());
@@ -216,7 +237,7 @@ final class TaskRecords {
         putText(n, "idempotencyKey", sv.idempotencyKey());
         n.put("submittedAt", sv.submittedAt().toString());
         n.put("message", sv.message());
-        putValue(n, "result", sv.result());
+        putTree(n, "result", sv.result(), result);
         return n;
     }
 

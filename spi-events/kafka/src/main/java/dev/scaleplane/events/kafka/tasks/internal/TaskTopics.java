@@ -34,8 +34,8 @@ import org.apache.kafka.common.utils.Utils;
 /**
  * The queue's three topics ({@code <prefix>.tasks}, {@code .state}, {@code .dead}): creating them, the partition of a
  * routing key, and the writes to them through the queue's one producer ({@code acks=all}; the hot writes are
- * acknowledged in groups through {@link GroupCommit}). Thread-safe; sends keep their order per partition only if the
- * caller holds the queue's monitor while sending.
+ * acknowledged in groups through {@link GroupCommit}). Thread-safe; per partition the producer keeps the order in which
+ * sends were called, and {@link QueueContext} says why the queue's writes need no more than that.
  */
 final class TaskTopics {
     /** Header of a state record carrying its version. */
@@ -196,7 +196,7 @@ final class TaskTopics {
 
     /**
      * Sends an encoded task-topic record; {@code callback} learns the outcome, also of a send that fails at once.
-     * Keeps order per partition only under the queue's monitor.
+     * Keeps the order of the calls per partition.
      */
     void sendTask(int partition, String key, byte[] value, Callback callback) {
         send(new ProducerRecord<>(tasks, partition, key, value), callback);
