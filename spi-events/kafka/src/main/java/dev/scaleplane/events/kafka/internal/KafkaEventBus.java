@@ -133,13 +133,7 @@ public final class KafkaEventBus extends AbstractEventBus {
                 ready.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
             }
             ready.join();
-            Wire.Encoded encoded = wire.encode(event);
-            ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(
-                    topic,
-                    null,
-                    event.orderingKey().getBytes(java.nio.charset.StandardCharsets.UTF_8),
-                    encoded.value(),
-                    encoded.headers());
+            ProducerRecord<byte[], byte[]> record = wire.record(topic, event);
             // The callback runs on the producer's single I/O thread, which bounds throughput: keep it short.
             BusMetrics.Count published = metrics.published(topic);
             // The id, not the event: the callback then touches no object of the publishing thread but the future.
@@ -152,8 +146,8 @@ public final class KafkaEventBus extends AbstractEventBus {
                     result.complete(new PublishReceipt(topic, id, position(meta)));
                 } else {
                     metrics.publishFailed(topic).increment();
-                    result.completeExceptionally(new PublishException(
-                            topic, event.id(), "the broker did not accept it: " + failure, failure));
+                    result.completeExceptionally(
+                            new PublishException(topic, id, "the broker did not accept it: " + failure, failure));
                 }
             });
         } catch (java.util.concurrent.TimeoutException e) {

@@ -309,38 +309,41 @@ final class Member implements Subscription {
             return;
         }
         // One lock round per fetched batch, not per record; the queue hand-off happens outside it.
-        Work[] batch = new Work[count];
+        long[] sequences = new long[count];
         synchronized (st) {
             for (int i = 0; i < count; i++) {
-                ConsumerRecord<byte[], byte[]> r = records.get(i);
-                batch[i] = new Work(st, r, st.track(r.offset()));
+                sequences[i] = st.track(records.get(i).offset());
             }
         }
         pending.addAndGet(count);
         if (workers.length == 1) {
-            workers[0].queue.add(batch);
+            workers[0].queue.add(
+                    new Batch(st, count == records.size() ? records : records.subList(0, count), sequences));
             return;
         }
         // Routed by key hash, then handed over in one queue operation per handler thread, in fetch order.
         int[] route = new int[count];
         int[] sizes = new int[workers.length];
         for (int i = 0; i < count; i++) {
-            byte[] key = batch[i].record.key();
+            byte[] key = records.get(i).key();
             int hash = key == null ? 0 : java.util.Arrays.hashCode(key);
             route[i] = Math.floorMod(hash, workers.length);
             sizes[route[i]]++;
         }
-        Work[][] routed = new Work[workers.length][];
+        List<List<ConsumerRecord<byte[], byte[]>>> routedRecords = new ArrayList<>(workers.length);
+        long[][] routedSequences = new long[workers.length][];
         for (int w = 0; w < workers.length; w++) {
-            routed[w] = new Work[sizes[w]];
-            sizes[w] = 0;
+            routedRecords.add(new ArrayList<>(sizes[w]));
+            routedSequences[w] = new long[sizes[w]];
         }
         for (int i = 0; i < count; i++) {
-            routed[route[i]][sizes[route[i]]++] = batch[i];
+            List<ConsumerRecord<byte[], byte[]>> to = routedRecords.get(route[i]);
+            routedSequences[route[i]][to.size()] = sequences[i];
+            to.add(records.get(i));
         }
         for (int w = 0; w < workers.length; w++) {
-            if (routed[w].length > 0) {
-                workers[w].queue.add(routed[w]);
+            if (sizes[w] > 0) {
+                workers[w].queue.add(new Batch(st, routedRecords.get(w), routedSequences[w]));
             }
         }
     }
@@ -358,9 +361,9 @@ final class Member implements Subscription {
         }
     }
 
-    /** Called by a handler thread after it finished a record: wakes the poll thread once there is room again. */
-    private void finished() {
-        if (pending.decrementAndGet() <= bus.config.maxPending() / 2 && pausedForLimit) {
+    /** Called by a handler thread after it is done with records: wakes the poll thread once there is room again. */
+    private void finished(int records) {
+        if (pending.addAndGet(-records) <= bus.config.maxPending() / 2 && pausedForLimit) {
             LockSupport.unpark(pollThread);
         }
     }
@@ -564,35 +567,50 @@ final class Member implements Subscription {
     // Handler threads
     // ---------------------------------------------------------------------------------------------------------------
 
-    /** Runs one record on its handler thread, unless its partition was revoked meanwhile. */
-    private void runWork(Work work) {
-        PartitionState st = work.state;
+    /**
+     * Runs a batch of one partition's records on its handler thread, in order, and stops at the first record that
+     * finds the partition revoked (the rest stay unfinished, so uncommitted). {@code running} is raised once for the
+     * batch, not per record, and the revoked flag is read before each record, so a revocation still waits only for
+     * the record in progress. Each record is marked finished (and no longer pending) as soon as it is done: a handler
+     * that blocks must not hold back the commit offset or the flow control of the records before it.
+     */
+    private void runBatch(Batch batch, Worker worker) {
+        PartitionState st = batch.state;
+        long[] sequences = batch.sequences;
+        int count = sequences.length;
         synchronized (st) {
             if (st.revoked) {
-                finished();
+                finished(count);
                 return;
             }
             st.running++;
         }
-        boolean done = false;
+        int ran = 0;
         try {
-            done = process(work.record);
+            while (ran < count && !st.revoked) {
+                boolean done = process(batch.records.get(ran), worker);
+                if (done) {
+                    synchronized (st) {
+                        st.finish(sequences[ran]);
+                    }
+                }
+                ran++;
+                finished(1);
+            }
         } finally {
             synchronized (st) {
-                if (done) {
-                    st.finish(work.sequence);
-                }
                 st.running--;
                 if (st.running == 0) {
                     st.notifyAll();
                 }
             }
-            finished();
+            // The rest of a batch cut short by revocation, or by a failure escaping process(): never started.
+            finished(count - ran);
         }
     }
 
     /** Handles one record to the end (handled, filtered, duplicate, sent to retry or dead-lettered). */
-    private boolean process(ConsumerRecord<byte[], byte[]> r) {
+    private boolean process(ConsumerRecord<byte[], byte[]> r, Worker worker) {
         Event<?> event;
         try {
             event = bus.wire.decode(r.headers(), r.value());
@@ -621,8 +639,7 @@ final class Member implements Subscription {
                 dedupe.record(dedupeKey, System.nanoTime());
             }
             meters.meters.delivered.increment();
-            Worker worker = Worker.current();
-            if (worker != null && worker.sampleLatency(System.nanoTime())) {
+            if (worker.sampleLatency(System.nanoTime())) {
                 long latency = bus.busClock().millis() - event.time().toEpochMilli();
                 if (latency >= 0) {
                     meters.meters.latency.record(latency, TimeUnit.MILLISECONDS);
@@ -777,7 +794,8 @@ final class Member implements Subscription {
         long next = -1;
         long committed = -1;
         int running;
-        boolean revoked;
+        /** Written under this state's lock; read without it by handler threads between records. */
+        volatile boolean revoked;
 
         PartitionState(TopicPartition tp, AtomicLong lag) {
             this.tp = tp;
@@ -831,8 +849,11 @@ final class Member implements Subscription {
         }
     }
 
-    /** A record, the state of its partition and its sequence number there, queued for a handler thread. */
-    private record Work(PartitionState state, ConsumerRecord<byte[], byte[]> record, long sequence) {}
+    /**
+     * Records of one partition fetched together and routed to one handler thread, in offset order, with their sequence
+     * numbers in the partition's state. The handler thread owns {@code sequences} once it is queued.
+     */
+    private record Batch(PartitionState state, List<ConsumerRecord<byte[], byte[]>> records, long[] sequences) {}
 
     /** One handler thread and its queue of record batches (each in offset order of one partition). */
     private final class Worker implements Runnable {
@@ -843,9 +864,8 @@ final class Member implements Subscription {
         private static final int SAMPLE_EVERY = 64;
 
         private static final long SPARSE_NANOS = 1_000_000;
-        private static final ThreadLocal<Worker> CURRENT = new ThreadLocal<>();
 
-        final java.util.concurrent.LinkedBlockingQueue<Work[]> queue = new java.util.concurrent.LinkedBlockingQueue<>();
+        final java.util.concurrent.LinkedBlockingQueue<Batch> queue = new java.util.concurrent.LinkedBlockingQueue<>();
         final Thread thread;
         private volatile boolean stopping;
         private long delivered;
@@ -854,10 +874,6 @@ final class Member implements Subscription {
         Worker(String name) {
             thread = new Thread(this, name);
             thread.setDaemon(true);
-        }
-
-        static @Nullable Worker current() {
-            return CURRENT.get();
         }
 
         boolean sampleLatency(long now) {
@@ -875,8 +891,7 @@ final class Member implements Subscription {
 
         @Override
         public void run() {
-            CURRENT.set(this);
-            List<Work[]> batches = new ArrayList<>();
+            List<Batch> batches = new ArrayList<>();
             while (!stopping) {
                 try {
                     batches.add(queue.take());
@@ -887,17 +902,15 @@ final class Member implements Subscription {
                     continue;
                 }
                 queue.drainTo(batches, 64);
-                for (Work[] batch : batches) {
-                    for (Work work : batch) {
-                        runWork(work);
-                    }
+                for (Batch batch : batches) {
+                    runBatch(batch, this);
                 }
                 batches.clear();
             }
             // Whatever is still queued was never started: it stays unfinished and uncommitted.
             int queued = 0;
-            for (Work[] batch : queue) {
-                queued += batch.length;
+            for (Batch batch : queue) {
+                queued += batch.sequences.length;
             }
             pending.addAndGet(-queued);
             queue.clear();

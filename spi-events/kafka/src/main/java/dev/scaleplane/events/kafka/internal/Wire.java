@@ -7,7 +7,6 @@ import dev.scaleplane.api.events.EventDecodingException;
 import dev.scaleplane.core.codec.BinaryBinding;
 import dev.scaleplane.core.codec.EventCodec;
 import dev.scaleplane.events.kafka.KafkaBusConfig.WireFormat;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,6 +14,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeader;
@@ -53,18 +53,23 @@ final class Wire {
         this.format = format;
     }
 
-    /** The record value and headers of an event in the configured content mode. */
-    Encoded encode(Event<?> event) {
+    /**
+     * The record of an event in the configured content mode, keyed by its ordering key. Built on the publishing
+     * thread for every publish, so the headers go straight into the record's own header list.
+     */
+    ProducerRecord<byte[], byte[]> record(String topic, Event<?> event) {
+        String orderingKey = event.orderingKey();
+        byte[] key = orderingKey.getBytes(UTF_8);
         if (format == WireFormat.STRUCTURED) {
-            return new Encoded(
-                    codec.encodeStructured(event),
-                    List.of(new RecordHeader(CONTENT_TYPE, EventCodec.STRUCTURED_CONTENT_TYPE.getBytes(UTF_8))));
+            return new ProducerRecord<>(topic, null, key, codec.encodeStructured(event), List.of(STRUCTURED));
         }
-        // Headers straight into an array, presized: no intermediate map, no list growth on the publish path.
-        HeaderArray collected = new HeaderArray(stable);
-        byte[] body = codec.encodeBinary(event, BinaryBinding.KAFKA, collected);
-        return new Encoded(body, collected.toList());
+        HeaderCollector headers = new HeaderCollector(stable, orderingKey, key);
+        byte[] body = codec.encodeBinary(event, BinaryBinding.KAFKA, headers);
+        return new ProducerRecord<>(topic, null, key, body, headers.headers);
     }
+
+    private static final Header STRUCTURED =
+            new RecordHeader(CONTENT_TYPE, EventCodec.STRUCTURED_CONTENT_TYPE.getBytes(UTF_8));
 
     /**
      * Encoded headers of the attributes that repeat from event to event (spec version, source, type, content type),
@@ -105,27 +110,26 @@ final class Wire {
 
     private final StableHeaders stable = new StableHeaders();
 
-    /** Collects encoded headers into an array. */
-    private static final class HeaderArray implements BiConsumer<String, String> {
+    /**
+     * Collects encoded headers into record headers, which the producer record copies in one exact-size array copy. A
+     * header whose value is the ordering key itself (the subject, usually) reuses the key's bytes.
+     */
+    private static final class HeaderCollector implements BiConsumer<String, String> {
+        final RecordHeaders headers = new RecordHeaders();
         private final StableHeaders stable;
-        private Header[] headers = new Header[12];
-        private int size;
+        private final String orderingKey;
+        private final byte[] keyBytes;
 
-        HeaderArray(StableHeaders stable) {
+        HeaderCollector(StableHeaders stable, String orderingKey, byte[] keyBytes) {
             this.stable = stable;
+            this.orderingKey = orderingKey;
+            this.keyBytes = keyBytes;
         }
 
         @Override
         public void accept(String key, String value) {
-            if (size == headers.length) {
-                headers = Arrays.copyOf(headers, size * 2);
-            }
-            headers[size++] = stable.header(key, value);
-        }
-
-        /** A fixed-size view; the producer record copies it once into its own headers. */
-        List<Header> toList() {
-            return Arrays.asList(headers).subList(0, size);
+            // Identity, not equality: only the very string the key bytes were encoded from is known to match them.
+            headers.add(value == orderingKey ? new RecordHeader(key, keyBytes) : stable.header(key, value));
         }
     }
 
@@ -194,7 +198,4 @@ final class Wire {
         headers.remove(key);
         headers.add(key, value.getBytes(UTF_8));
     }
-
-    /** A record value with its headers. */
-    record Encoded(byte[] value, List<Header> headers) {}
 }
