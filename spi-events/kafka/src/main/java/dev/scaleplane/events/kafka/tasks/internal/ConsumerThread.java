@@ -3,8 +3,12 @@ package dev.scaleplane.events.kafka.tasks.internal;
 import static dev.scaleplane.events.kafka.tasks.internal.QueueContext.log;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import org.apache.kafka.clients.consumer.CloseOptions;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -65,6 +69,32 @@ abstract class ConsumerThread {
 
     /** Polls until the queue closes. */
     abstract void poll() throws InterruptedException;
+
+    /**
+     * Whether a record of a poll needs nothing from this consumer (this process's own write, applied already), so it
+     * is not even decoded; under the monitor. A record that needs something is checked again before it is applied.
+     */
+    abstract boolean skip(ConsumerRecord<String, byte[]> rec);
+
+    /**
+     * The records of one poll that {@link #skip} does not rule out, picked under the monitor in one acquisition, for
+     * the subclass to decode after releasing it: the monitor is shared by every submitter and worker, and decoding
+     * JSON needs none of its state.
+     */
+    final List<ConsumerRecord<String, byte[]>> toDecode(ConsumerRecords<String, byte[]> records) {
+        List<ConsumerRecord<String, byte[]>> out = new ArrayList<>();
+        if (records.isEmpty()) {
+            return out;
+        }
+        synchronized (ctx.lock) {
+            for (ConsumerRecord<String, byte[]> rec : records) {
+                if (!skip(rec)) {
+                    out.add(rec);
+                }
+            }
+        }
+        return out;
+    }
 
     private void run() {
         try {

@@ -62,26 +62,7 @@ final class PartitionOwner extends ConsumerThread {
         long nextCommit = 0;
         while (!ctx.closed()) {
             ConsumerRecords<String, byte[]> records = consumer.poll(QueueContext.POLL);
-            synchronized (ctx.lock) {
-                for (TopicPartition tp : records.partitions()) {
-                    for (ConsumerRecord<String, byte[]> rec : records.records(tp)) {
-                        try {
-                            apply(rec);
-                        } catch (RuntimeException ex) {
-                            // Applying it needed a write the broker refused: read it again on the next poll.
-                            log.warn(
-                                    "Kafka task queue {}: record {}@{} will be read again: {}",
-                                    ctx.config.topicPrefix(),
-                                    tp,
-                                    rec.offset(),
-                                    ex.toString());
-                            consumer.seek(tp, rec.offset());
-                            break;
-                        }
-                    }
-                }
-                owned.replayed(p -> consumer.position(new TopicPartition(topics.tasks, p)));
-            }
+            apply(records);
             ctx.drainCompletions();
             // Cancels and dead letters this poll wrote: acknowledged together, awaited outside the monitor.
             awaitWrites();
@@ -223,31 +204,84 @@ final class PartitionOwner extends ConsumerThread {
         applySnapshot(meta.partition(), meta.offset(), s);
     }
 
-    private void apply(ConsumerRecord<String, byte[]> rec) {
-        int partition = rec.partition();
-        if (!owned.owns(partition)) {
+    /**
+     * Applies one poll's records. Most are this member's own writes, applied when acknowledged and skipped unparsed;
+     * the others are decoded outside the monitor, which every submitter and worker shares, between a first
+     * acquisition that picks them and a second that applies them (checking again: an acknowledgement may have been
+     * applied meanwhile).
+     */
+    private void apply(ConsumerRecords<String, byte[]> records) {
+        List<ConsumerRecord<String, byte[]>> news = toDecode(records);
+        if (news.isEmpty()) {
+            synchronized (ctx.lock) {
+                owned.replayed(p -> consumer.position(new TopicPartition(topics.tasks, p)));
+            }
             return;
         }
-        if (owned.wroteItself(partition, rec.offset())) {
-            return; // written and applied by this instance
+        List<Object> decoded = new ArrayList<>(news.size());
+        for (ConsumerRecord<String, byte[]> rec : news) {
+            decoded.add(decode(rec));
         }
-        JsonNode n;
+        synchronized (ctx.lock) {
+            Set<TopicPartition> stopped = new HashSet<>();
+            for (int i = 0; i < news.size(); i++) {
+                ConsumerRecord<String, byte[]> rec = news.get(i);
+                TopicPartition tp = new TopicPartition(rec.topic(), rec.partition());
+                if (stopped.contains(tp) || skip(rec)) {
+                    continue;
+                }
+                try {
+                    apply(rec, decoded.get(i));
+                } catch (RuntimeException ex) {
+                    // Applying it needed a write the broker refused: read it again on the next poll.
+                    log.warn(
+                            "Kafka task queue {}: record {}@{} will be read again: {}",
+                            ctx.config.topicPrefix(),
+                            tp,
+                            rec.offset(),
+                            ex.toString());
+                    consumer.seek(tp, rec.offset());
+                    stopped.add(tp);
+                }
+            }
+            owned.replayed(p -> consumer.position(new TopicPartition(topics.tasks, p)));
+        }
+    }
+
+    /**
+     * Whether a record is not this member's to apply: its partition is not owned, or this member wrote and applied it
+     * itself (forgetting that mark, so call it once per reading). Under the monitor.
+     */
+    @Override
+    boolean skip(ConsumerRecord<String, byte[]> rec) {
+        return !owned.owns(rec.partition()) || owned.wroteItself(rec.partition(), rec.offset());
+    }
+
+    /** A record's content: a {@link Snapshot}, the parsed JSON of another kind, or the {@link IOException} why not. */
+    private static Object decode(ConsumerRecord<String, byte[]> rec) {
         try {
-            n = TaskRecords.parse(rec.value());
+            JsonNode n = TaskRecords.parse(rec.value());
+            return TaskRecords.TASK.equals(n.path("kind").asText("")) ? TaskRecords.snapshot(n) : n;
         } catch (IOException ex) {
+            return ex;
+        }
+    }
+
+    /** Applies a decoded record; under the monitor. */
+    private void apply(ConsumerRecord<String, byte[]> rec, Object decoded) {
+        int partition = rec.partition();
+        if (decoded instanceof IOException ex) {
             undecodable(rec, ex);
             return;
         }
+        if (decoded instanceof Snapshot s) {
+            applySnapshot(partition, rec.offset(), s);
+            return;
+        }
+        JsonNode n = (JsonNode) decoded;
         String kind = n.path("kind").asText("");
         String id = n.path("id").asText("");
         switch (kind) {
-            case TaskRecords.TASK -> {
-                try {
-                    applySnapshot(partition, rec.offset(), TaskRecords.snapshot(n));
-                } catch (IOException ex) {
-                    undecodable(rec, ex);
-                }
-            }
             case TaskRecords.DONE -> {
                 OwnedTask e = owned.get(id);
                 long version = n.path("version").asLong();

@@ -13,6 +13,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reads the compacted state and dead-letter topics whole, from the beginning and then as they grow, into the {@link
@@ -56,10 +57,8 @@ final class ViewReader extends ConsumerThread {
         Map<TopicPartition, Long> ends = new HashMap<>(consumer.endOffsets(parts));
         while (!ctx.closed()) {
             ConsumerRecords<String, byte[]> records = consumer.poll(QueueContext.POLL);
-            synchronized (ctx.lock) {
-                for (ConsumerRecord<String, byte[]> rec : records) {
-                    apply(rec);
-                }
+            if (!records.isEmpty()) {
+                apply(records);
             }
             ctx.drainCompletions();
             if (!ends.isEmpty()) {
@@ -73,37 +72,78 @@ final class ViewReader extends ConsumerThread {
         }
     }
 
-    private void apply(ConsumerRecord<String, byte[]> rec) {
-        if (rec.value() == null) {
+    /**
+     * Applies one poll's records. Most state records are this process's own writes, known already and skipped
+     * without parsing; the others are parsed outside the monitor, which every submitter and worker shares, between a
+     * first acquisition that picks them and a second that applies them (checking again, since an acknowledgement may
+     * have been applied meanwhile).
+     */
+    private void apply(ConsumerRecords<String, byte[]> records) {
+        List<ConsumerRecord<String, byte[]>> news = toDecode(records);
+        if (news.isEmpty()) {
             return;
+        }
+        // A state record decoded to its view, a dead-letter record parsed; null if unreadable.
+        List<@Nullable Object> decoded = new ArrayList<>(news.size());
+        for (ConsumerRecord<String, byte[]> rec : news) {
+            try {
+                JsonNode n = TaskRecords.parse(rec.value());
+                decoded.add(rec.topic().equals(topics.state) ? TaskRecords.stateView(n, ctx.clock.now()) : n);
+            } catch (IOException | RuntimeException e) {
+                unreadable(rec, e);
+                decoded.add(null);
+            }
+        }
+        synchronized (ctx.lock) {
+            for (int i = 0; i < news.size(); i++) {
+                ConsumerRecord<String, byte[]> rec = news.get(i);
+                Object d = decoded.get(i);
+                if (d != null && !skip(rec)) {
+                    apply(rec, d);
+                }
+            }
+        }
+    }
+
+    /** Whether a record needs nothing from this process (a deletion, or a state it knows); under the monitor. */
+    @Override
+    boolean skip(ConsumerRecord<String, byte[]> rec) {
+        if (rec.value() == null) {
+            return true;
         }
         if (rec.topic().equals(topics.state) && rec.key() != null) {
             long version = TaskTopics.version(rec.headers());
             if (version >= 0 && views.knows(rec.key(), version)) {
-                return; // mostly this process's own writes, applied when acknowledged: no need to parse them
+                return true; // mostly this process's own writes, applied when acknowledged: no need to parse them
             }
             OwnedTask e = owned.get(rec.key());
-            if (e != null && e.writing) {
-                // This process's own write, read before its acknowledgement came back: the write applies it, so the
-                // result future is completed by the caller that ended the task, before that caller returns.
-                return;
-            }
+            // This process's own write, read before its acknowledgement came back: the write applies it, so the
+            // result future is completed by the caller that ended the task, before that caller returns.
+            return e != null && e.writing;
         }
+        return false;
+    }
+
+    /** Applies a decoded record; under the monitor. */
+    private void apply(ConsumerRecord<String, byte[]> rec, Object decoded) {
         try {
-            JsonNode n = TaskRecords.parse(rec.value());
-            if (rec.topic().equals(topics.state)) {
-                views.apply(TaskRecords.stateView(n, ctx.clock.now()));
+            if (decoded instanceof StateView sv) {
+                views.apply(sv);
             } else {
-                deadLetters.applyRecord(n);
+                deadLetters.applyRecord((JsonNode) decoded);
             }
         } catch (IOException | RuntimeException e) {
-            log.warn(
-                    "Kafka task queue {}: skipping unreadable view record {}-{}@{}: {}",
-                    ctx.config.topicPrefix(),
-                    rec.topic(),
-                    rec.partition(),
-                    rec.offset(),
-                    e.toString());
+            unreadable(rec, e);
         }
+    }
+
+    private void unreadable(ConsumerRecord<String, byte[]> rec, Exception e) {
+        log.warn(
+                "Kafka task queue {}: skipping unreadable view record {}-{}@{}: {}",
+                ctx.config.topicPrefix(),
+                rec.topic(),
+                rec.partition(),
+                rec.offset(),
+                e.toString());
     }
 }
