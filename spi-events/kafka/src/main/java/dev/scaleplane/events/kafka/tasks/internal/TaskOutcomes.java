@@ -24,7 +24,8 @@ import org.jspecify.annotations.Nullable;
  * How a task this member owns ends or runs again. An end (success, failure, cancel, deadline, dead letter) appends a
  * {@code done} record and a terminal state; a failed or lapsed attempt gets the {@link TaskLifecycle} verdict, and a
  * retry appends a new version of the task (attempts and failure history included). The records are sent under the
- * monitor and acknowledged in groups ({@link GroupCommit}); memory changes once they are acknowledged, so a write the
+ * monitor (a lease's success sends them after releasing it, see {@link #prepareFinish}) and acknowledged in groups
+ * ({@link GroupCommit}); memory changes once they are acknowledged, so a write the
  * broker refuses leaves the task to be run again (at-least-once). Meanwhile the task is marked {@link
  * OwnedTask#writing}: neither leased nor queued. The methods return the write for the caller to await outside the
  * monitor.
