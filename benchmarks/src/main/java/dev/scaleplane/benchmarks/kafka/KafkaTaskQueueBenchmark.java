@@ -118,6 +118,12 @@ public class KafkaTaskQueueBenchmark {
     private ExecutorService pool;
     private long expected;
 
+    /**
+     * The send timeout of both sides (the queue's default is 10 s). The CI smoke run, on two loaded cores, saw a batch of
+     * the setup's submits wait longer than 10 s for the broker; the benchmark measures throughput, not that timeout.
+     */
+    private static final String SEND_TIMEOUT = "60s";
+
     /** Starts the side under test; not measured. */
     @Setup(Level.Trial)
     public void setUp() throws Exception {
@@ -133,6 +139,7 @@ public class KafkaTaskQueueBenchmark {
             // Finished tasks are forgotten after 5 s instead of an hour: a long run would measure the heap otherwise.
             settings.put(KafkaTaskQueueConfig.RETENTION, "5s");
             settings.put(KafkaTaskQueueConfig.IDEMPOTENCY_WINDOW, "5s");
+            settings.put(KafkaTaskQueueConfig.SEND_TIMEOUT, SEND_TIMEOUT);
             sdk = NoopTasks.start(settings, ORCHESTRATOR_THREADS, 4, 64);
             queue = sdk.queue();
         } else {
@@ -190,8 +197,11 @@ public class KafkaTaskQueueBenchmark {
                     new NewTopic(tasksTopic, PARTITIONS, (short) 1),
                     new NewTopic(stateTopic, PARTITIONS, (short) 1).configs(Map.of("cleanup.policy", "compact")));
             // Exactly the queue's producer settings.
-            KafkaTaskQueueConfig config = KafkaTaskQueueConfig.from(
-                    ScaleplaneProperties.of(Map.of(KafkaTaskQueueConfig.BOOTSTRAP_SERVERS, bootstrap)));
+            KafkaTaskQueueConfig config = KafkaTaskQueueConfig.from(ScaleplaneProperties.of(Map.of(
+                    KafkaTaskQueueConfig.BOOTSTRAP_SERVERS,
+                    bootstrap,
+                    KafkaTaskQueueConfig.SEND_TIMEOUT,
+                    SEND_TIMEOUT)));
             Properties p = new Properties();
             p.putAll(config.producerProperties("raw"));
             producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
