@@ -33,6 +33,7 @@ import java.time.Clock;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.Collections;
 import java.util.HashMap;
@@ -556,43 +557,223 @@ public final class EventCodec {
         Objects.requireNonNull(headers, "headers");
         Objects.requireNonNull(body, "body");
         Objects.requireNonNull(binding, "binding");
-        String prefix = binding.prefix();
-        String contentTypeHeader = binding.contentTypeHeader();
-        Attributes a = new Attributes();
-        @Nullable String contentType = null;
+        BinaryDecoder decoder = new BinaryDecoder(binding);
         for (Map.Entry<String, String> header : headers.entrySet()) {
-            String key = header.getKey();
-            String value = header.getValue();
-            if (key == null || value == null) {
-                continue;
+            decoder.put(header.getKey(), header.getValue());
+        }
+        return decoder.decode(body);
+    }
+
+    /**
+     * A decoder for one binary-mode message whose header values arrive as UTF-8 bytes, as a transport hands them over,
+     * so that the values that repeat from message to message (spec version, source, type, content type) and the time
+     * are read without building strings. For backends on the consume path; {@link #decodeBinary(Map, byte[],
+     * BinaryBinding)} serves everyone else.
+     */
+    public BinaryDecoder binaryDecoder(BinaryBinding binding) {
+        return new BinaryDecoder(Objects.requireNonNull(binding, "binding"));
+    }
+
+    /**
+     * Attributes with fields of their own, in the order a binary message's headers are applied; the index of each is
+     * its slot in {@link BinaryDecoder}.
+     */
+    private static final String[] BINARY_ATTRIBUTES = {
+        "specversion",
+        "id",
+        "source",
+        "type",
+        "subject",
+        "time",
+        "datacontenttype",
+        "tenant",
+        "cluster",
+        "correlationid",
+        "causationid",
+        "partitionkey",
+        "traceparent"
+    };
+
+    private static final int SLOT_SPECVERSION = 0;
+    private static final int SLOT_SOURCE = 2;
+    private static final int SLOT_TYPE = 3;
+    private static final int SLOT_TIME = 5;
+
+    /**
+     * Per binding (by ordinal), the slot of every header that carries an attribute of {@link #BINARY_ATTRIBUTES}: one
+     * look-up of the whole header name instead of cutting the prefix off and matching what is left.
+     */
+    private static final List<Map<String, Integer>> BINARY_SLOTS;
+
+    static {
+        List<Map<String, Integer>> slots = new ArrayList<>();
+        for (BinaryBinding binding : BinaryBinding.values()) {
+            Map<String, Integer> byHeader = new HashMap<>();
+            for (int i = 0; i < BINARY_ATTRIBUTES.length; i++) {
+                byHeader.put(binding.header(BINARY_ATTRIBUTES[i]), i);
             }
-            if (key.startsWith(prefix)) {
-                String name = key.substring(prefix.length());
+            slots.add(Map.copyOf(byHeader));
+        }
+        BINARY_SLOTS = List.copyOf(slots);
+    }
+
+    private static final byte[] SPEC_VERSION_UTF8 = Event.SPEC_VERSION.getBytes(StandardCharsets.UTF_8);
+
+    /**
+     * Decodes one binary-mode message given header by header ({@link #header(String, byte[])}), then
+     * {@link #decode(byte[])}: the same event, or the same {@link EventDecodingException}, as
+     * {@link EventCodec#decodeBinary(Map, byte[], BinaryBinding)} given the headers as UTF-8 strings in a map, so a
+     * header that appears more than once counts with its last value. Not thread-safe; one per message.
+     */
+    public final class BinaryDecoder {
+        private final BinaryBinding binding;
+        private final Map<String, Integer> slots;
+        /** Per slot of {@link #BINARY_ATTRIBUTES}: the last value given, a {@code String} or UTF-8 bytes. */
+        private final Object[] values = new Object[BINARY_ATTRIBUTES.length];
+
+        private @Nullable Object contentType;
+        /** The first header that would carry the data, which is not allowed. */
+        private @Nullable String dataHeader;
+        /** Other attribute headers (extensions, or names that are not valid), by attribute name. */
+        private @Nullable Map<String, Object> others;
+
+        private BinaryDecoder(BinaryBinding binding) {
+            this.binding = binding;
+            this.slots = BINARY_SLOTS.get(binding.ordinal());
+        }
+
+        /**
+         * Takes one header: an attribute header ({@link BinaryBinding#prefix()} + name), the content type header
+         * (any case), or a transport header, which is ignored.
+         *
+         * @param value the value as UTF-8 bytes, not copied and not to be changed until {@link #decode(byte[])};
+         *     null counts as absent
+         */
+        public void header(String key, byte @Nullable [] value) {
+            put(key, value);
+        }
+
+        /** Whether a spec version header came (with any value), which makes the message a binary-mode CloudEvent. */
+        public boolean hasSpecVersion() {
+            return values[SLOT_SPECVERSION] != null;
+        }
+
+        void put(@Nullable String key, @Nullable Object value) {
+            if (key == null || value == null) {
+                return;
+            }
+            Integer slot = slots.get(key);
+            if (slot != null) {
+                values[slot] = value;
+            } else if (key.startsWith(binding.prefix())) {
+                String name = key.substring(binding.prefix().length());
                 if (name.equals("data") || name.equals("data_base64")) {
-                    throw invalid(name, "header " + key + " is not allowed: data travels in the body", null);
+                    // Refused when decoding, not here: a caller may still find the message is not binary mode.
+                    if (dataHeader == null) {
+                        dataHeader = key;
+                    }
+                    return;
                 }
-                a.set(name, value);
-            } else if (key.equalsIgnoreCase(contentTypeHeader)) {
+                if (others == null) {
+                    others = new HashMap<>();
+                }
+                others.put(name, value);
+            } else if (key.equalsIgnoreCase(binding.contentTypeHeader())) {
                 contentType = value;
             }
         }
-        a.requireMandatory();
-        if (contentType == null) {
-            contentType = a.dataContentType; // a stray ce_datacontenttype header, if any
+
+        /**
+         * The event of the headers given so far and {@code body}.
+         *
+         * @param body the message body (empty for none)
+         * @throws EventDecodingException as {@link EventCodec#decodeBinary(Map, byte[], BinaryBinding)} does
+         */
+        public Event<?> decode(byte[] body) {
+            Objects.requireNonNull(body, "body");
+            if (dataHeader != null) {
+                String name = dataHeader.substring(binding.prefix().length());
+                throw invalid(name, "header " + dataHeader + " is not allowed: data travels in the body", null);
+            }
+            Attributes a = new Attributes();
+            for (int i = 0; i < values.length; i++) {
+                Object value = values[i];
+                if (value != null) {
+                    apply(a, i, value);
+                }
+            }
+            if (others != null) {
+                for (Map.Entry<String, Object> other : others.entrySet()) {
+                    a.set(other.getKey(), text(other.getValue()));
+                }
+            }
+            a.requireMandatory();
+            String type = Objects.requireNonNull(a.type);
+            @Nullable String declared = contentType == null ? null : repeatedText(contentType, lastContentType);
+            if (declared == null) {
+                declared = a.dataContentType; // a stray ce_datacontenttype header, if any
+            }
+            DataBinding registered = bindings.get(type);
+            String resolved = declared != null
+                    ? declared
+                    : registered != null && registered.isJsonBound() ? Event.JSON : OCTET_STREAM;
+            Object data;
+            if (body.length == 0) {
+                data = absentData(type);
+            } else if (isJson(resolved) && (registered == null || registered.javaType != byte[].class)) {
+                data = bindJsonBytes(type, registered != null ? registered : untyped, body);
+            } else {
+                data = fromBytes(type, resolved, body);
+            }
+            return a.build(resolved, data);
         }
-        DataBinding registered = bindings.get(a.type);
-        if (contentType == null) {
-            contentType = registered != null && registered.isJsonBound() ? Event.JSON : OCTET_STREAM;
+
+        private void apply(Attributes a, int slot, Object value) {
+            if (!(value instanceof byte[] utf8)) {
+                a.set(BINARY_ATTRIBUTES[slot], (String) value);
+                return;
+            }
+            switch (slot) {
+                case SLOT_SPECVERSION -> a.set(
+                        "specversion", Arrays.equals(utf8, SPEC_VERSION_UTF8) ? Event.SPEC_VERSION : text(utf8));
+                case SLOT_SOURCE -> a.source(utf8);
+                case SLOT_TYPE -> a.set("type", repeatedText(utf8, lastType));
+                case SLOT_TIME -> a.time(utf8);
+                default -> a.set(BINARY_ATTRIBUTES[slot], text(utf8));
+            }
         }
-        Object data;
-        if (body.length == 0) {
-            data = absentData(a.type);
-        } else if (isJson(contentType) && (registered == null || registered.javaType != byte[].class)) {
-            data = bindJsonBytes(a.type, registered != null ? registered : untyped, body);
-        } else {
-            data = fromBytes(a.type, contentType, body);
+    }
+
+    private static String text(Object value) {
+        return value instanceof byte[] utf8 ? new String(utf8, StandardCharsets.UTF_8) : (String) value;
+    }
+
+    /** A header value as bytes and as text. */
+    private record SeenText(byte[] utf8, String text) {}
+
+    /**
+     * The last value of one header that repeats from message to message, shared by every decoding thread (one
+     * immutable pair, so always consistent): an equal byte array costs far less than a new string.
+     */
+    private static final class LastText {
+        private volatile @Nullable SeenText seen;
+    }
+
+    private final LastText lastType = new LastText();
+    private final LastText lastContentType = new LastText();
+
+    private static String repeatedText(Object value, LastText last) {
+        if (!(value instanceof byte[] utf8)) {
+            return (String) value;
         }
-        return a.build(contentType, data);
+        SeenText seen = last.seen;
+        if (seen != null && Arrays.equals(seen.utf8, utf8)) {
+            return seen.text;
+        }
+        String text = new String(utf8, StandardCharsets.UTF_8);
+        // A copy: the caller's array is only lent for the one message.
+        last.seen = new SeenText(utf8.clone(), text);
+        return text;
     }
 
     // ---------------------------------------------------------------------------------------------------------------
@@ -764,7 +945,7 @@ public final class EventCodec {
     /** The source decoded last, shared by every decoding thread (one immutable pair, so always consistent). */
     private volatile @Nullable ParsedSource lastSource;
 
-    private record ParsedSource(String text, URI uri) {}
+    private record ParsedSource(String text, byte @Nullable [] utf8, URI uri) {}
 
     /** Attributes collected while decoding one message, validated as they arrive. Not thread-safe. */
     private final class Attributes {
@@ -843,7 +1024,7 @@ public final class EventCodec {
                     try {
                         time = Rfc3339.parse(value);
                     } catch (DateTimeException e) {
-                        throw invalid(name, "time must be an RFC 3339 timestamp, but was '" + value + "'", e);
+                        throw invalidTime(value, e);
                     }
                 }
                 case "datacontenttype" -> dataContentType = nonEmpty(name, value, dataContentType);
@@ -876,6 +1057,35 @@ public final class EventCodec {
                     }
                 }
             }
+        }
+
+        /** {@code time} from a binary header's UTF-8 bytes, as {@code set("time", text)} would read their text. */
+        void time(byte[] utf8) {
+            unique("time", time);
+            try {
+                time = Rfc3339.parse(utf8);
+            } catch (DateTimeException e) {
+                throw invalidTime(text(utf8), e);
+            }
+        }
+
+        /** {@code source} from a binary header's UTF-8 bytes, as {@code set("source", text)} would read their text. */
+        void source(byte[] utf8) {
+            unique("source", source);
+            ParsedSource last = lastSource;
+            if (last != null && last.utf8 != null && Arrays.equals(last.utf8, utf8)) {
+                source = last.uri;
+                return;
+            }
+            String text = text(utf8);
+            URI uri = parseSource(text);
+            // A copy: the caller's array is only lent for the one message.
+            lastSource = new ParsedSource(text, utf8.clone(), uri);
+            source = uri;
+        }
+
+        private EventDecodingException invalidTime(String value, DateTimeException e) {
+            return invalid("time", "time must be an RFC 3339 timestamp, but was '" + value + "'", e);
         }
 
         void requireMandatory() {
@@ -927,7 +1137,7 @@ public final class EventCodec {
             }
             try {
                 URI uri = new URI(value);
-                lastSource = new ParsedSource(value, uri);
+                lastSource = new ParsedSource(value, null, uri);
                 return uri;
             } catch (URISyntaxException e) {
                 throw invalid("source", "source must be a URI reference, but was '" + value + "'", e);

@@ -1,6 +1,7 @@
 package dev.scaleplane.core.codec;
 
 import static dev.scaleplane.core.codec.EventCodecTestSupport.REGISTRY;
+import static dev.scaleplane.core.codec.EventCodecTestSupport.binaryHeaders;
 import static dev.scaleplane.core.codec.EventCodecTestSupport.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
@@ -11,7 +12,6 @@ import dev.scaleplane.api.events.catalog.DeploymentCompleted;
 import dev.scaleplane.api.events.catalog.DeploymentRequested;
 import dev.scaleplane.api.events.catalog.DeploymentStarted;
 import dev.scaleplane.api.events.catalog.ErrorBudgetDepleted;
-import java.util.HashMap;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
@@ -44,19 +44,6 @@ class EventCodecRejectionTest {
                 EventDecodingException.class, () -> codec.decodeBinary(headers, utf8(body), BinaryBinding.KAFKA));
         assertThat(e).as("decoding %s", headers).isNotNull();
         return e;
-    }
-
-    private static Map<String, String> headers(String... keyValues) {
-        Map<String, String> h = new HashMap<>(
-                Map.of("ce_specversion", "1.0", "ce_id", "1", "ce_source", "/s", "ce_type", "com.example.x"));
-        for (int i = 0; i < keyValues.length; i += 2) {
-            if (keyValues[i + 1] == null) {
-                h.remove(keyValues[i]);
-            } else {
-                h.put(keyValues[i], keyValues[i + 1]);
-            }
-        }
-        return h;
     }
 
     @ParameterizedTest
@@ -98,7 +85,7 @@ class EventCodecRejectionTest {
         assertThat(e.attribute()).isEqualTo(attribute);
         assertThat(e.getMessage()).contains(attribute);
 
-        EventDecodingException binary = rejectBinary(headers("ce_" + attribute, null), "");
+        EventDecodingException binary = rejectBinary(binaryHeaders("ce_" + attribute, null), "");
         assertThat(binary.reason()).isEqualTo(Reason.MISSING_ATTRIBUTE);
         assertThat(binary.attribute()).isEqualTo(attribute);
     }
@@ -116,7 +103,7 @@ class EventCodecRejectionTest {
         EventDecodingException e = rejectStructured(event("").replace("\"1.0\"", "\"" + version + "\""));
         assertThat(e.reason()).isEqualTo(Reason.UNSUPPORTED_SPEC_VERSION);
         assertThat(e.getMessage()).contains(version);
-        assertThat(rejectBinary(headers("ce_specversion", version), "").reason())
+        assertThat(rejectBinary(binaryHeaders("ce_specversion", version), "").reason())
                 .isEqualTo(Reason.UNSUPPORTED_SPEC_VERSION);
     }
 
@@ -152,7 +139,8 @@ class EventCodecRejectionTest {
         EventDecodingException e = rejectStructured(event("").replace("\"/s\"", "\"" + source + "\""));
         assertThat(e.reason()).isEqualTo(Reason.INVALID_ATTRIBUTE);
         assertThat(e.attribute()).isEqualTo("source");
-        assertThat(rejectBinary(headers("ce_source", source), "").attribute()).isEqualTo("source");
+        assertThat(rejectBinary(binaryHeaders("ce_source", source), "").attribute())
+                .isEqualTo("source");
     }
 
     @Test
@@ -167,18 +155,18 @@ class EventCodecRejectionTest {
 
     @Test
     void invalidAttributesInBinaryMode() {
-        assertThat(rejectBinary(headers("ce_time", "soon"), "").reason()).isEqualTo(Reason.INVALID_ATTRIBUTE);
-        assertThat(rejectBinary(headers("ce_traceparent", "01-abc"), "").reason())
+        assertThat(rejectBinary(binaryHeaders("ce_time", "soon"), "").reason()).isEqualTo(Reason.INVALID_ATTRIBUTE);
+        assertThat(rejectBinary(binaryHeaders("ce_traceparent", "01-abc"), "").reason())
                 .isEqualTo(Reason.INVALID_ATTRIBUTE);
-        assertThat(rejectBinary(headers("ce_Upper", "v"), "").attribute()).isEqualTo("Upper");
-        assertThat(rejectBinary(headers("ce_data", "v"), "").attribute()).isEqualTo("data");
+        assertThat(rejectBinary(binaryHeaders("ce_Upper", "v"), "").attribute()).isEqualTo("Upper");
+        assertThat(rejectBinary(binaryHeaders("ce_data", "v"), "").attribute()).isEqualTo("data");
     }
 
     @Test
     void aBinaryBodyThatIsNotJsonUnderAJsonContentTypeIsMalformed() {
-        EventDecodingException e = rejectBinary(headers("content-type", "application/json"), "{not json");
+        EventDecodingException e = rejectBinary(binaryHeaders("content-type", "application/json"), "{not json");
         assertThat(e.reason()).isEqualTo(Reason.MALFORMED);
-        EventDecodingException trailing = rejectBinary(headers("content-type", "application/json"), "{} {}");
+        EventDecodingException trailing = rejectBinary(binaryHeaders("content-type", "application/json"), "{} {}");
         assertThat(trailing.reason()).isEqualTo(Reason.MALFORMED);
     }
 
@@ -252,18 +240,18 @@ class EventCodecRejectionTest {
                 rejectStructured(registered("com.example.x", "application/xml", ",\"data\":{\"a\":1}"));
         assertThat(notText.reason()).isEqualTo(Reason.DATA_MISMATCH);
         EventDecodingException binary = rejectBinary(
-                headers("ce_type", DeploymentStarted.TYPE_NAME, "content-type", "text/plain"), STARTED_DATA);
+                binaryHeaders("ce_type", DeploymentStarted.TYPE_NAME, "content-type", "text/plain"), STARTED_DATA);
         assertThat(binary.reason()).isEqualTo(Reason.DATA_MISMATCH);
     }
 
     @Test
     void registeredBinaryDataThatDoesNotBindIsADataMismatch() {
         EventDecodingException e = rejectBinary(
-                headers("ce_type", DeploymentStarted.TYPE_NAME, "content-type", "application/json"),
+                binaryHeaders("ce_type", DeploymentStarted.TYPE_NAME, "content-type", "application/json"),
                 "{\"deploymentId\":\"d\"}");
         assertThat(e.reason()).isEqualTo(Reason.DATA_MISMATCH);
-        EventDecodingException empty =
-                rejectBinary(headers("ce_type", DeploymentStarted.TYPE_NAME, "content-type", "application/json"), "");
+        EventDecodingException empty = rejectBinary(
+                binaryHeaders("ce_type", DeploymentStarted.TYPE_NAME, "content-type", "application/json"), "");
         assertThat(empty.reason()).isEqualTo(Reason.DATA_MISMATCH);
     }
 
