@@ -13,6 +13,7 @@ import dev.scaleplane.events.kafka.KafkaBusConfig;
 import dev.scaleplane.events.kafka.KafkaEventBusProvider;
 import dev.scaleplane.events.rabbitmq.RabbitEventBusTest.Note;
 import dev.scaleplane.events.rabbitmq.testing.SharedRabbit;
+import dev.scaleplane.events.rabbitmq.testing.ThrowAwayVirtualHost;
 import dev.scaleplane.kafka.testing.KafkaBroker;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.URI;
@@ -25,10 +26,9 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The bridge between two real brokers: a Kafka broker of the test (the {@code scaleplane-kafka-testing} fixture) and
@@ -37,21 +37,11 @@ import org.junit.jupiter.api.Test;
  */
 class KafkaRabbitBridgeTest {
 
-    private static SharedRabbit.VirtualHost vhost;
+    @RegisterExtension
+    static final ThrowAwayVirtualHost vhost = ThrowAwayVirtualHost.perClass();
+
     private final List<AutoCloseable> open = new ArrayList<>();
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-
-    @BeforeAll
-    static void createVirtualHost() {
-        vhost = SharedRabbit.newVirtualHost();
-    }
-
-    @AfterAll
-    static void deleteVirtualHost() {
-        if (vhost != null) {
-            vhost.close();
-        }
-    }
 
     @AfterEach
     void closeAll() throws Exception {

@@ -24,6 +24,7 @@ import dev.scaleplane.events.rabbitmq.internal.Headers;
 import dev.scaleplane.events.rabbitmq.internal.Names;
 import dev.scaleplane.events.rabbitmq.internal.RabbitEventBus;
 import dev.scaleplane.events.rabbitmq.testing.SharedRabbit;
+import dev.scaleplane.events.rabbitmq.testing.ThrowAwayVirtualHost;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -40,10 +41,9 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Behaviour specific to RabbitMQ, on the machine's shared broker in a virtual host of this class. */
 class RabbitEventBusTest {
@@ -54,21 +54,11 @@ class RabbitEventBusTest {
             EventTypeRegistry.builder().register(NOTE).build();
     static final Duration WAIT = Duration.ofSeconds(30);
 
-    private static SharedRabbit.VirtualHost vhost;
+    @RegisterExtension
+    static final ThrowAwayVirtualHost vhost = ThrowAwayVirtualHost.perClass();
+
     private final List<AutoCloseable> open = new ArrayList<>();
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-
-    @BeforeAll
-    static void createVirtualHost() {
-        vhost = SharedRabbit.newVirtualHost();
-    }
-
-    @AfterAll
-    static void deleteVirtualHost() {
-        if (vhost != null) {
-            vhost.close();
-        }
-    }
 
     @AfterEach
     void closeAll() throws Exception {

@@ -9,6 +9,7 @@ import dev.scaleplane.core.config.ScaleplaneProperties;
 import dev.scaleplane.events.rabbitmq.RabbitBusConfig;
 import dev.scaleplane.events.rabbitmq.RabbitEventBusProvider;
 import dev.scaleplane.events.rabbitmq.testing.SharedRabbit;
+import dev.scaleplane.events.rabbitmq.testing.ThrowAwayVirtualHost;
 import dev.scaleplane.tck.TckBusSettings;
 import dev.scaleplane.tck.TckPayload;
 import dev.scaleplane.testing.TestProviderContext;
@@ -16,9 +17,8 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A publish that passed the bus's closed check just before {@code close()} began (the race the compatibility kit's
@@ -26,19 +26,8 @@ import org.junit.jupiter.api.Test;
  * error. The race is made certain by calling {@code doPublish}, the step after the check, on a closed bus.
  */
 class PublishRacingCloseTest {
-    private static SharedRabbit.VirtualHost vhost;
-
-    @BeforeAll
-    static void createVirtualHost() {
-        vhost = SharedRabbit.newVirtualHost();
-    }
-
-    @AfterAll
-    static void deleteVirtualHost() {
-        if (vhost != null) {
-            vhost.close();
-        }
-    }
+    @RegisterExtension
+    static final ThrowAwayVirtualHost vhost = ThrowAwayVirtualHost.perClass();
 
     private static RabbitEventBus bus() {
         return (RabbitEventBus) new RabbitEventBusProvider()

@@ -6,29 +6,18 @@ import dev.scaleplane.api.orchestration.TaskQueueOptions;
 import dev.scaleplane.core.config.ScaleplaneProperties;
 import dev.scaleplane.core.orchestration.OrchestratorOnQueueKit;
 import dev.scaleplane.events.rabbitmq.testing.SharedRabbit;
+import dev.scaleplane.events.rabbitmq.testing.ThrowAwayVirtualHost;
 import dev.scaleplane.testing.TestProviderContext;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The orchestrator kit on the RabbitMQ task queue, created by its provider as a platform does, on the machine's broker
  * in a throw-away virtual host.
  */
 class RabbitOrchestratorOnQueueTest extends OrchestratorOnQueueKit {
-    private static SharedRabbit.VirtualHost vhost;
-
-    @BeforeAll
-    static void virtualHost() {
-        vhost = SharedRabbit.newVirtualHost();
-    }
-
-    @AfterAll
-    static void deleteVirtualHost() {
-        if (vhost != null) {
-            vhost.close();
-        }
-    }
+    @RegisterExtension
+    static final ThrowAwayVirtualHost vhost = ThrowAwayVirtualHost.perTest();
 
     @Override
     protected TaskQueue createQueue(TaskQueueOptions options) {

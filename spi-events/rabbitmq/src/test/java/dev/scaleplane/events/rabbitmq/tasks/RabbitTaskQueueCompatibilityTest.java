@@ -8,31 +8,20 @@ import dev.scaleplane.api.spi.TaskQueueProvider;
 import dev.scaleplane.core.config.ScaleplaneProperties;
 import dev.scaleplane.events.rabbitmq.tasks.internal.RabbitTaskQueue;
 import dev.scaleplane.events.rabbitmq.testing.SharedRabbit;
+import dev.scaleplane.events.rabbitmq.testing.ThrowAwayVirtualHost;
 import dev.scaleplane.tck.TaskQueueCompatibilityKit;
 import dev.scaleplane.testing.VirtualTaskClock;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The RabbitMQ task queue passes the task queue TCK against the machine's broker (quorum queues, the default), in a
  * throw-away virtual host, one set of queues per queue the kit creates.
  */
 class RabbitTaskQueueCompatibilityTest extends TaskQueueCompatibilityKit {
-    private static SharedRabbit.VirtualHost vhost;
-
-    @BeforeAll
-    static void virtualHost() {
-        vhost = SharedRabbit.newVirtualHost();
-    }
-
-    @AfterAll
-    static void deleteVirtualHost() {
-        if (vhost != null) {
-            vhost.close();
-        }
-    }
+    @RegisterExtension
+    static final ThrowAwayVirtualHost vhost = ThrowAwayVirtualHost.perTest();
 
     static RabbitTaskQueueConfig config(String virtualHost) {
         return RabbitTaskQueueConfig.from(ScaleplaneProperties.of(Map.of(

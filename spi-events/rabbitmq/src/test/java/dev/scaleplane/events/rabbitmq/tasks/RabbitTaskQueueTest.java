@@ -27,6 +27,7 @@ import dev.scaleplane.core.config.ScaleplaneProperties;
 import dev.scaleplane.core.orchestration.TaskQueueMetrics;
 import dev.scaleplane.events.rabbitmq.tasks.internal.RabbitTaskQueue;
 import dev.scaleplane.events.rabbitmq.testing.SharedRabbit;
+import dev.scaleplane.events.rabbitmq.testing.ThrowAwayVirtualHost;
 import dev.scaleplane.testing.VirtualTaskClock;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
@@ -35,10 +36,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * What the TCK cannot see: several processes (queue instances with their own connections) sharing one queue, a
@@ -49,20 +49,10 @@ class RabbitTaskQueueTest {
     private static final Duration LONG = Duration.ofSeconds(60);
     private static final RetryPolicy ONCE = RetryPolicy.builder().maxAttempts(1).build();
 
-    private static SharedRabbit.VirtualHost vhost;
+    @RegisterExtension
+    static final ThrowAwayVirtualHost vhost = ThrowAwayVirtualHost.perTest();
+
     private final List<TaskQueue> queues = new ArrayList<>();
-
-    @BeforeAll
-    static void virtualHost() {
-        vhost = SharedRabbit.newVirtualHost();
-    }
-
-    @AfterAll
-    static void deleteVirtualHost() {
-        if (vhost != null) {
-            vhost.close();
-        }
-    }
 
     @AfterEach
     void closeQueues() {
