@@ -7,7 +7,6 @@ import dev.scaleplane.api.events.EventDecodingException;
 import dev.scaleplane.core.codec.BinaryBinding;
 import dev.scaleplane.core.codec.EventCodec;
 import dev.scaleplane.events.kafka.KafkaBusConfig.WireFormat;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,6 +43,7 @@ final class Wire {
 
     private static final String CONTENT_TYPE = BinaryBinding.KAFKA.contentTypeHeader();
     private static final String SPEC_VERSION = BinaryBinding.KAFKA.header("specversion");
+    private static final byte[] EMPTY = new byte[0];
 
     private final EventCodec codec;
     private final WireFormat format;
@@ -140,29 +140,35 @@ final class Wire {
      * @throws EventDecodingException when the record is not a valid event
      */
     Event<?> decode(Headers headers, byte @Nullable [] value) {
-        // Per record on the handler thread, and the codec reads it once in no particular order: a plain hash map
-        // sized for the CloudEvents attributes and a few transport headers, not the ordered one of strings().
-        Map<String, String> map = new HashMap<>(16);
+        // Per record on the handler thread: the codec takes the header values as bytes, so the ones that repeat from
+        // record to record and the time are read without a string. The bus's own headers need no skipping: they are
+        // neither attributes nor the content type, so the codec ignores them like any transport header.
+        EventCodec.BinaryDecoder decoder = codec.binaryDecoder(BinaryBinding.KAFKA);
+        byte @Nullable [] contentType = null;
         for (Header h : headers) {
             String key = h.key();
-            if (!key.startsWith(PREFIX)) {
-                byte[] v = h.value();
-                map.put(key, v == null ? "" : new String(v, UTF_8));
+            byte[] v = h.value();
+            if (v == null) {
+                v = EMPTY; // a header without a value counts as present and empty, as it always has
+            }
+            decoder.header(key, v);
+            if (key.equals(CONTENT_TYPE)) {
+                contentType = v;
             }
         }
-        byte[] body = value == null ? new byte[0] : value;
-        if (map.containsKey(SPEC_VERSION)) {
-            return codec.decodeBinary(map, body, BinaryBinding.KAFKA);
+        byte[] body = value == null ? EMPTY : value;
+        if (decoder.hasSpecVersion()) {
+            return decoder.decode(body);
         }
-        String contentType = map.get(CONTENT_TYPE);
-        if (contentType != null && contentType.trim().startsWith("application/cloudevents")) {
+        String structured = contentType == null ? null : new String(contentType, UTF_8);
+        if (structured != null && structured.trim().startsWith("application/cloudevents")) {
             return codec.decodeStructured(body);
         }
         throw new EventDecodingException(
                 EventDecodingException.Reason.MISSING_ATTRIBUTE,
                 "specversion",
                 "the record is not a CloudEvent: no " + SPEC_VERSION + " header (binary mode) and content type "
-                        + contentType + " is not application/cloudevents+json (structured mode)",
+                        + structured + " is not application/cloudevents+json (structured mode)",
                 null);
     }
 
