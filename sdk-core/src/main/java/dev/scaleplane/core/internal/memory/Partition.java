@@ -22,17 +22,8 @@ import org.jspecify.annotations.Nullable;
  * opt-in. A stripe's ring is made when a thread first publishes to it, with the partition's full buffer size, so a
  * partition holds at most stripes times the buffer size.
  */
-final class Partition {
-    private static final VarHandle BUSY;
+final class Partition extends PartitionPad1 {
     private static final VarHandle STRIPE = MethodHandles.arrayElementVarHandle(Ring[].class);
-
-    static {
-        try {
-            BUSY = MethodHandles.lookup().findVarHandle(Partition.class, "busy", int.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
 
     final int index;
     private final int capacity;
@@ -52,9 +43,6 @@ final class Partition {
     final @Nullable DeduplicationWindow dedupe;
 
     volatile @Nullable Worker owner;
-
-    @SuppressWarnings("unused") // accessed through BUSY
-    private volatile int busy;
 
     /** @param stripeCount rings at most, a power of two (see the class comment) */
     Partition(int index, int capacity, int stripeCount, @Nullable DeduplicationWindow dedupe) {
@@ -119,6 +107,19 @@ final class Partition {
         return false;
     }
 
+    /**
+     * Whether any stripe holds an accepted event or a claimed slot (see {@link Ring#hasAccepted()}): the re-check of a
+     * worker that just published its parked flag.
+     */
+    boolean hasAccepted() {
+        for (Ring ring : made) {
+            if (ring.hasAccepted()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Asks every stripe to stamp its next event (see {@link Ring#requestStamp()}); the owner calls it as it parks. */
     void requestStamps() {
         for (Ring ring : made) {
@@ -135,14 +136,6 @@ final class Partition {
         return n;
     }
 
-    boolean tryAcquire() {
-        return BUSY.compareAndSet(this, 0, 1);
-    }
-
-    void release() {
-        BUSY.setRelease(this, 0);
-    }
-
     /** Whether the owner is parked, that is idle: a read of a line the worker rarely writes. */
     boolean ownerParked() {
         Worker w = owner;
@@ -156,4 +149,41 @@ final class Partition {
             w.wake();
         }
     }
+}
+
+/** Padding so that the busy flag, which the worker writes per drained run, is not on the line publishers read. */
+abstract class PartitionPad0 {
+    long p00, p01, p02, p03, p04, p05, p06, p07;
+}
+
+/**
+ * The busy flag of a {@link Partition}: held by the worker draining it. On a cache line of its own because the worker
+ * sets and clears it for every drained run, which is every event when the worker keeps pace with its publisher, while
+ * every publish reads the partition's {@code owner} and rings: on one line, each publish paid a cache miss.
+ */
+abstract class PartitionBusy extends PartitionPad0 {
+    private static final VarHandle BUSY;
+
+    static {
+        try {
+            BUSY = MethodHandles.lookup().findVarHandle(PartitionBusy.class, "busy", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    @SuppressWarnings("unused") // accessed through BUSY
+    private volatile int busy;
+
+    final boolean tryAcquire() {
+        return BUSY.compareAndSet(this, 0, 1);
+    }
+
+    final void release() {
+        BUSY.setRelease(this, 0);
+    }
+}
+
+abstract class PartitionPad1 extends PartitionBusy {
+    long p10, p11, p12, p13, p14, p15, p16, p17;
 }

@@ -62,7 +62,9 @@ final class Ring extends RingConsumerIndex {
 
     /**
      * Adds an event if there is room; safe from any number of threads. The event is made visible with a release
-     * store: a producer that next decides whether to wake the consumer must fence first ({@code VarHandle.fullFence}).
+     * store. A successful offer claims its slot with a CAS on the producer index, a volatile write: a producer that then
+     * reads the consumer's parked flag (a volatile read) needs no fence of its own, because the parking consumer
+     * writes its flag and then reads the producer index ({@link #hasAccepted()}), so one of the two sees the other.
      *
      * @param stamp whether to record the publish time even if this slot is not one of the sampled ones
      */
@@ -90,8 +92,7 @@ final class Ring extends RingConsumerIndex {
         int slot = (int) index & mask;
         events[slot] = event;
         meta[2 * slot + 1] = stamp || (index & (STAMP_EVERY - 1)) == 0 ? System.nanoTime() : NO_TIME;
-        // Release only: a caller that then reads the consumer's parked flag issues the store-load fence itself, once
-        // per publish rather than once per ring (see InMemoryEventBus.doPublish).
+        // Release only: the claim above already ordered this producer against a parking consumer (see above).
         SEQ.setRelease(meta, 2 * slot, index + 1);
         return true;
     }
@@ -99,7 +100,8 @@ final class Ring extends RingConsumerIndex {
     /**
      * Adds as many of {@code events[from..to)} as there is room for, in order, with one claim on the producer index
      * for all of them; safe from any number of threads, and the claimed run stays contiguous, so another producer's
-     * events never interleave with it. Visibility as for {@link #offer}: release stores, the caller fences.
+     * events never interleave with it. Visibility as for {@link #offer}: release stores, ordered against a parking
+     * consumer by the claim's CAS when at least one event was added.
      *
      * @param stamp whether to record the publish time of every event, not only of the sampled slots
      * @return how many events were added, from {@code from} on: 0 when the ring is full
@@ -193,6 +195,15 @@ final class Ring extends RingConsumerIndex {
     int size() {
         long size = producerIndex() - consumerIndexVolatile();
         return (int) Math.max(0, Math.min(size, capacity()));
+    }
+
+    /**
+     * Whether a producer claimed a slot the consumer has not advanced past, including one whose event is still being
+     * written: the check a consumer makes after publishing its parked flag. It reads the producer index, which every
+     * successful offer writes with a CAS, so a producer that saw the flag unset is seen here.
+     */
+    boolean hasAccepted() {
+        return producerIndex() != consumerIndexVolatile();
     }
 
     boolean isEmpty() {

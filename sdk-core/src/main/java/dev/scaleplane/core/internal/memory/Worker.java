@@ -133,8 +133,8 @@ final class Worker implements Runnable {
             }
             parkFlag.parked = true;
             VarHandle.fullFence(); // the store above before the loads of hasWork(): the other half of the hand-shake
-            // Re-check after publishing the parked flag: a producer that offered before it saw the flag did not
-            // unpark us, so its event must be visible now.
+            // Re-check after publishing the parked flag: a producer whose claim came before it saw the flag did not
+            // unpark us, so its claim must be visible now (its event may still be being written: then we spin).
             if (!hasWork() && state == RUNNING) {
                 LockSupport.parkNanos(this, PARK_NANOS);
             }
@@ -146,7 +146,7 @@ final class Worker implements Runnable {
 
     private boolean hasWork() {
         for (Partition p : partitions) {
-            if (p.hasHead()) {
+            if (p.hasAccepted()) {
                 return true;
             }
         }

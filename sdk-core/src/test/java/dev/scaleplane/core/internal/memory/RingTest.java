@@ -42,7 +42,7 @@ class RingTest {
 
     @Test
     void stampsTheSampledSlotsAndTheSlotsAskedFor() {
-        Ring ring = new Ring(64);
+        Ring ring = new Ring(2 * Ring.STAMP_EVERY);
         long before = System.nanoTime();
         for (int i = 0; i < 2 * Ring.STAMP_EVERY; i++) {
             ring.offer(event("e" + i), i == 5);
@@ -76,6 +76,27 @@ class RingTest {
             }
         }
         assertThat(stamped).containsExactly("sampled", "requested", "run-1", "run-2");
+    }
+
+    @Test
+    void aClaimedSlotCountsAsAcceptedBeforeItsEventIsVisibleAndUntilTheConsumerAdvances() {
+        // A parking worker re-checks hasAccepted(), not peek(): a publisher that claimed a slot and read the parked
+        // flag as unset will not wake it, so the claim alone must keep the worker from parking.
+        Ring ring = new Ring(4);
+        assertThat(ring.hasAccepted()).isFalse();
+        assertThat(ring.casProducerIndex(0, 1)).isTrue(); // a producer between its claim and its write
+        assertThat(ring.peek()).isNull();
+        assertThat(ring.hasAccepted()).isTrue();
+
+        Ring other = new Ring(4);
+        other.offer(event("a"), false);
+        other.offer(new Event<?>[] {event("b"), event("c")}, 0, 2, false);
+        for (int left = 3; left > 0; left--) {
+            assertThat(other.hasAccepted()).as("%d not advanced past", left).isTrue();
+            assertThat(other.peek()).isNotNull();
+            other.advance();
+        }
+        assertThat(other.hasAccepted()).isFalse();
     }
 
     @Test
