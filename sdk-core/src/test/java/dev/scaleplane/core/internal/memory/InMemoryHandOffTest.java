@@ -355,7 +355,7 @@ class InMemoryHandOffTest {
         }
         release.countDown();
         awaitTrue(() -> delivered("g") == 3 * Ring.STAMP_EVERY);
-        // Slots 0, 32 and 64 only.
+        // Slots 0, STAMP_EVERY and 2 * STAMP_EVERY only.
         assertThat(latency("g").count()).isEqualTo(3);
     }
 
