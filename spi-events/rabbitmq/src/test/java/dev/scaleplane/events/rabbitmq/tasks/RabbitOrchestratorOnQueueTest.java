@@ -21,23 +21,11 @@ class RabbitOrchestratorOnQueueTest extends OrchestratorOnQueueKit {
 
     @Override
     protected TaskQueue createQueue(TaskQueueOptions options) {
+        Map<String, String> settings = vhost.taskQueueSettings(SharedRabbit.uniqueName("orchestrated"));
+        settings.put(RabbitTaskQueueConfig.IDLE_POLL_INTERVAL, "20ms");
         return new RabbitTaskQueueProvider()
                 .create(TestProviderContext.builder()
-                        .config(ScaleplaneProperties.of(Map.of(
-                                RabbitTaskQueueConfig.HOST,
-                                SharedRabbit.HOST,
-                                RabbitTaskQueueConfig.PORT,
-                                String.valueOf(SharedRabbit.PORT),
-                                RabbitTaskQueueConfig.USERNAME,
-                                SharedRabbit.USER,
-                                RabbitTaskQueueConfig.PASSWORD,
-                                SharedRabbit.PASSWORD,
-                                RabbitTaskQueueConfig.VIRTUAL_HOST,
-                                vhost.name(),
-                                RabbitTaskQueueConfig.QUEUE,
-                                SharedRabbit.uniqueName("orchestrated"),
-                                RabbitTaskQueueConfig.IDLE_POLL_INTERVAL,
-                                "20ms")))
+                        .config(ScaleplaneProperties.of(settings))
                         .component(TaskQueueOptions.class, options)
                         .component(TaskClock.class, TaskClock.system())
                         .build());

@@ -11,7 +11,6 @@ import dev.scaleplane.events.rabbitmq.testing.SharedRabbit;
 import dev.scaleplane.events.rabbitmq.testing.ThrowAwayVirtualHost;
 import dev.scaleplane.tck.TaskQueueCompatibilityKit;
 import dev.scaleplane.testing.VirtualTaskClock;
-import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -23,19 +22,14 @@ class RabbitTaskQueueCompatibilityTest extends TaskQueueCompatibilityKit {
     @RegisterExtension
     static final ThrowAwayVirtualHost vhost = ThrowAwayVirtualHost.perTest();
 
-    static RabbitTaskQueueConfig config(String virtualHost) {
-        return RabbitTaskQueueConfig.from(ScaleplaneProperties.of(Map.of(
-                RabbitTaskQueueConfig.HOST, SharedRabbit.HOST,
-                RabbitTaskQueueConfig.PORT, String.valueOf(SharedRabbit.PORT),
-                RabbitTaskQueueConfig.USERNAME, SharedRabbit.USER,
-                RabbitTaskQueueConfig.PASSWORD, SharedRabbit.PASSWORD,
-                RabbitTaskQueueConfig.VIRTUAL_HOST, virtualHost)));
-    }
-
     @Override
     protected TaskQueue createQueue(TaskQueueOptions options, VirtualTaskClock clock) {
         return new RabbitTaskQueue(
-                config(vhost.name()).withQueue(SharedRabbit.uniqueName("tck")), options, clock, () -> 0.5);
+                RabbitTaskQueueConfig.from(
+                        ScaleplaneProperties.of(vhost.taskQueueSettings(SharedRabbit.uniqueName("tck")))),
+                options,
+                clock,
+                () -> 0.5);
     }
 
     @Override
@@ -50,18 +44,6 @@ class RabbitTaskQueueCompatibilityTest extends TaskQueueCompatibilityKit {
 
     @Override
     protected ConfigProperties providerConfig() {
-        return ScaleplaneProperties.of(Map.of(
-                RabbitTaskQueueConfig.HOST,
-                SharedRabbit.HOST,
-                RabbitTaskQueueConfig.PORT,
-                String.valueOf(SharedRabbit.PORT),
-                RabbitTaskQueueConfig.USERNAME,
-                SharedRabbit.USER,
-                RabbitTaskQueueConfig.PASSWORD,
-                SharedRabbit.PASSWORD,
-                RabbitTaskQueueConfig.VIRTUAL_HOST,
-                vhost.name(),
-                RabbitTaskQueueConfig.QUEUE,
-                SharedRabbit.uniqueName("tck")));
+        return ScaleplaneProperties.of(vhost.taskQueueSettings(SharedRabbit.uniqueName("tck")));
     }
 }

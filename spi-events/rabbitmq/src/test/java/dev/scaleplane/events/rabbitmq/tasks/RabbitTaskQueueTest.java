@@ -33,7 +33,6 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -60,13 +59,7 @@ class RabbitTaskQueueTest {
     }
 
     private static Map<String, String> settings(String queue) {
-        Map<String, String> m = new HashMap<>();
-        m.put(RabbitTaskQueueConfig.HOST, SharedRabbit.HOST);
-        m.put(RabbitTaskQueueConfig.PORT, String.valueOf(SharedRabbit.PORT));
-        m.put(RabbitTaskQueueConfig.USERNAME, SharedRabbit.USER);
-        m.put(RabbitTaskQueueConfig.PASSWORD, SharedRabbit.PASSWORD);
-        m.put(RabbitTaskQueueConfig.VIRTUAL_HOST, vhost.name());
-        m.put(RabbitTaskQueueConfig.QUEUE, queue);
+        Map<String, String> m = vhost.taskQueueSettings(queue);
         m.put(RabbitTaskQueueConfig.IDLE_POLL_INTERVAL, "20ms");
         return m;
     }

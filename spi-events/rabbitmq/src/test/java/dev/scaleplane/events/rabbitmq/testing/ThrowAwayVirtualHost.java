@@ -1,6 +1,9 @@
 package dev.scaleplane.events.rabbitmq.testing;
 
 import com.rabbitmq.client.ConnectionFactory;
+import dev.scaleplane.events.rabbitmq.tasks.RabbitTaskQueueConfig;
+import java.util.HashMap;
+import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
@@ -65,6 +68,21 @@ public final class ThrowAwayVirtualHost
     /** A connection factory for the current virtual host. */
     public ConnectionFactory connectionFactory() {
         return current().connectionFactory();
+    }
+
+    /**
+     * The settings of a task queue named {@code queue} in the current virtual host (host, port, user, password,
+     * virtual host, queue), in a mutable map that tests add their own keys to.
+     */
+    public Map<String, String> taskQueueSettings(String queue) {
+        Map<String, String> m = new HashMap<>();
+        m.put(RabbitTaskQueueConfig.HOST, SharedRabbit.HOST);
+        m.put(RabbitTaskQueueConfig.PORT, String.valueOf(SharedRabbit.PORT));
+        m.put(RabbitTaskQueueConfig.USERNAME, SharedRabbit.USER);
+        m.put(RabbitTaskQueueConfig.PASSWORD, SharedRabbit.PASSWORD);
+        m.put(RabbitTaskQueueConfig.VIRTUAL_HOST, name());
+        m.put(RabbitTaskQueueConfig.QUEUE, queue);
+        return m;
     }
 
     private SharedRabbit.VirtualHost current() {
