@@ -435,6 +435,11 @@ public final class RabbitTaskQueue implements TaskQueue {
         return "RabbitTaskQueue{" + config.queue() + ", " + config.queueType() + '}';
     }
 
+    /** Sets what the worker thread runs right after its timer work released the monitor; for tests. */
+    void afterTimerWork(Runnable hook) {
+        monitor.afterTimerWork(hook);
+    }
+
     // ---- parts' callbacks, background work ----
 
     private TaskHandle newHandle(Entry e) {
@@ -468,19 +473,17 @@ public final class RabbitTaskQueue implements TaskQueue {
     }
 
     private void sweep() {
-        try {
-            synchronized (monitor) {
-                if (monitor.closed()) {
-                    return;
-                }
+        monitor.background(() -> {
+            if (monitor.closed()) {
+                return;
+            }
+            try {
                 monitor.runPending();
                 held.releaseStale();
+            } catch (RuntimeException e) {
+                LOG.warn("RabbitMQ task queue {}: background sweep failed: {}", config.queue(), e.toString());
             }
-        } catch (RuntimeException e) {
-            LOG.warn("RabbitMQ task queue {}: background sweep failed: {}", config.queue(), e.toString());
-        } finally {
-            monitor.runDeferred();
-        }
+        });
     }
 
     private double queuedNow() {
@@ -489,11 +492,11 @@ public final class RabbitTaskQueue implements TaskQueue {
 
     /** Refreshes what the gauges read: ready messages in the broker, and holds and leases of this process. */
     private void countReady() {
-        try {
-            synchronized (monitor) {
-                if (monitor.closed() || broker.disconnected()) {
-                    return;
-                }
+        monitor.background(() -> {
+            if (monitor.closed() || broker.disconnected()) {
+                return;
+            }
+            try {
                 long ready = 0;
                 Channel ch = broker.channel();
                 for (String q : topology.taskQueues()) {
@@ -501,12 +504,10 @@ public final class RabbitTaskQueue implements TaskQueue {
                 }
                 readyInBroker = ready;
                 refreshLocalCounts();
+            } catch (IOException | RuntimeException e) {
+                LOG.debug("Counting the ready tasks of {} failed: {}", config.queue(), e.toString());
             }
-        } catch (IOException | RuntimeException e) {
-            LOG.debug("Counting the ready tasks of {} failed: {}", config.queue(), e.toString());
-        } finally {
-            monitor.runDeferred();
-        }
+        });
     }
 
     /** Monitor held. */

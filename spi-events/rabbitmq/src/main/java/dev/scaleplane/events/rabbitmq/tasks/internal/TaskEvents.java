@@ -118,19 +118,16 @@ final class TaskEvents {
         if (taskId == null || kind == null || instanceId.equals(origin)) {
             return;
         }
-        try {
-            TaskState state = TaskState.valueOf(kind);
-            synchronized (monitor) {
-                if (monitor.closed()) {
-                    return;
-                }
-                apply(taskId, state, h, body);
+        monitor.background(() -> {
+            if (monitor.closed()) {
+                return;
             }
-        } catch (RuntimeException e) {
-            LOG.warn("Ignoring an event of task {} from another process: {}", taskId, e.toString());
-        } finally {
-            monitor.runDeferred();
-        }
+            try {
+                apply(taskId, TaskState.valueOf(kind), h, body);
+            } catch (RuntimeException e) {
+                LOG.warn("Ignoring an event of task {} from another process: {}", taskId, e.toString());
+            }
+        });
     }
 
     /** Applies another process's event to this process's view of the task. Monitor held. */
